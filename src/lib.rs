@@ -1,0 +1,19 @@
+//! dlplay: deep-learning kernels that match PyTorch (and OpenCV, Pillow, scikit-learn where those
+//! are the reference), written as a pure Rust core and exposed to JavaScript through one thin
+//! wasm-bindgen layer (`wasm`, compiled only for wasm32).
+//!
+//! Layout: `ops` holds forward kernels (one file per family), `rf` the receptive-field algebra,
+//! `nn` training pieces (optimizers, dropout, seeded RNG), `golden` the runner for the reference
+//! vectors (used by `tests/golden.rs` natively and by the self-test page in the browser).
+
+pub mod error;
+pub mod golden;
+pub mod nn;
+pub mod ops;
+pub mod rf;
+pub mod tensor;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::{Error, Result};

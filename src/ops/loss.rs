@@ -1,0 +1,263 @@
+//! Losses with PyTorch's semantics (see shared/golden/README.md for the exact conventions):
+//! cross-entropy with class-index or probability targets (class weights, ignore_index, label
+//! smoothing that puts eps/C on **every** class), BCE with logits (pos_weight), torchvision's
+//! sigmoid focal loss, MSE, and the knowledge-distillation loss `KL(teacher || student) * T^2`.
+//! Everything is accumulated in f64 from f32 inputs.
+
+use super::activation::log_sigmoid;
+use super::{reduce, LossOut, Reduction};
+use crate::tensor::check_len;
+use crate::{arg_err, shape_err, Result};
+
+/// `(N, C, inner)` of a logits shape with classes on dim 1.
+fn classes(shape: &[usize]) -> Result<(usize, usize, usize)> {
+    if shape.len() < 2 {
+        return shape_err!("logits must be [N, C] or [N, C, d...], got {shape:?}");
+    }
+    if shape[1] == 0 {
+        return shape_err!("logits have 0 classes ({shape:?})");
+    }
+    Ok((shape[0], shape[1], shape[2..].iter().product()))
+}
+
+/// Log-softmax over the class dim of one position: returns `lp[c]` in f64.
+fn log_probs(x: &[f32], n: usize, c: usize, inner: usize, i: usize, out: &mut [f64]) {
+    let at = |k: usize| x[(n * c + k) * inner + i] as f64;
+    let m = (0..c).map(at).fold(f64::NEG_INFINITY, f64::max);
+    let ls = (0..c).map(|k| (at(k) - m).exp()).sum::<f64>().ln();
+    for (k, o) in out.iter_mut().enumerate() {
+        *o = at(k) - m - ls;
+    }
+}
+
+fn check_smoothing(eps: f32) -> Result<()> {
+    if !(0.0..=1.0).contains(&eps) {
+        return arg_err!("label_smoothing must be in [0, 1], got {eps}");
+    }
+    Ok(())
+}
+
+/// Options of cross-entropy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossEntropyParams<'a> {
+    pub weight: Option<&'a [f32]>,
+    pub ignore_index: i64,
+    pub label_smoothing: f32,
+    pub reduction: Reduction,
+}
+
+impl Default for CrossEntropyParams<'_> {
+    fn default() -> Self {
+        CrossEntropyParams { weight: None, ignore_index: -100, label_smoothing: 0.0, reduction: Reduction::Mean }
+    }
+}
+
+/// Cross-entropy with class-index targets: logits `[N, C, *]`, targets `[N, *]`.
+/// `loss_i = (1-eps) w[y_i] (-lp[i,y_i]) + eps/C sum_c w_c (-lp[i,c])`; mean divides by the sum
+/// of `w[y_i]` over non-ignored positions.
+pub fn cross_entropy(x: &[f32], shape: &[usize], target: &[i64], p: &CrossEntropyParams) -> Result<LossOut> {
+    check_len("logits", x.len(), shape)?;
+    check_smoothing(p.label_smoothing)?;
+    let (n, c, inner) = classes(shape)?;
+    let tshape: Vec<usize> = std::iter::once(n).chain(shape[2..].iter().copied()).collect();
+    check_len("target", target.len(), &tshape)?;
+    if let Some(w) = p.weight {
+        check_len("class weight", w.len(), &[c])?;
+    }
+    let wc = |k: usize| p.weight.map_or(1.0, |w| w[k] as f64);
+    let eps = p.label_smoothing as f64;
+    let mut per = vec![0.0f64; n * inner];
+    let mut denom = 0.0f64;
+    let mut lp = vec![0.0f64; c];
+    for b in 0..n {
+        for i in 0..inner {
+            let t = target[b * inner + i];
+            if t == p.ignore_index {
+                continue;
+            }
+            if t < 0 || t as usize >= c {
+                return arg_err!("target {t} at position {} is not a class index in [0, {c})", b * inner + i);
+            }
+            let t = t as usize;
+            log_probs(x, b, c, inner, i, &mut lp);
+            let nll = -lp[t] * wc(t);
+            let smooth: f64 = (0..c).map(|k| -lp[k] * wc(k)).sum();
+            per[b * inner + i] = (1.0 - eps) * nll + eps / c as f64 * smooth;
+            denom += wc(t);
+        }
+    }
+    Ok(reduce(per, tshape, p.reduction, denom))
+}
+
+/// Cross-entropy with probability targets `[N, C, *]` (same shape as the logits):
+/// `p' = (1-eps) p + eps/C`, `loss_i = -sum_c w_c p'_c lp[i,c]`; mean divides by N * inner.
+pub fn cross_entropy_probs(x: &[f32], shape: &[usize], target: &[f32], p: &CrossEntropyParams) -> Result<LossOut> {
+    check_len("logits", x.len(), shape)?;
+    check_len("target", target.len(), shape)?;
+    check_smoothing(p.label_smoothing)?;
+    let (n, c, inner) = classes(shape)?;
+    if let Some(w) = p.weight {
+        check_len("class weight", w.len(), &[c])?;
+    }
+    let eps = p.label_smoothing as f64;
+    let mut per = vec![0.0f64; n * inner];
+    let mut lp = vec![0.0f64; c];
+    for b in 0..n {
+        for i in 0..inner {
+            log_probs(x, b, c, inner, i, &mut lp);
+            per[b * inner + i] = -(0..c)
+                .map(|k| {
+                    let pk = (1.0 - eps) * target[(b * c + k) * inner + i] as f64 + eps / c as f64;
+                    p.weight.map_or(1.0, |w| w[k] as f64) * pk * lp[k]
+                })
+                .sum::<f64>();
+        }
+    }
+    let tshape: Vec<usize> = std::iter::once(n).chain(shape[2..].iter().copied()).collect();
+    Ok(reduce(per, tshape, p.reduction, (n * inner) as f64))
+}
+
+/// Index of the `pos_weight` entry for flat element `i` when it broadcasts along `dim`.
+fn dim_index(shape: &[usize], dim: usize, i: usize) -> usize {
+    let inner: usize = shape[dim + 1..].iter().product();
+    (i / inner) % shape[dim]
+}
+
+/// BCE with logits: `-[pw y log s(x) + (1-y) log s(-x)]`, element-wise, `pos_weight` along
+/// `pos_weight_dim` (torch broadcasts it against the last dim; pass `shape.len()-1` for that).
+pub fn bce_with_logits(
+    x: &[f32],
+    shape: &[usize],
+    target: &[f32],
+    pos_weight: Option<&[f32]>,
+    pos_weight_dim: usize,
+    red: Reduction,
+) -> Result<LossOut> {
+    check_len("logits", x.len(), shape)?;
+    check_len("target", target.len(), shape)?;
+    if let Some(pw) = pos_weight {
+        if pos_weight_dim >= shape.len() || pw.len() != shape[pos_weight_dim] {
+            return shape_err!(
+                "pos_weight has {} values but must have one per entry of dim {pos_weight_dim} of {shape:?}",
+                pw.len()
+            );
+        }
+    }
+    let per: Vec<f64> = x
+        .iter()
+        .zip(target)
+        .enumerate()
+        .map(|(i, (&xv, &yv))| {
+            let (xv, yv) = (xv as f64, yv as f64);
+            let pw = pos_weight.map_or(1.0, |pw| pw[dim_index(shape, pos_weight_dim, i)] as f64);
+            -(pw * yv * log_sigmoid(xv) + (1.0 - yv) * log_sigmoid(-xv))
+        })
+        .collect();
+    let n = per.len() as f64;
+    Ok(reduce(per, shape.to_vec(), red, n))
+}
+
+/// torchvision's `sigmoid_focal_loss` (Lin et al. 2017): `ce * (1-p_t)^gamma`, times
+/// `alpha y + (1-alpha)(1-y)` when `alpha >= 0`; mean is over all elements.
+pub fn sigmoid_focal_loss(x: &[f32], shape: &[usize], target: &[f32], alpha: f32, gamma: f32, red: Reduction) -> Result<LossOut> {
+    check_len("logits", x.len(), shape)?;
+    check_len("target", target.len(), shape)?;
+    if !(gamma >= 0.0 && gamma.is_finite()) {
+        return arg_err!("gamma must be a finite number >= 0, got {gamma}");
+    }
+    if alpha > 1.0 || alpha.is_nan() {
+        return arg_err!("alpha must be in [0, 1], or negative to disable it; got {alpha}");
+    }
+    let per: Vec<f64> = x
+        .iter()
+        .zip(target)
+        .map(|(&xv, &yv)| {
+            let (xv, yv) = (xv as f64, yv as f64);
+            let ce = -(yv * log_sigmoid(xv) + (1.0 - yv) * log_sigmoid(-xv));
+            let pr = log_sigmoid(xv).exp();
+            let pt = pr * yv + (1.0 - pr) * (1.0 - yv);
+            let mut l = ce * (1.0 - pt).powf(gamma as f64);
+            if alpha >= 0.0 {
+                l *= alpha as f64 * yv + (1.0 - alpha as f64) * (1.0 - yv);
+            }
+            l
+        })
+        .collect();
+    let n = per.len() as f64;
+    Ok(reduce(per, shape.to_vec(), red, n))
+}
+
+/// Mean squared error.
+pub fn mse_loss(a: &[f32], b: &[f32], shape: &[usize], red: Reduction) -> Result<LossOut> {
+    check_len("input", a.len(), shape)?;
+    check_len("target", b.len(), shape)?;
+    let per: Vec<f64> = a.iter().zip(b).map(|(&x, &y)| (x as f64 - y as f64).powi(2)).collect();
+    let n = per.len() as f64;
+    Ok(reduce(per, shape.to_vec(), red, n))
+}
+
+/// Knowledge-distillation loss (Hinton et al.): `T^2 / N * sum p_t (log p_t - log p_s)` with
+/// `p = softmax(logits / T)` over dim 1 of `[N, C]`; terms with `p_t = 0` count 0.
+pub fn kd_loss(student: &[f32], teacher: &[f32], shape: &[usize], t: f32) -> Result<f32> {
+    check_len("student logits", student.len(), shape)?;
+    check_len("teacher logits", teacher.len(), shape)?;
+    if !(t > 0.0 && t.is_finite()) {
+        return arg_err!("temperature must be a positive finite number, got {t}");
+    }
+    let (n, c, inner) = classes(shape)?;
+    let scale = |v: &[f32]| -> Vec<f32> { v.iter().map(|&x| (x as f64 / t as f64) as f32).collect() };
+    let (s, te) = (scale(student), scale(teacher));
+    let (mut ls, mut lt) = (vec![0.0; c], vec![0.0; c]);
+    let mut total = 0.0f64;
+    for b in 0..n {
+        for i in 0..inner {
+            log_probs(&s, b, c, inner, i, &mut ls);
+            log_probs(&te, b, c, inner, i, &mut lt);
+            for k in 0..c {
+                let pt = lt[k].exp();
+                if pt > 0.0 {
+                    total += pt * (lt[k] - ls[k]);
+                }
+            }
+        }
+    }
+    Ok((total / n as f64 * (t as f64).powi(2)) as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smoothing_spreads_over_every_class() {
+        // Uniform logits: -lp = ln C for every class, so any smoothing gives ln C.
+        let x = [0.0f32; 4];
+        let p = CrossEntropyParams { label_smoothing: 0.3, ..Default::default() };
+        let l = cross_entropy(&x, &[1, 4], &[2], &p).unwrap();
+        assert!((l.data[0] - 4f32.ln()).abs() < 1e-6);
+        // Confident correct logits: with eps the loss is eps/C * sum(-lp) > 0.
+        let x = [0.0f32, 0.0, 20.0, 0.0];
+        let l = cross_entropy(&x, &[1, 4], &[2], &p).unwrap().data[0] as f64;
+        let lse = (3.0 + 20f64.exp()).ln();
+        let exact = 0.7 * (lse - 20.0) + 0.3 / 4.0 * ((lse - 20.0) + 3.0 * lse);
+        assert!((l - exact).abs() < 1e-5, "{l} vs {exact}");
+    }
+
+    #[test]
+    fn bad_targets_are_errors() {
+        let p = CrossEntropyParams::default();
+        let e = cross_entropy(&[0.0; 4], &[2, 2], &[0, 5], &p).unwrap_err().to_string();
+        assert!(e.contains("target 5"), "{e}");
+        assert!(cross_entropy(&[0.0; 4], &[2, 2], &[0, -100], &p).is_ok());
+        assert!(kd_loss(&[0.0; 2], &[0.0; 2], &[1, 2], 0.0).is_err());
+    }
+
+    #[test]
+    fn focal_with_gamma_zero_is_bce() {
+        let x = [0.3f32, -2.0, 5.0];
+        let y = [1.0f32, 0.0, 0.0];
+        let f = sigmoid_focal_loss(&x, &[3], &y, -1.0, 0.0, Reduction::Sum).unwrap();
+        let b = bce_with_logits(&x, &[3], &y, None, 0, Reduction::Sum).unwrap();
+        assert!((f.data[0] - b.data[0]).abs() < 1e-6);
+    }
+}

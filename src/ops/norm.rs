@@ -1,0 +1,250 @@
+//! Normalizations with PyTorch's semantics: batch, layer, instance and group norm.
+//!
+//! All use the **biased** variance (divide by n) and put eps **inside** the square root:
+//! `y = (x - mean) / sqrt(var + eps) * gamma + beta`. Statistics are accumulated in f64 with two
+//! passes (mean, then mean of squared deviations), so an input with mean 1000 and unit spread does
+//! not lose its variance the way a one-pass `E[x^2] - E[x]^2` in f32 does. Batch norm's running
+//! variance uses the **unbiased** estimate `var * n/(n-1)`, and `momentum` weights the new batch.
+
+use crate::tensor::check_len;
+use crate::{arg_err, shape_err, Result};
+
+/// `(mean, 1/sqrt(var+eps))` of `n` values produced by `it` (two passes over a cloneable iterator).
+fn stats<I: Iterator<Item = f32> + Clone>(it: I, n: usize, eps: f64) -> (f64, f64, f64) {
+    let mean = it.clone().map(|v| v as f64).sum::<f64>() / n as f64;
+    let var = it.map(|v| (v as f64 - mean).powi(2)).sum::<f64>() / n as f64;
+    (mean, var, 1.0 / (var + eps).sqrt())
+}
+
+fn check_eps(eps: f64) -> Result<()> {
+    if !(eps.is_finite() && eps >= 0.0) {
+        return arg_err!("eps must be a finite number >= 0, got {eps}");
+    }
+    Ok(())
+}
+
+fn check_affine(name: &str, v: Option<&[f32]>, n: usize, what: &str) -> Result<()> {
+    if let Some(v) = v {
+        if v.len() != n {
+            return shape_err!("{name} has {} values but must have one per {what} ({n})", v.len());
+        }
+    }
+    Ok(())
+}
+
+/// Splits an `[N, C, *]` shape into `(N, C, inner)`.
+fn nc_inner(shape: &[usize]) -> Result<(usize, usize, usize)> {
+    if shape.len() < 2 {
+        return shape_err!("input must be at least [N, C], got shape {shape:?}");
+    }
+    Ok((shape[0], shape[1], shape[2..].iter().product()))
+}
+
+/// Parameters of a batch norm call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchNormParams {
+    pub training: bool,
+    pub momentum: f64,
+    pub eps: f64,
+}
+
+/// Batch norm over `[N, C, *]`: statistics per channel over N and the spatial dims.
+/// In training mode the running statistics (if given) are updated in place; in eval mode they
+/// are used instead of the batch statistics. Returns the output and the batch `(mean, var)`
+/// (biased) per channel, which backward passes reuse.
+#[allow(clippy::too_many_arguments)]
+pub fn batch_norm(
+    x: &[f32],
+    shape: &[usize],
+    weight: Option<&[f32]>,
+    bias: Option<&[f32]>,
+    running_mean: Option<&mut [f32]>,
+    running_var: Option<&mut [f32]>,
+    p: &BatchNormParams,
+) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
+    check_len("input", x.len(), shape)?;
+    check_eps(p.eps)?;
+    let (n, c, inner) = nc_inner(shape)?;
+    check_affine("weight", weight, c, "channel")?;
+    check_affine("bias", bias, c, "channel")?;
+    if let Some(rm) = &running_mean {
+        check_affine("running_mean", Some(rm), c, "channel")?;
+    }
+    if let Some(rv) = &running_var {
+        check_affine("running_var", Some(rv), c, "channel")?;
+    }
+    if !(0.0..=1.0).contains(&p.momentum) {
+        return arg_err!("momentum must be in [0, 1] (the weight of the new batch, PyTorch convention), got {}", p.momentum);
+    }
+    let count = n * inner;
+    if p.training && count <= 1 {
+        return arg_err!(
+            "batch norm in training mode needs more than one value per channel, got {count} (shape {shape:?})"
+        );
+    }
+    if !p.training && (running_mean.is_none() || running_var.is_none()) {
+        return arg_err!("batch norm in eval mode needs running_mean and running_var");
+    }
+    let mut y = vec![0.0f32; x.len()];
+    let mut means = vec![0.0f32; c];
+    let mut vars = vec![0.0f32; c];
+    let (mut rm, mut rv) = (running_mean, running_var);
+    for ch in 0..c {
+        let it = (0..n).flat_map(|b| x[(b * c + ch) * inner..][..inner].iter().copied());
+        let (mean, var, inv) = if p.training {
+            stats(it, count, p.eps)
+        } else {
+            let m = rm.as_ref().map_or(0.0, |r| r[ch] as f64);
+            let v = rv.as_ref().map_or(1.0, |r| r[ch] as f64);
+            (m, v, 1.0 / (v + p.eps).sqrt())
+        };
+        means[ch] = mean as f32;
+        vars[ch] = var as f32;
+        if p.training {
+            if let Some(r) = rm.as_deref_mut() {
+                r[ch] = ((1.0 - p.momentum) * r[ch] as f64 + p.momentum * mean) as f32;
+            }
+            if let Some(r) = rv.as_deref_mut() {
+                let unbiased = var * count as f64 / (count - 1) as f64;
+                r[ch] = ((1.0 - p.momentum) * r[ch] as f64 + p.momentum * unbiased) as f32;
+            }
+        }
+        let g = weight.map_or(1.0, |w| w[ch] as f64);
+        let b = bias.map_or(0.0, |b| b[ch] as f64);
+        for bi in 0..n {
+            let o = (bi * c + ch) * inner;
+            for (yv, &xv) in y[o..o + inner].iter_mut().zip(&x[o..o + inner]) {
+                *yv = ((xv as f64 - mean) * inv * g + b) as f32;
+            }
+        }
+    }
+    Ok((y, means, vars))
+}
+
+/// Normalizes each of the `x.len()/len` consecutive runs of `len` values.
+fn normalize_runs(x: &[f32], len: usize, eps: f64) -> Vec<f64> {
+    let mut y = vec![0.0f64; x.len()];
+    for (xr, yr) in x.chunks_exact(len).zip(y.chunks_exact_mut(len)) {
+        let (mean, _, inv) = stats(xr.iter().copied(), len, eps);
+        for (yv, &xv) in yr.iter_mut().zip(xr) {
+            *yv = (xv as f64 - mean) * inv;
+        }
+    }
+    y
+}
+
+/// Layer norm: statistics per sample over the last `normalized_shape.len()` dims; weight and bias
+/// have shape `normalized_shape` (elementwise affine).
+pub fn layer_norm(
+    x: &[f32],
+    shape: &[usize],
+    normalized_shape: &[usize],
+    weight: Option<&[f32]>,
+    bias: Option<&[f32]>,
+    eps: f64,
+) -> Result<Vec<f32>> {
+    check_len("input", x.len(), shape)?;
+    check_eps(eps)?;
+    let k = normalized_shape.len();
+    if k == 0 || k > shape.len() || shape[shape.len() - k..] != *normalized_shape {
+        return shape_err!(
+            "normalized_shape {normalized_shape:?} must be a non-empty suffix of the input shape {shape:?}"
+        );
+    }
+    let len: usize = normalized_shape.iter().product();
+    if len == 0 {
+        return shape_err!("normalized_shape {normalized_shape:?} has no elements");
+    }
+    check_affine("weight", weight, len, "normalized element")?;
+    check_affine("bias", bias, len, "normalized element")?;
+    let y = normalize_runs(x, len, eps);
+    Ok(y.iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            let j = i % len;
+            (v * weight.map_or(1.0, |w| w[j] as f64) + bias.map_or(0.0, |b| b[j] as f64)) as f32
+        })
+        .collect())
+}
+
+/// Group norm over `[N, C, *]`: channels split into `groups` contiguous blocks; statistics per
+/// (sample, group); affine per channel. `groups = 1` normalizes like a layer norm over (C, *);
+/// `groups = C` is instance norm.
+pub fn group_norm(
+    x: &[f32],
+    shape: &[usize],
+    groups: usize,
+    weight: Option<&[f32]>,
+    bias: Option<&[f32]>,
+    eps: f64,
+) -> Result<Vec<f32>> {
+    check_len("input", x.len(), shape)?;
+    check_eps(eps)?;
+    let (_, c, inner) = nc_inner(shape)?;
+    if groups == 0 || c % groups != 0 {
+        return arg_err!("num_groups must divide the {c} channels, got {groups}");
+    }
+    check_affine("weight", weight, c, "channel")?;
+    check_affine("bias", bias, c, "channel")?;
+    let len = c / groups * inner;
+    if len == 0 {
+        return shape_err!("input shape {shape:?} has empty groups");
+    }
+    let y = normalize_runs(x, len, eps);
+    Ok(y.iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            let ch = (i / inner) % c;
+            (v * weight.map_or(1.0, |w| w[ch] as f64) + bias.map_or(0.0, |b| b[ch] as f64)) as f32
+        })
+        .collect())
+}
+
+/// Instance norm over `[N, C, *]`: statistics per (sample, channel) over the spatial dims.
+pub fn instance_norm(x: &[f32], shape: &[usize], weight: Option<&[f32]>, bias: Option<&[f32]>, eps: f64) -> Result<Vec<f32>> {
+    let (_, c, inner) = nc_inner(shape)?;
+    if inner <= 1 {
+        return shape_err!("instance norm needs more than one spatial value per channel, got shape {shape:?}");
+    }
+    group_norm(x, shape, c.max(1), weight, bias, eps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_input_keeps_its_variance() {
+        // mean 1000, values +-1: a one-pass f32 E[x^2]-E[x]^2 returns ~0 or negative here.
+        let x: Vec<f32> = (0..64).map(|i| 1000.0 + if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+        let y = layer_norm(&x, &[1, 64], &[64], None, None, 0.0).unwrap();
+        for (i, v) in y.iter().enumerate() {
+            let e = if i % 2 == 0 { 1.0 } else { -1.0 };
+            assert!((v - e).abs() < 1e-5, "{v}");
+        }
+    }
+
+    #[test]
+    fn batch_norm_running_stats_use_unbiased_variance() {
+        let x = [1.0f32, 3.0]; // shape [2,1]: mean 2, biased var 1, unbiased 2
+        let mut rm = [0.0f32];
+        let mut rv = [1.0f32];
+        let p = BatchNormParams { training: true, momentum: 0.5, eps: 0.0 };
+        let (y, _, _) = batch_norm(&x, &[2, 1], None, None, Some(&mut rm), Some(&mut rv), &p).unwrap();
+        assert_eq!(y, vec![-1.0, 1.0]);
+        assert_eq!(rm, [1.0]);
+        assert_eq!(rv, [1.5]);
+        // eval mode uses the running statistics: (1 - 1)/sqrt(1.5) = 0
+        let p = BatchNormParams { training: false, ..p };
+        let (y, _, _) = batch_norm(&[1.0], &[1, 1], None, None, Some(&mut rm), Some(&mut rv), &p).unwrap();
+        assert_eq!(y, vec![0.0]);
+    }
+
+    #[test]
+    fn group_norm_errors() {
+        let e = group_norm(&[0.0; 12], &[1, 3, 4], 2, None, None, 1e-5).unwrap_err().to_string();
+        assert!(e.contains("num_groups must divide the 3 channels, got 2"), "{e}");
+        let e = layer_norm(&[0.0; 12], &[3, 4], &[3], None, None, 1e-5).unwrap_err().to_string();
+        assert!(e.contains("suffix"), "{e}");
+    }
+}

@@ -1,0 +1,162 @@
+//! Max and average pooling over NCHW, as `F.max_pool2d` / `F.avg_pool2d`.
+//!
+//! Output size `o = floor|ceil((H + 2p - d(k-1) - 1)/s) + 1`; with ceil_mode a window may not
+//! start inside the right padding (`(o-1)s >= H + p` drops the last one). Max pooling pads with
+//! -inf; average pooling divides by the window clipped to the padded extent
+//! (`count_include_pad=true`) or by the number of real inputs it covers.
+
+use crate::tensor::{check_len, expect_rank, numel};
+use crate::{arg_err, shape_err, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolParams {
+    pub kernel: [usize; 2],
+    pub stride: [usize; 2],
+    pub padding: [usize; 2],
+    pub dilation: [usize; 2],
+    pub ceil_mode: bool,
+    pub count_include_pad: bool,
+}
+
+impl PoolParams {
+    /// Kernel `k` with stride = kernel (torch's default when no stride is given).
+    pub fn new(kernel: [usize; 2]) -> Self {
+        PoolParams { kernel, stride: kernel, padding: [0, 0], dilation: [1, 1], ceil_mode: false, count_include_pad: true }
+    }
+}
+
+/// Output length of one pooled axis.
+pub fn pool_out_len(axis: &str, n: usize, k: usize, s: usize, p: usize, d: usize, ceil: bool) -> Result<usize> {
+    if k == 0 || s == 0 || d == 0 {
+        return arg_err!("pool kernel, stride and dilation ({axis}) must be >= 1, got {k}, {s}, {d}");
+    }
+    let eff = d * (k - 1) + 1;
+    if 2 * p > eff {
+        return arg_err!("pool padding ({axis}) must be at most half the (dilated) kernel {eff}, got {p}");
+    }
+    if n + 2 * p < eff {
+        return shape_err!("the pool window spans {eff} ({axis}) but the padded input has only {}", n + 2 * p);
+    }
+    let num = n + 2 * p - eff;
+    let mut o = if ceil { num.div_ceil(s) } else { num / s } + 1;
+    if ceil && (o - 1) * s >= n + p {
+        o -= 1;
+    }
+    Ok(o)
+}
+
+/// Output shape of a pool over `[N,C,H,W]`.
+pub fn pool_out_shape(xs: &[usize], p: &PoolParams) -> Result<[usize; 4]> {
+    let [n, c, h, w] = expect_rank::<4>("input", xs)?;
+    let oh = pool_out_len("rows", h, p.kernel[0], p.stride[0], p.padding[0], p.dilation[0], p.ceil_mode)?;
+    let ow = pool_out_len("cols", w, p.kernel[1], p.stride[1], p.padding[1], p.dilation[1], p.ceil_mode)?;
+    numel(&[n, c, oh, ow])?;
+    Ok([n, c, oh, ow])
+}
+
+/// Max pooling; returns `(y, shape, argmax)` where argmax is the flat index in the input plane
+/// (used by backward passes and by the lab to show which pixel won).
+pub fn max_pool2d(x: &[f32], xs: &[usize], p: &PoolParams) -> Result<(Vec<f32>, [usize; 4], Vec<u32>)> {
+    check_len("input", x.len(), xs)?;
+    let ys = pool_out_shape(xs, p)?;
+    let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
+    let [_, _, oh, ow] = ys;
+    let mut y = vec![f32::NEG_INFINITY; numel(&ys)?];
+    let mut arg = vec![0u32; y.len()];
+    for pl in 0..n * c {
+        let xp = &x[pl * h * w..][..h * w];
+        for i in 0..oh {
+            for j in 0..ow {
+                let o = (pl * oh + i) * ow + j;
+                for u in 0..p.kernel[0] {
+                    let r = (i * p.stride[0] + u * p.dilation[0]) as isize - p.padding[0] as isize;
+                    if r < 0 || r as usize >= h {
+                        continue;
+                    }
+                    for v in 0..p.kernel[1] {
+                        let q = (j * p.stride[1] + v * p.dilation[1]) as isize - p.padding[1] as isize;
+                        if q < 0 || q as usize >= w {
+                            continue;
+                        }
+                        let idx = r as usize * w + q as usize;
+                        // NaN propagates, as in torch.
+                        if xp[idx] > y[o] || xp[idx].is_nan() {
+                            y[o] = xp[idx];
+                            arg[o] = idx as u32;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok((y, ys, arg))
+}
+
+/// Average pooling (dilation must be 1, as in torch).
+pub fn avg_pool2d(x: &[f32], xs: &[usize], p: &PoolParams) -> Result<(Vec<f32>, [usize; 4])> {
+    check_len("input", x.len(), xs)?;
+    if p.dilation != [1, 1] {
+        return arg_err!("avg_pool2d has no dilation (got {:?})", p.dilation);
+    }
+    let ys = pool_out_shape(xs, p)?;
+    let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
+    let [_, _, oh, ow] = ys;
+    let mut y = vec![0.0f32; numel(&ys)?];
+    for pl in 0..n * c {
+        let xp = &x[pl * h * w..][..h * w];
+        for i in 0..oh {
+            let hs = (i * p.stride[0]) as isize - p.padding[0] as isize;
+            let he = (hs + p.kernel[0] as isize).min((h + p.padding[0]) as isize);
+            for j in 0..ow {
+                let ws = (j * p.stride[1]) as isize - p.padding[1] as isize;
+                let we = (ws + p.kernel[1] as isize).min((w + p.padding[1]) as isize);
+                let pool_size = (he - hs) * (we - ws);
+                let (h0, h1) = (hs.max(0) as usize, he.min(h as isize) as usize);
+                let (w0, w1) = (ws.max(0) as usize, we.min(w as isize) as usize);
+                let mut s = 0.0f64;
+                for r in h0..h1 {
+                    s += xp[r * w + w0..r * w + w1].iter().map(|&v| v as f64).sum::<f64>();
+                }
+                let div = if p.count_include_pad { pool_size } else { ((h1 - h0) * (w1 - w0)) as isize };
+                y[(pl * oh + i) * ow + j] = (s / div.max(1) as f64) as f32;
+            }
+        }
+    }
+    Ok((y, ys))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceil_mode_drops_window_starting_in_padding() {
+        // H=4, k=2, s=2, p=1, ceil: (4+2-2)/2 = 2 -> ceil 2 +1 = 3; (3-1)*2=4 >= 4+1? no -> 3
+        assert_eq!(pool_out_len("rows", 4, 2, 2, 1, 1, true).unwrap(), 3);
+        // H=5, k=2, s=2, p=1: num=5, ceil=3 -> o=4, (4-1)*2=6 >= 6 -> 3
+        assert_eq!(pool_out_len("rows", 5, 2, 2, 1, 1, true).unwrap(), 3);
+        assert_eq!(pool_out_len("rows", 5, 2, 2, 0, 1, false).unwrap(), 2);
+    }
+
+    #[test]
+    fn max_pool_picks_max_and_reports_where() {
+        let x = [1.0, 5.0, 3.0, 2.0];
+        let (y, s, a) = max_pool2d(&x, &[1, 1, 2, 2], &PoolParams::new([2, 2])).unwrap();
+        assert_eq!((y, s, a), (vec![5.0], [1, 1, 1, 1], vec![1]));
+        let mut p = PoolParams::new([2, 2]);
+        p.padding = [2, 0];
+        assert!(max_pool2d(&x, &[1, 1, 2, 2], &p).is_err());
+    }
+
+    #[test]
+    fn avg_pool_divisors() {
+        let x = [4.0f32; 4];
+        let mut p = PoolParams::new([2, 2]);
+        p.padding = [1, 1];
+        let (y, _) = avg_pool2d(&x, &[1, 1, 2, 2], &p).unwrap();
+        assert_eq!(y[0], 1.0); // one real value of 4 over a 2x2 window incl. padding
+        p.count_include_pad = false;
+        let (y, _) = avg_pool2d(&x, &[1, 1, 2, 2], &p).unwrap();
+        assert_eq!(y[0], 4.0);
+    }
+}

@@ -1,0 +1,31 @@
+// The 25 topics of the cheat-sheet, in its order. Titles and one-line descriptions live in
+// i18n/{zh,en}.json under `topic.<id>.title` / `topic.<id>.desc`.
+// `lab` is a path relative to www/ (optionally with a #hash), or null while the lab does not exist:
+// the home page links a topic only when `lab` is set, so never point it at a page that is not there.
+export const TOPICS = [
+  { id: 'batchnorm', lab: null },
+  { id: 'dilated-conv', lab: null },
+  { id: 'interpolation', lab: null },
+  { id: 'focal-loss', lab: null },
+  { id: 'depthwise-separable', lab: null },
+  { id: 'dropout', lab: null },
+  { id: 'distillation', lab: null },
+  { id: 'conv1x1', lab: null },
+  { id: 'add-vs-concat', lab: null },
+  { id: 'weight-sharing', lab: null },
+  { id: 'receptive-field', lab: null },
+  { id: 'under-overfitting', lab: null },
+  { id: 'optimizers', lab: null },
+  { id: 'non-convergence', lab: null },
+  { id: 'weight-init', lab: null },
+  { id: 'training-tricks', lab: null },
+  { id: 'temporal-modules', lab: null },
+  { id: 'activations', lab: null },
+  { id: 'roc-auc', lab: null },
+  { id: 'l1-vs-l2', lab: null },
+  { id: 'label-smoothing', lab: null },
+  { id: 'norm-family', lab: null },
+  { id: 'fpn-small-objects', lab: null },
+  { id: 'softmax-sigmoid', lab: null },
+  { id: 'ce-vs-mse', lab: null },
+];

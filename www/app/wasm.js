@@ -1,0 +1,35 @@
+//! One memoized init of the wasm build (www/pkg/, made by wasm-pack --target web): every lab
+//! calls `ready()` and gets the same initialized module; the .wasm is fetched and compiled once.
+
+const PKG = new URL('../pkg/dlplay.js', import.meta.url);
+let p;
+
+/**
+ * Resolve to the initialized module namespace (its exports: GoldenSuite, ...).
+ * Rejects with an Error whose `code` is 'wasm_missing' when pkg/ was never built, or
+ * 'wasm_load' (with vars.detail) when it is there but fails to load or instantiate.
+ */
+export function ready() {
+  return (p ??= import(PKG.href)
+    .then((m) => m.default().then(() => m))
+    .catch(async (err) => {
+      p = undefined; // let a later call try again (e.g. after the build finishes)
+      throw await explain(err);
+    }));
+}
+
+async function explain(err) {
+  let missing = false;
+  try {
+    missing = (await fetch(PKG, { method: 'HEAD', cache: 'no-store' })).status === 404;
+  } catch {
+    // the server itself is gone: report the original error
+  }
+  const e = missing
+    ? new Error("wasm build missing: run the README's serve command (pkg/dlplay.js was not found)")
+    : new Error(`The wasm module failed to load: ${err && err.message ? err.message : err}`);
+  e.code = missing ? 'wasm_missing' : 'wasm_load';
+  e.vars = { detail: err && err.message ? err.message : String(err) };
+  e.cause = err;
+  return e;
+}

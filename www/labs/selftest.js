@@ -1,0 +1,308 @@
+//! Self-test: run every case of every golden file (www/golden/, copied from tests/golden/ by the
+//! build) through the wasm GoldenSuite, a few milliseconds at a time so the progress bar moves,
+//! then show the summary, a per-op table and any failures. The outcome is also published on
+//! `window.__selftest` and `document.body.dataset.selftest` ('done' | 'error') for the e2e tests.
+import { ready } from '../app/wasm.js';
+import { initI18n, t, withLang, showError, describeError } from '../app/i18n.js';
+
+const GOLDEN = new URL('../golden/', import.meta.url);
+const SLICE_MS = 12; // run cases for about this long between two paints
+
+const $ = (id) => document.getElementById(id);
+const st = {
+  phase: 'start', // start | wasm | golden | running | done | error
+  done: 0,
+  total: 0,
+  passed: 0,
+  failed: 0,
+  ops: new Map(), // op -> {cases, passed, failed, worst, tolMin, tolMax, modes:Set}
+  failures: [], // {id, op, message, max_err, tol, tol_mode}
+  files: [], // {name, seed, count, len, versions}
+  notes: [],
+  elapsedMs: null,
+  error: null,
+};
+
+const yieldToBrowser = () =>
+  globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((r) => setTimeout(r, 0));
+
+function codedError(code, vars) {
+  const e = new Error(`${code}: ${JSON.stringify(vars)}`);
+  e.code = code;
+  e.vars = vars;
+  return e;
+}
+
+/** Small numbers in exponent form, the rest with 3 significant digits; NaN stays visible. */
+function fmt(x) {
+  if (typeof x !== 'number') return String(x);
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-2 && a < 1e6) return String(Number(x.toPrecision(3)));
+  // 9.00e-6 -> 9e-6, 1.50e-4 -> 1.5e-4
+  return x.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
+}
+
+async function fetchOk(url) {
+  let res;
+  try {
+    res = await fetch(url, { cache: 'no-cache' });
+  } catch (err) {
+    throw codedError('golden_missing', { url: url.pathname, status: err.message });
+  }
+  if (!res.ok) throw codedError('golden_missing', { url: url.pathname, status: `HTTP ${res.status}` });
+  return res;
+}
+
+/** Load golden/index.json and every file it names into a GoldenSuite. */
+async function loadSuites(GoldenSuite) {
+  const index = await (await fetchOk(new URL('index.json', GOLDEN))).json().catch((err) => {
+    throw codedError('golden_bad', { name: 'golden/index.json', detail: err.message });
+  });
+  if (!Array.isArray(index) || !index.every((n) => typeof n === 'string')) {
+    throw codedError('golden_bad', { name: 'golden/index.json', detail: 'expected a JSON array of file names' });
+  }
+  if (index.length === 0) throw codedError('no_files', {});
+  const suites = [];
+  for (const name of index) {
+    const text = await (await fetchOk(new URL(name, GOLDEN))).text();
+    let suite;
+    try {
+      suite = new GoldenSuite(text);
+    } catch (err) {
+      throw codedError('golden_bad', { name, detail: err.message || String(err) });
+    }
+    // ids and ops on the JS side too, so a case that throws can still be named
+    let cases = [];
+    try {
+      cases = JSON.parse(text).cases.map((c) => ({ id: c.id, op: c.op }));
+    } catch {
+      // GoldenSuite accepted it; naming falls back to the index
+    }
+    const header = suite.header();
+    const len = suite.len();
+    st.files.push({ name, seed: header.seed, count: header.count, len, versions: header.versions || {} });
+    if (header.count !== len) st.notes.push({ name, expected: header.count, actual: len });
+    suites.push({ name, suite, len, cases });
+    st.total += len;
+  }
+  return suites;
+}
+
+function record(r) {
+  let o = st.ops.get(r.op);
+  if (!o) {
+    o = { cases: 0, passed: 0, failed: 0, worst: 0, tolMin: Infinity, tolMax: -Infinity, modes: new Set() };
+    st.ops.set(r.op, o);
+  }
+  o.cases++;
+  const err = Number(r.max_err);
+  if (Number.isNaN(err)) o.worst = NaN; // a NaN result stays visible as the worst
+  else if (err > o.worst) o.worst = err;
+  const tol = Number(r.tol);
+  if (Number.isFinite(tol)) {
+    o.tolMin = Math.min(o.tolMin, tol);
+    o.tolMax = Math.max(o.tolMax, tol);
+  }
+  if (r.tol_mode) o.modes.add(r.tol_mode);
+  if (r.passed === true) {
+    o.passed++;
+    st.passed++;
+  } else {
+    o.failed++;
+    st.failed++;
+    st.failures.push(r);
+  }
+}
+
+async function runAll(suites) {
+  const t0 = performance.now();
+  for (const { name, suite, len, cases } of suites) {
+    try {
+      let i = 0;
+      while (i < len) {
+        const slice = performance.now() + SLICE_MS;
+        do {
+          let r;
+          try {
+            r = suite.run(i);
+          } catch (err) {
+            const c = cases[i] || { id: `${name}#${i}`, op: '?' };
+            r = { id: c.id, op: c.op, passed: false, max_err: NaN, tol: NaN, tol_mode: '', thrown: err.message || String(err) };
+          }
+          record(r);
+          i++;
+          st.done++;
+        } while (i < len && performance.now() < slice);
+        renderProgress();
+        await yieldToBrowser();
+      }
+    } finally {
+      suite.free();
+    }
+  }
+  st.elapsedMs = Math.round(performance.now() - t0);
+}
+
+function renderProgress() {
+  const p = $('progress');
+  p.max = Math.max(1, st.total);
+  p.value = st.done;
+  const key = { start: null, wasm: 'selftest.loading_wasm', golden: 'selftest.loading_golden' }[st.phase];
+  $('progress-text').textContent = key
+    ? t(key)
+    : st.phase === 'error'
+      ? ''
+      : t('selftest.running', { done: st.done, total: st.total });
+  if (st.phase === 'done') $('progress-text').textContent = `${st.done} / ${st.total}`;
+}
+
+function tolText(o) {
+  if (!Number.isFinite(o.tolMin)) return '—';
+  const range = o.tolMin === o.tolMax ? fmt(o.tolMin) : `${fmt(o.tolMin)} – ${fmt(o.tolMax)}`;
+  return `${range} (${[...o.modes].join(', ')})`;
+}
+
+function renderResults() {
+  const ok = st.failed === 0;
+  const summary = $('summary');
+  summary.hidden = false;
+  summary.textContent = `golden: ${st.passed} passed, ${st.failed} failed`;
+  summary.className = `summary ${ok ? 'ok' : 'bad'}`;
+  const verdict = $('verdict');
+  verdict.hidden = false;
+  verdict.className = `verdict ${ok ? 'ok' : 'bad'}`;
+  verdict.textContent = ok ? t('selftest.all_passed') : t('selftest.some_failed', { failed: st.failed });
+  $('elapsed').textContent = t('selftest.finished', { ms: st.elapsedMs });
+
+  const rows = [...st.ops.entries()].map(([op, o]) => {
+    const tr = document.createElement('tr');
+    if (o.failed) tr.className = 'failed';
+    const cells = [
+      [op, 'op'],
+      [o.cases, 'num'],
+      [o.passed, 'num'],
+      [o.failed, 'num'],
+      [fmt(o.worst), 'num'],
+      [tolText(o), ''],
+    ];
+    for (const [text, cls] of cells) {
+      const td = document.createElement('td');
+      td.textContent = String(text);
+      if (cls) td.className = cls;
+      tr.append(td);
+    }
+    const modes = [...o.modes].filter((m) => m === 'mixed' || m === 'abs');
+    if (modes.length) tr.lastChild.title = modes.map((m) => t(`selftest.tol.${m}`)).join('\n');
+    return tr;
+  });
+  $('ops-table').tBodies[0].replaceChildren(...rows);
+  $('ops-panel').hidden = false;
+
+  const items = st.failures.map((f) => {
+    const li = document.createElement('li');
+    const code = document.createElement('code');
+    code.textContent = f.id;
+    const detail = f.thrown
+      ? t('selftest.run_threw', { detail: f.thrown })
+      : `${f.message || ''}${f.message ? '; ' : ''}max_err ${fmt(Number(f.max_err))}, tol ${fmt(Number(f.tol))} (${f.tol_mode})`;
+    li.append(code, ` (${f.op}): ${detail}`);
+    return li;
+  });
+  if (!items.length) {
+    const li = document.createElement('li');
+    li.textContent = t('selftest.no_failures');
+    items.push(li);
+  }
+  $('failures').replaceChildren(...items);
+  $('failures-panel').hidden = st.failed === 0;
+}
+
+function renderFiles() {
+  const items = st.files.map((f) => {
+    const li = document.createElement('li');
+    const versions = Object.entries(f.versions).map(([k, v]) => `${k} ${v}`).join(', ');
+    li.textContent = t('selftest.file_line', { name: f.name, seed: f.seed, count: f.count, versions });
+    return li;
+  });
+  for (const n of st.notes) {
+    const li = document.createElement('li');
+    li.className = 'error-text';
+    li.textContent = t('selftest.count_mismatch', n);
+    items.push(li);
+  }
+  $('files').replaceChildren(...items);
+  $('files-panel').hidden = items.length === 0;
+}
+
+function render() {
+  for (const a of document.querySelectorAll('a[data-keep-lang]')) {
+    a.href = withLang(a.getAttribute('href').split('#')[0]);
+  }
+  renderProgress();
+  renderFiles();
+  if (st.phase === 'done') renderResults();
+  if (st.phase === 'error') showError(st.error);
+}
+
+function publish() {
+  const ops = {};
+  for (const [op, o] of st.ops) {
+    ops[op] = {
+      cases: o.cases,
+      passed: o.passed,
+      failed: o.failed,
+      worst_max_err: o.worst,
+      tol_min: o.tolMin,
+      tol_max: o.tolMax,
+      tol_modes: [...o.modes],
+    };
+  }
+  window.__selftest = {
+    done: true,
+    passed: st.passed,
+    failed: st.failed,
+    total: st.total,
+    elapsed_ms: st.elapsedMs,
+    ops,
+    failures: st.failures.map((f) => ({ id: f.id, op: f.op, message: f.thrown || f.message, max_err: f.max_err, tol: f.tol })),
+    files: st.files.map(({ name, seed, count, len }) => ({ name, seed, count, len })),
+  };
+  document.body.dataset.selftest = 'done';
+}
+
+async function main() {
+  document.addEventListener('langchange', render);
+  await initI18n();
+  st.phase = 'wasm';
+  renderProgress();
+  const wasm = await ready();
+  if (typeof wasm.GoldenSuite !== 'function') {
+    throw codedError('wasm_load', { detail: 'the build has no GoldenSuite export; rebuild pkg/' });
+  }
+  st.phase = 'golden';
+  renderProgress();
+  const suites = await loadSuites(wasm.GoldenSuite);
+  st.phase = 'running';
+  renderFiles();
+  await runAll(suites);
+  st.phase = 'done';
+  render();
+  publish();
+}
+
+main().catch((err) => {
+  st.phase = 'error';
+  st.error = err;
+  // keep the error readable even if i18n itself failed to load
+  const message = describeError(err);
+  console.error(`self-test: ${message}`);
+  window.__selftest = { done: false, error: message, passed: st.passed, failed: st.failed, total: st.total };
+  try {
+    render();
+  } catch {
+    showError(err);
+  }
+  document.body.dataset.selftest = 'error';
+});
