@@ -31,9 +31,17 @@ impl GTensor {
             .and_then(Value::as_array)
             .ok_or_else(|| bad("missing \"shape\""))?
             .iter()
-            .map(|d| d.as_u64().map(|d| d as usize).ok_or_else(|| bad("shape entries must be integers")))
+            .map(|d| {
+                d.as_u64()
+                    .map(|d| d as usize)
+                    .ok_or_else(|| bad("shape entries must be integers"))
+            })
             .collect::<Result<Vec<_>>>()?;
-        let dtype = v.get("dtype").and_then(Value::as_str).unwrap_or("float32").to_string();
+        let dtype = v
+            .get("dtype")
+            .and_then(Value::as_str)
+            .unwrap_or("float32")
+            .to_string();
         let data = v
             .get("data")
             .and_then(Value::as_array)
@@ -42,10 +50,17 @@ impl GTensor {
             .map(|x| x.as_f64().ok_or_else(|| bad("data must be numbers")))
             .collect::<Result<Vec<_>>>()?;
         // float32 values are written in shortest round-trip form: read them back as f32.
-        let data = if dtype == "float32" { data.into_iter().map(|v| v as f32 as f64).collect() } else { data };
+        let data = if dtype == "float32" {
+            data.into_iter().map(|v| v as f32 as f64).collect()
+        } else {
+            data
+        };
         let n: usize = shape.iter().product();
         if n != data.len() {
-            return Err(bad(&format!("shape {shape:?} needs {n} values, data has {}", data.len())));
+            return Err(bad(&format!(
+                "shape {shape:?} needs {n} values, data has {}",
+                data.len()
+            )));
         }
         Ok(GTensor { shape, dtype, data })
     }
@@ -67,11 +82,17 @@ struct Out {
 }
 
 fn out_f32(data: Vec<f32>, shape: Vec<usize>) -> Out {
-    Out { shape, data: data.into_iter().map(|v| v as f64).collect() }
+    Out {
+        shape,
+        data: data.into_iter().map(|v| v as f64).collect(),
+    }
 }
 
 fn scalar(v: f64) -> Out {
-    Out { shape: vec![], data: vec![v] }
+    Out {
+        shape: vec![],
+        data: vec![v],
+    }
 }
 
 /// The verdict on one case.
@@ -94,33 +115,56 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn input(&self, k: &str) -> Result<GTensor> {
-        GTensor::parse(self.inputs.get(k).ok_or_else(|| Error::Parse(format!("missing input {k:?}")))?, k)
+        GTensor::parse(
+            self.inputs
+                .get(k)
+                .ok_or_else(|| Error::Parse(format!("missing input {k:?}")))?,
+            k,
+        )
     }
     fn opt_input(&self, k: &str) -> Result<Option<GTensor>> {
         self.inputs.get(k).map(|v| GTensor::parse(v, k)).transpose()
     }
     fn p(&self, k: &str) -> Result<&Value> {
-        self.params.get(k).ok_or_else(|| Error::Parse(format!("missing param {k:?}")))
+        self.params
+            .get(k)
+            .ok_or_else(|| Error::Parse(format!("missing param {k:?}")))
     }
     fn f64(&self, k: &str) -> Result<f64> {
-        self.p(k)?.as_f64().ok_or_else(|| Error::Parse(format!("param {k:?} must be a number")))
+        self.p(k)?
+            .as_f64()
+            .ok_or_else(|| Error::Parse(format!("param {k:?} must be a number")))
     }
     fn usize(&self, k: &str) -> Result<usize> {
-        self.p(k)?.as_u64().map(|v| v as usize).ok_or_else(|| Error::Parse(format!("param {k:?} must be an integer")))
+        self.p(k)?
+            .as_u64()
+            .map(|v| v as usize)
+            .ok_or_else(|| Error::Parse(format!("param {k:?} must be an integer")))
     }
     fn bool(&self, k: &str) -> Result<bool> {
-        self.p(k)?.as_bool().ok_or_else(|| Error::Parse(format!("param {k:?} must be a boolean")))
+        self.p(k)?
+            .as_bool()
+            .ok_or_else(|| Error::Parse(format!("param {k:?} must be a boolean")))
     }
     fn str(&self, k: &str) -> Result<&str> {
-        self.p(k)?.as_str().ok_or_else(|| Error::Parse(format!("param {k:?} must be a string")))
+        self.p(k)?
+            .as_str()
+            .ok_or_else(|| Error::Parse(format!("param {k:?} must be a string")))
     }
     fn pair(&self, k: &str) -> Result<[usize; 2]> {
         let v = self.p(k)?;
         if let Some(n) = v.as_u64() {
             return Ok([n as usize; 2]);
         }
-        let a = v.as_array().filter(|a| a.len() == 2).ok_or_else(|| Error::Parse(format!("param {k:?} must be a pair")))?;
-        let g = |i: usize| a[i].as_u64().map(|v| v as usize).ok_or_else(|| Error::Parse(format!("param {k:?} must hold integers")));
+        let a = v
+            .as_array()
+            .filter(|a| a.len() == 2)
+            .ok_or_else(|| Error::Parse(format!("param {k:?} must be a pair")))?;
+        let g = |i: usize| {
+            a[i].as_u64()
+                .map(|v| v as usize)
+                .ok_or_else(|| Error::Parse(format!("param {k:?} must hold integers")))
+        };
         Ok([g(0)?, g(1)?])
     }
     fn reduction(&self) -> Result<Reduction> {
@@ -153,8 +197,14 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
             let x = c.input("x")?;
             let target = match c.params.get("scale_factor").filter(|v| !v.is_null()) {
                 Some(sf) => {
-                    let a = sf.as_array().ok_or_else(|| Error::Parse("scale_factor must be a pair".into()))?;
-                    let g = |i: usize| a.get(i).and_then(Value::as_f64).ok_or_else(|| Error::Parse("bad scale_factor".into()));
+                    let a = sf
+                        .as_array()
+                        .ok_or_else(|| Error::Parse("scale_factor must be a pair".into()))?;
+                    let g = |i: usize| {
+                        a.get(i)
+                            .and_then(Value::as_f64)
+                            .ok_or_else(|| Error::Parse("bad scale_factor".into()))
+                    };
                     Target::Scale([g(0)?, g(1)?])
                 }
                 None => Target::Size(c.pair("size")?),
@@ -172,18 +222,32 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
             let img = c.input("image")?;
             let [h, w, ch] = crate::tensor::expect_rank::<3>("image", &img.shape)?;
             if ch != 4 {
-                return Err(Error::Shape(format!("image must be H x W x 4, got {:?}", img.shape)));
+                return Err(Error::Shape(format!(
+                    "image must be H x W x 4, got {:?}",
+                    img.shape
+                )));
             }
             let [oh, ow] = c.pair("output_size")?;
-            let m = if op == "resize_rgba_cv2" { RgbaMethod::OpenCv } else { RgbaMethod::Pillow };
+            let m = if op == "resize_rgba_cv2" {
+                RgbaMethod::OpenCv
+            } else {
+                RgbaMethod::Pillow
+            };
             let y = resize_rgba(&img.u8(), w, h, ow, oh, m)?;
-            Out { shape: vec![oh, ow, 4], data: y.into_iter().map(f64::from).collect() }
+            Out {
+                shape: vec![oh, ow, 4],
+                data: y.into_iter().map(f64::from).collect(),
+            }
         }
         "batch_norm" => {
             let x = c.input("x")?;
             let mut rm = c.input("running_mean")?.f32();
             let mut rv = c.input("running_var")?.f32();
-            let p = norm::BatchNormParams { training: c.bool("training")?, momentum: c.f64("momentum")?, eps: c.f64("eps")? };
+            let p = norm::BatchNormParams {
+                training: c.bool("training")?,
+                momentum: c.f64("momentum")?,
+                eps: c.f64("eps")?,
+            };
             let (y, _, _) = norm::batch_norm(
                 &x.f32(),
                 &x.shape,
@@ -193,32 +257,78 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                 Some(&mut rv),
                 &p,
             )?;
-            aux.push(("running_mean_new".into(), out_f32(rm.clone(), vec![rm.len()])));
-            aux.push(("running_var_new".into(), out_f32(rv.clone(), vec![rv.len()])));
+            aux.push((
+                "running_mean_new".into(),
+                out_f32(rm.clone(), vec![rm.len()]),
+            ));
+            aux.push((
+                "running_var_new".into(),
+                out_f32(rv.clone(), vec![rv.len()]),
+            ));
             out_f32(y, x.shape)
         }
         "layer_norm" => {
             let x = c.input("x")?;
-            let ns: Vec<usize> = c.p("normalized_shape")?.as_array().into_iter().flatten().filter_map(Value::as_u64).map(|v| v as usize).collect();
-            let (w, b) = (c.opt_input("weight")?.map(|t| t.f32()), c.opt_input("bias")?.map(|t| t.f32()));
-            let y = norm::layer_norm(&x.f32(), &x.shape, &ns, w.as_deref(), b.as_deref(), c.f64("eps")?)?;
+            let ns: Vec<usize> = c
+                .p("normalized_shape")?
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_u64)
+                .map(|v| v as usize)
+                .collect();
+            let (w, b) = (
+                c.opt_input("weight")?.map(|t| t.f32()),
+                c.opt_input("bias")?.map(|t| t.f32()),
+            );
+            let y = norm::layer_norm(
+                &x.f32(),
+                &x.shape,
+                &ns,
+                w.as_deref(),
+                b.as_deref(),
+                c.f64("eps")?,
+            )?;
             out_f32(y, x.shape)
         }
         "instance_norm" => {
             let x = c.input("x")?;
-            let (w, b) = (c.opt_input("weight")?.map(|t| t.f32()), c.opt_input("bias")?.map(|t| t.f32()));
-            let y = norm::instance_norm(&x.f32(), &x.shape, w.as_deref(), b.as_deref(), c.f64("eps")?)?;
+            let (w, b) = (
+                c.opt_input("weight")?.map(|t| t.f32()),
+                c.opt_input("bias")?.map(|t| t.f32()),
+            );
+            let y = norm::instance_norm(
+                &x.f32(),
+                &x.shape,
+                w.as_deref(),
+                b.as_deref(),
+                c.f64("eps")?,
+            )?;
             out_f32(y, x.shape)
         }
         "group_norm" => {
             let x = c.input("x")?;
-            let (w, b) = (c.opt_input("weight")?.map(|t| t.f32()), c.opt_input("bias")?.map(|t| t.f32()));
-            let y = norm::group_norm(&x.f32(), &x.shape, c.usize("num_groups")?, w.as_deref(), b.as_deref(), c.f64("eps")?)?;
+            let (w, b) = (
+                c.opt_input("weight")?.map(|t| t.f32()),
+                c.opt_input("bias")?.map(|t| t.f32()),
+            );
+            let y = norm::group_norm(
+                &x.f32(),
+                &x.shape,
+                c.usize("num_groups")?,
+                w.as_deref(),
+                b.as_deref(),
+                c.f64("eps")?,
+            )?;
             out_f32(y, x.shape)
         }
         "softmax" | "log_softmax" => {
             let x = c.input("x")?;
-            let f = if op == "softmax" { activation::softmax } else { activation::log_softmax };
+            let f = if op == "softmax" {
+                activation::softmax
+            } else {
+                activation::log_softmax
+            };
             out_f32(f(&x.f32(), &x.shape, c.usize("dim")?)?, x.shape)
         }
         "sigmoid" => {
@@ -230,7 +340,11 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
             let w = c.opt_input("weight")?.map(|t| t.f32());
             let p = CrossEntropyParams {
                 weight: w.as_deref(),
-                ignore_index: c.params.get("ignore_index").and_then(Value::as_i64).unwrap_or(-100),
+                ignore_index: c
+                    .params
+                    .get("ignore_index")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(-100),
                 label_smoothing: c.f64("label_smoothing")? as f32,
                 reduction: c.reduction()?,
             };
@@ -244,13 +358,31 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
         "bce_with_logits" => {
             let (x, t) = (c.input("logits")?, c.input("target")?);
             let pw = c.opt_input("pos_weight")?.map(|t| t.f32());
-            let dim = c.params.get("pos_weight_dim").and_then(Value::as_u64).unwrap_or(1) as usize;
-            let l = loss::bce_with_logits(&x.f32(), &x.shape, &t.f32(), pw.as_deref(), dim, c.reduction()?)?;
+            let dim = c
+                .params
+                .get("pos_weight_dim")
+                .and_then(Value::as_u64)
+                .unwrap_or(1) as usize;
+            let l = loss::bce_with_logits(
+                &x.f32(),
+                &x.shape,
+                &t.f32(),
+                pw.as_deref(),
+                dim,
+                c.reduction()?,
+            )?;
             out_f32(l.data, l.shape)
         }
         "sigmoid_focal_loss" => {
             let (x, t) = (c.input("logits")?, c.input("target")?);
-            let l = loss::sigmoid_focal_loss(&x.f32(), &x.shape, &t.f32(), c.f64("alpha")? as f32, c.f64("gamma")? as f32, c.reduction()?)?;
+            let l = loss::sigmoid_focal_loss(
+                &x.f32(),
+                &x.shape,
+                &t.f32(),
+                c.f64("alpha")? as f32,
+                c.f64("gamma")? as f32,
+                c.reduction()?,
+            )?;
             out_f32(l.data, l.shape)
         }
         "mse_loss" => {
@@ -260,7 +392,9 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
         }
         "kd_loss" => {
             let (s, t) = (c.input("student_logits")?, c.input("teacher_logits")?);
-            scalar(loss::kd_loss(&s.f32(), &t.f32(), &s.shape, c.f64("temperature")? as f32)? as f64)
+            scalar(
+                loss::kd_loss(&s.f32(), &t.f32(), &s.shape, c.f64("temperature")? as f32)? as f64,
+            )
         }
         "max_pool2d" | "avg_pool2d" => {
             let x = c.input("x")?;
@@ -268,9 +402,17 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                 kernel: c.pair("kernel_size")?,
                 stride: c.pair("stride")?,
                 padding: c.pair("padding")?,
-                dilation: if op == "max_pool2d" { c.pair("dilation")? } else { [1, 1] },
+                dilation: if op == "max_pool2d" {
+                    c.pair("dilation")?
+                } else {
+                    [1, 1]
+                },
                 ceil_mode: c.bool("ceil_mode")?,
-                count_include_pad: c.params.get("count_include_pad").and_then(Value::as_bool).unwrap_or(true),
+                count_include_pad: c
+                    .params
+                    .get("count_include_pad")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
             };
             let (y, ys) = if op == "max_pool2d" {
                 let (y, ys, _) = max_pool2d(&x.f32(), &x.shape, &p)?;
@@ -284,9 +426,27 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
             let (y, s) = (c.input("y_true")?, c.input("y_score")?);
             let r = metrics::roc_curve(&y.u8(), &s.f32(), c.bool("drop_intermediate")?)?;
             let n = r.fpr.len();
-            aux.push(("fpr".into(), Out { shape: vec![n], data: r.fpr }));
-            aux.push(("tpr".into(), Out { shape: vec![n], data: r.tpr }));
-            aux.push(("thresholds_finite".into(), Out { shape: vec![n - 1], data: r.thresholds[1..].to_vec() }));
+            aux.push((
+                "fpr".into(),
+                Out {
+                    shape: vec![n],
+                    data: r.fpr,
+                },
+            ));
+            aux.push((
+                "tpr".into(),
+                Out {
+                    shape: vec![n],
+                    data: r.tpr,
+                },
+            ));
+            aux.push((
+                "thresholds_finite".into(),
+                Out {
+                    shape: vec![n - 1],
+                    data: r.thresholds[1..].to_vec(),
+                },
+            ));
             scalar(r.auc)
         }
         "receptive_field" => receptive_field(c, &mut aux)?,
@@ -299,12 +459,21 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
         "dropout_mean_property" | "dropout_zero_fraction_property" => {
             let x = c.input("x")?;
             let p = c.f64("p")? as f32;
-            let seed = case_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+            let seed = case_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+            });
             let xf = x.f32();
             let (y, _) = dropout(&xf, p, true, &mut Rng::new(seed))?;
             let keep = 1.0 / (1.0 - p as f64);
-            if let Some(i) = y.iter().zip(&xf).position(|(&yv, &xv)| yv != 0.0 && ((yv as f64) - xv as f64 * keep).abs() > 1e-6 * (xv as f64 * keep).abs()) {
-                return Err(Error::InvalidArg(format!("output {i} is {} but must be 0 or x/(1-p) = {}", y[i], xf[i] as f64 * keep)));
+            if let Some(i) = y.iter().zip(&xf).position(|(&yv, &xv)| {
+                yv != 0.0
+                    && ((yv as f64) - xv as f64 * keep).abs() > 1e-6 * (xv as f64 * keep).abs()
+            }) {
+                return Err(Error::InvalidArg(format!(
+                    "output {i} is {} but must be 0 or x/(1-p) = {}",
+                    y[i],
+                    xf[i] as f64 * keep
+                )));
             }
             if op == "dropout_mean_property" {
                 scalar(y.iter().map(|&v| v as f64).sum::<f64>() / y.len() as f64)
@@ -324,15 +493,28 @@ fn receptive_field(c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
         .ok_or_else(|| Error::Parse("layers must be a list".into()))?
         .iter()
         .map(|l| {
-            let g = |k: &str| l.get(k).and_then(Value::as_u64).map(|v| v as usize).ok_or_else(|| Error::Parse(format!("layer needs {k:?}")));
+            let g = |k: &str| {
+                l.get(k)
+                    .and_then(Value::as_u64)
+                    .map(|v| v as usize)
+                    .ok_or_else(|| Error::Parse(format!("layer needs {k:?}")))
+            };
             let kind = match l.get("type").and_then(Value::as_str) {
                 Some("pool") => LayerKind::Pool,
                 _ => LayerKind::Conv,
             };
-            Ok(RfLayer { kind, k: g("k")?, s: g("s")?, d: g("d")?, p: g("p")? })
+            Ok(RfLayer {
+                kind,
+                k: g("k")?,
+                s: g("s")?,
+                d: g("d")?,
+                p: g("p")?,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
-    let info = *rf::receptive_field(&layers)?.last().ok_or_else(|| Error::Parse("empty layer stack".into()))?;
+    let info = *rf::receptive_field(&layers)?
+        .last()
+        .ok_or_else(|| Error::Parse("empty layer stack".into()))?;
     aux.push(("effective_stride".into(), scalar(info.jump as f64)));
     aux.push(("offset_u0".into(), scalar(info.start as f64)));
     // The exact support of the probe output (the question is j0; the answer is where it looks).
@@ -344,9 +526,24 @@ fn receptive_field(c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
         let first = sup.iter().position(|&b| b).unwrap_or(0);
         let last = sup.iter().rposition(|&b| b).unwrap_or(0);
         let size = (last - first + 1) as f64;
-        aux.push(("empirical_rf".into(), Out { shape: vec![2], data: vec![size, size] }));
-        aux.push(("empirical_probe".into(), Out { shape: vec![2], data: vec![j0 as f64, first as f64] }));
-        aux.push(("empirical_nonzero_rows".into(), scalar(sup.iter().filter(|&&b| b).count() as f64)));
+        aux.push((
+            "empirical_rf".into(),
+            Out {
+                shape: vec![2],
+                data: vec![size, size],
+            },
+        ));
+        aux.push((
+            "empirical_probe".into(),
+            Out {
+                shape: vec![2],
+                data: vec![j0 as f64, first as f64],
+            },
+        ));
+        aux.push((
+            "empirical_nonzero_rows".into(),
+            scalar(sup.iter().filter(|&&b| b).count() as f64),
+        ));
     }
     Ok(scalar(info.r as f64))
 }
@@ -363,8 +560,15 @@ fn optimizer(op: &str, c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
             weight_decay: wd,
         },
         "adam" | "adamw" => {
-            let b = c.p("betas")?.as_array().ok_or_else(|| Error::Parse("betas must be a pair".into()))?;
-            let g = |i: usize| b.get(i).and_then(Value::as_f64).ok_or_else(|| Error::Parse("bad betas".into()));
+            let b = c
+                .p("betas")?
+                .as_array()
+                .ok_or_else(|| Error::Parse("betas must be a pair".into()))?;
+            let g = |i: usize| {
+                b.get(i)
+                    .and_then(Value::as_f64)
+                    .ok_or_else(|| Error::Parse("bad betas".into()))
+            };
             optim::OptimConfig::Adam {
                 lr,
                 betas: (g(0)?, g(1)?),
@@ -386,7 +590,9 @@ fn optimizer(op: &str, c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
     cfg.validate()?;
     let param = c.input("param")?;
     let mut p = param.f32();
-    let vec_state = |k: &str| -> Result<Option<Vec<f32>>> { Ok(c.opt_input(&format!("state_{k}"))?.map(|t| t.f32())) };
+    let vec_state = |k: &str| -> Result<Option<Vec<f32>>> {
+        Ok(c.opt_input(&format!("state_{k}"))?.map(|t| t.f32()))
+    };
     let mut st = optim::OptimState {
         step: c.opt_input("state_step")?.map_or(0.0, |t| t.data[0]),
         momentum_buffer: vec_state("momentum_buffer")?,
@@ -421,22 +627,37 @@ fn optimizer(op: &str, c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
     }
     let mut tshape = vec![steps];
     tshape.extend(shape);
-    Ok(Out { shape: tshape, data: traj })
+    Ok(Out {
+        shape: tshape,
+        data: traj,
+    })
 }
 
 /// Max error of `got` against `exp`, or a message when shapes differ or a value is out of tolerance.
 fn compare(name: &str, got: &Out, exp: &GTensor, tol: f64, mixed: bool) -> (f64, Option<String>) {
     if got.shape != exp.shape {
-        return (f64::INFINITY, Some(format!("{name}: shape {:?}, expected {:?}", got.shape, exp.shape)));
+        return (
+            f64::INFINITY,
+            Some(format!(
+                "{name}: shape {:?}, expected {:?}",
+                got.shape, exp.shape
+            )),
+        );
     }
     let mut max_err = 0.0f64;
     let mut first_bad = None;
     for (i, (&g, &e)) in got.data.iter().zip(&exp.data).enumerate() {
-        let err = if g.is_nan() { f64::INFINITY } else { (g - e).abs() };
+        let err = if g.is_nan() {
+            f64::INFINITY
+        } else {
+            (g - e).abs()
+        };
         max_err = max_err.max(err);
         let lim = if mixed { tol * (1.0 + e.abs()) } else { tol };
-        if !(err <= lim) && first_bad.is_none() {
-            first_bad = Some(format!("{name}[{i}] = {g}, expected {e} (error {err:.3e} > {lim:.3e})"));
+        if (err.is_nan() || err > lim) && first_bad.is_none() {
+            first_bad = Some(format!(
+                "{name}[{i}] = {g}, expected {e} (error {err:.3e} > {lim:.3e})"
+            ));
         }
     }
     (max_err, first_bad)
@@ -444,19 +665,44 @@ fn compare(name: &str, got: &Out, exp: &GTensor, tol: f64, mixed: bool) -> (f64,
 
 /// Runs one case (a JSON object in the golden format).
 pub fn run_case(case: &Value) -> CaseResult {
-    let s = |k: &str| case.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let s = |k: &str| {
+        case.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let (id, op, kind) = (s("id"), s("op"), s("kind"));
     let tol = case.get("tol").and_then(Value::as_f64).unwrap_or(0.0);
-    let tol_mode = case.get("tol_mode").and_then(Value::as_str).unwrap_or("abs").to_string();
-    let mut res = CaseResult { id: id.clone(), op: op.clone(), kind, passed: false, max_err: f64::INFINITY, tol, tol_mode: tol_mode.clone(), message: String::new() };
+    let tol_mode = case
+        .get("tol_mode")
+        .and_then(Value::as_str)
+        .unwrap_or("abs")
+        .to_string();
+    let mut res = CaseResult {
+        id: id.clone(),
+        op: op.clone(),
+        kind,
+        passed: false,
+        max_err: f64::INFINITY,
+        tol,
+        tol_mode: tol_mode.clone(),
+        message: String::new(),
+    };
     let empty = Map::new();
-    let mut inputs = case.get("inputs").and_then(Value::as_object).unwrap_or(&empty).clone();
+    let mut inputs = case
+        .get("inputs")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty)
+        .clone();
     // The receptive-field probe position is part of the question, stored with the answer.
     if let Some(j0) = case.pointer("/expected_aux/empirical_probe/data/0") {
         inputs.insert("__probe".into(), j0.clone());
     }
     let null = Value::Null;
-    let ctx = Ctx { params: case.get("params").unwrap_or(&null), inputs: &inputs };
+    let ctx = Ctx {
+        params: case.get("params").unwrap_or(&null),
+        inputs: &inputs,
+    };
     let (main, aux) = match compute(&op, &ctx, &id) {
         Ok(v) => v,
         Err(e) => {
@@ -517,7 +763,8 @@ pub struct Suite {
 
 impl Suite {
     pub fn parse(text: &str) -> Result<Suite> {
-        let mut v: Value = serde_json::from_str(text).map_err(|e| Error::Parse(format!("golden file is not valid JSON: {e}")))?;
+        let mut v: Value = serde_json::from_str(text)
+            .map_err(|e| Error::Parse(format!("golden file is not valid JSON: {e}")))?;
         let cases = match v.get_mut("cases").map(Value::take) {
             Some(Value::Array(a)) => a,
             _ => return Err(Error::Parse("golden file has no \"cases\" list".into())),

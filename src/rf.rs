@@ -44,7 +44,11 @@ fn check(i: usize, l: &RfLayer) -> Result<()> {
         );
     }
     if l.kind == LayerKind::Pool && l.d != 1 {
-        return arg_err!("layer {}: pooling layers have dilation 1 here, got {}", i + 1, l.d);
+        return arg_err!(
+            "layer {}: pooling layers have dilation 1 here, got {}",
+            i + 1,
+            l.d
+        );
     }
     Ok(())
 }
@@ -55,7 +59,9 @@ pub fn receptive_field(layers: &[RfLayer]) -> Result<Vec<RfInfo>> {
     let mut out = Vec::with_capacity(layers.len());
     for (i, l) in layers.iter().enumerate() {
         check(i, l)?;
-        let grow = ((l.k - 1) as u64).checked_mul(l.d as u64).and_then(|v| v.checked_mul(jump));
+        let grow = ((l.k - 1) as u64)
+            .checked_mul(l.d as u64)
+            .and_then(|v| v.checked_mul(jump));
         let (Some(grow), Some(nj)) = (grow, jump.checked_mul(l.s as u64)) else {
             return arg_err!("layer {}: the receptive field overflows", i + 1);
         };
@@ -75,7 +81,10 @@ pub fn feature_lengths(layers: &[RfLayer], n: usize) -> Result<Vec<usize>> {
         check(i, l)?;
         let cur = *lens.last().unwrap_or(&n);
         let o = conv_out_len("", cur, l.k, l.s, l.p, l.d).map_err(|e| {
-            crate::Error::Shape(format!("layer {} cannot run on a feature map of {cur}: {e}", i + 1))
+            crate::Error::Shape(format!(
+                "layer {} cannot run on a feature map of {cur}: {e}",
+                i + 1
+            ))
         })?;
         lens.push(o);
     }
@@ -116,7 +125,13 @@ mod tests {
     use super::*;
 
     fn conv(k: usize, s: usize, d: usize, p: usize) -> RfLayer {
-        RfLayer { kind: LayerKind::Conv, k, s, d, p }
+        RfLayer {
+            kind: LayerKind::Conv,
+            k,
+            s,
+            d,
+            p,
+        }
     }
 
     #[test]
@@ -141,9 +156,13 @@ mod tests {
 
     #[test]
     fn impossible_stack_names_the_layer() {
-        let e = feature_lengths(&[conv(3, 2, 1, 0), conv(7, 1, 1, 0)], 8).unwrap_err().to_string();
+        let e = feature_lengths(&[conv(3, 2, 1, 0), conv(7, 1, 1, 0)], 8)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("layer 2"), "{e}");
-        let e = receptive_field(&[conv(3, 1, 0, 1)]).unwrap_err().to_string();
+        let e = receptive_field(&[conv(3, 1, 0, 1)])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("layer 1") && e.contains("d=0"), "{e}");
     }
 }

@@ -12,11 +12,14 @@ pub const MAX_ELEMENTS: usize = 1 << 28;
 pub fn numel(shape: &[usize]) -> Result<usize> {
     let mut n: usize = 1;
     for &d in shape {
-        n = n.checked_mul(d).filter(|&n| n <= MAX_ELEMENTS).ok_or_else(|| {
-            Error::TooLarge(format!(
+        n = n
+            .checked_mul(d)
+            .filter(|&n| n <= MAX_ELEMENTS)
+            .ok_or_else(|| {
+                Error::TooLarge(format!(
                 "shape {shape:?} has more than {MAX_ELEMENTS} elements (the limit of one tensor)"
             ))
-        })?;
+            })?;
     }
     Ok(n)
 }
@@ -25,9 +28,7 @@ pub fn numel(shape: &[usize]) -> Result<usize> {
 pub fn check_len(name: &str, len: usize, shape: &[usize]) -> Result<()> {
     let n = numel(shape)?;
     if n != len {
-        return crate::shape_err!(
-            "{name} has {len} values but its shape {shape:?} needs {n}"
-        );
+        return crate::shape_err!("{name} has {len} values but its shape {shape:?} needs {n}");
     }
     Ok(())
 }
@@ -67,7 +68,10 @@ impl Tensor {
         Ok(Tensor { data, shape })
     }
     pub fn scalar(v: f32) -> Self {
-        Tensor { data: vec![v], shape: vec![] }
+        Tensor {
+            data: vec![v],
+            shape: vec![],
+        }
     }
 }
 
@@ -78,7 +82,10 @@ mod tests {
     #[test]
     fn numel_overflow_is_an_error() {
         assert_eq!(numel(&[2, 3, 4]).unwrap(), 24);
-        assert!(matches!(numel(&[1 << 20, 1 << 20]), Err(Error::TooLarge(_))));
+        assert!(matches!(
+            numel(&[1 << 20, 1 << 20]),
+            Err(Error::TooLarge(_))
+        ));
         assert!(matches!(numel(&[usize::MAX, 2]), Err(Error::TooLarge(_))));
     }
 

@@ -17,7 +17,11 @@ pub fn dropout(x: &[f32], p: f32, training: bool, rng: &mut Rng) -> Result<(Vec<
     }
     let scale = 1.0 / (1.0 - p);
     let mask: Vec<bool> = x.iter().map(|_| rng.uniform() >= p as f64).collect();
-    let y = x.iter().zip(&mask).map(|(&v, &k)| if k { v * scale } else { 0.0 }).collect();
+    let y = x
+        .iter()
+        .zip(&mask)
+        .map(|(&v, &k)| if k { v * scale } else { 0.0 })
+        .collect();
     Ok((y, mask))
 }
 

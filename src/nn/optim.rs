@@ -13,10 +13,35 @@ use crate::{arg_err, shape_err, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum OptimConfig {
-    Sgd { lr: f64, momentum: f64, dampening: f64, nesterov: bool, weight_decay: f64 },
-    Adam { lr: f64, betas: (f64, f64), eps: f64, weight_decay: f64, amsgrad: bool, decoupled: bool },
-    RmsProp { lr: f64, alpha: f64, eps: f64, weight_decay: f64, momentum: f64, centered: bool },
-    Adagrad { lr: f64, lr_decay: f64, weight_decay: f64, eps: f64 },
+    Sgd {
+        lr: f64,
+        momentum: f64,
+        dampening: f64,
+        nesterov: bool,
+        weight_decay: f64,
+    },
+    Adam {
+        lr: f64,
+        betas: (f64, f64),
+        eps: f64,
+        weight_decay: f64,
+        amsgrad: bool,
+        decoupled: bool,
+    },
+    RmsProp {
+        lr: f64,
+        alpha: f64,
+        eps: f64,
+        weight_decay: f64,
+        momentum: f64,
+        centered: bool,
+    },
+    Adagrad {
+        lr: f64,
+        lr_decay: f64,
+        weight_decay: f64,
+        eps: f64,
+    },
 }
 
 impl OptimConfig {
@@ -45,15 +70,28 @@ impl OptimConfig {
             return arg_err!("learning rate must be a finite number >= 0, got {lr}");
         }
         match *self {
-            OptimConfig::Sgd { momentum, dampening, nesterov, weight_decay, .. } => {
+            OptimConfig::Sgd {
+                momentum,
+                dampening,
+                nesterov,
+                weight_decay,
+                ..
+            } => {
                 if momentum < 0.0 || weight_decay < 0.0 {
                     return arg_err!("momentum and weight_decay must be >= 0");
                 }
                 if nesterov && (momentum <= 0.0 || dampening != 0.0) {
-                    return arg_err!("nesterov momentum requires a momentum > 0 and zero dampening");
+                    return arg_err!(
+                        "nesterov momentum requires a momentum > 0 and zero dampening"
+                    );
                 }
             }
-            OptimConfig::Adam { betas: (b1, b2), eps, weight_decay, .. } => {
+            OptimConfig::Adam {
+                betas: (b1, b2),
+                eps,
+                weight_decay,
+                ..
+            } => {
                 if !(0.0..1.0).contains(&b1) || !(0.0..1.0).contains(&b2) {
                     return arg_err!("betas must be in [0, 1), got ({b1}, {b2})");
                 }
@@ -61,12 +99,29 @@ impl OptimConfig {
                     return arg_err!("eps and weight_decay must be >= 0");
                 }
             }
-            OptimConfig::RmsProp { alpha, eps, weight_decay, momentum, .. } => {
-                if !(0.0..=1.0).contains(&alpha) || eps < 0.0 || weight_decay < 0.0 || momentum < 0.0 {
-                    return arg_err!("RMSprop needs alpha in [0, 1] and eps, weight_decay, momentum >= 0");
+            OptimConfig::RmsProp {
+                alpha,
+                eps,
+                weight_decay,
+                momentum,
+                ..
+            } => {
+                if !(0.0..=1.0).contains(&alpha)
+                    || eps < 0.0
+                    || weight_decay < 0.0
+                    || momentum < 0.0
+                {
+                    return arg_err!(
+                        "RMSprop needs alpha in [0, 1] and eps, weight_decay, momentum >= 0"
+                    );
                 }
             }
-            OptimConfig::Adagrad { lr_decay, weight_decay, eps, .. } => {
+            OptimConfig::Adagrad {
+                lr_decay,
+                weight_decay,
+                eps,
+                ..
+            } => {
                 if lr_decay < 0.0 || weight_decay < 0.0 || eps < 0.0 {
                     return arg_err!("Adagrad needs lr_decay, weight_decay and eps >= 0");
                 }
@@ -96,21 +151,48 @@ fn buf(b: &mut Option<Vec<f32>>, n: usize) -> &mut Vec<f32> {
 /// One optimizer step on `p` with gradient `g`.
 pub fn step(cfg: &OptimConfig, st: &mut OptimState, p: &mut [f32], g: &[f32]) -> Result<()> {
     if p.len() != g.len() {
-        return shape_err!("parameter has {} values but its gradient has {}", p.len(), g.len());
+        return shape_err!(
+            "parameter has {} values but its gradient has {}",
+            p.len(),
+            g.len()
+        );
     }
-    for b in [&st.momentum_buffer, &st.exp_avg, &st.exp_avg_sq, &st.max_exp_avg_sq, &st.square_avg, &st.grad_avg, &st.sum]
-        .into_iter()
-        .flatten()
+    for b in [
+        &st.momentum_buffer,
+        &st.exp_avg,
+        &st.exp_avg_sq,
+        &st.max_exp_avg_sq,
+        &st.square_avg,
+        &st.grad_avg,
+        &st.sum,
+    ]
+    .into_iter()
+    .flatten()
     {
         if b.len() != p.len() {
-            return shape_err!("optimizer state has {} values but the parameter has {}", b.len(), p.len());
+            return shape_err!(
+                "optimizer state has {} values but the parameter has {}",
+                b.len(),
+                p.len()
+            );
         }
     }
     let n = p.len();
     st.step += 1.0;
     match *cfg {
-        OptimConfig::Sgd { lr, momentum, dampening, nesterov, weight_decay } => {
-            let (lr, mu, wd, damp) = (lr as f32, momentum as f32, weight_decay as f32, dampening as f32);
+        OptimConfig::Sgd {
+            lr,
+            momentum,
+            dampening,
+            nesterov,
+            weight_decay,
+        } => {
+            let (lr, mu, wd, damp) = (
+                lr as f32,
+                momentum as f32,
+                weight_decay as f32,
+                dampening as f32,
+            );
             let first = st.momentum_buffer.is_none();
             for i in 0..n {
                 let mut gi = g[i];
@@ -119,13 +201,24 @@ pub fn step(cfg: &OptimConfig, st: &mut OptimState, p: &mut [f32], g: &[f32]) ->
                 }
                 if mu != 0.0 {
                     let b = buf(&mut st.momentum_buffer, n);
-                    b[i] = if first { gi } else { mu * b[i] + (1.0 - damp) * gi };
+                    b[i] = if first {
+                        gi
+                    } else {
+                        mu * b[i] + (1.0 - damp) * gi
+                    };
                     gi = if nesterov { gi + mu * b[i] } else { b[i] };
                 }
                 p[i] -= lr * gi;
             }
         }
-        OptimConfig::Adam { lr, betas: (b1, b2), eps, weight_decay, amsgrad, decoupled } => {
+        OptimConfig::Adam {
+            lr,
+            betas: (b1, b2),
+            eps,
+            weight_decay,
+            amsgrad,
+            decoupled,
+        } => {
             let t = st.step;
             let bc1 = 1.0 - b1.powf(t);
             let bc2_sqrt = (1.0 - b2.powf(t)).sqrt();
@@ -138,7 +231,10 @@ pub fn step(cfg: &OptimConfig, st: &mut OptimState, p: &mut [f32], g: &[f32]) ->
             if amsgrad {
                 buf(&mut st.max_exp_avg_sq, n);
             }
-            let (m, v) = (st.exp_avg.as_mut().unwrap(), st.exp_avg_sq.as_mut().unwrap());
+            let (m, v) = (
+                st.exp_avg.as_mut().unwrap(),
+                st.exp_avg_sq.as_mut().unwrap(),
+            );
             for i in 0..n {
                 let mut gi = g[i];
                 if decoupled {
@@ -159,8 +255,21 @@ pub fn step(cfg: &OptimConfig, st: &mut OptimState, p: &mut [f32], g: &[f32]) ->
                 p[i] -= step_size * m[i] / denom;
             }
         }
-        OptimConfig::RmsProp { lr, alpha, eps, weight_decay, momentum, centered } => {
-            let (lr, a, eps, wd, mu) = (lr as f32, alpha as f32, eps as f32, weight_decay as f32, momentum as f32);
+        OptimConfig::RmsProp {
+            lr,
+            alpha,
+            eps,
+            weight_decay,
+            momentum,
+            centered,
+        } => {
+            let (lr, a, eps, wd, mu) = (
+                lr as f32,
+                alpha as f32,
+                eps as f32,
+                weight_decay as f32,
+                momentum as f32,
+            );
             buf(&mut st.square_avg, n);
             if centered {
                 buf(&mut st.grad_avg, n);
@@ -191,7 +300,12 @@ pub fn step(cfg: &OptimConfig, st: &mut OptimState, p: &mut [f32], g: &[f32]) ->
                 }
             }
         }
-        OptimConfig::Adagrad { lr, lr_decay, weight_decay, eps } => {
+        OptimConfig::Adagrad {
+            lr,
+            lr_decay,
+            weight_decay,
+            eps,
+        } => {
             let clr = (lr / (1.0 + (st.step - 1.0) * lr_decay)) as f32;
             let (wd, eps) = (weight_decay as f32, eps as f32);
             let s = buf(&mut st.sum, n);
@@ -215,16 +329,32 @@ mod tests {
     #[test]
     fn first_adam_step_moves_by_lr() {
         // With bias correction, step 1 moves every coordinate by lr * g/|g| (eps negligible).
-        let cfg = OptimConfig::Adam { lr: 0.1, betas: (0.9, 0.999), eps: 1e-12, weight_decay: 0.0, amsgrad: false, decoupled: false };
+        let cfg = OptimConfig::Adam {
+            lr: 0.1,
+            betas: (0.9, 0.999),
+            eps: 1e-12,
+            weight_decay: 0.0,
+            amsgrad: false,
+            decoupled: false,
+        };
         let mut st = OptimState::default();
         let mut p = vec![1.0f32, 1.0];
         step(&cfg, &mut st, &mut p, &[3.0, -0.001]).unwrap();
-        assert!((p[0] - 0.9).abs() < 1e-6 && (p[1] - 1.1).abs() < 1e-6, "{p:?}");
+        assert!(
+            (p[0] - 0.9).abs() < 1e-6 && (p[1] - 1.1).abs() < 1e-6,
+            "{p:?}"
+        );
     }
 
     #[test]
     fn sgd_momentum_buffer_starts_at_the_gradient() {
-        let cfg = OptimConfig::Sgd { lr: 1.0, momentum: 0.9, dampening: 0.5, nesterov: false, weight_decay: 0.0 };
+        let cfg = OptimConfig::Sgd {
+            lr: 1.0,
+            momentum: 0.9,
+            dampening: 0.5,
+            nesterov: false,
+            weight_decay: 0.0,
+        };
         let mut st = OptimState::default();
         let mut p = vec![0.0f32];
         step(&cfg, &mut st, &mut p, &[1.0]).unwrap();
@@ -235,7 +365,13 @@ mod tests {
 
     #[test]
     fn validation_messages() {
-        let cfg = OptimConfig::Sgd { lr: 0.1, momentum: 0.0, dampening: 0.0, nesterov: true, weight_decay: 0.0 };
+        let cfg = OptimConfig::Sgd {
+            lr: 0.1,
+            momentum: 0.0,
+            dampening: 0.0,
+            nesterov: true,
+            weight_decay: 0.0,
+        };
         assert!(cfg.validate().unwrap_err().to_string().contains("nesterov"));
         let mut st = OptimState::default();
         assert!(step(&cfg, &mut st, &mut [0.0; 2], &[0.0]).is_err());

@@ -10,9 +10,16 @@ use crate::{shape_err, Result};
 /// `(outer, n, inner)` for reducing `shape` along `dim`.
 pub fn split_dim(shape: &[usize], dim: usize) -> Result<(usize, usize, usize)> {
     if dim >= shape.len() {
-        return shape_err!("dim {dim} is out of range for a tensor with {} dimensions ({shape:?})", shape.len());
+        return shape_err!(
+            "dim {dim} is out of range for a tensor with {} dimensions ({shape:?})",
+            shape.len()
+        );
     }
-    Ok((shape[..dim].iter().product(), shape[dim], shape[dim + 1..].iter().product()))
+    Ok((
+        shape[..dim].iter().product(),
+        shape[dim],
+        shape[dim + 1..].iter().product(),
+    ))
 }
 
 fn along_dim(x: &[f32], shape: &[usize], dim: usize, log: bool) -> Result<Vec<f32>> {
@@ -27,7 +34,11 @@ fn along_dim(x: &[f32], shape: &[usize], dim: usize, log: bool) -> Result<Vec<f3
             let ls = s.ln();
             for k in 0..n {
                 let z = (x[at(k)] - m) as f64;
-                y[at(k)] = if log { (z - ls) as f32 } else { (z.exp() / s) as f32 };
+                y[at(k)] = if log {
+                    (z - ls) as f32
+                } else {
+                    (z.exp() / s) as f32
+                };
             }
         }
     }

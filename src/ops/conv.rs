@@ -19,7 +19,12 @@ pub struct Conv2dParams {
 
 impl Default for Conv2dParams {
     fn default() -> Self {
-        Conv2dParams { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }
+        Conv2dParams {
+            stride: [1, 1],
+            padding: [0, 0],
+            dilation: [1, 1],
+            groups: 1,
+        }
     }
 }
 
@@ -75,7 +80,11 @@ pub fn conv2d_out_shape(xs: [usize; 4], ws: [usize; 4], p: &Conv2dParams) -> Res
 fn valid_range(off: isize, s: usize, w: usize, ow: usize) -> (usize, usize) {
     let s = s as isize;
     let lo = if off >= 0 { 0 } else { ((-off) + s - 1) / s };
-    let hi_excl = if (w as isize) > off { ((w as isize) - off + s - 1) / s } else { 0 };
+    let hi_excl = if (w as isize) > off {
+        ((w as isize) - off + s - 1) / s
+    } else {
+        0
+    };
     let lo = (lo as usize).min(ow);
     let hi = (hi_excl.max(0) as usize).min(ow);
     (lo, hi.max(lo))
@@ -143,7 +152,13 @@ pub fn conv2d_into(
                             let ir = (i * sh) as isize + roff;
                             let xrow = &xplane[ir as usize * wd..][..wd];
                             let yrow = &mut yplane[i * ow..][..ow];
-                            axpy_strided(&mut yrow[j_lo..j_hi], wv, xrow, (j_lo * sw) as isize + coff, sw);
+                            axpy_strided(
+                                &mut yrow[j_lo..j_hi],
+                                wv,
+                                xrow,
+                                (j_lo * sw) as isize + coff,
+                                sw,
+                            );
                         }
                     }
                 }
@@ -221,7 +236,14 @@ pub fn conv2d_backward_input(
 }
 
 /// Parameters and multiply-adds of a conv layer: `(params, macs)` for output size `oh x ow`.
-pub fn conv2d_cost(c_in: usize, c_out: usize, k: [usize; 2], groups: usize, bias: bool, out_hw: [usize; 2]) -> (u64, u64) {
+pub fn conv2d_cost(
+    c_in: usize,
+    c_out: usize,
+    k: [usize; 2],
+    groups: usize,
+    bias: bool,
+    out_hw: [usize; 2],
+) -> (u64, u64) {
     let per_out = (c_in / groups.max(1)) as u64 * k[0] as u64 * k[1] as u64;
     let params = c_out as u64 * per_out + if bias { c_out as u64 } else { 0 };
     let macs = c_out as u64 * per_out * out_hw[0] as u64 * out_hw[1] as u64;
@@ -232,7 +254,14 @@ pub fn conv2d_cost(c_in: usize, c_out: usize, k: [usize; 2], groups: usize, bias
 mod tests {
     use super::*;
 
-    fn naive(x: &[f32], xs: [usize; 4], w: &[f32], ws: [usize; 4], b: Option<&[f32]>, p: &Conv2dParams) -> Vec<f32> {
+    fn naive(
+        x: &[f32],
+        xs: [usize; 4],
+        w: &[f32],
+        ws: [usize; 4],
+        b: Option<&[f32]>,
+        p: &Conv2dParams,
+    ) -> Vec<f32> {
         let ys = conv2d_out_shape(xs, ws, p).unwrap();
         let [n, c, h, wd] = xs;
         let [o, cg, kh, kw] = ws;
@@ -247,11 +276,14 @@ mod tests {
                             let cin = (oi / og) * cg + ci;
                             for u in 0..kh {
                                 for v in 0..kw {
-                                    let r = (i * p.stride[0] + u * p.dilation[0]) as isize - p.padding[0] as isize;
-                                    let q = (j * p.stride[1] + v * p.dilation[1]) as isize - p.padding[1] as isize;
+                                    let r = (i * p.stride[0] + u * p.dilation[0]) as isize
+                                        - p.padding[0] as isize;
+                                    let q = (j * p.stride[1] + v * p.dilation[1]) as isize
+                                        - p.padding[1] as isize;
                                     if r >= 0 && q >= 0 && (r as usize) < h && (q as usize) < wd {
                                         acc += w[((oi * cg + ci) * kh + u) * kw + v] as f64
-                                            * x[((ni * c + cin) * h + r as usize) * wd + q as usize] as f64;
+                                            * x[((ni * c + cin) * h + r as usize) * wd + q as usize]
+                                                as f64;
                                     }
                                 }
                             }
@@ -265,7 +297,9 @@ mod tests {
     }
 
     fn lcg(seed: &mut u64) -> f32 {
-        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((*seed >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
     }
 
@@ -295,7 +329,10 @@ mod tests {
             let (y, _) = conv2d(&x, xs, &w, ws, Some(&b), &p).unwrap();
             let r = naive(&x, xs, &w, ws, Some(&b), &p);
             for (a, e) in y.iter().zip(&r) {
-                assert!((a - e).abs() <= 1e-4 * (1.0 + e.abs()), "case {case}: {a} vs {e}");
+                assert!(
+                    (a - e).abs() <= 1e-4 * (1.0 + e.abs()),
+                    "case {case}: {a} vs {e}"
+                );
             }
         }
     }
@@ -303,10 +340,17 @@ mod tests {
     #[test]
     fn backward_input_matches_finite_differences() {
         let mut s = 11u64;
-        let p = Conv2dParams { stride: [2, 1], padding: [1, 2], dilation: [2, 1], groups: 2 };
+        let p = Conv2dParams {
+            stride: [2, 1],
+            padding: [1, 2],
+            dilation: [2, 1],
+            groups: 2,
+        };
         let xs = [1, 4, 7, 6];
         let ws = [2, 2, 3, 3];
-        let x: Vec<f64> = (0..xs.iter().product()).map(|_| lcg(&mut s) as f64).collect();
+        let x: Vec<f64> = (0..xs.iter().product())
+            .map(|_| lcg(&mut s) as f64)
+            .collect();
         let w: Vec<f32> = (0..ws.iter().product()).map(|_| lcg(&mut s)).collect();
         let ys = conv2d_out_shape(xs, ws, &p).unwrap();
         let gy: Vec<f32> = (0..ys.iter().product()).map(|_| lcg(&mut s)).collect();
@@ -324,21 +368,48 @@ mod tests {
             let mut xm = x.clone();
             xm[i] -= h;
             let fd = (loss(&xp) - loss(&xm)) / (2.0 * h);
-            assert!((fd - gx[i] as f64).abs() < 1e-3, "x[{i}]: fd {fd} vs analytic {}", gx[i]);
+            assert!(
+                (fd - gx[i] as f64).abs() < 1e-3,
+                "x[{i}]: fd {fd} vs analytic {}",
+                gx[i]
+            );
         }
     }
 
     #[test]
     fn bad_parameters_say_why() {
-        let p = Conv2dParams { dilation: [0, 1], ..Default::default() };
-        let e = conv2d_out_shape([1, 1, 5, 5], [1, 1, 3, 3], &p).unwrap_err().to_string();
+        let p = Conv2dParams {
+            dilation: [0, 1],
+            ..Default::default()
+        };
+        let e = conv2d_out_shape([1, 1, 5, 5], [1, 1, 3, 3], &p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("dilation rows must be >= 1, got 0"), "{e}");
-        let p = Conv2dParams { groups: 2, ..Default::default() };
-        let e = conv2d_out_shape([1, 3, 5, 5], [2, 1, 3, 3], &p).unwrap_err().to_string();
-        assert!(e.contains("groups=2 must divide the input channels 3"), "{e}");
-        let e = conv2d_out_shape([1, 1, 2, 5], [1, 1, 3, 3], &Default::default()).unwrap_err().to_string();
+        let p = Conv2dParams {
+            groups: 2,
+            ..Default::default()
+        };
+        let e = conv2d_out_shape([1, 3, 5, 5], [2, 1, 3, 3], &p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("groups=2 must divide the input channels 3"),
+            "{e}"
+        );
+        let e = conv2d_out_shape([1, 1, 2, 5], [1, 1, 3, 3], &Default::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("padded input has only 2"), "{e}");
-        let e = conv2d(&[0.0; 3], [1, 1, 2, 2], &[0.0; 1], [1, 1, 1, 1], None, &Default::default()).unwrap_err();
+        let e = conv2d(
+            &[0.0; 3],
+            [1, 1, 2, 2],
+            &[0.0; 1],
+            [1, 1, 1, 1],
+            None,
+            &Default::default(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("input has 3 values"), "{e}");
     }
 

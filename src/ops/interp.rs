@@ -69,7 +69,13 @@ impl AxisFilter {
             let hi = v.iter().map(|p| p.0).max().unwrap_or(0);
             hi - lo + 1
         };
-        let taps = per_out.iter().map(span).max().unwrap_or(1).min(in_len).max(1);
+        let taps = per_out
+            .iter()
+            .map(span)
+            .max()
+            .unwrap_or(1)
+            .min(in_len)
+            .max(1);
         let mut starts = Vec::with_capacity(per_out.len());
         let mut weights = vec![0.0f32; per_out.len() * taps];
         for (i, v) in per_out.iter().enumerate() {
@@ -80,7 +86,12 @@ impl AxisFilter {
                 weights[i * taps + (j - start)] += w as f32;
             }
         }
-        AxisFilter { in_len, taps, starts, weights }
+        AxisFilter {
+            in_len,
+            taps,
+            starts,
+            weights,
+        }
     }
 }
 
@@ -95,7 +106,9 @@ pub fn out_len(in_len: usize, target: &Target, axis: usize) -> Result<usize> {
             }
             let o = (in_len as f64 * f).floor();
             if o > (1u64 << 31) as f64 {
-                return Err(Error::TooLarge(format!("scale factor {f} makes an axis of {o} pixels")));
+                return Err(Error::TooLarge(format!(
+                    "scale factor {f} makes an axis of {o} pixels"
+                )));
             }
             Ok(o as usize)
         }
@@ -103,9 +116,16 @@ pub fn out_len(in_len: usize, target: &Target, axis: usize) -> Result<usize> {
 }
 
 /// Weights of one axis with torch's semantics (see the module doc and the golden README).
-pub fn axis_filter(in_len: usize, out_len: usize, sf: Option<f64>, p: &ResizeParams) -> Result<AxisFilter> {
+pub fn axis_filter(
+    in_len: usize,
+    out_len: usize,
+    sf: Option<f64>,
+    p: &ResizeParams,
+) -> Result<AxisFilter> {
     if in_len == 0 || out_len == 0 {
-        return shape_err!("cannot resize an axis of length {in_len} to {out_len}: both must be >= 1");
+        return shape_err!(
+            "cannot resize an axis of length {in_len} to {out_len}: both must be >= 1"
+        );
     }
     // torch copies an axis whose size does not change, even when sf != 1.
     if in_len == out_len {
@@ -122,7 +142,9 @@ pub fn axis_filter(in_len: usize, out_len: usize, sf: Option<f64>, p: &ResizePar
             .collect(),
         InterpMode::Bilinear if p.antialias => {
             if p.align_corners {
-                return arg_err!("antialias is only defined with align_corners=false (as in torch)");
+                return arg_err!(
+                    "antialias is only defined with align_corners=false (as in torch)"
+                );
             }
             let support = scale.max(1.0);
             (0..out_len)
@@ -131,7 +153,12 @@ pub fn axis_filter(in_len: usize, out_len: usize, sf: Option<f64>, p: &ResizePar
                     let xmin = ((center - support + 0.5).trunc().max(0.0)) as usize;
                     let xmax = ((center + support + 0.5).trunc() as usize).min(in_len);
                     let mut v: Vec<(usize, f64)> = (xmin..xmax)
-                        .map(|j| (j, (1.0 - ((j as f64 - center + 0.5) / support).abs()).max(0.0)))
+                        .map(|j| {
+                            (
+                                j,
+                                (1.0 - ((j as f64 - center + 0.5) / support).abs()).max(0.0),
+                            )
+                        })
                         .collect();
                     let s: f64 = v.iter().map(|p| p.1).sum();
                     if s != 0.0 {
@@ -204,7 +231,15 @@ pub fn resize(x: &[f32], xs: [usize; 4], p: &ResizeParams) -> Result<(Vec<f32>, 
 }
 
 /// Applies separable filters to `planes` planes of `h x w`: horizontal pass, then vertical.
-pub fn resize_planes(x: &[f32], planes: usize, h: usize, w: usize, fy: &AxisFilter, fx: &AxisFilter, y: &mut [f32]) {
+pub fn resize_planes(
+    x: &[f32],
+    planes: usize,
+    h: usize,
+    w: usize,
+    fy: &AxisFilter,
+    fx: &AxisFilter,
+    y: &mut [f32],
+) {
     let (oh, ow) = (fy.out_len(), fx.out_len());
     let mut tmp = vec![0.0f32; h * ow];
     for pl in 0..planes {
@@ -215,7 +250,11 @@ pub fn resize_planes(x: &[f32], planes: usize, h: usize, w: usize, fy: &AxisFilt
             for (j, o) in out.iter_mut().enumerate() {
                 let s = fx.starts[j];
                 let ws = &fx.weights[j * fx.taps..][..fx.taps];
-                *o = ws.iter().zip(&row[s..s + fx.taps]).map(|(a, b)| a * b).sum();
+                *o = ws
+                    .iter()
+                    .zip(&row[s..s + fx.taps])
+                    .map(|(a, b)| a * b)
+                    .sum();
             }
         }
         let dst = &mut y[pl * oh * ow..][..oh * ow];
@@ -241,7 +280,7 @@ fn check_rgba(name: &str, len: usize, w: usize, h: usize) -> Result<()> {
     if w == 0 || h == 0 {
         return shape_err!("{name} is {w}x{h}: both sides must be at least 1 pixel");
     }
-    let px = w.checked_mul(h).unwrap_or(usize::MAX);
+    let px = w.saturating_mul(h);
     if px > MAX_PIXELS {
         return Err(Error::TooLarge(format!(
             "{name} is {w}x{h} ({} MP); the limit is {} MP",
@@ -277,7 +316,15 @@ impl RgbaMethod {
 
 /// RGBA u8 resize `[H,W,4] -> [oh,ow,4]` into `dst`.
 #[allow(clippy::too_many_arguments)]
-pub fn resize_rgba_into(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize, m: RgbaMethod) -> Result<()> {
+pub fn resize_rgba_into(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    dst: &mut [u8],
+    ow: usize,
+    oh: usize,
+    m: RgbaMethod,
+) -> Result<()> {
     check_rgba("input image", src.len(), w, h)?;
     check_rgba("output image", dst.len(), ow, oh)?;
     match m {
@@ -289,21 +336,33 @@ pub fn resize_rgba_into(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usiz
 }
 
 /// RGBA u8 resize into a fresh buffer.
-pub fn resize_rgba(src: &[u8], w: usize, h: usize, ow: usize, oh: usize, m: RgbaMethod) -> Result<Vec<u8>> {
-    let n = ow.checked_mul(oh).filter(|&n| n <= MAX_PIXELS).ok_or_else(|| {
-        Error::TooLarge(format!(
-            "output image is {ow}x{oh} ({} MP); the limit is {} MP",
-            (ow as u128 * oh as u128) / 1_000_000,
-            MAX_PIXELS / 1_000_000
-        ))
-    })?;
+pub fn resize_rgba(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    ow: usize,
+    oh: usize,
+    m: RgbaMethod,
+) -> Result<Vec<u8>> {
+    let n = ow
+        .checked_mul(oh)
+        .filter(|&n| n <= MAX_PIXELS)
+        .ok_or_else(|| {
+            Error::TooLarge(format!(
+                "output image is {ow}x{oh} ({} MP); the limit is {} MP",
+                (ow as u128 * oh as u128) / 1_000_000,
+                MAX_PIXELS / 1_000_000
+            ))
+        })?;
     let mut dst = vec![0u8; n * 4];
     resize_rgba_into(src, w, h, &mut dst, ow, oh, m)?;
     Ok(dst)
 }
 
 fn nearest_u8(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize) {
-    let xs: Vec<usize> = (0..ow).map(|j| ((j as f64 * w as f64 / ow as f64) as usize).min(w - 1)).collect();
+    let xs: Vec<usize> = (0..ow)
+        .map(|j| ((j as f64 * w as f64 / ow as f64) as usize).min(w - 1))
+        .collect();
     for i in 0..oh {
         let sy = ((i as f64 * h as f64 / oh as f64) as usize).min(h - 1);
         let srow = &src[sy * w * 4..][..w * 4];
@@ -377,7 +436,9 @@ pub fn pil_axis(in_len: usize, out_len: usize) -> (usize, Vec<usize>, Vec<i32>) 
     for i in 0..out_len {
         let center = (i as f64 + 0.5) * scale;
         let xmin = ((center - fs + 0.5).trunc() as i64).max(0) as usize;
-        let xmax = ((center + fs + 0.5).trunc() as i64).min(in_len as i64).max(xmin as i64) as usize;
+        let xmax = ((center + fs + 0.5).trunc() as i64)
+            .min(in_len as i64)
+            .max(xmin as i64) as usize;
         let mut ws: Vec<f64> = (xmin..xmax)
             .map(|j| (1.0 - ((j as f64 - center + 0.5) / fs).abs()).max(0.0))
             .collect();
@@ -462,7 +523,11 @@ fn pil_bilinear(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: u
     let (dh, dw) = (h as i64 - oh as i64, w as i64 - ow as i64);
     let vertical_first = dh > 0 && dh > 2 * dw;
     let (mut cw, mut ch) = (w, h);
-    let order: [bool; 2] = if vertical_first { [false, true] } else { [true, false] };
+    let order: [bool; 2] = if vertical_first {
+        [false, true]
+    } else {
+        [true, false]
+    };
     for horizontal in order {
         if horizontal && ow != cw {
             cur = pil_pass_h(&cur, cw, ch, ow);
@@ -478,7 +543,11 @@ fn pil_bilinear(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: u
         let a = s[3] as u32;
         d[3] = s[3];
         for c in 0..3 {
-            d[c] = if a == 0 || a == 255 { s[c] } else { (255 * s[c] as u32 / a).min(255) as u8 };
+            d[c] = if a == 0 || a == 255 {
+                s[c]
+            } else {
+                (255 * s[c] as u32 / a).min(255) as u8
+            };
         }
     }
 }
@@ -488,7 +557,12 @@ mod tests {
     use super::*;
 
     fn p(align: bool, aa: bool) -> ResizeParams {
-        ResizeParams { target: Target::Size([0, 0]), mode: InterpMode::Bilinear, align_corners: align, antialias: aa }
+        ResizeParams {
+            target: Target::Size([0, 0]),
+            mode: InterpMode::Bilinear,
+            align_corners: align,
+            antialias: aa,
+        }
     }
 
     #[test]
@@ -512,7 +586,11 @@ mod tests {
         // 0.5..3.5 gives 0.625, 0.875, 0.875, 0.625, normalised to 5/24, 7/24, 7/24, 5/24.
         let f = axis_filter(4, 1, None, &p(false, true)).unwrap();
         let e = [5.0 / 24.0, 7.0 / 24.0, 7.0 / 24.0, 5.0 / 24.0];
-        assert!(f.weights.iter().zip(e).all(|(a, b)| (a - b).abs() < 1e-7), "{:?}", f.weights);
+        assert!(
+            f.weights.iter().zip(e).all(|(a, b)| (a - b).abs() < 1e-7),
+            "{:?}",
+            f.weights
+        );
         // Without antialias a 4x downscale reads only two taps (pixels 1 and 2).
         let f = axis_filter(4, 1, None, &p(false, false)).unwrap();
         assert_eq!((f.starts[0], f.weights.clone()), (1, vec![0.5, 0.5]));
@@ -529,9 +607,13 @@ mod tests {
 
     #[test]
     fn rgba_limits_and_shapes() {
-        let e = resize_rgba(&[0; 16], 2, 2, 30000, 30000, RgbaMethod::OpenCv).unwrap_err().to_string();
+        let e = resize_rgba(&[0; 16], 2, 2, 30000, 30000, RgbaMethod::OpenCv)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("30000x30000") && e.contains("limit"), "{e}");
-        let e = resize_rgba(&[0; 15], 2, 2, 3, 3, RgbaMethod::OpenCv).unwrap_err().to_string();
+        let e = resize_rgba(&[0; 15], 2, 2, 3, 3, RgbaMethod::OpenCv)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("15 values"), "{e}");
         assert!(resize_rgba(&[], 0, 0, 3, 3, RgbaMethod::Pillow).is_err());
     }

@@ -48,18 +48,30 @@ pub struct CrossEntropyParams<'a> {
 
 impl Default for CrossEntropyParams<'_> {
     fn default() -> Self {
-        CrossEntropyParams { weight: None, ignore_index: -100, label_smoothing: 0.0, reduction: Reduction::Mean }
+        CrossEntropyParams {
+            weight: None,
+            ignore_index: -100,
+            label_smoothing: 0.0,
+            reduction: Reduction::Mean,
+        }
     }
 }
 
 /// Cross-entropy with class-index targets: logits `[N, C, *]`, targets `[N, *]`.
 /// `loss_i = (1-eps) w[y_i] (-lp[i,y_i]) + eps/C sum_c w_c (-lp[i,c])`; mean divides by the sum
 /// of `w[y_i]` over non-ignored positions.
-pub fn cross_entropy(x: &[f32], shape: &[usize], target: &[i64], p: &CrossEntropyParams) -> Result<LossOut> {
+pub fn cross_entropy(
+    x: &[f32],
+    shape: &[usize],
+    target: &[i64],
+    p: &CrossEntropyParams,
+) -> Result<LossOut> {
     check_len("logits", x.len(), shape)?;
     check_smoothing(p.label_smoothing)?;
     let (n, c, inner) = classes(shape)?;
-    let tshape: Vec<usize> = std::iter::once(n).chain(shape[2..].iter().copied()).collect();
+    let tshape: Vec<usize> = std::iter::once(n)
+        .chain(shape[2..].iter().copied())
+        .collect();
     check_len("target", target.len(), &tshape)?;
     if let Some(w) = p.weight {
         check_len("class weight", w.len(), &[c])?;
@@ -76,7 +88,10 @@ pub fn cross_entropy(x: &[f32], shape: &[usize], target: &[i64], p: &CrossEntrop
                 continue;
             }
             if t < 0 || t as usize >= c {
-                return arg_err!("target {t} at position {} is not a class index in [0, {c})", b * inner + i);
+                return arg_err!(
+                    "target {t} at position {} is not a class index in [0, {c})",
+                    b * inner + i
+                );
             }
             let t = t as usize;
             log_probs(x, b, c, inner, i, &mut lp);
@@ -91,7 +106,12 @@ pub fn cross_entropy(x: &[f32], shape: &[usize], target: &[i64], p: &CrossEntrop
 
 /// Cross-entropy with probability targets `[N, C, *]` (same shape as the logits):
 /// `p' = (1-eps) p + eps/C`, `loss_i = -sum_c w_c p'_c lp[i,c]`; mean divides by N * inner.
-pub fn cross_entropy_probs(x: &[f32], shape: &[usize], target: &[f32], p: &CrossEntropyParams) -> Result<LossOut> {
+pub fn cross_entropy_probs(
+    x: &[f32],
+    shape: &[usize],
+    target: &[f32],
+    p: &CrossEntropyParams,
+) -> Result<LossOut> {
     check_len("logits", x.len(), shape)?;
     check_len("target", target.len(), shape)?;
     check_smoothing(p.label_smoothing)?;
@@ -113,7 +133,9 @@ pub fn cross_entropy_probs(x: &[f32], shape: &[usize], target: &[f32], p: &Cross
                 .sum::<f64>();
         }
     }
-    let tshape: Vec<usize> = std::iter::once(n).chain(shape[2..].iter().copied()).collect();
+    let tshape: Vec<usize> = std::iter::once(n)
+        .chain(shape[2..].iter().copied())
+        .collect();
     Ok(reduce(per, tshape, p.reduction, (n * inner) as f64))
 }
 
@@ -159,7 +181,14 @@ pub fn bce_with_logits(
 
 /// torchvision's `sigmoid_focal_loss` (Lin et al. 2017): `ce * (1-p_t)^gamma`, times
 /// `alpha y + (1-alpha)(1-y)` when `alpha >= 0`; mean is over all elements.
-pub fn sigmoid_focal_loss(x: &[f32], shape: &[usize], target: &[f32], alpha: f32, gamma: f32, red: Reduction) -> Result<LossOut> {
+pub fn sigmoid_focal_loss(
+    x: &[f32],
+    shape: &[usize],
+    target: &[f32],
+    alpha: f32,
+    gamma: f32,
+    red: Reduction,
+) -> Result<LossOut> {
     check_len("logits", x.len(), shape)?;
     check_len("target", target.len(), shape)?;
     if !(gamma >= 0.0 && gamma.is_finite()) {
@@ -191,7 +220,11 @@ pub fn sigmoid_focal_loss(x: &[f32], shape: &[usize], target: &[f32], alpha: f32
 pub fn mse_loss(a: &[f32], b: &[f32], shape: &[usize], red: Reduction) -> Result<LossOut> {
     check_len("input", a.len(), shape)?;
     check_len("target", b.len(), shape)?;
-    let per: Vec<f64> = a.iter().zip(b).map(|(&x, &y)| (x as f64 - y as f64).powi(2)).collect();
+    let per: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (x as f64 - y as f64).powi(2))
+        .collect();
     let n = per.len() as f64;
     Ok(reduce(per, shape.to_vec(), red, n))
 }
@@ -205,7 +238,8 @@ pub fn kd_loss(student: &[f32], teacher: &[f32], shape: &[usize], t: f32) -> Res
         return arg_err!("temperature must be a positive finite number, got {t}");
     }
     let (n, c, inner) = classes(shape)?;
-    let scale = |v: &[f32]| -> Vec<f32> { v.iter().map(|&x| (x as f64 / t as f64) as f32).collect() };
+    let scale =
+        |v: &[f32]| -> Vec<f32> { v.iter().map(|&x| (x as f64 / t as f64) as f32).collect() };
     let (s, te) = (scale(student), scale(teacher));
     let (mut ls, mut lt) = (vec![0.0; c], vec![0.0; c]);
     let mut total = 0.0f64;
@@ -232,7 +266,10 @@ mod tests {
     fn smoothing_spreads_over_every_class() {
         // Uniform logits: -lp = ln C for every class, so any smoothing gives ln C.
         let x = [0.0f32; 4];
-        let p = CrossEntropyParams { label_smoothing: 0.3, ..Default::default() };
+        let p = CrossEntropyParams {
+            label_smoothing: 0.3,
+            ..Default::default()
+        };
         let l = cross_entropy(&x, &[1, 4], &[2], &p).unwrap();
         assert!((l.data[0] - 4f32.ln()).abs() < 1e-6);
         // Confident correct logits: with eps the loss is eps/C * sum(-lp) > 0.
@@ -246,7 +283,9 @@ mod tests {
     #[test]
     fn bad_targets_are_errors() {
         let p = CrossEntropyParams::default();
-        let e = cross_entropy(&[0.0; 4], &[2, 2], &[0, 5], &p).unwrap_err().to_string();
+        let e = cross_entropy(&[0.0; 4], &[2, 2], &[0, 5], &p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("target 5"), "{e}");
         assert!(cross_entropy(&[0.0; 4], &[2, 2], &[0, -100], &p).is_ok());
         assert!(kd_loss(&[0.0; 2], &[0.0; 2], &[1, 2], 0.0).is_err());

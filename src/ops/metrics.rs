@@ -66,11 +66,24 @@ pub fn roc_curve(labels: &[u8], scores: &[f32], drop_intermediate: bool) -> Resu
         thr = keep.iter().map(|&k| thr[k]).collect();
     }
     let (tmax, fmax) = (*tps.last().unwrap_or(&1.0), *fps.last().unwrap_or(&1.0));
-    let fpr: Vec<f64> = std::iter::once(0.0).chain(fps.iter().map(|f| f / fmax)).collect();
-    let tpr: Vec<f64> = std::iter::once(0.0).chain(tps.iter().map(|t| t / tmax)).collect();
+    let fpr: Vec<f64> = std::iter::once(0.0)
+        .chain(fps.iter().map(|f| f / fmax))
+        .collect();
+    let tpr: Vec<f64> = std::iter::once(0.0)
+        .chain(tps.iter().map(|t| t / tmax))
+        .collect();
     let thresholds: Vec<f64> = std::iter::once(f64::INFINITY).chain(thr).collect();
-    let auc = fpr.windows(2).zip(tpr.windows(2)).map(|(f, t)| (f[1] - f[0]) * (t[1] + t[0]) / 2.0).sum();
-    Ok(RocCurve { fpr, tpr, thresholds, auc })
+    let auc = fpr
+        .windows(2)
+        .zip(tpr.windows(2))
+        .map(|(f, t)| (f[1] - f[0]) * (t[1] + t[0]) / 2.0)
+        .sum();
+    Ok(RocCurve {
+        fpr,
+        tpr,
+        thresholds,
+        auc,
+    })
 }
 
 #[cfg(test)]
@@ -83,7 +96,13 @@ mod tests {
             for (j, &b) in labels.iter().enumerate() {
                 if a == 1 && b == 0 {
                     den += 1.0;
-                    num += if s[i] > s[j] { 1.0 } else if s[i] == s[j] { 0.5 } else { 0.0 };
+                    num += if s[i] > s[j] {
+                        1.0
+                    } else if s[i] == s[j] {
+                        0.5
+                    } else {
+                        0.0
+                    };
                 }
             }
         }
@@ -113,7 +132,9 @@ mod tests {
 
     #[test]
     fn one_class_is_an_error() {
-        let e = roc_curve(&[1, 1], &[0.1, 0.2], true).unwrap_err().to_string();
+        let e = roc_curve(&[1, 1], &[0.1, 0.2], true)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("both classes"), "{e}");
     }
 }

@@ -41,8 +41,14 @@ pub struct LossOut {
 
 pub(crate) fn reduce(per: Vec<f64>, shape: Vec<usize>, red: Reduction, mean_denom: f64) -> LossOut {
     match red {
-        Reduction::None => LossOut { data: per.iter().map(|&v| v as f32).collect(), shape },
-        Reduction::Sum => LossOut { data: vec![per.iter().sum::<f64>() as f32], shape: vec![] },
+        Reduction::None => LossOut {
+            data: per.iter().map(|&v| v as f32).collect(),
+            shape,
+        },
+        Reduction::Sum => LossOut {
+            data: vec![per.iter().sum::<f64>() as f32],
+            shape: vec![],
+        },
         Reduction::Mean => LossOut {
             data: vec![(per.iter().sum::<f64>() / mean_denom) as f32],
             shape: vec![],

@@ -26,7 +26,10 @@ fn check_eps(eps: f64) -> Result<()> {
 fn check_affine(name: &str, v: Option<&[f32]>, n: usize, what: &str) -> Result<()> {
     if let Some(v) = v {
         if v.len() != n {
-            return shape_err!("{name} has {} values but must have one per {what} ({n})", v.len());
+            return shape_err!(
+                "{name} has {} values but must have one per {what} ({n})",
+                v.len()
+            );
         }
     }
     Ok(())
@@ -74,7 +77,10 @@ pub fn batch_norm(
         check_affine("running_var", Some(rv), c, "channel")?;
     }
     if !(0.0..=1.0).contains(&p.momentum) {
-        return arg_err!("momentum must be in [0, 1] (the weight of the new batch, PyTorch convention), got {}", p.momentum);
+        return arg_err!(
+            "momentum must be in [0, 1] (the weight of the new batch, PyTorch convention), got {}",
+            p.momentum
+        );
     }
     let count = n * inner;
     if p.training && count <= 1 {
@@ -201,10 +207,18 @@ pub fn group_norm(
 }
 
 /// Instance norm over `[N, C, *]`: statistics per (sample, channel) over the spatial dims.
-pub fn instance_norm(x: &[f32], shape: &[usize], weight: Option<&[f32]>, bias: Option<&[f32]>, eps: f64) -> Result<Vec<f32>> {
+pub fn instance_norm(
+    x: &[f32],
+    shape: &[usize],
+    weight: Option<&[f32]>,
+    bias: Option<&[f32]>,
+    eps: f64,
+) -> Result<Vec<f32>> {
     let (_, c, inner) = nc_inner(shape)?;
     if inner <= 1 {
-        return shape_err!("instance norm needs more than one spatial value per channel, got shape {shape:?}");
+        return shape_err!(
+            "instance norm needs more than one spatial value per channel, got shape {shape:?}"
+        );
     }
     group_norm(x, shape, c.max(1), weight, bias, eps)
 }
@@ -216,7 +230,9 @@ mod tests {
     #[test]
     fn offset_input_keeps_its_variance() {
         // mean 1000, values +-1: a one-pass f32 E[x^2]-E[x]^2 returns ~0 or negative here.
-        let x: Vec<f32> = (0..64).map(|i| 1000.0 + if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+        let x: Vec<f32> = (0..64)
+            .map(|i| 1000.0 + if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
         let y = layer_norm(&x, &[1, 64], &[64], None, None, 0.0).unwrap();
         for (i, v) in y.iter().enumerate() {
             let e = if i % 2 == 0 { 1.0 } else { -1.0 };
@@ -229,22 +245,46 @@ mod tests {
         let x = [1.0f32, 3.0]; // shape [2,1]: mean 2, biased var 1, unbiased 2
         let mut rm = [0.0f32];
         let mut rv = [1.0f32];
-        let p = BatchNormParams { training: true, momentum: 0.5, eps: 0.0 };
-        let (y, _, _) = batch_norm(&x, &[2, 1], None, None, Some(&mut rm), Some(&mut rv), &p).unwrap();
+        let p = BatchNormParams {
+            training: true,
+            momentum: 0.5,
+            eps: 0.0,
+        };
+        let (y, _, _) =
+            batch_norm(&x, &[2, 1], None, None, Some(&mut rm), Some(&mut rv), &p).unwrap();
         assert_eq!(y, vec![-1.0, 1.0]);
         assert_eq!(rm, [1.0]);
         assert_eq!(rv, [1.5]);
         // eval mode uses the running statistics: (1 - 1)/sqrt(1.5) = 0
-        let p = BatchNormParams { training: false, ..p };
-        let (y, _, _) = batch_norm(&[1.0], &[1, 1], None, None, Some(&mut rm), Some(&mut rv), &p).unwrap();
+        let p = BatchNormParams {
+            training: false,
+            ..p
+        };
+        let (y, _, _) = batch_norm(
+            &[1.0],
+            &[1, 1],
+            None,
+            None,
+            Some(&mut rm),
+            Some(&mut rv),
+            &p,
+        )
+        .unwrap();
         assert_eq!(y, vec![0.0]);
     }
 
     #[test]
     fn group_norm_errors() {
-        let e = group_norm(&[0.0; 12], &[1, 3, 4], 2, None, None, 1e-5).unwrap_err().to_string();
-        assert!(e.contains("num_groups must divide the 3 channels, got 2"), "{e}");
-        let e = layer_norm(&[0.0; 12], &[3, 4], &[3], None, None, 1e-5).unwrap_err().to_string();
+        let e = group_norm(&[0.0; 12], &[1, 3, 4], 2, None, None, 1e-5)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("num_groups must divide the 3 channels, got 2"),
+            "{e}"
+        );
+        let e = layer_norm(&[0.0; 12], &[3, 4], &[3], None, None, 1e-5)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("suffix"), "{e}");
     }
 }

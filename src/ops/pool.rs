@@ -21,21 +21,43 @@ pub struct PoolParams {
 impl PoolParams {
     /// Kernel `k` with stride = kernel (torch's default when no stride is given).
     pub fn new(kernel: [usize; 2]) -> Self {
-        PoolParams { kernel, stride: kernel, padding: [0, 0], dilation: [1, 1], ceil_mode: false, count_include_pad: true }
+        PoolParams {
+            kernel,
+            stride: kernel,
+            padding: [0, 0],
+            dilation: [1, 1],
+            ceil_mode: false,
+            count_include_pad: true,
+        }
     }
 }
 
 /// Output length of one pooled axis.
-pub fn pool_out_len(axis: &str, n: usize, k: usize, s: usize, p: usize, d: usize, ceil: bool) -> Result<usize> {
+pub fn pool_out_len(
+    axis: &str,
+    n: usize,
+    k: usize,
+    s: usize,
+    p: usize,
+    d: usize,
+    ceil: bool,
+) -> Result<usize> {
     if k == 0 || s == 0 || d == 0 {
-        return arg_err!("pool kernel, stride and dilation ({axis}) must be >= 1, got {k}, {s}, {d}");
+        return arg_err!(
+            "pool kernel, stride and dilation ({axis}) must be >= 1, got {k}, {s}, {d}"
+        );
     }
     let eff = d * (k - 1) + 1;
     if 2 * p > eff {
-        return arg_err!("pool padding ({axis}) must be at most half the (dilated) kernel {eff}, got {p}");
+        return arg_err!(
+            "pool padding ({axis}) must be at most half the (dilated) kernel {eff}, got {p}"
+        );
     }
     if n + 2 * p < eff {
-        return shape_err!("the pool window spans {eff} ({axis}) but the padded input has only {}", n + 2 * p);
+        return shape_err!(
+            "the pool window spans {eff} ({axis}) but the padded input has only {}",
+            n + 2 * p
+        );
     }
     let num = n + 2 * p - eff;
     let mut o = if ceil { num.div_ceil(s) } else { num / s } + 1;
@@ -48,15 +70,35 @@ pub fn pool_out_len(axis: &str, n: usize, k: usize, s: usize, p: usize, d: usize
 /// Output shape of a pool over `[N,C,H,W]`.
 pub fn pool_out_shape(xs: &[usize], p: &PoolParams) -> Result<[usize; 4]> {
     let [n, c, h, w] = expect_rank::<4>("input", xs)?;
-    let oh = pool_out_len("rows", h, p.kernel[0], p.stride[0], p.padding[0], p.dilation[0], p.ceil_mode)?;
-    let ow = pool_out_len("cols", w, p.kernel[1], p.stride[1], p.padding[1], p.dilation[1], p.ceil_mode)?;
+    let oh = pool_out_len(
+        "rows",
+        h,
+        p.kernel[0],
+        p.stride[0],
+        p.padding[0],
+        p.dilation[0],
+        p.ceil_mode,
+    )?;
+    let ow = pool_out_len(
+        "cols",
+        w,
+        p.kernel[1],
+        p.stride[1],
+        p.padding[1],
+        p.dilation[1],
+        p.ceil_mode,
+    )?;
     numel(&[n, c, oh, ow])?;
     Ok([n, c, oh, ow])
 }
 
 /// Max pooling; returns `(y, shape, argmax)` where argmax is the flat index in the input plane
 /// (used by backward passes and by the lab to show which pixel won).
-pub fn max_pool2d(x: &[f32], xs: &[usize], p: &PoolParams) -> Result<(Vec<f32>, [usize; 4], Vec<u32>)> {
+pub fn max_pool2d(
+    x: &[f32],
+    xs: &[usize],
+    p: &PoolParams,
+) -> Result<(Vec<f32>, [usize; 4], Vec<u32>)> {
     check_len("input", x.len(), xs)?;
     let ys = pool_out_shape(xs, p)?;
     let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
@@ -74,7 +116,8 @@ pub fn max_pool2d(x: &[f32], xs: &[usize], p: &PoolParams) -> Result<(Vec<f32>, 
                         continue;
                     }
                     for v in 0..p.kernel[1] {
-                        let q = (j * p.stride[1] + v * p.dilation[1]) as isize - p.padding[1] as isize;
+                        let q =
+                            (j * p.stride[1] + v * p.dilation[1]) as isize - p.padding[1] as isize;
                         if q < 0 || q as usize >= w {
                             continue;
                         }
@@ -115,9 +158,16 @@ pub fn avg_pool2d(x: &[f32], xs: &[usize], p: &PoolParams) -> Result<(Vec<f32>, 
                 let (w0, w1) = (ws.max(0) as usize, we.min(w as isize) as usize);
                 let mut s = 0.0f64;
                 for r in h0..h1 {
-                    s += xp[r * w + w0..r * w + w1].iter().map(|&v| v as f64).sum::<f64>();
+                    s += xp[r * w + w0..r * w + w1]
+                        .iter()
+                        .map(|&v| v as f64)
+                        .sum::<f64>();
                 }
-                let div = if p.count_include_pad { pool_size } else { ((h1 - h0) * (w1 - w0)) as isize };
+                let div = if p.count_include_pad {
+                    pool_size
+                } else {
+                    ((h1 - h0) * (w1 - w0)) as isize
+                };
                 y[(pl * oh + i) * ow + j] = (s / div.max(1) as f64) as f32;
             }
         }

@@ -59,10 +59,17 @@ export default [
     },
   },
   {
-    name: 'Chinese page, same result',
+    name: 'Chinese page on a phone (375x812), same result, no horizontal scroll',
     timeout: 150000,
-    async run({ page, base }) {
+    async run({ newPage, base, out }) {
+      const page = await newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
       const r = await runSelftest(page, base, '#lang=zh');
+      const { scroll, inner } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        inner: window.innerWidth,
+      }));
+      assert.ok(scroll <= inner, `page is ${scroll}px wide in a ${inner}px viewport`);
+      await page.screenshot({ path: join(out, 'selftest-phone-zh.png'), fullPage: true });
       assert.equal(r.failed, 0);
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
       const heading = await page.locator('h1').textContent();

@@ -229,6 +229,9 @@ export class Plot {
     // legend, top right
     const labelled = this.series.map((s, i) => [s, i]).filter(([s]) => s.label);
     if (labelled.length) {
+      const w = Math.max(...labelled.map(([s]) => ctx.measureText(s.label).width)) + 34;
+      ctx.fillStyle = 'rgb(255 255 255 / 0.85)';
+      ctx.fillRect(m.left + L.pw - w - 2, m.top + 1, w, labelled.length * 16 + 4);
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
       labelled.forEach(([s, i], row) => {

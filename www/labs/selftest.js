@@ -44,6 +44,18 @@ function fmt(x) {
   return x.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
 }
 
+/**
+ * serde-wasm-bindgen turns JSON maps (e.g. a header held as serde_json::Value) into JS Maps unless
+ * the Rust side uses its json_compatible serializer; accept both shapes.
+ */
+function plain(x) {
+  if (x instanceof Map) return Object.fromEntries([...x].map(([k, v]) => [k, plain(v)]));
+  if (Array.isArray(x)) return x.map(plain);
+  if (typeof x === 'bigint') return Number(x);
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, plain(v)]));
+  return x;
+}
+
 async function fetchOk(url) {
   let res;
   try {
@@ -80,8 +92,8 @@ async function loadSuites(GoldenSuite) {
     } catch {
       // GoldenSuite accepted it; naming falls back to the index
     }
-    const header = suite.header();
-    const len = suite.len();
+    const header = plain(suite.header());
+    const len = Number(suite.len());
     st.files.push({ name, seed: header.seed, count: header.count, len, versions: header.versions || {} });
     if (header.count !== len) st.notes.push({ name, expected: header.count, actual: len });
     suites.push({ name, suite, len, cases });
@@ -126,7 +138,7 @@ async function runAll(suites) {
         do {
           let r;
           try {
-            r = suite.run(i);
+            r = plain(suite.run(i));
           } catch (err) {
             const c = cases[i] || { id: `${name}#${i}`, op: '?' };
             r = { id: c.id, op: c.op, passed: false, max_err: NaN, tol: NaN, tol_mode: '', thrown: err.message || String(err) };
@@ -189,7 +201,11 @@ function renderResults() {
     ];
     for (const [text, cls] of cells) {
       const td = document.createElement('td');
-      td.textContent = String(text);
+      // let long op names break after '_' on narrow screens
+      String(text).split(/(?<=_)/).forEach((part, k) => {
+        if (k) td.append(document.createElement('wbr'));
+        td.append(part);
+      });
       if (cls) td.className = cls;
       tr.append(td);
     }
@@ -243,7 +259,10 @@ function render() {
   renderProgress();
   renderFiles();
   if (st.phase === 'done') renderResults();
-  if (st.phase === 'error') showError(st.error);
+  if (st.phase === 'error') {
+    $('progress-panel').hidden = true;
+    showError(st.error);
+  }
 }
 
 function publish() {

@@ -1,0 +1,206 @@
+//! Handles that own big buffers in wasm memory: `Tensor` (f32, any shape), `RgbaImage` (u8 RGBA).
+
+use wasm_bindgen::prelude::*;
+
+use super::err;
+use crate::ops::interp::{self, RgbaMethod, MAX_PIXELS};
+use crate::tensor::{self, numel};
+use crate::Error;
+
+/// A dense f32 tensor (row-major; images NCHW) owned by wasm.
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct Tensor {
+    pub(crate) inner: tensor::Tensor,
+}
+
+pub(crate) fn shape_usize(shape: &[u32]) -> Vec<usize> {
+    shape.iter().map(|&d| d as usize).collect()
+}
+
+impl Tensor {
+    pub(crate) fn from_parts(data: Vec<f32>, shape: Vec<usize>) -> Tensor {
+        Tensor {
+            inner: tensor::Tensor { data, shape },
+        }
+    }
+    pub(crate) fn shape4(&self, name: &str) -> Result<[usize; 4], JsError> {
+        tensor::expect_rank::<4>(name, &self.inner.shape).map_err(err)
+    }
+}
+
+#[wasm_bindgen]
+impl Tensor {
+    /// Copies `data` into a new tensor of `shape` (an array of dimensions).
+    #[wasm_bindgen(constructor)]
+    pub fn new(data: &[f32], shape: Vec<u32>) -> Result<Tensor, JsError> {
+        let shape = shape_usize(&shape);
+        tensor::check_len("data", data.len(), &shape).map_err(err)?;
+        Ok(Tensor::from_parts(data.to_vec(), shape))
+    }
+
+    /// A tensor of zeros; fill it through a view (`ptr()`), no copy.
+    pub fn zeros(shape: Vec<u32>) -> Result<Tensor, JsError> {
+        let shape = shape_usize(&shape);
+        let n = numel(&shape).map_err(err)?;
+        Ok(Tensor::from_parts(vec![0.0; n], shape))
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn shape(&self) -> Vec<u32> {
+        self.inner.shape.iter().map(|&d| d as u32).collect()
+    }
+
+    /// Number of elements.
+    #[wasm_bindgen(getter)]
+    pub fn len(&self) -> usize {
+        self.inner.data.len()
+    }
+
+    #[wasm_bindgen(js_name = isEmpty)]
+    pub fn is_empty(&self) -> bool {
+        self.inner.data.is_empty()
+    }
+
+    /// Byte offset of the data in `wasm_memory().buffer`.
+    pub fn ptr(&self) -> usize {
+        self.inner.data.as_ptr() as usize
+    }
+
+    /// A copy of the data as a Float32Array.
+    #[wasm_bindgen(js_name = toArray)]
+    pub fn to_array(&self) -> Vec<f32> {
+        self.inner.data.clone()
+    }
+
+    /// The single value of a one-element tensor (a reduced loss).
+    pub fn item(&self) -> Result<f32, JsError> {
+        match self.inner.data.as_slice() {
+            [v] => Ok(*v),
+            d => Err(err(Error::Shape(format!(
+                "item() needs a one-element tensor, this one has {}",
+                d.len()
+            )))),
+        }
+    }
+
+    /// The same data with another shape of equal size.
+    pub fn reshape(&self, shape: Vec<u32>) -> Result<Tensor, JsError> {
+        let shape = shape_usize(&shape);
+        tensor::check_len("tensor", self.inner.data.len(), &shape).map_err(err)?;
+        Ok(Tensor::from_parts(self.inner.data.clone(), shape))
+    }
+}
+
+/// An RGBA u8 image (H x W x 4, channel fastest: the layout of canvas ImageData) owned by wasm.
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct RgbaImage {
+    pub(crate) width: usize,
+    pub(crate) height: usize,
+    pub(crate) data: Vec<u8>,
+}
+
+fn check_pixels(w: u32, h: u32) -> Result<usize, JsError> {
+    let px = w as u64 * h as u64;
+    if w == 0 || h == 0 {
+        return Err(err(Error::Shape(format!(
+            "an image must be at least 1x1, got {w}x{h}"
+        ))));
+    }
+    if px > MAX_PIXELS as u64 {
+        return Err(err(Error::TooLarge(format!(
+            "image is {w}x{h} ({} MP); the limit is {} MP",
+            px / 1_000_000,
+            MAX_PIXELS / 1_000_000
+        ))));
+    }
+    Ok(px as usize)
+}
+
+#[wasm_bindgen]
+impl RgbaImage {
+    /// A transparent black image; write pixels through `ptr()` or use `fromRgba`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(width: u32, height: u32) -> Result<RgbaImage, JsError> {
+        let px = check_pixels(width, height)?;
+        Ok(RgbaImage {
+            width: width as usize,
+            height: height as usize,
+            data: vec![0; px * 4],
+        })
+    }
+
+    /// Copies canvas-style RGBA bytes (e.g. `ImageData.data`).
+    #[wasm_bindgen(js_name = fromRgba)]
+    pub fn from_rgba(bytes: &[u8], width: u32, height: u32) -> Result<RgbaImage, JsError> {
+        let px = check_pixels(width, height)?;
+        if bytes.len() != px * 4 {
+            return Err(err(Error::Shape(format!(
+                "a {width}x{height} RGBA image needs {} bytes, got {}",
+                px * 4,
+                bytes.len()
+            ))));
+        }
+        Ok(RgbaImage {
+            width: width as usize,
+            height: height as usize,
+            data: bytes.to_vec(),
+        })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn width(&self) -> u32 {
+        self.width as u32
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn height(&self) -> u32 {
+        self.height as u32
+    }
+
+    /// Byte offset of the pixels in `wasm_memory().buffer`.
+    pub fn ptr(&self) -> usize {
+        self.data.as_ptr() as usize
+    }
+
+    #[wasm_bindgen(getter, js_name = byteLength)]
+    pub fn byte_length(&self) -> usize {
+        self.data.len()
+    }
+
+    /// A copy of the pixels.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.data.clone()
+    }
+
+    /// Resizes into a new image. `method`: "opencv" (cv2 INTER_LINEAR, bit-exact), "pillow"
+    /// (PIL BILINEAR, bit-exact, antialiased when shrinking) or "nearest".
+    pub fn resize(
+        &self,
+        out_width: u32,
+        out_height: u32,
+        method: &str,
+    ) -> Result<RgbaImage, JsError> {
+        let mut out = RgbaImage::new(out_width, out_height)?;
+        self.resize_into(&mut out, method)?;
+        Ok(out)
+    }
+
+    /// Resizes into an existing image (its size is the target), reusing its buffer.
+    #[wasm_bindgen(js_name = resizeInto)]
+    pub fn resize_into(&self, out: &mut RgbaImage, method: &str) -> Result<(), JsError> {
+        let m = RgbaMethod::parse(method).map_err(err)?;
+        interp::resize_rgba_into(
+            &self.data,
+            self.width,
+            self.height,
+            &mut out.data,
+            out.width,
+            out.height,
+            m,
+        )
+        .map_err(err)
+    }
+}
