@@ -35,7 +35,9 @@ pub(crate) fn err(e: crate::Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// Reads an options object (undefined/null = all defaults); type errors name the function.
+/// Reads an options object (undefined/null = all defaults). A misspelt key is an error that lists
+/// the valid ones (a silently ignored `dilaton: 2` is the worst kind of teaching bug); type errors
+/// name the function.
 pub(crate) fn opts<T: serde::de::DeserializeOwned + Default>(
     what: &str,
     v: JsValue,
@@ -43,8 +45,64 @@ pub(crate) fn opts<T: serde::de::DeserializeOwned + Default>(
     if v.is_undefined() || v.is_null() {
         return Ok(T::default());
     }
+    if !v.is_object() || js_sys::Array::is_array(&v) {
+        return Err(JsError::new(&format!(
+            "invalid argument: {what} options must be an object like {{key: value}}"
+        )));
+    }
+    let known = field_names::<T>();
+    for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            return Err(JsError::new(&format!(
+                "invalid argument: {what} has no option {key:?}; valid options: {}",
+                known.join(", ")
+            )));
+        }
+    }
     serde_wasm_bindgen::from_value(v)
         .map_err(|e| JsError::new(&format!("invalid argument: {what} options: {e}")))
+}
+
+/// The field names serde derives for a struct, read by a deserializer that only listens.
+fn field_names<'de, T: serde::Deserialize<'de>>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("probe")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> serde::Deserializer<'de> for Probe<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
 }
 
 pub(crate) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {

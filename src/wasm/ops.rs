@@ -253,6 +253,14 @@ impl BatchNorm {
 
     /// Normalizes `[N, C, *]`; training mode uses batch statistics and updates the running ones.
     pub fn forward(&mut self, x: &Tensor, training: bool) -> Result<Tensor, JsError> {
+        let c = self.weight.len();
+        if x.inner.shape.get(1) != Some(&c) {
+            return Err(err(Error::Shape(format!(
+                "this BatchNorm has {c} channels but the input's dim 1 is {:?} (shape {:?}; expected [N, {c}, ...])",
+                x.inner.shape.get(1),
+                x.inner.shape
+            ))));
+        }
         let p = norm::BatchNormParams {
             training,
             momentum: self.momentum,

@@ -1,0 +1,493 @@
+//! wasm-bindgen tests in real headless browsers (`wasm-pack test --headless --chrome --firefox`):
+//! the JS boundary. Every export is called with valid input (and its result checked) and with bad
+//! input (and its thrown Error's message checked), and views over wasm memory are checked to go
+//! stale on memory growth while fresh ones read the right data.
+#![cfg(target_arch = "wasm32")]
+
+use dlplay::wasm::*;
+use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array, WebAssembly};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The `message` of the Error a failed export throws in JS.
+#[track_caller]
+fn message<T>(r: Result<T, JsError>) -> String {
+    let Err(e) = r else {
+        panic!("the call should have failed")
+    };
+    let e: JsValue = e.into();
+    assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
+    Reflect::get(&e, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
+}
+
+fn arr(v: &[f64]) -> JsValue {
+    v.iter()
+        .map(|&x| JsValue::from(x))
+        .collect::<Array>()
+        .into()
+}
+
+fn t(data: &[f32], shape: &[u32]) -> Tensor {
+    Tensor::new(data, shape.to_vec()).unwrap()
+}
+
+fn close(a: &[f32], b: &[f32], tol: f32) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= tol * (1.0 + y.abs()))
+}
+
+#[wasm_bindgen_test]
+fn tensor_views_survive_memory_growth_only_when_refreshed() {
+    let x = t(&[1.0, 2.0, 3.0, 4.0], &[2, 2]);
+    let mem: WebAssembly::Memory = wasm_memory().unchecked_into();
+    let buf = mem.buffer();
+    let view = Float32Array::new_with_byte_offset_and_length(&buf, x.ptr() as u32, x.len() as u32);
+    assert_eq!(view.to_vec(), vec![1.0, 2.0, 3.0, 4.0]);
+    // Force growth: 64 MiB more than the module has now.
+    let before = mem
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
+    let big = Tensor::zeros(vec![16 << 20]).unwrap();
+    let after = mem
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
+    assert!(after > before, "memory did not grow ({before} -> {after})");
+    assert_eq!(
+        view.length(),
+        0,
+        "the old view should be detached after growth"
+    );
+    let fresh = Float32Array::new_with_byte_offset_and_length(
+        &mem.buffer(),
+        x.ptr() as u32,
+        x.len() as u32,
+    );
+    assert_eq!(fresh.to_vec(), vec![1.0, 2.0, 3.0, 4.0]);
+    // Writing through a view is seen by the kernels (zero-copy input).
+    fresh.set_index(0, -5.0);
+    assert_eq!(x.to_array()[0], -5.0);
+    drop(big);
+}
+
+#[wasm_bindgen_test]
+fn tensor_constructor_and_reshape_errors() {
+    assert!(message(Tensor::new(&[1.0, 2.0, 3.0], vec![2, 2]))
+        .contains("data has 3 values but its shape [2, 2] needs 4"));
+    assert!(message(Tensor::zeros(vec![1 << 16, 1 << 16])).contains("too large"));
+    assert!(message(t(&[1.0; 6], &[2, 3]).reshape(vec![4])).contains("needs 4"));
+    assert!(message(t(&[1.0; 2], &[2]).item()).contains("one-element"));
+    assert_eq!(
+        t(&[1.0; 6], &[2, 3]).reshape(vec![3, 2]).unwrap().shape(),
+        vec![3, 2]
+    );
+}
+
+#[wasm_bindgen_test]
+fn conv2d_round_trip_and_errors() {
+    // A 3x3 kernel with a single 1 at the centre and padding 1 is the identity.
+    let x = t(
+        &(0..16).map(|v| v as f32).collect::<Vec<_>>(),
+        &[1, 1, 4, 4],
+    );
+    let mut k = [0.0f32; 9];
+    k[4] = 1.0;
+    let w = t(&k, &[1, 1, 3, 3]);
+    let y = conv2d(&x, &w, Some(vec![0.5]), obj(&[("padding", 1.into())])).unwrap();
+    assert_eq!(y.shape(), vec![1, 1, 4, 4]);
+    assert!(close(
+        &y.to_array(),
+        &x.to_array().iter().map(|v| v + 0.5).collect::<Vec<_>>(),
+        0.0
+    ));
+    // Dilation 2, stride [2,1] as an array: output 0x? -> shape math checked by the kernel.
+    let y = conv2d(
+        &x,
+        &w,
+        None,
+        obj(&[
+            ("dilation", 2.into()),
+            ("padding", 2.into()),
+            ("stride", arr(&[2.0, 1.0])),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(y.shape(), vec![1, 1, 2, 4]);
+    assert!(
+        message(conv2d(&x, &w, None, obj(&[("dilation", 0.into())])))
+            .contains("dilation rows must be >= 1, got 0")
+    );
+    assert!(
+        message(conv2d(&x, &w, None, obj(&[("dilaton", 2.into())]))).contains(
+            "conv2d has no option \"dilaton\"; valid options: stride, padding, dilation, groups"
+        )
+    );
+    assert!(
+        message(conv2d(&x, &w, None, obj(&[("stride", "two".into())]))).contains("conv2d options")
+    );
+    assert!(
+        message(conv2d(&t(&[0.0; 4], &[2, 2]), &w, None, JsValue::UNDEFINED))
+            .contains("input must have 4 dimensions")
+    );
+    let bad_w = t(&[f32::NAN; 9], &[1, 1, 3, 3]);
+    assert!(message(conv2d(&x, &bad_w, None, JsValue::UNDEFINED)).contains("weight[0] is NaN"));
+    assert!(message(conv2d(
+        &x,
+        &t(&[0.0; 2 * 9], &[1, 2, 3, 3]),
+        None,
+        JsValue::UNDEFINED
+    ))
+    .contains("weight's second dimension must be 1"));
+    // The module keeps working after every error above.
+    assert_eq!(
+        conv2d(&x, &w, None, obj(&[("padding", 1.into())]))
+            .unwrap()
+            .to_array(),
+        x.to_array()
+    );
+    let g = conv2d_backward_input(
+        &t(&[1.0; 16], &[1, 1, 4, 4]),
+        vec![1, 1, 4, 4],
+        &w,
+        obj(&[("padding", 1.into())]),
+    )
+    .unwrap();
+    assert_eq!(g.to_array(), vec![1.0; 16]);
+}
+
+#[wasm_bindgen_test]
+fn interpolate_and_rgba_resize() {
+    let x = t(&[0.0, 1.0], &[1, 1, 1, 2]);
+    let y = interpolate(&x, obj(&[("size", arr(&[1.0, 4.0]))])).unwrap();
+    assert!(close(&y.to_array(), &[0.0, 0.25, 0.75, 1.0], 1e-7));
+    let y = interpolate(
+        &x,
+        obj(&[("scale_factor", 2.into()), ("align_corners", true.into())]),
+    )
+    .unwrap();
+    assert_eq!(y.shape(), vec![1, 1, 2, 4]);
+    assert!(close(
+        &y.to_array()[..4],
+        &[0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0],
+        1e-6
+    ));
+    assert!(message(interpolate(&x, JsValue::UNDEFINED))
+        .contains("exactly one of size or scale_factor"));
+    assert!(message(interpolate(
+        &x,
+        obj(&[("size", 2.into()), ("mode", "bicubic".into())])
+    ))
+    .contains("\"nearest\" or \"bilinear\""));
+    assert!(message(interpolate(&x, obj(&[("scale_factor", (-1.0).into())]))).contains("positive"));
+
+    let img = RgbaImage::from_rgba(&[10, 20, 30, 255, 50, 60, 70, 255], 2, 1).unwrap();
+    let out = img.resize(4, 1, "opencv").unwrap();
+    assert_eq!((out.width(), out.height(), out.byte_length()), (4, 1, 16));
+    // Half-pixel centres: 10, 20, 40, 50 for the red channel.
+    assert_eq!(
+        out.to_bytes()
+            .iter()
+            .step_by(4)
+            .copied()
+            .collect::<Vec<u8>>(),
+        vec![10, 20, 40, 50]
+    );
+    let mut reuse = RgbaImage::new(3, 3).unwrap();
+    img.resize_into(&mut reuse, "pillow").unwrap();
+    assert!(reuse.to_bytes().chunks(4).all(|p| p[3] == 255));
+    let view = Uint8Array::new_with_byte_offset_and_length(
+        &wasm_memory()
+            .unchecked_into::<WebAssembly::Memory>()
+            .buffer(),
+        reuse.ptr() as u32,
+        36,
+    );
+    assert_eq!(view.to_vec(), reuse.to_bytes());
+    assert!(message(img.resize(30000, 30000, "opencv"))
+        .contains("30000x30000 (900 MP); the limit is 67 MP"));
+    assert!(message(img.resize(4, 4, "lanczos")).contains("\"opencv\", \"pillow\" or \"nearest\""));
+    assert!(message(RgbaImage::from_rgba(&[0; 7], 2, 1)).contains("needs 8 bytes, got 7"));
+    assert!(message(RgbaImage::new(0, 5)).contains("at least 1x1"));
+    assert_eq!(
+        img.resize(1, 1, "nearest").unwrap().to_bytes(),
+        vec![10, 20, 30, 255]
+    );
+}
+
+#[wasm_bindgen_test]
+fn norms_round_trip_and_errors() {
+    let x = t(&[1.0, 3.0, 5.0, 7.0], &[1, 2, 2]);
+    let y = layer_norm(&x, vec![2, 2], obj(&[("eps", 0.into())])).unwrap();
+    let s = 5f32.sqrt();
+    assert!(close(
+        &y.to_array(),
+        &[-3.0 / s, -1.0 / s, 1.0 / s, 3.0 / s],
+        1e-6
+    ));
+    assert!(message(layer_norm(&x, vec![3], JsValue::UNDEFINED)).contains("suffix"));
+    let y = instance_norm(&x, obj(&[("eps", 0.into())])).unwrap();
+    assert!(close(&y.to_array(), &[-1.0, 1.0, -1.0, 1.0], 1e-6));
+    assert!(message(group_norm(&x, 3, JsValue::UNDEFINED))
+        .contains("num_groups must divide the 2 channels, got 3"));
+    assert!(
+        message(layer_norm(&x, vec![2], obj(&[("weight", arr(&[1.0]))])))
+            .contains("weight has 1 values")
+    );
+    let mut bn = BatchNorm::new(2, obj(&[("momentum", 0.5.into()), ("eps", 0.into())])).unwrap();
+    let y = bn
+        .forward(&t(&[1.0, 10.0, 3.0, 30.0], &[2, 2]), true)
+        .unwrap();
+    assert!(close(&y.to_array(), &[-1.0, -1.0, 1.0, 1.0], 1e-6));
+    assert_eq!(bn.running_mean(), vec![1.0, 10.0]);
+    assert_eq!(bn.running_var(), vec![1.5, 100.5]);
+    assert!(
+        message(bn.forward(&t(&[1.0; 3], &[1, 3]), true)).contains("this BatchNorm has 2 channels")
+    );
+    assert!(message(
+        BatchNorm::new(2, obj(&[("momentum", 2.into())]))
+            .unwrap()
+            .forward(&t(&[0.0; 4], &[2, 2]), true)
+    )
+    .contains("momentum"));
+    assert!(message(bn.set_affine(vec![1.0], vec![0.0, 0.0])).contains("2 values each"));
+}
+
+#[wasm_bindgen_test]
+fn activations_and_losses() {
+    let x = t(&[1000.0, -1000.0, 0.0, 0.0], &[2, 2]);
+    let y = softmax(&x, 1).unwrap().to_array();
+    assert_eq!(y, vec![1.0, 0.0, 0.5, 0.5]);
+    assert_eq!(log_softmax(&x, 1).unwrap().to_array()[1], -2000.0);
+    assert!(message(softmax(&x, 2)).contains("dim 2 is out of range"));
+    assert_eq!(
+        sigmoid(&t(&[-1000.0, 0.0, 1000.0], &[3])).to_array(),
+        vec![0.0, 0.5, 1.0]
+    );
+
+    let logits = t(&[0.0, 0.0, 0.0, 0.0], &[2, 2]);
+    let l = cross_entropy(&logits, vec![0, 1], JsValue::UNDEFINED)
+        .unwrap()
+        .item()
+        .unwrap();
+    assert!((l - 2f32.ln()).abs() < 1e-6);
+    let l = cross_entropy(&logits, vec![0, -100], obj(&[("reduction", "none".into())]))
+        .unwrap()
+        .to_array();
+    assert_eq!(l[1], 0.0);
+    assert!(message(cross_entropy(&logits, vec![0, 7], JsValue::UNDEFINED)).contains("target 7"));
+    assert!(message(cross_entropy(&logits, vec![0], JsValue::UNDEFINED))
+        .contains("target has 1 values"));
+    assert!(message(cross_entropy(
+        &logits,
+        vec![0, 1],
+        obj(&[("label_smoothing", 2.into())])
+    ))
+    .contains("label_smoothing must be in [0, 1]"));
+    assert!(message(cross_entropy(
+        &logits,
+        vec![0, 1],
+        obj(&[("reduction", "avg".into())])
+    ))
+    .contains("reduction must be"));
+    let probs = t(&[1.0, 0.0, 0.0, 1.0], &[2, 2]);
+    assert!(
+        (cross_entropy_probs(&logits, &probs, JsValue::UNDEFINED)
+            .unwrap()
+            .item()
+            .unwrap()
+            - 2f32.ln())
+        .abs()
+            < 1e-6
+    );
+    assert!(message(cross_entropy_probs(
+        &logits,
+        &t(&[1.0; 2], &[2]),
+        JsValue::UNDEFINED
+    ))
+    .contains("must equal the logits shape"));
+    let b = bce_with_logits(&logits, &probs, obj(&[("pos_weight", arr(&[2.0, 1.0]))]))
+        .unwrap()
+        .item()
+        .unwrap();
+    assert!((b - 1.25 * 2f32.ln()).abs() < 1e-6, "{b}");
+    assert!(message(bce_with_logits(
+        &logits,
+        &probs,
+        obj(&[("pos_weight", arr(&[2.0]))])
+    ))
+    .contains("pos_weight has 1 values"));
+    let f = sigmoid_focal_loss(
+        &logits,
+        &probs,
+        obj(&[
+            ("alpha", (-1).into()),
+            ("gamma", 0.into()),
+            ("reduction", "mean".into()),
+        ]),
+    )
+    .unwrap();
+    assert!((f.item().unwrap() - 2f32.ln()).abs() < 1e-6);
+    assert!(message(sigmoid_focal_loss(
+        &logits,
+        &probs,
+        obj(&[("gamma", (-1).into())])
+    ))
+    .contains("gamma"));
+    assert_eq!(
+        mse_loss(&logits, &probs, Some("sum".into()))
+            .unwrap()
+            .item()
+            .unwrap(),
+        2.0
+    );
+    assert!(message(mse_loss(&logits, &t(&[0.0], &[1]), None)).contains("target shape"));
+    assert_eq!(kd_loss(&logits, &logits, 4.0).unwrap(), 0.0);
+    assert!(message(kd_loss(&logits, &logits, 0.0)).contains("temperature"));
+}
+
+#[wasm_bindgen_test]
+fn pooling_metrics_rf_dropout() {
+    let x = t(
+        &(0..16).map(|v| v as f32).collect::<Vec<_>>(),
+        &[1, 1, 4, 4],
+    );
+    assert_eq!(
+        max_pool2d(&x, obj(&[("kernel_size", 2.into())]))
+            .unwrap()
+            .to_array(),
+        vec![5.0, 7.0, 13.0, 15.0]
+    );
+    assert_eq!(
+        avg_pool2d(&x, obj(&[("kernel_size", 2.into())]))
+            .unwrap()
+            .to_array(),
+        vec![2.5, 4.5, 10.5, 12.5]
+    );
+    assert!(message(max_pool2d(&x, JsValue::UNDEFINED)).contains("kernel_size"));
+    assert!(message(max_pool2d(
+        &x,
+        obj(&[("kernel_size", 2.into()), ("padding", 2.into())])
+    ))
+    .contains("at most half"));
+    assert!(message(avg_pool2d(
+        &x,
+        obj(&[("kernel_size", 2.into()), ("dilation", 2.into())])
+    ))
+    .contains("no dilation"));
+
+    let r = roc_curve(vec![0, 0, 1, 1], vec![0.1, 0.4, 0.35, 0.8], Some(false)).unwrap();
+    let auc = Reflect::get(&r, &"auc".into()).unwrap().as_f64().unwrap();
+    assert!((auc - 0.75).abs() < 1e-12);
+    let thr: js_sys::Float64Array = Reflect::get(&r, &"thresholds".into())
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(thr.get_index(0), f64::INFINITY);
+    assert!(message(roc_curve(vec![1, 1], vec![0.1, 0.2], None)).contains("both classes"));
+    assert!(message(roc_curve(vec![0, 1], vec![0.1, f32::NAN], None)).contains("score[1] is NaN"));
+
+    let conv = |d: f64| obj(&[("k", 3.into()), ("d", d.into()), ("p", d.into())]);
+    let layers: JsValue = [conv(1.0), conv(2.0), conv(4.0)]
+        .iter()
+        .collect::<Array>()
+        .into();
+    let rows: Array = receptive_field(layers.clone(), Some(64))
+        .unwrap()
+        .unchecked_into();
+    let last = rows.get(2);
+    assert_eq!(
+        Reflect::get(&last, &"r".into()).unwrap().as_f64(),
+        Some(15.0)
+    );
+    assert_eq!(
+        Reflect::get(&last, &"out_len".into()).unwrap().as_f64(),
+        Some(64.0)
+    );
+    assert_eq!(
+        receptive_support(layers, 64, 30)
+            .unwrap()
+            .iter()
+            .filter(|&&b| b == 1)
+            .count(),
+        15
+    );
+    let bad: JsValue = [obj(&[("k", 3.into()), ("d", 0.into())])]
+        .iter()
+        .collect::<Array>()
+        .into();
+    assert!(message(receptive_field(bad, None)).contains("layer 1"));
+    let big: JsValue = [obj(&[("k", 9.into())]), obj(&[("k", 9.into())])]
+        .iter()
+        .collect::<Array>()
+        .into();
+    assert!(message(receptive_field(big, Some(10)))
+        .contains("layer 2 cannot run on a feature map of 2"));
+
+    let ones = t(&[1.0; 1000], &[1000]);
+    let y = dropout(&ones, 0.5, true, 7).unwrap().to_array();
+    assert!(y.iter().all(|&v| v == 0.0 || v == 2.0));
+    assert_eq!(
+        dropout(&ones, 0.5, true, 7).unwrap().to_array(),
+        y,
+        "same seed, same mask"
+    );
+    assert_eq!(
+        dropout(&ones, 0.5, false, 7).unwrap().to_array(),
+        ones.to_array()
+    );
+    assert!(message(dropout(&ones, 1.5, true, 1)).contains("[0, 1]"));
+}
+
+#[wasm_bindgen_test]
+fn optimizer_round_trip_and_errors() {
+    let mut p = t(&[1.0, 1.0], &[2]);
+    let g = t(&[3.0, -0.001], &[2]);
+    let mut opt =
+        Optimizer::new("adam", obj(&[("lr", 0.1.into()), ("eps", 1e-12.into())])).unwrap();
+    opt.step(&mut p, &g, 0).unwrap();
+    assert!(
+        close(&p.to_array(), &[0.9, 1.1], 1e-6),
+        "{:?}",
+        p.to_array()
+    );
+    assert!(message(opt.step(&mut p, &t(&[1.0; 3], &[3]), 0)).contains("gradient shape"));
+    assert!(message(opt.step(&mut p, &t(&[f32::NAN, 0.0], &[2]), 0)).contains("gradient[0] is NaN"));
+    assert!(message(Optimizer::new("adamax", JsValue::UNDEFINED)).contains("optimizer must be"));
+    assert!(message(Optimizer::new("sgd", obj(&[("lr", (-1).into())]))).contains("learning rate"));
+    assert!(message(Optimizer::new("adam", obj(&[("betas", arr(&[1.0, 0.9]))]))).contains("betas"));
+    assert!(message(opt.set_lr(f64::NAN)).contains("learning rate"));
+    opt.set_lr(0.5).unwrap();
+    assert_eq!(opt.lr(), 0.5);
+}
+
+#[wasm_bindgen_test]
+fn golden_suite_in_the_browser() {
+    let text = include_str!("golden/cases_seed1.json");
+    let suite = GoldenSuite::new(text).unwrap();
+    let mut failed = Vec::new();
+    for i in 0..suite.len() {
+        let r = suite.run(i).unwrap();
+        if Reflect::get(&r, &"passed".into()).unwrap().as_bool() != Some(true) {
+            failed.push(Reflect::get(&r, &"id".into()).unwrap().as_string().unwrap());
+        }
+    }
+    assert_eq!(suite.len(), 318);
+    assert!(failed.is_empty(), "failed in the browser: {failed:?}");
+    assert!(message(GoldenSuite::new("{not json")).contains("not valid JSON"));
+    assert!(message(suite.run(100_000)).contains("does not exist"));
+}
