@@ -217,20 +217,30 @@ pub fn resize_out_shape(xs: [usize; 4], p: &ResizeParams) -> Result<[usize; 4]> 
 
 /// Float resize, `[N,C,H,W] -> [N,C,H',W']`, torch semantics. Returns `(y, shape)`.
 pub fn resize(x: &[f32], xs: [usize; 4], p: &ResizeParams) -> Result<(Vec<f32>, [usize; 4])> {
+    let ys = resize_out_shape(xs, p)?;
+    let mut y = vec![0.0f32; numel(&ys)?];
+    resize_into(x, xs, p, &mut y)?;
+    Ok((y, ys))
+}
+
+/// Float resize into `y`, which must hold exactly the output shape's elements.
+pub fn resize_into(x: &[f32], xs: [usize; 4], p: &ResizeParams, y: &mut [f32]) -> Result<()> {
     check_len("input", x.len(), &xs)?;
     let ys = resize_out_shape(xs, p)?;
+    check_len("output", y.len(), &ys)?;
     let sf = match p.target {
         Target::Scale(s) => [Some(s[0]), Some(s[1])],
         Target::Size(_) => [None, None],
     };
     let fy = axis_filter(xs[2], ys[2], sf[0], p)?;
     let fx = axis_filter(xs[3], ys[3], sf[1], p)?;
-    let mut y = vec![0.0f32; numel(&ys)?];
-    resize_planes(x, xs[0] * xs[1], xs[2], xs[3], &fy, &fx, &mut y);
-    Ok((y, ys))
+    resize_planes(x, xs[0] * xs[1], xs[2], xs[3], &fy, &fx, y);
+    Ok(())
 }
 
 /// Applies separable filters to `planes` planes of `h x w`: horizontal pass, then vertical.
+/// Two-tap filters (plain bilinear, the common case) take a fast path (SIMD128 on wasm); every
+/// path computes `w0*x0 + w1*x1` in that order, so the paths agree exactly.
 pub fn resize_planes(
     x: &[f32],
     planes: usize,
@@ -245,32 +255,131 @@ pub fn resize_planes(
     for pl in 0..planes {
         let src = &x[pl * h * w..][..h * w];
         for r in 0..h {
-            let row = &src[r * w..][..w];
-            let out = &mut tmp[r * ow..][..ow];
-            for (j, o) in out.iter_mut().enumerate() {
-                let s = fx.starts[j];
-                let ws = &fx.weights[j * fx.taps..][..fx.taps];
-                *o = ws
-                    .iter()
-                    .zip(&row[s..s + fx.taps])
-                    .map(|(a, b)| a * b)
-                    .sum();
-            }
+            hpass(&src[r * w..][..w], fx, &mut tmp[r * ow..][..ow]);
         }
         let dst = &mut y[pl * oh * ow..][..oh * ow];
         for i in 0..oh {
             let out = &mut dst[i * ow..][..ow];
-            out.fill(0.0);
             let s = fy.starts[i];
-            for t in 0..fy.taps {
-                let wgt = fy.weights[i * fy.taps + t];
-                if wgt == 0.0 {
-                    continue;
+            let wts = &fy.weights[i * fy.taps..][..fy.taps];
+            if fy.taps == 2 {
+                blend2(
+                    &tmp[s * ow..][..ow],
+                    &tmp[(s + 1) * ow..][..ow],
+                    wts[0],
+                    wts[1],
+                    out,
+                );
+            } else {
+                out.fill(0.0);
+                for (t, &wgt) in wts.iter().enumerate() {
+                    for (o, &v) in out.iter_mut().zip(&tmp[(s + t) * ow..][..ow]) {
+                        *o += wgt * v;
+                    }
                 }
-                let row = &tmp[(s + t) * ow..][..ow];
-                for (o, &v) in out.iter_mut().zip(row) {
-                    *o += wgt * v;
-                }
+            }
+        }
+    }
+}
+
+/// One row through a horizontal filter.
+fn hpass(row: &[f32], f: &AxisFilter, out: &mut [f32]) {
+    if f.taps == 2 {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            let n4 = out.len() / 4 * 4;
+            f32simd::h2(row, &f.starts[..n4], &f.weights[..2 * n4], &mut out[..n4]);
+            h2_scalar(row, &f.starts[n4..], &f.weights[2 * n4..], &mut out[n4..]);
+            return;
+        }
+        #[allow(unreachable_code)]
+        {
+            h2_scalar(row, &f.starts, &f.weights, out);
+            return;
+        }
+    }
+    for (j, o) in out.iter_mut().enumerate() {
+        let s = f.starts[j];
+        let ws = &f.weights[j * f.taps..][..f.taps];
+        *o = ws.iter().zip(&row[s..s + f.taps]).map(|(a, b)| a * b).sum();
+    }
+}
+
+fn h2_scalar(row: &[f32], starts: &[usize], wts: &[f32], out: &mut [f32]) {
+    for ((o, &s), w) in out.iter_mut().zip(starts).zip(wts.chunks_exact(2)) {
+        *o = w[0] * row[s] + w[1] * row[s + 1];
+    }
+}
+
+/// `out = w0 * r0 + w1 * r1`, element-wise.
+fn blend2(r0: &[f32], r1: &[f32], w0: f32, w1: f32, out: &mut [f32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        let n4 = out.len() / 4 * 4;
+        f32simd::blend2(&r0[..n4], &r1[..n4], w0, w1, &mut out[..n4]);
+        for k in n4..out.len() {
+            out[k] = w0 * r0[k] + w1 * r1[k];
+        }
+        return;
+    }
+    #[allow(unreachable_code)]
+    for ((o, &a), &b) in out.iter_mut().zip(r0).zip(r1) {
+        *o = w0 * a + w1 * b;
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod f32simd {
+    //! SIMD128 f32 passes for two-tap (bilinear) filters.
+    use core::arch::wasm32::*;
+
+    /// Four outputs per step: two 64-bit loads fetch each output's pair `(x[s], x[s+1])`, one
+    /// multiply by the interleaved weights, then even + odd lanes.
+    pub fn h2(row: &[f32], starts: &[usize], wts: &[f32], out: &mut [f32]) {
+        assert!(
+            starts.iter().all(|&s| s + 1 < row.len())
+                && wts.len() == 2 * starts.len()
+                && out.len() == starts.len()
+        );
+        let p = row.as_ptr();
+        for (q, o) in out.chunks_exact_mut(4).enumerate() {
+            let s = &starts[q * 4..q * 4 + 4];
+            // SAFETY: every s + 1 < row.len() (asserted above); weights hold 8 values here.
+            unsafe {
+                let a = v128_load64_lane::<1>(
+                    v128_load64_zero(p.add(s[0]) as *const u64),
+                    p.add(s[1]) as *const u64,
+                );
+                let b = v128_load64_lane::<1>(
+                    v128_load64_zero(p.add(s[2]) as *const u64),
+                    p.add(s[3]) as *const u64,
+                );
+                let wa = v128_load(wts.as_ptr().add(q * 8) as *const v128);
+                let wb = v128_load(wts.as_ptr().add(q * 8 + 4) as *const v128);
+                let pa = f32x4_mul(a, wa);
+                let pb = f32x4_mul(b, wb);
+                let even = i32x4_shuffle::<0, 2, 4, 6>(pa, pb);
+                let odd = i32x4_shuffle::<1, 3, 5, 7>(pa, pb);
+                v128_store(o.as_mut_ptr() as *mut v128, f32x4_add(even, odd));
+            }
+        }
+    }
+
+    pub fn blend2(r0: &[f32], r1: &[f32], w0: f32, w1: f32, out: &mut [f32]) {
+        let (a, b) = (f32x4_splat(w0), f32x4_splat(w1));
+        for ((o, x), y) in out
+            .chunks_exact_mut(4)
+            .zip(r0.chunks_exact(4))
+            .zip(r1.chunks_exact(4))
+        {
+            // SAFETY: each chunk has exactly 4 floats.
+            unsafe {
+                let x = v128_load(x.as_ptr() as *const v128);
+                let y = v128_load(y.as_ptr() as *const v128);
+                v128_store(
+                    o.as_mut_ptr() as *mut v128,
+                    f32x4_add(f32x4_mul(a, x), f32x4_mul(b, y)),
+                );
             }
         }
     }
@@ -401,29 +510,208 @@ pub fn cv2_axis(in_len: usize, out_len: usize, clamp_frac: bool) -> Vec<(usize, 
         .collect()
 }
 
-fn cv2_linear(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize) {
+/// Which code path the u8 OpenCV resize takes: SIMD128 where compiled in (wasm32 with
+/// `+simd128`), else scalar. The two must agree byte for byte (tests compare them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    Scalar,
+    Simd,
+}
+
+/// The fastest path this build has.
+pub fn best_path() -> Path {
+    if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+        Path::Simd
+    } else {
+        Path::Scalar
+    }
+}
+
+/// Horizontal taps of OpenCV's INTER_LINEAR, as byte offsets and 11-bit weights.
+struct Cv2Taps {
+    off0: Vec<u32>,
+    off1: Vec<u32>,
+    c0: Vec<i16>,
+    c1: Vec<i16>,
+    /// `(c0, c1)` repeated four times per output pixel, for `i32x4_dot_i16x8`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    coef: Vec<core::arch::wasm32::v128>,
+}
+
+fn cv2_taps(w: usize, ow: usize) -> Cv2Taps {
     let xa = cv2_axis(w, ow, true);
-    let ya = cv2_axis(h, oh, false);
-    // Horizontal pass for each source row once (rows at scale 2^11), then blend pairs of rows.
-    let mut rows = vec![0i32; h * ow * 4];
-    for y in 0..h {
-        let srow = &src[y * w * 4..][..w * 4];
-        let out = &mut rows[y * ow * 4..][..ow * 4];
-        for (j, &(s0, s1, c0, c1)) in xa.iter().enumerate() {
+    Cv2Taps {
+        off0: xa.iter().map(|t| (t.0 * 4) as u32).collect(),
+        off1: xa.iter().map(|t| (t.1 * 4) as u32).collect(),
+        c0: xa.iter().map(|t| t.2 as i16).collect(),
+        c1: xa.iter().map(|t| t.3 as i16).collect(),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        coef: xa
+            .iter()
+            .map(|t| {
+                let (a, b) = (t.2 as i16, t.3 as i16);
+                core::arch::wasm32::i16x8(a, b, a, b, a, b, a, b)
+            })
+            .collect(),
+    }
+}
+
+/// One source row through the horizontal pass, kept as `(row at 2^11) >> 4` in i16 (it fits:
+/// 255 * 2048 >> 4 = 32640), which is all the vertical pass reads.
+fn cv2_hrow_scalar(srow: &[u8], t: &Cv2Taps, out: &mut [i16]) {
+    for (j, o) in out.chunks_exact_mut(4).enumerate() {
+        let (a, b) = (t.off0[j] as usize, t.off1[j] as usize);
+        let (c0, c1) = (t.c0[j] as i32, t.c1[j] as i32);
+        for ch in 0..4 {
+            o[ch] = ((srow[a + ch] as i32 * c0 + srow[b + ch] as i32 * c1) >> 4) as i16;
+        }
+    }
+}
+
+/// Blends two horizontal rows: `((b0 r0) >> 16) + ((b1 r1) >> 16) + 2) >> 2`, saturated to u8.
+fn cv2_vrow_scalar(r0: &[i16], r1: &[i16], b0: i32, b1: i32, dst: &mut [u8]) {
+    for ((d, &x0), &x1) in dst.iter_mut().zip(r0).zip(r1) {
+        let v = (((b0 * x0 as i32) >> 16) + ((b1 * x1 as i32) >> 16) + 2) >> 2;
+        *d = v.clamp(0, 255) as u8;
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    //! SIMD128 versions of the OpenCV fixed-point passes; same integer arithmetic, so the output
+    //! is identical to the scalar path byte for byte.
+    use super::Cv2Taps;
+    use core::arch::wasm32::*;
+
+    /// Two output pixels per iteration: gather the 4 source pixels, interleave them so each i16
+    /// pair is (left tap, right tap) of one channel, and `i32x4_dot_i16x8` does both products and
+    /// their sum per channel.
+    pub fn hrow(srow: &[u8], t: &Cv2Taps, out: &mut [i16]) {
+        let n = out.len() / 4;
+        assert!(t.off0.len() >= n && t.off1.len() >= n && t.coef.len() >= n);
+        assert!(t
+            .off0
+            .iter()
+            .chain(&t.off1)
+            .all(|&o| o as usize + 4 <= srow.len()));
+        let pairs = n / 2;
+        let sp = srow.as_ptr();
+        for p in 0..pairs {
+            let j = 2 * p;
+            // SAFETY: every offset + 4 <= srow.len() (asserted above); j + 1 < n; out holds 8
+            // i16 at j * 4.
+            unsafe {
+                let ld = |o: u32| sp.add(o as usize) as *const u32;
+                let v = v128_load32_zero(ld(t.off0[j]));
+                let v = v128_load32_lane::<1>(v, ld(t.off1[j]));
+                let v = v128_load32_lane::<2>(v, ld(t.off0[j + 1]));
+                let v = v128_load32_lane::<3>(v, ld(t.off1[j + 1]));
+                // (left, right) pairs per channel: a.c0 b.c0 a.c1 b.c1 ... for each pixel.
+                let v = i8x16_shuffle::<0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15>(v, v);
+                let ra = i32x4_shr(i32x4_dot_i16x8(u16x8_extend_low_u8x16(v), t.coef[j]), 4);
+                let rb = i32x4_shr(
+                    i32x4_dot_i16x8(u16x8_extend_high_u8x16(v), t.coef[j + 1]),
+                    4,
+                );
+                v128_store(
+                    out.as_mut_ptr().add(j * 4) as *mut v128,
+                    i16x8_narrow_i32x4(ra, rb),
+                );
+            }
+        }
+        if n % 2 == 1 {
+            let j = n - 1;
+            let (a, b) = (t.off0[j] as usize, t.off1[j] as usize);
+            let (c0, c1) = (t.c0[j] as i32, t.c1[j] as i32);
             for ch in 0..4 {
-                out[j * 4 + ch] = srow[s0 * 4 + ch] as i32 * c0 + srow[s1 * 4 + ch] as i32 * c1;
+                out[j * 4 + ch] =
+                    ((srow[a + ch] as i32 * c0 + srow[b + ch] as i32 * c1) >> 4) as i16;
             }
         }
     }
+
+    /// 16 output bytes per iteration with widening multiplies (exact, like the scalar path).
+    pub fn vrow(r0: &[i16], r1: &[i16], b0: i32, b1: i32, dst: &mut [u8]) {
+        let n = dst.len().min(r0.len()).min(r1.len());
+        let (bv0, bv1) = (i16x8_splat(b0 as i16), i16x8_splat(b1 as i16));
+        let two = i16x8_splat(2);
+        // (b * x) >> 16 for 8 lanes: widening multiplies, then keep the high i16 of each i32
+        // product (x86's mulhi, which wasm lacks). Exact: products are >= 0 and < 2^27.
+        let mulhi = |x: v128, b: v128| {
+            i8x16_shuffle::<2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31>(
+                i32x4_extmul_low_i16x8(x, b),
+                i32x4_extmul_high_i16x8(x, b),
+            )
+        };
+        let blend8 = |k: usize| -> v128 {
+            // SAFETY: k + 8 <= n is checked by the loop bound; loads are unaligned-safe.
+            let x0 = unsafe { v128_load(r0.as_ptr().add(k) as *const v128) };
+            let x1 = unsafe { v128_load(r1.as_ptr().add(k) as *const v128) };
+            i16x8_shr(i16x8_add(i16x8_add(mulhi(x0, bv0), mulhi(x1, bv1)), two), 2)
+        };
+        let mut k = 0;
+        while k + 16 <= n {
+            let v = u8x16_narrow_i16x8(blend8(k), blend8(k + 8));
+            // SAFETY: k + 16 <= dst.len().
+            unsafe { v128_store(dst.as_mut_ptr().add(k) as *mut v128, v) };
+            k += 16;
+        }
+        super::cv2_vrow_scalar(&r0[k..n], &r1[k..n], b0, b1, &mut dst[k..n]);
+    }
+}
+
+/// OpenCV INTER_LINEAR on RGBA u8, streaming: output rows are produced in order and each source
+/// row goes through the horizontal pass at most once, into a two-row ring, so the working set
+/// stays in cache even for 40-megapixel outputs.
+pub fn cv2_linear_path(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    dst: &mut [u8],
+    ow: usize,
+    oh: usize,
+    path: Path,
+) {
+    let taps = cv2_taps(w, ow);
+    let ya = cv2_axis(h, oh, false);
+    let mut ring: [(usize, Vec<i16>); 2] =
+        [(usize::MAX, vec![0; ow * 4]), (usize::MAX, vec![0; ow * 4])];
+    let hrow = |y: usize, out: &mut [i16]| {
+        let srow = &src[y * w * 4..][..w * 4];
+        match path {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Path::Simd => simd::hrow(srow, &taps, out),
+            _ => cv2_hrow_scalar(srow, &taps, out),
+        }
+    };
     for (i, &(r0, r1, b0, b1)) in ya.iter().enumerate() {
-        let row0 = &rows[r0 * ow * 4..][..ow * 4];
-        let row1 = &rows[r1 * ow * 4..][..ow * 4];
+        for r in [r0, r1] {
+            if ring[0].0 != r && ring[1].0 != r {
+                // Evict the slot that does not hold the other row this output needs.
+                let other = if r == r0 { r1 } else { r0 };
+                let slot = if ring[0].0 == other { 1 } else { 0 };
+                hrow(r, &mut ring[slot].1);
+                ring[slot].0 = r;
+            }
+        }
+        let row = |r: usize| {
+            if ring[0].0 == r {
+                &ring[0].1
+            } else {
+                &ring[1].1
+            }
+        };
         let drow = &mut dst[i * ow * 4..][..ow * 4];
-        for k in 0..ow * 4 {
-            let v = (((b0 * (row0[k] >> 4)) >> 16) + ((b1 * (row1[k] >> 4)) >> 16) + 2) >> 2;
-            drow[k] = v.clamp(0, 255) as u8;
+        match path {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Path::Simd => simd::vrow(row(r0), row(r1), b0, b1, drow),
+            _ => cv2_vrow_scalar(row(r0), row(r1), b0, b1, drow),
         }
     }
+}
+
+fn cv2_linear(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize) {
+    cv2_linear_path(src, w, h, dst, ow, oh, best_path());
 }
 
 const PIL_BITS: u32 = 22;
