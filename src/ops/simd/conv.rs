@@ -24,14 +24,15 @@ use crate::{Error, Result};
 /// Output channels per register block.
 const NOC: usize = 4;
 /// Vectors (of 4 output columns) per register block in the dense and pointwise kernels: 4x2
-/// accumulators + 2 inputs + 1 weight = 11 of the 15 vector registers V8 lets wasm use on x64.
+/// accumulators + 2 inputs + 1 weight = 11 of the 15 vector registers V8 lets wasm use on x64
+/// (4x3, 6x2, 3x4 and 8x1 blocks all measured slower).
 const NX: usize = 2;
 const BW: usize = NX * 4;
 /// Vectors per block in the depthwise kernel (4 accumulators + 9 weights + 1 input).
 const DW_NX: usize = 4;
 const DW_BW: usize = DW_NX * 4;
-/// Columns of the pointwise GEMM tile: 32 input channels x 256 floats = 32 KiB.
-const PW_TILE: usize = 256;
+/// Floats in one pointwise GEMM tile (32 KiB: 32 input channels x 256 columns).
+const PW_TILE_FLOATS: usize = 8192;
 
 thread_local! {
     /// Reused scratch (padded input, packed weights): the labs and the bench call conv2d in a
@@ -78,7 +79,7 @@ pub fn conv2d(
         let mut s = s.borrow_mut();
         let (buf, wpk) = &mut *s;
         match kernel_for(ws, p) {
-            Kernel::Pointwise => pointwise(x, xs, w, ws, bias, p.groups, y, wpk),
+            Kernel::Pointwise => pointwise(x, xs, w, ws, bias, p.groups, y, buf, wpk),
             Kernel::Depthwise => depthwise(x, xs, w, ws, bias, p, ys, y, buf),
             Kernel::Dense => dense(x, xs, w, ws, bias, p, ys, y, buf, wpk),
         }
@@ -157,14 +158,25 @@ impl Phased {
                 drow[self.pw + self.w..].fill(0.0);
             } else {
                 for (phase, dq) in drow.chunks_exact_mut(self.wq).enumerate() {
-                    for (m, d) in dq.iter_mut().enumerate() {
-                        let c = (m * self.sw + phase) as isize - self.pw as isize;
-                        *d = if c >= 0 && (c as usize) < self.w {
-                            srow[c as usize]
-                        } else {
-                            0.0
-                        };
+                    // Phase column m holds padded column m*sw + phase, i.e. source column
+                    // m*sw + phase - pw: real for m in [lo, hi), zero outside.
+                    let first = self.pw.saturating_sub(phase).div_ceil(self.sw);
+                    let lo = first.min(self.wq);
+                    let hi = (self.pw + self.w)
+                        .saturating_sub(phase)
+                        .div_ceil(self.sw)
+                        .clamp(lo, self.wq);
+                    dq[..lo].fill(0.0);
+                    if hi > lo {
+                        let c0 = lo * self.sw + phase - self.pw;
+                        for (d, &v) in dq[lo..hi]
+                            .iter_mut()
+                            .zip(srow[c0..].iter().step_by(self.sw))
+                        {
+                            *d = v;
+                        }
                     }
+                    dq[hi..].fill(0.0);
                 }
             }
         }
@@ -219,8 +231,10 @@ fn dense(
     if buf.len() < need {
         buf.resize(need, 0.0);
     }
-    // Pack weights [g][ob][ci][u][v][NOC], zero for the missing channels of a tail block.
-    let per_block = cg * kh * kw * NOC;
+    // Pack weights [g][ob][ci][u][v][NOC], each stored 4 times (a ready-made splat: one plain
+    // vector load whose offset wasm can encode, where `load32_splat` costs an extra address add
+    // per weight); zero for the missing channels of a tail block.
+    let per_block = cg * kh * kw * NOC * 4;
     wpk.clear();
     wpk.resize(g * nob * per_block, 0.0);
     for gi in 0..g {
@@ -229,7 +243,7 @@ fn dense(
             for q in 0..NOC.min(og - ob * NOC) {
                 let oc = gi * og + ob * NOC + q;
                 for (t, &wv) in w[oc * cg * kh * kw..][..cg * kh * kw].iter().enumerate() {
-                    dst[t * NOC + q] = wv;
+                    dst[(t * NOC + q) * 4..][..4].fill(wv);
                 }
             }
         }
@@ -254,66 +268,38 @@ fn dense(
         }
         for gi in 0..g {
             for i in 0..oh {
-                for ob in 0..nob {
-                    let valid_oc = NOC.min(og - ob * NOC);
-                    let oc0 = gi * og + ob * NOC;
-                    let mut init = [F4::splat(0.0); NOC];
-                    if let Some(b) = bias {
-                        for q in 0..valid_oc {
-                            init[q] = F4::splat(b[oc0 + q]);
+                let chan0 = buf[(gi * cg * plane) + i * sh * row..].as_ptr();
+                // Column block outer, channel block inner: the input columns of one block
+                // (cg rows x kh x a few cache lines) stay in L1 while every output-channel
+                // block uses them; measured faster than sweeping a whole row per channel block.
+                let mut jb = 0;
+                while jb < ow {
+                    let nvalid = (ow - jb).min(BW);
+                    for ob in 0..nob {
+                        let valid_oc = NOC.min(og - ob * NOC);
+                        let oc0 = gi * og + ob * NOC;
+                        let mut init = [F4::splat(0.0); NOC];
+                        if let Some(b) = bias {
+                            for q in 0..valid_oc {
+                                init[q] = F4::splat(b[oc0 + q]);
+                            }
                         }
-                    }
-                    let wblk = wpk[(gi * nob + ob) * per_block..].as_ptr();
-                    let chan0 = buf[(gi * cg * plane) + i * sh * row..].as_ptr();
-                    let ybase = (ni * o + oc0) * oh * ow + i * ow;
-                    let mut jb = 0;
-                    while jb < ow {
+                        let wblk = wpk[(gi * nob + ob) * per_block..].as_ptr();
                         // SAFETY: rows i*sh + u*dh < hp (the shape check guarantees the window
                         // fits the padded input) and columns jb + tap + BW <= wq by construction
-                        // of `Phased`, so every load stays inside `buf`; `wblk` holds
-                        // cg*kh*kw*NOC floats.
+                        // of `Phased`, so every load stays inside `buf` (see the debug_assert);
+                        // `wblk` holds cg*kh*kw*NOC*4 floats.
                         let acc = unsafe {
-                            match kw {
-                                3 => dense_block::<3>(
-                                    chan0.add(jb),
-                                    plane,
-                                    urow,
-                                    [taps[0], taps[1], taps[2]],
-                                    cg,
-                                    kh,
-                                    wblk,
-                                    init,
-                                ),
-                                1 => dense_block::<1>(
-                                    chan0.add(jb),
-                                    plane,
-                                    urow,
-                                    [taps[0]],
-                                    cg,
-                                    kh,
-                                    wblk,
-                                    init,
-                                ),
-                                _ => dense_block_dyn(
-                                    chan0.add(jb),
-                                    plane,
-                                    urow,
-                                    &taps,
-                                    cg,
-                                    kh,
-                                    wblk,
-                                    init,
-                                ),
-                            }
+                            dense_block(chan0.add(jb), plane, urow, &taps, cg, kh, wblk, init)
                         };
-                        let nvalid = (ow - jb).min(BW);
+                        let ybase = (ni * o + oc0) * oh * ow + i * ow + jb;
                         for (q, a) in acc.iter().enumerate().take(valid_oc) {
-                            let dst = &mut y[ybase + q * oh * ow + jb..][..nvalid];
+                            let dst = &mut y[ybase + q * oh * ow..][..nvalid];
                             // SAFETY: dst has nvalid floats.
                             unsafe { store_block(a, dst.as_mut_ptr(), nvalid) };
                         }
-                        jb += BW;
                     }
+                    jb += BW;
                 }
             }
         }
@@ -323,50 +309,15 @@ fn dense(
 
 /// One register block: NOC output channels x BW output columns, summed over (ci, u, v).
 ///
+/// The tap loop is deliberately not unrolled: unrolled, LLVM groups the work accumulator by
+/// accumulator and keeps ~17 vectors live, more than the 15 registers V8 gives wasm on x64, and
+/// the spills made it 10-20% slower than this loop.
+///
 /// # Safety
 /// See the caller: all reads must stay inside the phased buffer and the packed weights.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn dense_block<const KW: usize>(
-    x0: *const f32,
-    plane: usize,
-    urow: usize,
-    taps: [usize; KW],
-    cg: usize,
-    kh: usize,
-    mut wp: *const f32,
-    init: [F4; NOC],
-) -> [[F4; NX]; NOC] {
-    let mut acc = [[F4::splat(0.0); NX]; NOC];
-    for q in 0..NOC {
-        acc[q] = [init[q]; NX];
-    }
-    for ci in 0..cg {
-        let mut r = x0.add(ci * plane);
-        for _ in 0..kh {
-            for &t in taps.iter() {
-                let xp = r.add(t);
-                let xv = [F4::load(xp), F4::load(xp.add(4))];
-                for accq in acc.iter_mut() {
-                    let wv = F4::load_splat(wp);
-                    wp = wp.add(1);
-                    for k in 0..NX {
-                        accq[k] = accq[k].mul_add(wv, xv[k]);
-                    }
-                }
-            }
-            r = r.add(urow);
-        }
-    }
-    acc
-}
-
-/// `dense_block` for a kernel width known only at run time.
-///
-/// # Safety
-/// As `dense_block`.
-#[allow(clippy::too_many_arguments)]
-unsafe fn dense_block_dyn(
+unsafe fn dense_block(
     x0: *const f32,
     plane: usize,
     urow: usize,
@@ -385,10 +336,10 @@ unsafe fn dense_block_dyn(
         for _ in 0..kh {
             for &t in taps {
                 let xp = r.add(t);
-                let xv = [F4::load(xp), F4::load(xp.add(4))];
+                let xv: [F4; NX] = std::array::from_fn(|k| F4::load(xp.add(4 * k)));
                 for accq in acc.iter_mut() {
-                    let wv = F4::load_splat(wp);
-                    wp = wp.add(1);
+                    let wv = F4::load(wp);
+                    wp = wp.add(4);
                     for k in 0..NX {
                         accq[k] = accq[k].mul_add(wv, xv[k]);
                     }
@@ -502,6 +453,7 @@ fn pointwise(
     bias: Option<&[f32]>,
     groups: usize,
     y: &mut [f32],
+    buf: &mut Vec<f32>,
     wpk: &mut Vec<f32>,
 ) -> Result<()> {
     let [n, c, h, wd] = xs;
@@ -510,7 +462,10 @@ fn pointwise(
     let nob = og.div_ceil(NOC);
     let hw = h * wd;
     let full = hw / BW * BW;
+    let tile = (PW_TILE_FLOATS / cg / BW * BW).max(BW);
     // Packed [g][ob][ci][NOC].
+    // Packed [g][ob][ci][NOC] (4 bytes per weight: here the weights of every channel block are
+    // re-read for every tile, and pre-splatted copies measured slower).
     let per_block = cg * NOC;
     wpk.clear();
     wpk.resize(groups * nob * per_block, 0.0);
@@ -530,7 +485,17 @@ fn pointwise(
             let xg = &x[(ni * c + gi * cg) * hw..][..cg * hw];
             let mut t0 = 0;
             while t0 < full {
-                let t1 = (t0 + PW_TILE).min(full);
+                let t1 = (t0 + tile).min(full);
+                // Copy the tile to [ci][tile]: channel planes are often a power-of-two
+                // number of bytes apart (128x128 floats = 64 KiB), which puts every channel's
+                // row in the same L1 sets; packed, the tile is one contiguous 32 KiB block.
+                let tw = t1 - t0;
+                if buf.len() < cg * tw {
+                    buf.resize(cg * tw, 0.0);
+                }
+                for (ci, dst) in buf[..cg * tw].chunks_exact_mut(tw).enumerate() {
+                    dst.copy_from_slice(&xg[ci * hw + t0..ci * hw + t1]);
+                }
                 for ob in 0..nob {
                     let valid_oc = NOC.min(og - ob * NOC);
                     let oc0 = gi * og + ob * NOC;
@@ -543,14 +508,15 @@ fn pointwise(
                     }
                     let mut jb = t0;
                     while jb < t1 {
+                        let jt = jb - t0;
                         let mut acc = [[F4::splat(0.0); NX]; NOC];
                         for q in 0..NOC {
                             acc[q] = [init[q]; NX];
                         }
-                        // SAFETY: jb + BW <= full <= hw, so every load is inside channel ci of
-                        // xg; wblk has cg*NOC floats.
+                        // SAFETY: jt + BW <= tw, so every load is inside row ci of the packed
+                        // tile (cg * tw floats); wblk has cg*NOC floats.
                         unsafe {
-                            let mut xp = xg.as_ptr().add(jb);
+                            let mut xp = buf.as_ptr().add(jt);
                             let mut wp = wblk;
                             for _ in 0..cg {
                                 let xv = [F4::load(xp), F4::load(xp.add(4))];
@@ -561,7 +527,7 @@ fn pointwise(
                                         accq[k] = accq[k].mul_add(wv, xv[k]);
                                     }
                                 }
-                                xp = xp.add(hw);
+                                xp = xp.add(tw);
                             }
                         }
                         for (q, a) in acc.iter().enumerate().take(valid_oc) {
