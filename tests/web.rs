@@ -221,7 +221,8 @@ fn interpolate_and_rgba_resize() {
     assert_eq!(view.to_vec(), reuse.to_bytes());
     assert!(message(img.resize(30000, 30000, "opencv"))
         .contains("30000x30000 (900 MP); the limit is 67 MP"));
-    assert!(message(img.resize(4, 4, "lanczos")).contains("\"opencv\", \"pillow\" or \"nearest\""));
+    assert!(message(img.resize(4, 4, "lanczos"))
+        .contains("\"opencv\", \"pillow\", \"nearest\", \"bilinear\""));
     assert!(message(RgbaImage::from_rgba(&[0; 7], 2, 1)).contains("needs 8 bytes, got 7"));
     assert!(message(RgbaImage::new(0, 5)).contains("at least 1x1"));
     assert_eq!(

@@ -410,6 +410,10 @@ pub enum RgbaMethod {
     Pillow,
     /// Nearest neighbour (`src = floor(dst * in/out)`), as torch `nearest` and cv2 `INTER_NEAREST`.
     Nearest,
+    /// The textbook formula in f32 with torch's coordinate convention (half-pixel centres, or
+    /// `align_corners=True`), horizontal then vertical, rounded half up: what the inspector writes
+    /// out, term by term.
+    Bilinear { align_corners: bool },
 }
 
 impl RgbaMethod {
@@ -418,7 +422,11 @@ impl RgbaMethod {
             "opencv" => Ok(RgbaMethod::OpenCv),
             "pillow" => Ok(RgbaMethod::Pillow),
             "nearest" => Ok(RgbaMethod::Nearest),
-            _ => arg_err!("method must be \"opencv\", \"pillow\" or \"nearest\", got {s:?}"),
+            "bilinear" => Ok(RgbaMethod::Bilinear { align_corners: false }),
+            "bilinear_align_corners" => Ok(RgbaMethod::Bilinear { align_corners: true }),
+            _ => arg_err!(
+                "method must be \"opencv\", \"pillow\", \"nearest\", \"bilinear\" or \"bilinear_align_corners\", got {s:?}"
+            ),
         }
     }
 }
@@ -440,6 +448,9 @@ pub fn resize_rgba_into(
         RgbaMethod::OpenCv => cv2_linear(src, w, h, dst, ow, oh),
         RgbaMethod::Pillow => pil_bilinear(src, w, h, dst, ow, oh),
         RgbaMethod::Nearest => nearest_u8(src, w, h, dst, ow, oh),
+        RgbaMethod::Bilinear { align_corners } => {
+            float_bilinear_u8(src, w, h, dst, ow, oh, align_corners)?
+        }
     }
     Ok(())
 }
@@ -466,6 +477,283 @@ pub fn resize_rgba(
     let mut dst = vec![0u8; n * 4];
     resize_rgba_into(src, w, h, &mut dst, ow, oh, m)?;
     Ok(dst)
+}
+
+fn bilinear_filters(
+    w: usize,
+    h: usize,
+    ow: usize,
+    oh: usize,
+    align_corners: bool,
+) -> Result<(AxisFilter, AxisFilter)> {
+    let p = ResizeParams {
+        target: Target::Size([oh, ow]),
+        mode: InterpMode::Bilinear,
+        align_corners,
+        antialias: false,
+    };
+    Ok((axis_filter(w, ow, None, &p)?, axis_filter(h, oh, None, &p)?))
+}
+
+/// Taps `(index, weight)` of output `i` of a filter.
+fn taps_of(f: &AxisFilter, i: usize) -> Vec<(usize, f32)> {
+    (0..f.taps)
+        .map(|t| (f.starts[i] + t, f.weights[i * f.taps + t]))
+        .collect()
+}
+
+/// The f32 formula for one channel: rows first (`f(x, y_k) = sum_t wx_t f(x_t, y_k)`), then the
+/// column; shared by the resize and the inspector so both give the same number.
+fn bilinear_terms(
+    src: &[u8],
+    w: usize,
+    xs: &[(usize, f32)],
+    ys: &[(usize, f32)],
+    ch: usize,
+) -> (Vec<f32>, f32) {
+    let rows: Vec<f32> = ys
+        .iter()
+        .map(|&(y, _)| {
+            xs.iter().fold(0.0f32, |acc, &(x, wx)| {
+                acc + wx * src[(y * w + x) * 4 + ch] as f32
+            })
+        })
+        .collect();
+    let v = ys
+        .iter()
+        .zip(&rows)
+        .fold(0.0f32, |acc, (&(_, wy), &r)| acc + wy * r);
+    (rows, v)
+}
+
+fn round_u8(v: f32) -> u8 {
+    (v + 0.5).floor().clamp(0.0, 255.0) as u8
+}
+
+fn float_bilinear_u8(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    dst: &mut [u8],
+    ow: usize,
+    oh: usize,
+    ac: bool,
+) -> Result<()> {
+    let (fx, fy) = bilinear_filters(w, h, ow, oh, ac)?;
+    let xt: Vec<Vec<(usize, f32)>> = (0..ow).map(|j| taps_of(&fx, j)).collect();
+    for i in 0..oh {
+        let yt = taps_of(&fy, i);
+        for (j, xs) in xt.iter().enumerate() {
+            for ch in 0..4 {
+                dst[(i * ow + j) * 4 + ch] = round_u8(bilinear_terms(src, w, xs, &yt, ch).1);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Everything the pixel inspector shows about one output pixel, computed the way the resize
+/// computes it, so the formula on screen ends in the value on the canvas.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Inspection {
+    /// Continuous source coordinates (pixel centres at integers) the output pixel maps to.
+    pub src_x: f64,
+    pub src_y: f64,
+    /// Horizontal and vertical taps `(index, weight)`; weights are fractions, or integers out of
+    /// `weight_scale` for the fixed-point methods.
+    pub xs: Vec<(usize, f64)>,
+    pub ys: Vec<(usize, f64)>,
+    pub weight_scale: f64,
+    /// Source pixels, row-major over `ys` x `xs`.
+    pub neighbours: Vec<[u8; 4]>,
+    /// Per `ys` entry, the row after the horizontal pass (per channel), in the method's units.
+    pub rows: Vec<[f64; 4]>,
+    /// The vertical pass's result before the final rounding/shift, per channel.
+    pub exact: [f64; 4],
+    /// The output pixel, identical to the resized image's.
+    pub value: [u8; 4],
+}
+
+/// Inspects output pixel `(ox, oy)` of resizing `src` (`w x h`) to `ow x oh` with `m`.
+#[allow(clippy::too_many_arguments)]
+pub fn inspect(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    ow: usize,
+    oh: usize,
+    m: RgbaMethod,
+    ox: usize,
+    oy: usize,
+) -> Result<Inspection> {
+    check_rgba("input image", src.len(), w, h)?;
+    if ow == 0 || oh == 0 || ow.saturating_mul(oh) > MAX_PIXELS {
+        return Err(Error::TooLarge(format!(
+            "output image {ow}x{oh} is empty or over the {} MP limit",
+            MAX_PIXELS / 1_000_000
+        )));
+    }
+    if ox >= ow || oy >= oh {
+        return arg_err!("pixel ({ox}, {oy}) is outside the {ow}x{oh} output");
+    }
+    let px = |x: usize, y: usize| -> [u8; 4] {
+        src[(y * w + x) * 4..][..4].try_into().unwrap_or([0; 4])
+    };
+    let half =
+        |d: usize, n: usize, o: usize| ((d as f64 + 0.5) * n as f64 / o as f64 - 0.5).max(0.0);
+    match m {
+        RgbaMethod::Bilinear { align_corners } => {
+            let (fx, fy) = bilinear_filters(w, h, ow, oh, align_corners)?;
+            let (xs, ys) = (taps_of(&fx, ox), taps_of(&fy, oy));
+            let coord = |d: usize, n: usize, o: usize| {
+                if n == o {
+                    d as f64
+                } else if align_corners {
+                    if o > 1 {
+                        d as f64 * (n - 1) as f64 / (o - 1) as f64
+                    } else {
+                        0.0
+                    }
+                } else {
+                    half(d, n, o)
+                }
+            };
+            let mut rows = vec![[0.0; 4]; ys.len()];
+            let (mut exact, mut value) = ([0.0; 4], [0u8; 4]);
+            for ch in 0..4 {
+                let (r, v) = bilinear_terms(src, w, &xs, &ys, ch);
+                for (k, rv) in r.iter().enumerate() {
+                    rows[k][ch] = *rv as f64;
+                }
+                exact[ch] = v as f64;
+                value[ch] = round_u8(v);
+            }
+            Ok(Inspection {
+                src_x: coord(ox, w, ow),
+                src_y: coord(oy, h, oh),
+                neighbours: ys
+                    .iter()
+                    .flat_map(|&(y, _)| xs.iter().map(move |&(x, _)| (x, y)))
+                    .map(|(x, y)| px(x, y))
+                    .collect(),
+                xs: xs.iter().map(|&(i, v)| (i, v as f64)).collect(),
+                ys: ys.iter().map(|&(i, v)| (i, v as f64)).collect(),
+                weight_scale: 1.0,
+                rows,
+                exact,
+                value,
+            })
+        }
+        RgbaMethod::OpenCv => {
+            let (s0, s1, c0, c1) = cv2_axis(w, ow, true)[ox];
+            let (r0, r1, b0, b1) = cv2_axis(h, oh, false)[oy];
+            let mut rows = vec![[0.0; 4]; 2];
+            let (mut exact, mut value) = ([0.0; 4], [0u8; 4]);
+            for ch in 0..4 {
+                let row = |y: usize| (px(s0, y)[ch] as i32 * c0 + px(s1, y)[ch] as i32 * c1) >> 4;
+                let (t, b) = (row(r0), row(r1));
+                rows[0][ch] = t as f64;
+                rows[1][ch] = b as f64;
+                let v = (((b0 * t) >> 16) + ((b1 * b) >> 16) + 2) >> 2;
+                exact[ch] = v as f64;
+                value[ch] = v.clamp(0, 255) as u8;
+            }
+            Ok(Inspection {
+                src_x: (ox as f64 + 0.5) * w as f64 / ow as f64 - 0.5,
+                src_y: (oy as f64 + 0.5) * h as f64 / oh as f64 - 0.5,
+                xs: vec![(s0, c0 as f64), (s1, c1 as f64)],
+                ys: vec![(r0, b0 as f64), (r1, b1 as f64)],
+                weight_scale: 2048.0,
+                neighbours: vec![px(s0, r0), px(s1, r0), px(s0, r1), px(s1, r1)],
+                rows,
+                exact,
+                value,
+            })
+        }
+        RgbaMethod::Nearest => {
+            let sx = ((ox as f64 * w as f64 / ow as f64) as usize).min(w - 1);
+            let sy = ((oy as f64 * h as f64 / oh as f64) as usize).min(h - 1);
+            let v = px(sx, sy);
+            Ok(Inspection {
+                src_x: ox as f64 * w as f64 / ow as f64,
+                src_y: oy as f64 * h as f64 / oh as f64,
+                xs: vec![(sx, 1.0)],
+                ys: vec![(sy, 1.0)],
+                weight_scale: 1.0,
+                neighbours: vec![v],
+                rows: vec![v.map(f64::from)],
+                exact: v.map(f64::from),
+                value: v,
+            })
+        }
+        RgbaMethod::Pillow => {
+            // Pillow's taps; the value comes from the real pipeline on the pixels involved.
+            let (tx, sx, kx) = pil_axis(w, ow);
+            let (ty, sy, ky) = pil_axis(h, oh);
+            let taps =
+                |t: usize, s: &[usize], k: &[i32], i: usize, n: usize| -> Vec<(usize, f64)> {
+                    (0..t.min(n - s[i]))
+                        .map(|q| (s[i] + q, k[i * t + q] as f64))
+                        .collect()
+                };
+            let xs = if ow == w {
+                vec![(ox, (1u64 << PIL_BITS) as f64)]
+            } else {
+                taps(tx, &sx, &kx, ox, w)
+            };
+            let ys = if oh == h {
+                vec![(oy, (1u64 << PIL_BITS) as f64)]
+            } else {
+                taps(ty, &sy, &ky, oy, h)
+            };
+            let mut full = vec![0u8; ow * oh * 4];
+            pil_bilinear(src, w, h, &mut full, ow, oh);
+            let value: [u8; 4] = full[(oy * ow + ox) * 4..][..4].try_into().unwrap_or([0; 4]);
+            let pm = |p: [u8; 4]| -> [f64; 4] {
+                let a = p[3] as u32;
+                let c = |v: u8| {
+                    let t = v as u32 * a + 128;
+                    ((t + (t >> 8)) >> 8) as f64
+                };
+                [c(p[0]), c(p[1]), c(p[2]), a as f64]
+            };
+            let scale = (1u64 << PIL_BITS) as f64;
+            let rows: Vec<[f64; 4]> = ys
+                .iter()
+                .map(|&(y, _)| {
+                    let mut r = [0.0; 4];
+                    for &(x, k) in &xs {
+                        let p = pm(px(x, y));
+                        for ch in 0..4 {
+                            r[ch] += k / scale * p[ch];
+                        }
+                    }
+                    r
+                })
+                .collect();
+            let mut exact = [0.0; 4];
+            for (&(_, k), r) in ys.iter().zip(&rows) {
+                for ch in 0..4 {
+                    exact[ch] += k / scale * r[ch];
+                }
+            }
+            Ok(Inspection {
+                src_x: (ox as f64 + 0.5) * w as f64 / ow as f64 - 0.5,
+                src_y: (oy as f64 + 0.5) * h as f64 / oh as f64 - 0.5,
+                neighbours: ys
+                    .iter()
+                    .flat_map(|&(y, _)| xs.iter().map(move |&(x, _)| (x, y)))
+                    .map(|(x, y)| px(x, y))
+                    .collect(),
+                xs,
+                ys,
+                weight_scale: scale,
+                rows,
+                exact,
+                value,
+            })
+        }
+    }
 }
 
 fn nearest_u8(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize) {
@@ -891,6 +1179,74 @@ mod tests {
             let out = resize_rgba(&src, 7, 5, 13, 3, m).unwrap();
             assert!(out.chunks(4).all(|px| px == [10, 200, 30, 255]), "{m:?}");
         }
+    }
+
+    #[test]
+    fn inspector_value_is_the_resized_pixel() {
+        let mut seed = 99u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
+            seed >> 8
+        };
+        let methods = [
+            RgbaMethod::OpenCv,
+            RgbaMethod::Pillow,
+            RgbaMethod::Nearest,
+            RgbaMethod::Bilinear {
+                align_corners: false,
+            },
+            RgbaMethod::Bilinear {
+                align_corners: true,
+            },
+        ];
+        for case in 0..60 {
+            let (w, h) = (1 + next() as usize % 12, 1 + next() as usize % 12);
+            let (ow, oh) = (1 + next() as usize % 25, 1 + next() as usize % 25);
+            let src: Vec<u8> = (0..w * h * 4).map(|_| next() as u8).collect();
+            for m in methods {
+                let out = resize_rgba(&src, w, h, ow, oh, m).unwrap();
+                for _ in 0..5 {
+                    let (x, y) = (next() as usize % ow, next() as usize % oh);
+                    let ins = inspect(&src, w, h, ow, oh, m, x, y).unwrap();
+                    assert_eq!(
+                        ins.value[..],
+                        out[(y * ow + x) * 4..][..4],
+                        "case {case} {m:?} ({x},{y})"
+                    );
+                    if let RgbaMethod::Bilinear { .. } = m {
+                        // The formula's float result rounds to the value shown.
+                        assert_eq!(ins.exact.map(|v| round_u8(v as f32)), ins.value);
+                        let wsum: f64 = ins.xs.iter().map(|t| t.1).sum();
+                        assert!((wsum - 1.0).abs() < 1e-6);
+                    }
+                }
+            }
+        }
+        assert!(inspect(&[0; 16], 2, 2, 4, 4, RgbaMethod::OpenCv, 4, 0).is_err());
+    }
+
+    #[test]
+    fn textbook_bilinear_on_a_2x2() {
+        // Upscaling [[0, 100], [200, 255]] to 4x4 with align_corners: corners are exact and the
+        // centre of the first row blends 0 and 100 by 1/3.
+        let src: Vec<u8> = [0u8, 100, 200, 255]
+            .iter()
+            .flat_map(|&v| [v, v, v, 255])
+            .collect();
+        let out = resize_rgba(
+            &src,
+            2,
+            2,
+            4,
+            4,
+            RgbaMethod::Bilinear {
+                align_corners: true,
+            },
+        )
+        .unwrap();
+        let r: Vec<u8> = out.chunks(4).map(|p| p[0]).collect();
+        assert_eq!(&r[..4], &[0, 33, 67, 100]);
+        assert_eq!(&r[12..], &[200, 218, 237, 255]);
     }
 
     #[test]
