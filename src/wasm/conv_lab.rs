@@ -141,6 +141,21 @@ fn parse_stack(layers: JsValue) -> Result<Vec<Layer>, JsError> {
     arr.iter()
         .enumerate()
         .map(|(i, v)| {
+            // serde-wasm-bindgen reads only the declared fields, so a misspelt key ("dilation"
+            // for "d") would be ignored without this check.
+            const KEYS: [&str; 7] = ["type", "k", "s", "p", "d", "out", "groups"];
+            if v.is_object() {
+                for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+                    let key = key.as_string().unwrap_or_default();
+                    if !KEYS.contains(&key.as_str()) {
+                        return Err(err(Error::InvalidArg(format!(
+                            "layer {}: unknown key {key:?}; a layer has {}",
+                            i + 1,
+                            KEYS.join(", ")
+                        ))));
+                    }
+                }
+            }
             let l: LayerIn = serde_wasm_bindgen::from_value(v).map_err(|e| {
                 err(Error::InvalidArg(format!(
                     "layer {}: {e} (expected {{type, k, s, p, d, out, groups}})",
