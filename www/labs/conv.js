@@ -166,6 +166,7 @@ async function setImage(blob, name) {
   IMG.tensor = dl.image_to_tensor(img, false);
   IMG.gray = dl.image_to_tensor(img, true);
   IMG.name = name;
+  IMG.serial = (IMG.serial || 0) + 1;
   IMG.scaled = scale < 1 ? { from: `${width}×${height}` } : null;
 }
 
@@ -384,6 +385,7 @@ function renderPlan() {
 // ---------------------------------------------------------------- the cell
 
 let cellData = null; // {row, col, info, maps, ms}
+const lastMapCache = { key: '', canvas: null };
 
 function lastRow() {
   return plan && !plan.error && plan.rows.length ? plan.rows[plan.rows.length - 1] : null;
@@ -634,25 +636,37 @@ function drawLastMap() {
     $('lastmap-caption').textContent = '';
     return;
   }
-  // Each cell shows the photo at its receptive-field centre; the picked cell is outlined.
+  // Each cell shows the photo at its receptive-field centre (built once per stack and image);
+  // the picked cell is outlined.
   const scale = Math.max(1, Math.floor(256 / Math.max(last.h, last.w)));
-  c.width = last.w * scale;
-  c.height = last.h * scale;
-  const ctx = crisp(c);
-  const id = new ImageData(last.w, last.h);
-  for (let i = 0; i < last.h; i++) {
-    for (let j = 0; j < last.w; j++) {
+  const key = `${IMG.serial}|${IMG.w}x${IMG.h}|${last.h}x${last.w}|${last.start}|${last.jump}|${last.r}`;
+  if (lastMapCache.key !== key) {
+    const id = new ImageData(last.w, last.h);
+    for (let i = 0; i < last.h; i++) {
       const y = clampInt(last.start + i * last.jump + (last.r - 1) / 2, 0, IMG.h - 1);
-      const x = clampInt(last.start + j * last.jump + (last.r - 1) / 2, 0, IMG.w - 1);
-      const k = (y * IMG.w + x) * 4;
-      id.data.set([IMG.bytes[k], IMG.bytes[k + 1], IMG.bytes[k + 2], 255], (i * last.w + j) * 4);
+      for (let j = 0; j < last.w; j++) {
+        const x = clampInt(last.start + j * last.jump + (last.r - 1) / 2, 0, IMG.w - 1);
+        const k = (y * IMG.w + x) * 4;
+        const d = (i * last.w + j) * 4;
+        id.data[d] = IMG.bytes[k];
+        id.data[d + 1] = IMG.bytes[k + 1];
+        id.data[d + 2] = IMG.bytes[k + 2];
+        id.data[d + 3] = 255;
+      }
     }
+    const tmp = document.createElement('canvas');
+    tmp.width = last.w;
+    tmp.height = last.h;
+    tmp.getContext('2d').putImageData(id, 0, 0);
+    lastMapCache.key = key;
+    lastMapCache.canvas = tmp;
   }
-  const tmp = document.createElement('canvas');
-  tmp.width = last.w;
-  tmp.height = last.h;
-  tmp.getContext('2d').putImageData(id, 0, 0);
-  ctx.drawImage(tmp, 0, 0, c.width, c.height);
+  if (c.width !== last.w * scale || c.height !== last.h * scale) {
+    c.width = last.w * scale;
+    c.height = last.h * scale;
+  }
+  const ctx = crisp(c);
+  ctx.drawImage(lastMapCache.canvas, 0, 0, c.width, c.height);
   if (cellData) {
     ctx.strokeStyle = '#ff2d55';
     ctx.lineWidth = Math.max(2, scale / 3);
