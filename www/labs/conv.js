@@ -342,7 +342,7 @@ function renderPlan() {
         const sub = document.createElement('tr');
         sub.className = 'alt';
         sub.dataset.alt = a.name;
-        const parts = a.parts.map((p) => p.name).join(' + ');
+        const parts = t(`conv.alt.parts.${a.name}`, { k: l.k, cin: c, cout: l.out, b: Math.max(1, Math.floor(l.out / 4)) });
         const vals = ['', `${t(`conv.alt.${a.name}`)}: ${parts}`, '', '', '', '',
           a.parts.length > 1 ? `${a.parts.map((p) => fmtInt(p.params)).join(' + ')} = ${fmtInt(a.params)}` : fmtInt(a.params),
           fmtBig(a.macs)];
