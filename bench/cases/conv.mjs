@@ -53,6 +53,23 @@ export default async function conv({ dl, memory, tf, time, row, lcg }) {
     for (let r = 0; r < ROUNDS; r++) fns.forEach((fn, i) => { best[i] = Math.min(best[i], time(fn, reps)); });
     return best;
   };
+  // Process CPU time of one call, best of several alternating runs: unlike wall time it does not
+  // count the time this process waits while the other builds on the machine run.
+  const cpu = (fn) => {
+    const c0 = process.cpuUsage();
+    fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
+  const cpuRatio = (a, b, n = 15) => {
+    let ta = Infinity;
+    let tb = Infinity;
+    for (let i = 0; i < n; i++) {
+      ta = Math.min(ta, cpu(a));
+      tb = Math.min(tb, cpu(b));
+    }
+    return `CPU-time ratio ${(ta / tb).toFixed(3)} (${ta.toFixed(2)} vs ${tb.toFixed(2)} ms)`;
+  };
 
   /** Our op: conv2d_into a reused output. Returns {run, read(), shape, free()}. */
   function oursOp(wt, ws, opts) {
@@ -77,13 +94,14 @@ export default async function conv({ dl, memory, tf, time, row, lcg }) {
       y.dispose();
     };
     const [ours, peer, peerOp] = interleaved([o.run, tfFull, () => op().dispose()]);
+    const cpuNote = cpuRatio(o.run, tfFull);
     const y = o.read();
     const shape = o.shape;
     o.free();
     const t = op();
     const ty = t.dataSync().slice();
     t.dispose();
-    return [ours, peer, peerOp, y, ty, shape];
+    return [ours, peer, peerOp, y, ty, shape, cpuNote];
   }
 
   const dense = (name, { stride = 1, dilation = 1, cout = C, k = 3 }) => {
@@ -91,11 +109,11 @@ export default async function conv({ dl, memory, tf, time, row, lcg }) {
     const wt = rand(cout * C * k * k);
     const wtf = tf.tensor4d(oihwToHwio(wt, cout, C, k, k), [k, k, C, cout]);
     const padding = pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]];
-    const [ours, peer, peerOp, y, ty, shape] = both(wt, [cout, C, k, k], { stride, padding: pad, dilation },
+    const [ours, peer, peerOp, y, ty, shape, cpuNote] = both(wt, [cout, C, k, k], { stride, padding: pad, dilation },
       () => tf.conv2d(xt, wtf, stride, padding, 'NHWC', dilation));
     wtf.dispose();
     const d = maxDiff(y, ty, cout, shape[2] * shape[3]);
-    row(name, ours, peer, `max|ours-TF| ${d.toExponential(1)}; TF op w/o dataSync ${peerOp.toFixed(2)} ms`);
+    row(name, ours, peer, `${cpuNote}; TF w/o dataSync ${peerOp.toFixed(2)} ms; max|ours-TF| ${d.toExponential(1)}`);
     if (!(d < 1e-3)) throw new Error(`${name}: ours and TF.js disagree by ${d}`);
   };
 
@@ -108,12 +126,12 @@ export default async function conv({ dl, memory, tf, time, row, lcg }) {
   {
     const wt = rand(C * 9);
     const wtf = tf.tensor4d(dwToTf(wt, C, 3, 3), [3, 3, C, 1]);
-    const [ours, peer, peerOp, y, ty, shape] = both(wt, [C, 1, 3, 3], { padding: 1, groups: C },
+    const [ours, peer, peerOp, y, ty, shape, cpuNote] = both(wt, [C, 1, 3, 3], { padding: 1, groups: C },
       () => tf.depthwiseConv2d(xt, wtf, 1, [[0, 0], [1, 1], [1, 1], [0, 0]], 'NHWC'));
     wtf.dispose();
     const d = maxDiff(y, ty, C, shape[2] * shape[3]);
     row('depthwise 3x3 on 32 channels, 128x128', ours, peer,
-      `max|ours-TF| ${d.toExponential(1)}; TF op w/o dataSync ${peerOp.toFixed(2)} ms`);
+      `${cpuNote}; TF w/o dataSync ${peerOp.toFixed(2)} ms; max|ours-TF| ${d.toExponential(1)}`);
     if (!(d < 1e-3)) throw new Error(`depthwise: ours and TF.js disagree by ${d}`);
   }
 
@@ -133,11 +151,11 @@ export default async function conv({ dl, memory, tf, time, row, lcg }) {
     }
     const workaround = () => tf.tidy(() =>
       tf.stridedSlice(tf.conv2d(xt, wtf, 1, pads, 'NHWC', 2), [0, 0, 0, 0], [N, H, W, C], [1, 2, 2, 1]));
-    const [ours, peer, , y, ty, shape] = both(wt, [C, C, 3, 3], { stride: 2, padding: 2, dilation: 2 }, workaround);
+    const [ours, peer, , y, ty, shape, cpuNote] = both(wt, [C, C, 3, 3], { stride: 2, padding: 2, dilation: 2 }, workaround);
     wtf.dispose();
     const d = maxDiff(y, ty, C, shape[2] * shape[3]);
     row('conv 3x3 stride 2 + dilation 2 (TF.js: conv d2 + slice)', ours, peer,
-      `${refusal}; max|ours-TF| ${d.toExponential(1)}`);
+      `${refusal}; ${cpuNote}; max|ours-TF| ${d.toExponential(1)}`);
     if (!(d < 1e-3)) throw new Error(`stride+dilation: ours and TF.js disagree by ${d}`);
   }
 

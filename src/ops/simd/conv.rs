@@ -490,11 +490,14 @@ fn pointwise(
                 // number of bytes apart (128x128 floats = 64 KiB), which puts every channel's
                 // row in the same L1 sets; packed, the tile is one contiguous 32 KiB block.
                 let tw = t1 - t0;
-                if buf.len() < cg * tw {
-                    buf.resize(cg * tw, 0.0);
+                // Rows one cache line longer than the tile, so consecutive channels start in
+                // different L1 sets (a 1 KiB row stride would stack 8 rows per set).
+                let rs = tw + 16;
+                if buf.len() < cg * rs {
+                    buf.resize(cg * rs, 0.0);
                 }
-                for (ci, dst) in buf[..cg * tw].chunks_exact_mut(tw).enumerate() {
-                    dst.copy_from_slice(&xg[ci * hw + t0..ci * hw + t1]);
+                for (ci, dst) in buf[..cg * rs].chunks_exact_mut(rs).enumerate() {
+                    dst[..tw].copy_from_slice(&xg[ci * hw + t0..ci * hw + t1]);
                 }
                 for ob in 0..nob {
                     let valid_oc = NOC.min(og - ob * NOC);
@@ -513,8 +516,8 @@ fn pointwise(
                         for q in 0..NOC {
                             acc[q] = [init[q]; NX];
                         }
-                        // SAFETY: jt + BW <= tw, so every load is inside row ci of the packed
-                        // tile (cg * tw floats); wblk has cg*NOC floats.
+                        // SAFETY: jt + BW <= tw <= rs, so every load is inside row ci of the
+                        // packed tile (cg * rs floats); wblk has cg*NOC floats.
                         unsafe {
                             let mut xp = buf.as_ptr().add(jt);
                             let mut wp = wblk;
@@ -527,7 +530,7 @@ fn pointwise(
                                         accq[k] = accq[k].mul_add(wv, xv[k]);
                                     }
                                 }
-                                xp = xp.add(tw);
+                                xp = xp.add(rs);
                             }
                         }
                         for (q, a) in acc.iter().enumerate().take(valid_oc) {
