@@ -605,7 +605,7 @@ impl Trainer {
             net,
         };
         t.baseline = t.baseline_loss();
-        t.record(f32::NAN)?;
+        t.record(t.plan.lr.lr_at(0) as f32)?;
         t.init_loss = t.history[1];
         if !t.init_loss.is_finite() {
             t.diverge(

@@ -5,6 +5,8 @@
 
 mod handles;
 mod ops;
+mod train;
+pub use train::*;
 
 pub use handles::*;
 pub use ops::*;
