@@ -864,6 +864,9 @@ impl Trainer {
                 } else {
                     batch_loss
                 };
+                // the curve shows the blow-up, not the eval of the half-updated weights
+                let at = self.history.len() - HISTORY_STRIDE + 1;
+                self.history[at] = v;
                 self.diverge(if v.is_nan() { "nan" } else { "inf" }, v);
                 break;
             }
