@@ -217,20 +217,30 @@ pub fn resize_out_shape(xs: [usize; 4], p: &ResizeParams) -> Result<[usize; 4]> 
 
 /// Float resize, `[N,C,H,W] -> [N,C,H',W']`, torch semantics. Returns `(y, shape)`.
 pub fn resize(x: &[f32], xs: [usize; 4], p: &ResizeParams) -> Result<(Vec<f32>, [usize; 4])> {
+    let ys = resize_out_shape(xs, p)?;
+    let mut y = vec![0.0f32; numel(&ys)?];
+    resize_into(x, xs, p, &mut y)?;
+    Ok((y, ys))
+}
+
+/// Float resize into `y`, which must hold exactly the output shape's elements.
+pub fn resize_into(x: &[f32], xs: [usize; 4], p: &ResizeParams, y: &mut [f32]) -> Result<()> {
     check_len("input", x.len(), &xs)?;
     let ys = resize_out_shape(xs, p)?;
+    check_len("output", y.len(), &ys)?;
     let sf = match p.target {
         Target::Scale(s) => [Some(s[0]), Some(s[1])],
         Target::Size(_) => [None, None],
     };
     let fy = axis_filter(xs[2], ys[2], sf[0], p)?;
     let fx = axis_filter(xs[3], ys[3], sf[1], p)?;
-    let mut y = vec![0.0f32; numel(&ys)?];
-    resize_planes(x, xs[0] * xs[1], xs[2], xs[3], &fy, &fx, &mut y);
-    Ok((y, ys))
+    resize_planes(x, xs[0] * xs[1], xs[2], xs[3], &fy, &fx, y);
+    Ok(())
 }
 
 /// Applies separable filters to `planes` planes of `h x w`: horizontal pass, then vertical.
+/// Two-tap filters (plain bilinear, the common case) take a fast path (SIMD128 on wasm); every
+/// path computes `w0*x0 + w1*x1` in that order, so the paths agree exactly.
 pub fn resize_planes(
     x: &[f32],
     planes: usize,
@@ -245,32 +255,131 @@ pub fn resize_planes(
     for pl in 0..planes {
         let src = &x[pl * h * w..][..h * w];
         for r in 0..h {
-            let row = &src[r * w..][..w];
-            let out = &mut tmp[r * ow..][..ow];
-            for (j, o) in out.iter_mut().enumerate() {
-                let s = fx.starts[j];
-                let ws = &fx.weights[j * fx.taps..][..fx.taps];
-                *o = ws
-                    .iter()
-                    .zip(&row[s..s + fx.taps])
-                    .map(|(a, b)| a * b)
-                    .sum();
-            }
+            hpass(&src[r * w..][..w], fx, &mut tmp[r * ow..][..ow]);
         }
         let dst = &mut y[pl * oh * ow..][..oh * ow];
         for i in 0..oh {
             let out = &mut dst[i * ow..][..ow];
-            out.fill(0.0);
             let s = fy.starts[i];
-            for t in 0..fy.taps {
-                let wgt = fy.weights[i * fy.taps + t];
-                if wgt == 0.0 {
-                    continue;
+            let wts = &fy.weights[i * fy.taps..][..fy.taps];
+            if fy.taps == 2 {
+                blend2(
+                    &tmp[s * ow..][..ow],
+                    &tmp[(s + 1) * ow..][..ow],
+                    wts[0],
+                    wts[1],
+                    out,
+                );
+            } else {
+                out.fill(0.0);
+                for (t, &wgt) in wts.iter().enumerate() {
+                    for (o, &v) in out.iter_mut().zip(&tmp[(s + t) * ow..][..ow]) {
+                        *o += wgt * v;
+                    }
                 }
-                let row = &tmp[(s + t) * ow..][..ow];
-                for (o, &v) in out.iter_mut().zip(row) {
-                    *o += wgt * v;
-                }
+            }
+        }
+    }
+}
+
+/// One row through a horizontal filter.
+fn hpass(row: &[f32], f: &AxisFilter, out: &mut [f32]) {
+    if f.taps == 2 {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            let n4 = out.len() / 4 * 4;
+            f32simd::h2(row, &f.starts[..n4], &f.weights[..2 * n4], &mut out[..n4]);
+            h2_scalar(row, &f.starts[n4..], &f.weights[2 * n4..], &mut out[n4..]);
+            return;
+        }
+        #[allow(unreachable_code)]
+        {
+            h2_scalar(row, &f.starts, &f.weights, out);
+            return;
+        }
+    }
+    for (j, o) in out.iter_mut().enumerate() {
+        let s = f.starts[j];
+        let ws = &f.weights[j * f.taps..][..f.taps];
+        *o = ws.iter().zip(&row[s..s + f.taps]).map(|(a, b)| a * b).sum();
+    }
+}
+
+fn h2_scalar(row: &[f32], starts: &[usize], wts: &[f32], out: &mut [f32]) {
+    for ((o, &s), w) in out.iter_mut().zip(starts).zip(wts.chunks_exact(2)) {
+        *o = w[0] * row[s] + w[1] * row[s + 1];
+    }
+}
+
+/// `out = w0 * r0 + w1 * r1`, element-wise.
+fn blend2(r0: &[f32], r1: &[f32], w0: f32, w1: f32, out: &mut [f32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        let n4 = out.len() / 4 * 4;
+        f32simd::blend2(&r0[..n4], &r1[..n4], w0, w1, &mut out[..n4]);
+        for k in n4..out.len() {
+            out[k] = w0 * r0[k] + w1 * r1[k];
+        }
+        return;
+    }
+    #[allow(unreachable_code)]
+    for ((o, &a), &b) in out.iter_mut().zip(r0).zip(r1) {
+        *o = w0 * a + w1 * b;
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod f32simd {
+    //! SIMD128 f32 passes for two-tap (bilinear) filters.
+    use core::arch::wasm32::*;
+
+    /// Four outputs per step: two 64-bit loads fetch each output's pair `(x[s], x[s+1])`, one
+    /// multiply by the interleaved weights, then even + odd lanes.
+    pub fn h2(row: &[f32], starts: &[usize], wts: &[f32], out: &mut [f32]) {
+        assert!(
+            starts.iter().all(|&s| s + 1 < row.len())
+                && wts.len() == 2 * starts.len()
+                && out.len() == starts.len()
+        );
+        let p = row.as_ptr();
+        for (q, o) in out.chunks_exact_mut(4).enumerate() {
+            let s = &starts[q * 4..q * 4 + 4];
+            // SAFETY: every s + 1 < row.len() (asserted above); weights hold 8 values here.
+            unsafe {
+                let a = v128_load64_lane::<1>(
+                    v128_load64_zero(p.add(s[0]) as *const u64),
+                    p.add(s[1]) as *const u64,
+                );
+                let b = v128_load64_lane::<1>(
+                    v128_load64_zero(p.add(s[2]) as *const u64),
+                    p.add(s[3]) as *const u64,
+                );
+                let wa = v128_load(wts.as_ptr().add(q * 8) as *const v128);
+                let wb = v128_load(wts.as_ptr().add(q * 8 + 4) as *const v128);
+                let pa = f32x4_mul(a, wa);
+                let pb = f32x4_mul(b, wb);
+                let even = i32x4_shuffle::<0, 2, 4, 6>(pa, pb);
+                let odd = i32x4_shuffle::<1, 3, 5, 7>(pa, pb);
+                v128_store(o.as_mut_ptr() as *mut v128, f32x4_add(even, odd));
+            }
+        }
+    }
+
+    pub fn blend2(r0: &[f32], r1: &[f32], w0: f32, w1: f32, out: &mut [f32]) {
+        let (a, b) = (f32x4_splat(w0), f32x4_splat(w1));
+        for ((o, x), y) in out
+            .chunks_exact_mut(4)
+            .zip(r0.chunks_exact(4))
+            .zip(r1.chunks_exact(4))
+        {
+            // SAFETY: each chunk has exactly 4 floats.
+            unsafe {
+                let x = v128_load(x.as_ptr() as *const v128);
+                let y = v128_load(y.as_ptr() as *const v128);
+                v128_store(
+                    o.as_mut_ptr() as *mut v128,
+                    f32x4_add(f32x4_mul(a, x), f32x4_mul(b, y)),
+                );
             }
         }
     }
@@ -301,6 +410,10 @@ pub enum RgbaMethod {
     Pillow,
     /// Nearest neighbour (`src = floor(dst * in/out)`), as torch `nearest` and cv2 `INTER_NEAREST`.
     Nearest,
+    /// The textbook formula in f32 with torch's coordinate convention (half-pixel centres, or
+    /// `align_corners=True`), horizontal then vertical, rounded half up: what the inspector writes
+    /// out, term by term.
+    Bilinear { align_corners: bool },
 }
 
 impl RgbaMethod {
@@ -309,7 +422,11 @@ impl RgbaMethod {
             "opencv" => Ok(RgbaMethod::OpenCv),
             "pillow" => Ok(RgbaMethod::Pillow),
             "nearest" => Ok(RgbaMethod::Nearest),
-            _ => arg_err!("method must be \"opencv\", \"pillow\" or \"nearest\", got {s:?}"),
+            "bilinear" => Ok(RgbaMethod::Bilinear { align_corners: false }),
+            "bilinear_align_corners" => Ok(RgbaMethod::Bilinear { align_corners: true }),
+            _ => arg_err!(
+                "method must be \"opencv\", \"pillow\", \"nearest\", \"bilinear\" or \"bilinear_align_corners\", got {s:?}"
+            ),
         }
     }
 }
@@ -331,6 +448,9 @@ pub fn resize_rgba_into(
         RgbaMethod::OpenCv => cv2_linear(src, w, h, dst, ow, oh),
         RgbaMethod::Pillow => pil_bilinear(src, w, h, dst, ow, oh),
         RgbaMethod::Nearest => nearest_u8(src, w, h, dst, ow, oh),
+        RgbaMethod::Bilinear { align_corners } => {
+            float_bilinear_u8(src, w, h, dst, ow, oh, align_corners)?
+        }
     }
     Ok(())
 }
@@ -357,6 +477,304 @@ pub fn resize_rgba(
     let mut dst = vec![0u8; n * 4];
     resize_rgba_into(src, w, h, &mut dst, ow, oh, m)?;
     Ok(dst)
+}
+
+fn bilinear_filters(
+    w: usize,
+    h: usize,
+    ow: usize,
+    oh: usize,
+    align_corners: bool,
+) -> Result<(AxisFilter, AxisFilter)> {
+    let p = ResizeParams {
+        target: Target::Size([oh, ow]),
+        mode: InterpMode::Bilinear,
+        align_corners,
+        antialias: false,
+    };
+    Ok((axis_filter(w, ow, None, &p)?, axis_filter(h, oh, None, &p)?))
+}
+
+/// Taps `(index, weight)` of output `i` of a filter.
+fn taps_of(f: &AxisFilter, i: usize) -> Vec<(usize, f32)> {
+    (0..f.taps)
+        .map(|t| (f.starts[i] + t, f.weights[i * f.taps + t]))
+        .collect()
+}
+
+/// The f32 formula for one channel: rows first (`f(x, y_k) = sum_t wx_t f(x_t, y_k)`), then the
+/// column; shared by the resize and the inspector so both give the same number.
+fn bilinear_terms(
+    src: &[u8],
+    w: usize,
+    xs: &[(usize, f32)],
+    ys: &[(usize, f32)],
+    ch: usize,
+) -> (Vec<f32>, f32) {
+    let rows: Vec<f32> = ys
+        .iter()
+        .map(|&(y, _)| {
+            xs.iter().fold(0.0f32, |acc, &(x, wx)| {
+                acc + wx * src[(y * w + x) * 4 + ch] as f32
+            })
+        })
+        .collect();
+    let v = ys
+        .iter()
+        .zip(&rows)
+        .fold(0.0f32, |acc, (&(_, wy), &r)| acc + wy * r);
+    (rows, v)
+}
+
+fn round_u8(v: f32) -> u8 {
+    (v + 0.5).floor().clamp(0.0, 255.0) as u8
+}
+
+fn float_bilinear_u8(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    dst: &mut [u8],
+    ow: usize,
+    oh: usize,
+    ac: bool,
+) -> Result<()> {
+    let (fx, fy) = bilinear_filters(w, h, ow, oh, ac)?;
+    // Same arithmetic as `bilinear_terms` (sums from 0.0 in tap order), done row by row: each
+    // source row goes through the horizontal pass once into a ring of `fy.taps` rows.
+    let taps = fy.taps;
+    let mut ring: Vec<(usize, Vec<f32>)> =
+        (0..taps).map(|_| (usize::MAX, vec![0.0; ow * 4])).collect();
+    for i in 0..oh {
+        let s = fy.starts[i];
+        for y in s..s + taps {
+            let slot = &mut ring[y % taps];
+            if slot.0 != y {
+                let srow = &src[y * w * 4..][..w * 4];
+                for (j, o) in slot.1.chunks_exact_mut(4).enumerate() {
+                    let (x0, wx) = (fx.starts[j], &fx.weights[j * fx.taps..][..fx.taps]);
+                    for ch in 0..4 {
+                        o[ch] = wx.iter().enumerate().fold(0.0f32, |acc, (t, &wt)| {
+                            acc + wt * srow[(x0 + t) * 4 + ch] as f32
+                        });
+                    }
+                }
+                slot.0 = y;
+            }
+        }
+        let wy = &fy.weights[i * taps..][..taps];
+        let drow = &mut dst[i * ow * 4..][..ow * 4];
+        for (k, d) in drow.iter_mut().enumerate() {
+            let v = wy
+                .iter()
+                .enumerate()
+                .fold(0.0f32, |acc, (t, &wt)| acc + wt * ring[(s + t) % taps].1[k]);
+            *d = round_u8(v);
+        }
+    }
+    Ok(())
+}
+
+/// Everything the pixel inspector shows about one output pixel, computed the way the resize
+/// computes it, so the formula on screen ends in the value on the canvas.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Inspection {
+    /// Continuous source coordinates (pixel centres at integers) the output pixel maps to.
+    pub src_x: f64,
+    pub src_y: f64,
+    /// Horizontal and vertical taps `(index, weight)`; weights are fractions, or integers out of
+    /// `weight_scale` for the fixed-point methods.
+    pub xs: Vec<(usize, f64)>,
+    pub ys: Vec<(usize, f64)>,
+    pub weight_scale: f64,
+    /// Source pixels, row-major over `ys` x `xs`.
+    pub neighbours: Vec<[u8; 4]>,
+    /// Per `ys` entry, the row after the horizontal pass (per channel), in the method's units.
+    pub rows: Vec<[f64; 4]>,
+    /// The vertical pass's result before the final rounding/shift, per channel.
+    pub exact: [f64; 4],
+    /// The output pixel, identical to the resized image's.
+    pub value: [u8; 4],
+}
+
+/// Inspects output pixel `(ox, oy)` of resizing `src` (`w x h`) to `ow x oh` with `m`.
+#[allow(clippy::too_many_arguments)]
+pub fn inspect(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    ow: usize,
+    oh: usize,
+    m: RgbaMethod,
+    ox: usize,
+    oy: usize,
+) -> Result<Inspection> {
+    check_rgba("input image", src.len(), w, h)?;
+    if ow == 0 || oh == 0 || ow.saturating_mul(oh) > MAX_PIXELS {
+        return Err(Error::TooLarge(format!(
+            "output image {ow}x{oh} is empty or over the {} MP limit",
+            MAX_PIXELS / 1_000_000
+        )));
+    }
+    if ox >= ow || oy >= oh {
+        return arg_err!("pixel ({ox}, {oy}) is outside the {ow}x{oh} output");
+    }
+    let px = |x: usize, y: usize| -> [u8; 4] {
+        src[(y * w + x) * 4..][..4].try_into().unwrap_or([0; 4])
+    };
+    let half =
+        |d: usize, n: usize, o: usize| ((d as f64 + 0.5) * n as f64 / o as f64 - 0.5).max(0.0);
+    match m {
+        RgbaMethod::Bilinear { align_corners } => {
+            let (fx, fy) = bilinear_filters(w, h, ow, oh, align_corners)?;
+            let (xs, ys) = (taps_of(&fx, ox), taps_of(&fy, oy));
+            let coord = |d: usize, n: usize, o: usize| {
+                if n == o {
+                    d as f64
+                } else if align_corners {
+                    if o > 1 {
+                        d as f64 * (n - 1) as f64 / (o - 1) as f64
+                    } else {
+                        0.0
+                    }
+                } else {
+                    half(d, n, o)
+                }
+            };
+            let mut rows = vec![[0.0; 4]; ys.len()];
+            let (mut exact, mut value) = ([0.0; 4], [0u8; 4]);
+            for ch in 0..4 {
+                let (r, v) = bilinear_terms(src, w, &xs, &ys, ch);
+                for (k, rv) in r.iter().enumerate() {
+                    rows[k][ch] = *rv as f64;
+                }
+                exact[ch] = v as f64;
+                value[ch] = round_u8(v);
+            }
+            Ok(Inspection {
+                src_x: coord(ox, w, ow),
+                src_y: coord(oy, h, oh),
+                neighbours: ys
+                    .iter()
+                    .flat_map(|&(y, _)| xs.iter().map(move |&(x, _)| (x, y)))
+                    .map(|(x, y)| px(x, y))
+                    .collect(),
+                xs: xs.iter().map(|&(i, v)| (i, v as f64)).collect(),
+                ys: ys.iter().map(|&(i, v)| (i, v as f64)).collect(),
+                weight_scale: 1.0,
+                rows,
+                exact,
+                value,
+            })
+        }
+        RgbaMethod::OpenCv => {
+            let (s0, s1, c0, c1) = cv2_axis(w, ow, true)[ox];
+            let (r0, r1, b0, b1) = cv2_axis(h, oh, false)[oy];
+            let mut rows = vec![[0.0; 4]; 2];
+            let (mut exact, mut value) = ([0.0; 4], [0u8; 4]);
+            for ch in 0..4 {
+                let row = |y: usize| (px(s0, y)[ch] as i32 * c0 + px(s1, y)[ch] as i32 * c1) >> 4;
+                let (t, b) = (row(r0), row(r1));
+                rows[0][ch] = t as f64;
+                rows[1][ch] = b as f64;
+                let v = (((b0 * t) >> 16) + ((b1 * b) >> 16) + 2) >> 2;
+                exact[ch] = v as f64;
+                value[ch] = v.clamp(0, 255) as u8;
+            }
+            Ok(Inspection {
+                src_x: (ox as f64 + 0.5) * w as f64 / ow as f64 - 0.5,
+                src_y: (oy as f64 + 0.5) * h as f64 / oh as f64 - 0.5,
+                xs: vec![(s0, c0 as f64), (s1, c1 as f64)],
+                ys: vec![(r0, b0 as f64), (r1, b1 as f64)],
+                weight_scale: 2048.0,
+                neighbours: vec![px(s0, r0), px(s1, r0), px(s0, r1), px(s1, r1)],
+                rows,
+                exact,
+                value,
+            })
+        }
+        RgbaMethod::Nearest => {
+            let sx = ((ox as f64 * w as f64 / ow as f64) as usize).min(w - 1);
+            let sy = ((oy as f64 * h as f64 / oh as f64) as usize).min(h - 1);
+            let v = px(sx, sy);
+            Ok(Inspection {
+                src_x: ox as f64 * w as f64 / ow as f64,
+                src_y: oy as f64 * h as f64 / oh as f64,
+                xs: vec![(sx, 1.0)],
+                ys: vec![(sy, 1.0)],
+                weight_scale: 1.0,
+                neighbours: vec![v],
+                rows: vec![v.map(f64::from)],
+                exact: v.map(f64::from),
+                value: v,
+            })
+        }
+        RgbaMethod::Pillow => {
+            // Pillow's taps; the value comes from the real pipeline on the pixels involved.
+            let (tx, sx, kx) = pil_axis(w, ow);
+            let (ty, sy, ky) = pil_axis(h, oh);
+            let taps =
+                |t: usize, s: &[usize], k: &[i32], i: usize, n: usize| -> Vec<(usize, f64)> {
+                    (0..t.min(n - s[i]))
+                        .map(|q| (s[i] + q, k[i * t + q] as f64))
+                        .collect()
+                };
+            let xs = if ow == w {
+                vec![(ox, (1u64 << PIL_BITS) as f64)]
+            } else {
+                taps(tx, &sx, &kx, ox, w)
+            };
+            let ys = if oh == h {
+                vec![(oy, (1u64 << PIL_BITS) as f64)]
+            } else {
+                taps(ty, &sy, &ky, oy, h)
+            };
+            let value = pil_pixel(src, w, h, ow, oh, ox, oy);
+            let pm = |p: [u8; 4]| -> [f64; 4] {
+                let a = p[3] as u32;
+                let c = |v: u8| {
+                    let t = v as u32 * a + 128;
+                    ((t + (t >> 8)) >> 8) as f64
+                };
+                [c(p[0]), c(p[1]), c(p[2]), a as f64]
+            };
+            let scale = (1u64 << PIL_BITS) as f64;
+            let rows: Vec<[f64; 4]> = ys
+                .iter()
+                .map(|&(y, _)| {
+                    let mut r = [0.0; 4];
+                    for &(x, k) in &xs {
+                        let p = pm(px(x, y));
+                        for ch in 0..4 {
+                            r[ch] += k / scale * p[ch];
+                        }
+                    }
+                    r
+                })
+                .collect();
+            let mut exact = [0.0; 4];
+            for (&(_, k), r) in ys.iter().zip(&rows) {
+                for ch in 0..4 {
+                    exact[ch] += k / scale * r[ch];
+                }
+            }
+            Ok(Inspection {
+                src_x: (ox as f64 + 0.5) * w as f64 / ow as f64 - 0.5,
+                src_y: (oy as f64 + 0.5) * h as f64 / oh as f64 - 0.5,
+                neighbours: ys
+                    .iter()
+                    .flat_map(|&(y, _)| xs.iter().map(move |&(x, _)| (x, y)))
+                    .map(|(x, y)| px(x, y))
+                    .collect(),
+                xs,
+                ys,
+                weight_scale: scale,
+                rows,
+                exact,
+                value,
+            })
+        }
+    }
 }
 
 fn nearest_u8(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize) {
@@ -401,29 +819,208 @@ pub fn cv2_axis(in_len: usize, out_len: usize, clamp_frac: bool) -> Vec<(usize, 
         .collect()
 }
 
-fn cv2_linear(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize) {
+/// Which code path the u8 OpenCV resize takes: SIMD128 where compiled in (wasm32 with
+/// `+simd128`), else scalar. The two must agree byte for byte (tests compare them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    Scalar,
+    Simd,
+}
+
+/// The fastest path this build has.
+pub fn best_path() -> Path {
+    if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+        Path::Simd
+    } else {
+        Path::Scalar
+    }
+}
+
+/// Horizontal taps of OpenCV's INTER_LINEAR, as byte offsets and 11-bit weights.
+struct Cv2Taps {
+    off0: Vec<u32>,
+    off1: Vec<u32>,
+    c0: Vec<i16>,
+    c1: Vec<i16>,
+    /// `(c0, c1)` repeated four times per output pixel, for `i32x4_dot_i16x8`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    coef: Vec<core::arch::wasm32::v128>,
+}
+
+fn cv2_taps(w: usize, ow: usize) -> Cv2Taps {
     let xa = cv2_axis(w, ow, true);
-    let ya = cv2_axis(h, oh, false);
-    // Horizontal pass for each source row once (rows at scale 2^11), then blend pairs of rows.
-    let mut rows = vec![0i32; h * ow * 4];
-    for y in 0..h {
-        let srow = &src[y * w * 4..][..w * 4];
-        let out = &mut rows[y * ow * 4..][..ow * 4];
-        for (j, &(s0, s1, c0, c1)) in xa.iter().enumerate() {
+    Cv2Taps {
+        off0: xa.iter().map(|t| (t.0 * 4) as u32).collect(),
+        off1: xa.iter().map(|t| (t.1 * 4) as u32).collect(),
+        c0: xa.iter().map(|t| t.2 as i16).collect(),
+        c1: xa.iter().map(|t| t.3 as i16).collect(),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        coef: xa
+            .iter()
+            .map(|t| {
+                let (a, b) = (t.2 as i16, t.3 as i16);
+                core::arch::wasm32::i16x8(a, b, a, b, a, b, a, b)
+            })
+            .collect(),
+    }
+}
+
+/// One source row through the horizontal pass, kept as `(row at 2^11) >> 4` in i16 (it fits:
+/// 255 * 2048 >> 4 = 32640), which is all the vertical pass reads.
+fn cv2_hrow_scalar(srow: &[u8], t: &Cv2Taps, out: &mut [i16]) {
+    for (j, o) in out.chunks_exact_mut(4).enumerate() {
+        let (a, b) = (t.off0[j] as usize, t.off1[j] as usize);
+        let (c0, c1) = (t.c0[j] as i32, t.c1[j] as i32);
+        for ch in 0..4 {
+            o[ch] = ((srow[a + ch] as i32 * c0 + srow[b + ch] as i32 * c1) >> 4) as i16;
+        }
+    }
+}
+
+/// Blends two horizontal rows: `((b0 r0) >> 16) + ((b1 r1) >> 16) + 2) >> 2`, saturated to u8.
+fn cv2_vrow_scalar(r0: &[i16], r1: &[i16], b0: i32, b1: i32, dst: &mut [u8]) {
+    for ((d, &x0), &x1) in dst.iter_mut().zip(r0).zip(r1) {
+        let v = (((b0 * x0 as i32) >> 16) + ((b1 * x1 as i32) >> 16) + 2) >> 2;
+        *d = v.clamp(0, 255) as u8;
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    //! SIMD128 versions of the OpenCV fixed-point passes; same integer arithmetic, so the output
+    //! is identical to the scalar path byte for byte.
+    use super::Cv2Taps;
+    use core::arch::wasm32::*;
+
+    /// Two output pixels per iteration: gather the 4 source pixels, interleave them so each i16
+    /// pair is (left tap, right tap) of one channel, and `i32x4_dot_i16x8` does both products and
+    /// their sum per channel.
+    pub fn hrow(srow: &[u8], t: &Cv2Taps, out: &mut [i16]) {
+        let n = out.len() / 4;
+        assert!(t.off0.len() >= n && t.off1.len() >= n && t.coef.len() >= n);
+        assert!(t
+            .off0
+            .iter()
+            .chain(&t.off1)
+            .all(|&o| o as usize + 4 <= srow.len()));
+        let pairs = n / 2;
+        let sp = srow.as_ptr();
+        for p in 0..pairs {
+            let j = 2 * p;
+            // SAFETY: every offset + 4 <= srow.len() (asserted above); j + 1 < n; out holds 8
+            // i16 at j * 4.
+            unsafe {
+                let ld = |o: u32| sp.add(o as usize) as *const u32;
+                let v = v128_load32_zero(ld(t.off0[j]));
+                let v = v128_load32_lane::<1>(v, ld(t.off1[j]));
+                let v = v128_load32_lane::<2>(v, ld(t.off0[j + 1]));
+                let v = v128_load32_lane::<3>(v, ld(t.off1[j + 1]));
+                // (left, right) pairs per channel: a.c0 b.c0 a.c1 b.c1 ... for each pixel.
+                let v = i8x16_shuffle::<0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15>(v, v);
+                let ra = i32x4_shr(i32x4_dot_i16x8(u16x8_extend_low_u8x16(v), t.coef[j]), 4);
+                let rb = i32x4_shr(
+                    i32x4_dot_i16x8(u16x8_extend_high_u8x16(v), t.coef[j + 1]),
+                    4,
+                );
+                v128_store(
+                    out.as_mut_ptr().add(j * 4) as *mut v128,
+                    i16x8_narrow_i32x4(ra, rb),
+                );
+            }
+        }
+        if n % 2 == 1 {
+            let j = n - 1;
+            let (a, b) = (t.off0[j] as usize, t.off1[j] as usize);
+            let (c0, c1) = (t.c0[j] as i32, t.c1[j] as i32);
             for ch in 0..4 {
-                out[j * 4 + ch] = srow[s0 * 4 + ch] as i32 * c0 + srow[s1 * 4 + ch] as i32 * c1;
+                out[j * 4 + ch] =
+                    ((srow[a + ch] as i32 * c0 + srow[b + ch] as i32 * c1) >> 4) as i16;
             }
         }
     }
+
+    /// 16 output bytes per iteration with widening multiplies (exact, like the scalar path).
+    pub fn vrow(r0: &[i16], r1: &[i16], b0: i32, b1: i32, dst: &mut [u8]) {
+        let n = dst.len().min(r0.len()).min(r1.len());
+        let (bv0, bv1) = (i16x8_splat(b0 as i16), i16x8_splat(b1 as i16));
+        let two = i16x8_splat(2);
+        // (b * x) >> 16 for 8 lanes: widening multiplies, then keep the high i16 of each i32
+        // product (x86's mulhi, which wasm lacks). Exact: products are >= 0 and < 2^27.
+        let mulhi = |x: v128, b: v128| {
+            i8x16_shuffle::<2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31>(
+                i32x4_extmul_low_i16x8(x, b),
+                i32x4_extmul_high_i16x8(x, b),
+            )
+        };
+        let blend8 = |k: usize| -> v128 {
+            // SAFETY: k + 8 <= n is checked by the loop bound; loads are unaligned-safe.
+            let x0 = unsafe { v128_load(r0.as_ptr().add(k) as *const v128) };
+            let x1 = unsafe { v128_load(r1.as_ptr().add(k) as *const v128) };
+            i16x8_shr(i16x8_add(i16x8_add(mulhi(x0, bv0), mulhi(x1, bv1)), two), 2)
+        };
+        let mut k = 0;
+        while k + 16 <= n {
+            let v = u8x16_narrow_i16x8(blend8(k), blend8(k + 8));
+            // SAFETY: k + 16 <= dst.len().
+            unsafe { v128_store(dst.as_mut_ptr().add(k) as *mut v128, v) };
+            k += 16;
+        }
+        super::cv2_vrow_scalar(&r0[k..n], &r1[k..n], b0, b1, &mut dst[k..n]);
+    }
+}
+
+/// OpenCV INTER_LINEAR on RGBA u8, streaming: output rows are produced in order and each source
+/// row goes through the horizontal pass at most once, into a two-row ring, so the working set
+/// stays in cache even for 40-megapixel outputs.
+pub fn cv2_linear_path(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    dst: &mut [u8],
+    ow: usize,
+    oh: usize,
+    path: Path,
+) {
+    let taps = cv2_taps(w, ow);
+    let ya = cv2_axis(h, oh, false);
+    let mut ring: [(usize, Vec<i16>); 2] =
+        [(usize::MAX, vec![0; ow * 4]), (usize::MAX, vec![0; ow * 4])];
+    let hrow = |y: usize, out: &mut [i16]| {
+        let srow = &src[y * w * 4..][..w * 4];
+        match path {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Path::Simd => simd::hrow(srow, &taps, out),
+            _ => cv2_hrow_scalar(srow, &taps, out),
+        }
+    };
     for (i, &(r0, r1, b0, b1)) in ya.iter().enumerate() {
-        let row0 = &rows[r0 * ow * 4..][..ow * 4];
-        let row1 = &rows[r1 * ow * 4..][..ow * 4];
+        for r in [r0, r1] {
+            if ring[0].0 != r && ring[1].0 != r {
+                // Evict the slot that does not hold the other row this output needs.
+                let other = if r == r0 { r1 } else { r0 };
+                let slot = if ring[0].0 == other { 1 } else { 0 };
+                hrow(r, &mut ring[slot].1);
+                ring[slot].0 = r;
+            }
+        }
+        let row = |r: usize| {
+            if ring[0].0 == r {
+                &ring[0].1
+            } else {
+                &ring[1].1
+            }
+        };
         let drow = &mut dst[i * ow * 4..][..ow * 4];
-        for k in 0..ow * 4 {
-            let v = (((b0 * (row0[k] >> 4)) >> 16) + ((b1 * (row1[k] >> 4)) >> 16) + 2) >> 2;
-            drow[k] = v.clamp(0, 255) as u8;
+        match path {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Path::Simd => simd::vrow(row(r0), row(r1), b0, b1, drow),
+            _ => cv2_vrow_scalar(row(r0), row(r1), b0, b1, drow),
         }
     }
+}
+
+fn cv2_linear(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize) {
+    cv2_linear_path(src, w, h, dst, ow, oh, best_path());
 }
 
 const PIL_BITS: u32 = 22;
@@ -503,6 +1100,91 @@ fn pil_pass_v(src: &[u8], w: usize, h: usize, oh: usize) -> Vec<u8> {
         }
     }
     out
+}
+
+/// One output pixel of `pil_bilinear`, computing only the intermediate values it reads (same
+/// premultiply, pass order, uint8 rounding between passes and unpremultiply).
+fn pil_pixel(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    ow: usize,
+    oh: usize,
+    ox: usize,
+    oy: usize,
+) -> [u8; 4] {
+    if ow == w && oh == h {
+        return src[(oy * w + ox) * 4..][..4].try_into().unwrap_or([0; 4]);
+    }
+    let pm = |x: usize, y: usize| -> [u8; 4] {
+        let p = &src[(y * w + x) * 4..][..4];
+        let a = p[3] as u32;
+        let c = |v: u8| {
+            let t = v as u32 * a + 128;
+            ((t + (t >> 8)) >> 8) as u8
+        };
+        [c(p[0]), c(p[1]), c(p[2]), p[3]]
+    };
+    // Taps of one axis for output i, or the identity when the axis keeps its size.
+    let axis = |n: usize, o: usize, i: usize| -> Vec<(usize, i64)> {
+        if n == o {
+            return vec![(i, 1 << PIL_BITS)];
+        }
+        let (t, starts, k) = pil_axis(n, o);
+        (0..t.min(n - starts[i]))
+            .map(|q| (starts[i] + q, k[i * t + q] as i64))
+            .collect()
+    };
+    let pass = |taps: &[(usize, i64)], v: &dyn Fn(usize) -> [u8; 4]| -> [u8; 4] {
+        let mut out = [0u8; 4];
+        for (ch, o) in out.iter_mut().enumerate() {
+            let acc = taps
+                .iter()
+                .fold(1i64 << (PIL_BITS - 1), |a, &(i, k)| a + k * v(i)[ch] as i64);
+            *o = (acc >> PIL_BITS).clamp(0, 255) as u8;
+        }
+        out
+    };
+    let (xs, ys) = (axis(w, ow, ox), axis(h, oh, oy));
+    let (dh, dw) = (h as i64 - oh as i64, w as i64 - ow as i64);
+    let vertical_first = dh > 0 && dh > 2 * dw;
+    let p = if vertical_first {
+        let col = |x: usize| {
+            if oh == h {
+                pm(x, oy)
+            } else {
+                pass(&ys, &|y| pm(x, y))
+            }
+        };
+        if ow == w {
+            col(ox)
+        } else {
+            pass(&xs, &col)
+        }
+    } else {
+        let row = |y: usize| {
+            if ow == w {
+                pm(ox, y)
+            } else {
+                pass(&xs, &|x| pm(x, y))
+            }
+        };
+        if oh == h {
+            row(oy)
+        } else {
+            pass(&ys, &row)
+        }
+    };
+    let a = p[3] as u32;
+    let mut d = p;
+    for c in 0..3 {
+        d[c] = if a == 0 || a == 255 {
+            p[c]
+        } else {
+            (255 * p[c] as u32 / a).min(255) as u8
+        };
+    }
+    d
 }
 
 fn pil_bilinear(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize) {
@@ -603,6 +1285,74 @@ mod tests {
             let out = resize_rgba(&src, 7, 5, 13, 3, m).unwrap();
             assert!(out.chunks(4).all(|px| px == [10, 200, 30, 255]), "{m:?}");
         }
+    }
+
+    #[test]
+    fn inspector_value_is_the_resized_pixel() {
+        let mut seed = 99u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
+            seed >> 8
+        };
+        let methods = [
+            RgbaMethod::OpenCv,
+            RgbaMethod::Pillow,
+            RgbaMethod::Nearest,
+            RgbaMethod::Bilinear {
+                align_corners: false,
+            },
+            RgbaMethod::Bilinear {
+                align_corners: true,
+            },
+        ];
+        for case in 0..60 {
+            let (w, h) = (1 + next() as usize % 12, 1 + next() as usize % 12);
+            let (ow, oh) = (1 + next() as usize % 25, 1 + next() as usize % 25);
+            let src: Vec<u8> = (0..w * h * 4).map(|_| next() as u8).collect();
+            for m in methods {
+                let out = resize_rgba(&src, w, h, ow, oh, m).unwrap();
+                for _ in 0..5 {
+                    let (x, y) = (next() as usize % ow, next() as usize % oh);
+                    let ins = inspect(&src, w, h, ow, oh, m, x, y).unwrap();
+                    assert_eq!(
+                        ins.value[..],
+                        out[(y * ow + x) * 4..][..4],
+                        "case {case} {m:?} ({x},{y})"
+                    );
+                    if let RgbaMethod::Bilinear { .. } = m {
+                        // The formula's float result rounds to the value shown.
+                        assert_eq!(ins.exact.map(|v| round_u8(v as f32)), ins.value);
+                        let wsum: f64 = ins.xs.iter().map(|t| t.1).sum();
+                        assert!((wsum - 1.0).abs() < 1e-6);
+                    }
+                }
+            }
+        }
+        assert!(inspect(&[0; 16], 2, 2, 4, 4, RgbaMethod::OpenCv, 4, 0).is_err());
+    }
+
+    #[test]
+    fn textbook_bilinear_on_a_2x2() {
+        // Upscaling [[0, 100], [200, 255]] to 4x4 with align_corners: corners are exact and the
+        // centre of the first row blends 0 and 100 by 1/3.
+        let src: Vec<u8> = [0u8, 100, 200, 255]
+            .iter()
+            .flat_map(|&v| [v, v, v, 255])
+            .collect();
+        let out = resize_rgba(
+            &src,
+            2,
+            2,
+            4,
+            4,
+            RgbaMethod::Bilinear {
+                align_corners: true,
+            },
+        )
+        .unwrap();
+        let r: Vec<u8> = out.chunks(4).map(|p| p[0]).collect();
+        assert_eq!(&r[..4], &[0, 33, 67, 100]);
+        assert_eq!(&r[12..], &[200, 218, 237, 255]);
     }
 
     #[test]

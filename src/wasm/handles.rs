@@ -176,7 +176,8 @@ impl RgbaImage {
     }
 
     /// Resizes into a new image. `method`: "opencv" (cv2 INTER_LINEAR, bit-exact), "pillow"
-    /// (PIL BILINEAR, bit-exact, antialiased when shrinking) or "nearest".
+    /// (PIL BILINEAR, bit-exact, antialiased when shrinking), "nearest", "bilinear" (the textbook
+    /// formula in f32, half-pixel centres, rounded) or "bilinear_align_corners".
     pub fn resize(
         &self,
         out_width: u32,
@@ -186,6 +187,39 @@ impl RgbaImage {
         let mut out = RgbaImage::new(out_width, out_height)?;
         self.resize_into(&mut out, method)?;
         Ok(out)
+    }
+
+    /// What output pixel `(x, y)` of a resize to `out_width x out_height` is made of: source
+    /// coordinates, taps and weights, neighbours, the row values after the horizontal pass, the
+    /// exact result and the final value (equal to the resized image's pixel). See
+    /// `ops::interp::Inspection` for the fields.
+    pub fn inspect(
+        &self,
+        out_width: u32,
+        out_height: u32,
+        method: &str,
+        x: u32,
+        y: u32,
+    ) -> Result<JsValue, JsError> {
+        let m = RgbaMethod::parse(method).map_err(err)?;
+        let r = interp::inspect(
+            &self.data,
+            self.width,
+            self.height,
+            out_width as usize,
+            out_height as usize,
+            m,
+            x as usize,
+            y as usize,
+        )
+        .map_err(err)?;
+        super::to_js(&r)
+    }
+
+    /// The largest image (input or output) the resize accepts, in pixels.
+    #[wasm_bindgen(js_name = maxPixels)]
+    pub fn max_pixels() -> u32 {
+        MAX_PIXELS as u32
     }
 
     /// Resizes into an existing image (its size is the target), reusing its buffer.

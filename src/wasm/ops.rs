@@ -152,6 +152,33 @@ pub fn interpolate(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
     Ok(Tensor::from_parts(y, ys.to_vec()))
 }
 
+/// `interpolate` into an existing tensor whose shape is the target (reuses its buffer: no
+/// allocation per call, for live previews and benchmarks).
+#[wasm_bindgen]
+pub fn interpolate_into(x: &Tensor, out: &mut Tensor, options: JsValue) -> Result<(), JsError> {
+    let o: InterpOpts = opts("interpolate_into", options)?;
+    if o.size.is_some() || o.scale_factor.is_some() {
+        return Err(err(Error::InvalidArg(
+            "interpolate_into takes its size from the output tensor; drop size and scale_factor"
+                .into(),
+        )));
+    }
+    let xs = x.shape4("input")?;
+    let ys = out.shape4("output")?;
+    if xs[..2] != ys[..2] {
+        return Err(err(Error::Shape(format!(
+            "output {ys:?} must have the input's N and C ({xs:?})"
+        ))));
+    }
+    let p = ResizeParams {
+        target: Target::Size([ys[2], ys[3]]),
+        mode: InterpMode::parse(o.mode.as_deref().unwrap_or("bilinear")).map_err(err)?,
+        align_corners: o.align_corners.unwrap_or(false),
+        antialias: o.antialias.unwrap_or(false),
+    };
+    interp::resize_into(&x.inner.data, xs, &p, &mut out.inner.data).map_err(err)
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct NormOpts {

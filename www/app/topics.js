@@ -5,7 +5,7 @@
 export const TOPICS = [
   { id: 'batchnorm', lab: null },
   { id: 'dilated-conv', lab: null },
-  { id: 'interpolation', lab: null },
+  { id: 'interpolation', lab: 'resize.html' },
   { id: 'focal-loss', lab: null },
   { id: 'depthwise-separable', lab: null },
   { id: 'dropout', lab: 'train.html#ab=dropout&play=1' },
