@@ -1574,6 +1574,18 @@ mod tests {
 
     #[test]
     fn adamw_and_engine_decay_agree_and_optimizers_run() {
+        // no hidden layer at all: logistic regression on the features
+        let mut t = train_to(
+            cfg(|c| {
+                c.hidden = vec![];
+                c.features = vec!["x1^2".into(), "x2^2".into()];
+            }),
+            30,
+        );
+        assert!(t.metrics().test_acc.unwrap() > 0.95);
+        t.compute_heatmaps().unwrap();
+        t.compute_histograms().unwrap();
+        assert!(t.health().unwrap().grad_ratio.is_none());
         for opt in OPTIMIZERS {
             let t = train_to(cfg(|c| c.optimizer = opt.into()), 20);
             assert_eq!(t.metrics().status, "training", "{opt}");

@@ -648,6 +648,7 @@ function renderControls() {
   $('discretize').checked = S.discretize;
   $('ab-on').checked = S.abOn;
   renderControlsPlayState();
+  if (document.body.classList.contains('ab') !== S.abOn) layoutDirty = true;
   document.body.classList.toggle('ab', S.abOn);
   // A/B editing bar
   $('editing-bar').hidden = !S.abOn;
@@ -771,6 +772,9 @@ function fmtLoss(v) {
   return v.toFixed(3);
 }
 
+/** Set when the layout may have changed (resize, language, A/B): sizes are measured again. */
+let layoutDirty = true;
+
 function renderFrame() {
   const frames = view.frames;
   const a = frames[0];
@@ -789,7 +793,7 @@ function renderFrame() {
   addErr.hidden = !view.addError;
   addErr.textContent = view.addError;
   setBody(S.playing ? 'playing' : 'paused');
-  publish();
+  layoutDirty = false;
 }
 
 function renderControlsPlayState() {
@@ -849,11 +853,12 @@ function renderReadout() {
 let lossPlot = null;
 function renderLossPlot() {
   const canvas = $('loss-plot');
-  const w = Math.max(200, Math.floor(canvas.parentElement.clientWidth));
+  if (layoutDirty || !view.plotWidth) view.plotWidth = canvas.parentElement.clientWidth;
+  const w = Math.max(200, Math.floor(view.plotWidth));
   const h = 150;
   if (!lossPlot) {
     lossPlot = new Plot(canvas, { width: w, height: h, x: { label: t('train.epoch_axis'), min: 0 }, y: { label: t('train.loss_axis'), min: 0 } });
-    lossPlot.margin = { left: 48, right: 10, top: 8, bottom: 36 };
+    lossPlot.margin = { left: 48, right: 16, top: 8, bottom: 36 };
   } else if (lossPlot.opts.width !== w) {
     lossPlot.resize(w, h);
   }
@@ -863,9 +868,12 @@ function renderLossPlot() {
   let ymax = 0;
   view.histories.forEach((rows, i) => {
     if (!rows.length || !view.frames[i]) return;
-    const xs = rows.map((r) => r[0]);
-    const tr = rows.map((r) => r[1]);
-    const te = rows.map((r) => r[2]);
+    // at most ~600 points per line (every k-th epoch, always the last one)
+    const k = Math.max(1, Math.ceil(rows.length / 600));
+    const pick = k === 1 ? rows : rows.filter((r, j) => j % k === 0 || j === rows.length - 1);
+    const xs = pick.map((r) => r[0]);
+    const tr = pick.map((r) => r[1]);
+    const te = pick.map((r) => r[2]);
     for (const v of [...tr, ...te]) if (Number.isFinite(v)) ymax = Math.max(ymax, v);
     const suffix = runLabel(i) ? ` ${runLabel(i)}` : '';
     const dash = i === 1 ? [6, 4] : null;
@@ -903,7 +911,8 @@ function renderBoundaries() {
   const want = boundaryCanvases.slice(0, n).map((b) => b.fig);
   if (box.childElementCount !== n || [...box.children].some((c, i) => c !== want[i])) box.replaceChildren(...want);
   box.classList.toggle('two', n === 2);
-  const width = Math.floor(box.clientWidth / n) - (n === 2 ? 6 : 0);
+  if (layoutDirty || !view.boxWidth) view.boxWidth = box.clientWidth;
+  const width = Math.floor(view.boxWidth / n) - (n === 2 ? 6 : 0);
   const size = Math.max(140, Math.min(n === 2 ? 260 : 340, width));
   view.frames.forEach((f, i) => drawBoundary(boundaryCanvases[i], f, i, size));
   renderScaleLegend();
@@ -911,9 +920,17 @@ function renderBoundaries() {
 
 function drawBoundary(bc, f, i, size) {
   const { canvas, off, cap } = bc;
-  canvas.setAttribute('aria-label', t('train.boundary_label', { run: runLabel(i) }));
-  cap.textContent = S.abOn ? `${runLabel(i)} · ${i === 0 ? t('train.config_a') : describeDiff()}` : '';
-  const ctx = fitCanvas(canvas, size, size);
+  const label = t('train.boundary_label', { run: runLabel(i) });
+  if (canvas.getAttribute('aria-label') !== label) canvas.setAttribute('aria-label', label);
+  const caption = S.abOn ? `${runLabel(i)} · ${i === 0 ? t('train.config_a') : describeDiff()}` : '';
+  if (cap.textContent !== caption) cap.textContent = caption;
+  // resizing a canvas reallocates it: only when the size really changes
+  if (bc.size !== size || bc.dpr !== devicePixelRatio) {
+    bc.size = size;
+    bc.dpr = devicePixelRatio;
+    bc.ctx = fitCanvas(canvas, size, size);
+  }
+  const ctx = bc.ctx;
   ctx.clearRect(0, 0, size, size);
   if (!f || !f.metrics) return;
   const { grid: g, boundary_channels: ch, domain: d, classes } = f.info;
@@ -972,10 +989,10 @@ function drawBoundary(bc, f, i, size) {
   }
   ctx.restore();
   // axes
-  const style = getComputedStyle(canvas);
+  bc.font ??= getComputedStyle(canvas).fontFamily || 'sans-serif';
   ctx.strokeStyle = '#57606a';
   ctx.fillStyle = '#1f2328';
-  ctx.font = `11px ${style.fontFamily || 'sans-serif'}`;
+  ctx.font = `11px ${bc.font}`;
   ctx.lineWidth = 1;
   ctx.strokeRect(BM.left + 0.5, BM.top + 0.5, pw - 1, ph - 1);
   const { ticks, step } = niceTicks(-d, d, 4);
@@ -1098,10 +1115,12 @@ function renderNetwork() {
     box.style.height = `${headH + tall * (node + gap) + 10}px`;
     box.style.width = `${fx + (hidden.length + 1) * colW + 40}px`;
     box.style.setProperty('--node', `${node}px`);
-    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    svg.classList.add('links');
-    svg.setAttribute('aria-hidden', 'true');
-    box.append(svg);
+    const links = document.createElement('canvas');
+    links.className = 'links';
+    links.setAttribute('aria-hidden', 'true');
+    box.append(links);
+    view.linksCtx = fitCanvas(links, fx + (hidden.length + 1) * colW + 40, headH + tall * (node + gap) + 10);
+    view.featureDomain = null;
     // features
     FEATURES.forEach((name, r) => {
       const b = document.createElement('button');
@@ -1157,7 +1176,6 @@ function renderNetwork() {
         d.style.left = `${x}px`;
         d.style.top = `${headH + j * (node + gap)}px`;
         d.title = t('train.unit_title', { l: l + 1, j: j + 1 });
-        d.append(document.createElement('canvas'));
         box.append(d);
       }
     });
@@ -1183,54 +1201,75 @@ function renderNetwork() {
   const d = f?.info?.domain ?? 6;
   const cells = gn * gn;
   const feats = f?.info?.features ?? cfg.features;
-  for (const b of box.querySelectorAll('.node.feature')) {
-    const name = b.dataset.feature;
-    const on = cfg.features.includes(name);
-    b.setAttribute('aria-pressed', String(on));
-    const v = featureValues(name, gn, d);
-    drawThumb(b.querySelector('canvas'), v, gn, 0, maxAbs(v, 0, cells));
-  }
-  const units = [...box.querySelectorAll('.node.unit')];
-  if (f?.neurons && f.info) {
-    const base = feats.length * cells;
-    units.forEach((u, k) => {
-      const off = base + k * cells;
-      if (off + cells <= f.neurons.length) drawThumb(u.querySelector('canvas'), f.neurons, gn, off, maxAbs(f.neurons, off, cells));
-    });
-  }
-  // links
-  const svg = box.querySelector('svg.links');
-  svg.setAttribute('width', box.style.width);
-  svg.setAttribute('height', box.style.height);
-  const lines = [];
-  if (f?.weights && f.info) {
-    const sizes = f.info.layer_sizes;
-    const colX = (c) => fx + (c <= hidden.length ? c * colW : (hidden.length + 1) * colW + 6);
-    const rowY = (c, j) => {
-      if (c === 0) return headH + FEATURES.indexOf(feats[j]) * (node + gap) + node / 2;
-      if (c > hidden.length) return headH + j * (node + gap) + node / 2;
-      return headH + j * (node + gap) + node / 2;
-    };
-    let at = 0;
-    let wmax = 0;
-    for (const w of f.weights) if (Number.isFinite(w)) wmax = Math.max(wmax, Math.abs(w));
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const nin = sizes[l];
-      const nout = sizes[l + 1];
-      const x0 = colX(l) + node;
-      const x1 = colX(l + 1);
-      for (let o = 0; o < nout; o++) {
-        for (let i = 0; i < nin; i++) {
-          const w = f.weights[at + o * nin + i];
-          const s = Math.min(1, Math.abs(w) / (wmax || 1));
-          const col = w >= 0 ? '#0877bd' : '#f59322';
-          lines.push(`<line x1="${x0}" y1="${rowY(l, i)}" x2="${x1}" y2="${rowY(l + 1, o)}" stroke="${col}" stroke-width="${(0.4 + 3.6 * s).toFixed(2)}" stroke-opacity="${(0.25 + 0.6 * s).toFixed(2)}"/>`);
-        }
-      }
-      at += nin * nout;
+  if (view.featureDomain !== `${d}|${gn}`) {
+    view.featureDomain = `${d}|${gn}`;
+    for (const b of box.querySelectorAll('.node.feature')) {
+      const v = featureValues(b.dataset.feature, gn, d);
+      drawThumb(b.querySelector('canvas'), v, gn, 0, maxAbs(v, 0, cells));
     }
   }
-  svg.innerHTML = lines.join('');
+  // links and unit heatmaps, all on one canvas (hundreds of small canvases or SVG lines would
+  // cost more in layout and compositing than the drawing itself)
+  const lctx = view.linksCtx;
+  lctx.clearRect(0, 0, lctx.canvas.width, lctx.canvas.height);
+  if (!f?.weights || !f.info) return;
+  const sizes = f.info.layer_sizes;
+  const colX = (c) => fx + (c <= hidden.length ? c * colW : (hidden.length + 1) * colW + 6);
+  const rowY = (c, j) => headH + (c === 0 ? FEATURES.indexOf(feats[j]) : j) * (node + gap) + node / 2;
+  let wmax = 0;
+  for (const w of f.weights) if (Number.isFinite(w)) wmax = Math.max(wmax, Math.abs(w));
+  // one path per (sign, strength level): 16 strokes instead of one per weight
+  const LEVELS = 8;
+  const paths = Array.from({ length: 2 * LEVELS }, () => new Path2D());
+  let at = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const nin = sizes[l];
+    const nout = sizes[l + 1];
+    const x0 = colX(l) + node;
+    const x1 = colX(l + 1);
+    for (let o = 0; o < nout; o++) {
+      for (let i = 0; i < nin; i++) {
+        const w = f.weights[at + o * nin + i];
+        const lv = Number.isFinite(w) ? Math.min(LEVELS - 1, Math.floor((Math.abs(w) / (wmax || 1)) * LEVELS)) : 0;
+        const p = paths[(w >= 0 ? 0 : LEVELS) + lv];
+        p.moveTo(x0, rowY(l, i));
+        p.lineTo(x1, rowY(l + 1, o));
+      }
+    }
+    at += nin * nout;
+  }
+  paths.forEach((p, k) => {
+    const s = ((k % LEVELS) + 0.5) / LEVELS;
+    lctx.strokeStyle = k < LEVELS ? `rgb(8 119 189 / ${0.25 + 0.6 * s})` : `rgb(245 147 34 / ${0.25 + 0.6 * s})`;
+    lctx.lineWidth = 0.4 + 3.6 * s;
+    lctx.stroke(p);
+  });
+  if (!f.neurons) return;
+  const scratch = (view.scratch ??= document.createElement('canvas'));
+  if (scratch.width !== gn) {
+    scratch.width = gn;
+    scratch.height = gn;
+  }
+  const sctx = scratch.getContext('2d');
+  const img = sctx.createImageData(gn, gn);
+  lctx.imageSmoothingEnabled = true;
+  let k = feats.length;
+  hidden.forEach((units, l) => {
+    for (let j = 0; j < units; j++, k++) {
+      const off = k * cells;
+      if (off + cells > f.neurons.length) return;
+      const scale = maxAbs(f.neurons, off, cells);
+      for (let c = 0; c < cells; c++) {
+        const col = divergent(f.neurons[off + c] / scale);
+        img.data[c * 4] = col[0];
+        img.data[c * 4 + 1] = col[1];
+        img.data[c * 4 + 2] = col[2];
+        img.data[c * 4 + 3] = 255;
+      }
+      sctx.putImageData(img, 0, 0);
+      lctx.drawImage(scratch, colX(l + 1) + 1, headH + j * (node + gap) + 1, node, node);
+    }
+  });
 }
 
 // -- histograms
@@ -1247,8 +1286,11 @@ function renderHistograms() {
   const { hist_bins: bins, hist_header: hh, layer_sizes: sizes } = f.info;
   const layers = sizes.length - 1;
   const per = hh + bins;
-  const key = `${layers}|${document.documentElement.lang}|${sizes.join(',')}`;
-  if (box.dataset.key !== key) {
+  if (S.playing && !layoutDirty && performance.now() - (view.histAt || 0) < 120 && box.dataset.key) return;
+  view.histAt = performance.now();
+  const key = `${layers}|${document.documentElement.lang}|${sizes.join(',')}|${layoutDirty ? Math.random() : ''}`;
+  const rebuilt = box.dataset.key !== key;
+  if (rebuilt) {
     box.dataset.key = key;
     box.replaceChildren();
     const head = document.createElement('div');
@@ -1288,10 +1330,12 @@ function renderHistograms() {
       const [lo, hi, mean, sd, near] = f.hist.subarray(o, o + hh);
       const counts = f.hist.subarray(o + hh, o + per);
       const canvas = cell.querySelector('canvas');
-      const w = Math.max(90, Math.min(220, cell.clientWidth || 150));
       const h = 58;
-      const ctx = fitCanvas(canvas, w, h);
-      drawHistogram(ctx, counts, lo, hi, w, h);
+      if (rebuilt || !canvas.__ctx) {
+        canvas.__w = Math.max(90, Math.min(220, cell.clientWidth || 150));
+        canvas.__ctx = fitCanvas(canvas, canvas.__w, h);
+      }
+      drawHistogram(canvas.__ctx, counts, lo, hi, canvas.__w, h);
       canvas.setAttribute('aria-label', t('train.hist.aria', { mean: mean.toFixed(3), sd: sd.toFixed(3) }));
       cell.querySelector('.hist-stat').textContent = t('train.hist.stat', { sd: fmtLoss(sd), near: (near * 100).toFixed(0) });
     });
@@ -1456,20 +1500,26 @@ function renderAbTable() {
   box.replaceChildren(table);
 }
 
-/** State for the end-to-end tests (read-only copies). */
-function publish() {
-  window.__train = {
-    playing: S.playing,
-    epoch: view.frames[0]?.metrics?.epoch ?? 0,
-    runs: view.frames.map((f, i) => ({
+/** State for the end-to-end tests: read-only copies, made only when read. */
+window.__train = {
+  get playing() {
+    return S.playing;
+  },
+  get epoch() {
+    return view.frames[0]?.metrics?.epoch ?? 0;
+  },
+  get runs() {
+    return view.frames.map((f, i) => ({
       metrics: f.metrics ? structuredClone(f.metrics) : null,
       history: view.histories[i].map((r) => r.slice()),
       health: f.health ? structuredClone(f.health) : null,
       error: view.loadErrors[i] || f.error || null,
-    })),
-    csvError: view.csvError,
-  };
-}
+    }));
+  },
+  get csvError() {
+    return view.csvError;
+  },
+};
 
 // ---------------------------------------------------------------------------------------------
 // Start
@@ -1478,6 +1528,7 @@ function rebuildTexts() {
   buildAdvanced();
   buildPresets();
   netKey = '';
+  layoutDirty = true;
   $('histograms').dataset.key = '';
   $('legend-scale').dataset.key = '';
   renderControls();
@@ -1503,6 +1554,7 @@ async function main() {
     if (w !== lastW) {
       lastW = w;
       netKey = '';
+      layoutDirty = true;
       scheduleRender();
     }
   }).observe($('lab'));
