@@ -493,6 +493,124 @@ fn golden_suite_in_the_browser() {
     assert!(message(suite.run(100_000)).contains("does not exist"));
 }
 
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &k.into()).unwrap()
+}
+
+fn f32_view(ptr: usize, len: usize) -> Vec<f32> {
+    let mem: WebAssembly::Memory = wasm_memory().unchecked_into();
+    Float32Array::new_with_byte_offset_and_length(&mem.buffer(), ptr as u32, len as u32).to_vec()
+}
+
+#[wasm_bindgen_test]
+fn trainer_trains_and_exposes_its_buffers() {
+    let cfg = obj(&[
+        ("dataset", "gauss".into()),
+        ("hidden", arr(&[4.0])),
+        ("grid", 10.into()),
+        ("seed", 3.into()),
+    ]);
+    let mut tr = Trainer::new(cfg.clone()).unwrap();
+    let m = tr.step(20).unwrap();
+    assert_eq!(get(&m, "epoch").as_f64(), Some(20.0));
+    assert_eq!(get(&m, "status").as_string().unwrap(), "training");
+    assert!(get(&m, "diagnosis").is_null());
+    let info = tr.info().unwrap();
+    let stride = get(&info, "history_stride").as_f64().unwrap() as usize;
+    let hist = f32_view(tr.history_ptr(), tr.history_len());
+    assert_eq!(hist.len(), 21 * stride, "one row per epoch plus the start");
+    assert!(
+        hist[20 * stride + 1] < hist[1],
+        "train loss fell: {} -> {}",
+        hist[1],
+        hist[20 * stride + 1]
+    );
+    tr.compute_heatmaps().unwrap();
+    let b = f32_view(tr.boundary_ptr(), tr.boundary_len());
+    assert_eq!(b.len(), 100);
+    assert!(b.iter().all(|p| (0.0..=1.0).contains(p)));
+    // gauss: class 1 sits at (2, 2), top right; class 0 at (-2, -2), bottom left
+    assert!(
+        b[9] > 0.5 && b[90] < 0.5,
+        "top-right {} bottom-left {}",
+        b[9],
+        b[90]
+    );
+    tr.compute_histograms().unwrap();
+    assert!(tr.hist_len() > 0);
+    // the same config trains the same curve
+    let mut again = Trainer::new(cfg).unwrap();
+    again.step(20).unwrap();
+    let bits = |v: Vec<f32>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(
+        bits(f32_view(again.history_ptr(), again.history_len())),
+        bits(hist)
+    );
+    // add a point, load CSV points
+    let n = tr.points().len();
+    tr.add_point(0.5, -0.5, 1.0).unwrap();
+    assert_eq!(tr.points().len(), n + 4);
+    let csv = "x1,x2,label\n1,1,1\n2,2,1\n-1,-1,0\n-2,-2,0\n1.5,2,1\n-2,-1.5,0\n";
+    assert_eq!(tr.load_csv(csv).unwrap(), 6);
+    assert_eq!(get(&tr.info().unwrap(), "classes").as_f64(), Some(2.0));
+    let parsed = parse_points_csv(csv).unwrap();
+    assert_eq!(get(&parsed, "classes").as_f64(), Some(2.0));
+    assert_eq!(Array::from(&get(&parsed, "points")).length(), 6);
+}
+
+#[wasm_bindgen_test]
+fn trainer_errors_are_readable() {
+    let cfg = |k: &str, v: JsValue| obj(&[(k, v)]);
+    let e = message(Trainer::new(cfg("hiden", arr(&[4.0]))));
+    assert!(
+        e.contains("has no option \"hiden\"") && e.contains("hidden"),
+        "{e}"
+    );
+    let e = message(Trainer::new(cfg("hidden", arr(&[4.0; 9]))));
+    assert!(e.contains("hidden has 9 layers; the limit is 8"), "{e}");
+    let e = message(Trainer::new(cfg("hidden", "4,2".into())));
+    assert!(e.contains("Trainer option hidden"), "{e}");
+    let e = message(Trainer::new(cfg("lr", f64::NAN.into())));
+    assert!(e.contains("lr must be a finite number"), "{e}");
+    let e = message(Trainer::new(cfg("dataset", "sprial".into())));
+    assert!(
+        e.contains("dataset must be one of") && e.contains("spiral"),
+        "{e}"
+    );
+    let e = message(Trainer::new(cfg("activation", "sigmod".into())));
+    assert!(e.contains("sigmoid"), "{e}");
+    let e = message(Trainer::new(cfg("features", Array::new().into())));
+    assert!(e.contains("at least one input feature"), "{e}");
+    let e = message(Trainer::new("spiral".into()));
+    assert!(e.contains("must be an object"), "{e}");
+    let mut tr = Trainer::new(JsValue::UNDEFINED).unwrap();
+    assert!(message(tr.step(0)).contains("epochs must be in 1..="));
+    assert!(message(tr.add_point(f32::NAN, 0.0, 1.0)).contains("finite"));
+    assert!(message(tr.add_point(0.0, 0.0, 7.0)).contains("classes 0..1"));
+    let e = message(tr.load_csv("1,2,0\n3,4,1\n5,6,0\n7,8,1\n\na,b\n"));
+    assert!(
+        e.contains("line 6: expected 3 comma-separated numbers x1,x2,label, got 'a,b'"),
+        "{e}"
+    );
+    let e = message(parse_points_csv("1,2,0\n3,4,1\n5,6,oops\n"));
+    assert!(
+        e.contains("line 3") && e.contains("'oops' is not a number"),
+        "{e}"
+    );
+    // a failed load leaves the run as it was
+    assert_eq!(tr.status(), "training");
+    // a diverging run reports its diagnosis instead of throwing
+    let mut bad = Trainer::new(obj(&[("dataset", "plane".into()), ("lr", 3.into())])).unwrap();
+    let m = bad.step(100).unwrap();
+    assert_eq!(get(&m, "status").as_string().unwrap(), "diverged");
+    let d = get(&m, "diagnosis");
+    assert_eq!(get(&d, "cause").as_string().unwrap(), "lr_too_high");
+    assert!(get(&d, "message")
+        .as_string()
+        .unwrap()
+        .contains("learning rate"));
+}
+
 #[wasm_bindgen_test]
 fn rgba_simd_path_matches_scalar_on_random_sizes() {
     use dlplay::ops::interp::{best_path, cv2_linear_path, Path};

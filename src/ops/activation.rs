@@ -1,11 +1,15 @@
 //! Softmax, log-softmax and sigmoid, stable for inputs of +-1000 (and beyond), plus the
-//! element-wise activations used by the training engine.
+//! element-wise activations of the training engine with their derivatives.
 //!
 //! `softmax = exp(x - max) / sum exp(x - max)`, `log_softmax = (x - max) - log sum exp(x - max)`,
 //! `sigmoid = 1/(1+e^-x)` for x >= 0 and `e^x/(1+e^x)` for x < 0 (no overflow either way).
+//!
+//! `Activation` follows torch.nn's definitions: ReLU (derivative 0 at 0, as autograd), LeakyReLU
+//! (slope 0.01 by default), ELU (alpha 1), GELU in its exact erf form (`approximate='none'`, torch's
+//! default: `x * Phi(x)`), SiLU/Swish (`x * sigmoid(x)`), tanh, sigmoid and the identity.
 
 use crate::tensor::check_len;
-use crate::{shape_err, Result};
+use crate::{arg_err, shape_err, Error, Result};
 
 /// `(outer, n, inner)` for reducing `shape` along `dim`.
 pub fn split_dim(shape: &[usize], dim: usize) -> Result<(usize, usize, usize)> {
@@ -77,6 +81,208 @@ pub fn log_sigmoid(x: f64) -> f64 {
     x.min(0.0) - (-x.abs()).exp().ln_1p()
 }
 
+/// Softmax backward along the last dim of `[n, c]` rows: `dx_i = p_i (g_i - sum_j g_j p_j)`.
+pub fn softmax_backward_rows(p: &[f32], g: &[f32], c: usize, dx: &mut [f32]) {
+    for ((pr, gr), dr) in p
+        .chunks_exact(c)
+        .zip(g.chunks_exact(c))
+        .zip(dx.chunks_exact_mut(c))
+    {
+        let dot: f64 = pr.iter().zip(gr).map(|(&a, &b)| a as f64 * b as f64).sum();
+        for ((d, &pi), &gi) in dr.iter_mut().zip(pr).zip(gr) {
+            *d = (pi as f64 * (gi as f64 - dot)) as f32;
+        }
+    }
+}
+
+const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+
+/// An element-wise activation (torch.nn's definitions).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Activation {
+    Linear,
+    Sigmoid,
+    Tanh,
+    Relu,
+    /// Negative slope (torch default 0.01).
+    LeakyRelu(f32),
+    /// alpha (torch default 1).
+    Elu(f32),
+    /// Exact erf form: `x * Phi(x)`.
+    Gelu,
+    /// `x * sigmoid(x)` (Swish with beta = 1).
+    Silu,
+}
+
+impl Activation {
+    pub const NAMES: [&'static str; 8] = [
+        "linear",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "leaky_relu",
+        "elu",
+        "gelu",
+        "silu",
+    ];
+
+    /// Parses a name of `NAMES` (torch defaults for the slope of leaky ReLU and ELU's alpha).
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "linear" => Activation::Linear,
+            "sigmoid" => Activation::Sigmoid,
+            "tanh" => Activation::Tanh,
+            "relu" => Activation::Relu,
+            "leaky_relu" => Activation::LeakyRelu(0.01),
+            "elu" => Activation::Elu(1.0),
+            "gelu" => Activation::Gelu,
+            "silu" | "swish" => Activation::Silu,
+            _ => {
+                return Err(Error::InvalidArg(format!(
+                    "activation must be one of {}, got {s:?}",
+                    Self::NAMES.join(", ")
+                )))
+            }
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Activation::Linear => "linear",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::LeakyRelu(_) => "leaky_relu",
+            Activation::Elu(_) => "elu",
+            Activation::Gelu => "gelu",
+            Activation::Silu => "silu",
+        }
+    }
+
+    /// `f(x)` for one value.
+    #[inline]
+    pub fn f(&self, x: f32) -> f32 {
+        match *self {
+            Activation::Linear => x,
+            Activation::Sigmoid => sigmoid1(x),
+            Activation::Tanh => x.tanh(),
+            Activation::Relu => x.max(0.0),
+            Activation::LeakyRelu(s) => {
+                if x > 0.0 {
+                    x
+                } else {
+                    s * x
+                }
+            }
+            Activation::Elu(a) => {
+                if x > 0.0 {
+                    x
+                } else {
+                    a * x.exp_m1()
+                }
+            }
+            Activation::Gelu => {
+                let x = x as f64;
+                (0.5 * x * (1.0 + libm::erf(x * std::f64::consts::FRAC_1_SQRT_2))) as f32
+            }
+            Activation::Silu => x * sigmoid1(x),
+        }
+    }
+
+    /// `f'(x)`, given the input `x` and the output `y = f(x)` (whichever is cheaper is used).
+    #[inline]
+    pub fn df(&self, x: f32, y: f32) -> f32 {
+        match *self {
+            Activation::Linear => 1.0,
+            Activation::Sigmoid => y * (1.0 - y),
+            Activation::Tanh => 1.0 - y * y,
+            Activation::Relu => {
+                if x > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::LeakyRelu(s) => {
+                if x > 0.0 {
+                    1.0
+                } else {
+                    s
+                }
+            }
+            Activation::Elu(a) => {
+                if x > 0.0 {
+                    1.0
+                } else {
+                    y + a
+                }
+            }
+            Activation::Gelu => {
+                // d/dx x Phi(x) = Phi(x) + x phi(x)
+                let x = x as f64;
+                let cdf = 0.5 * (1.0 + libm::erf(x * std::f64::consts::FRAC_1_SQRT_2));
+                (cdf + x * FRAC_1_SQRT_2PI * (-0.5 * x * x).exp()) as f32
+            }
+            Activation::Silu => {
+                let s = sigmoid1(x);
+                s * (1.0 + x * (1.0 - s))
+            }
+        }
+    }
+
+    /// `y = f(x)` element-wise; `x` and `y` have the same length.
+    pub fn forward(&self, x: &[f32], y: &mut [f32]) {
+        match *self {
+            // the two most common cases get loops the compiler can vectorize
+            Activation::Linear => y.copy_from_slice(x),
+            Activation::Relu => {
+                for (o, &v) in y.iter_mut().zip(x) {
+                    *o = v.max(0.0);
+                }
+            }
+            a => {
+                for (o, &v) in y.iter_mut().zip(x) {
+                    *o = a.f(v);
+                }
+            }
+        }
+    }
+
+    /// `dx = dy * f'(x)` element-wise, given the forward's input `x` and output `y`.
+    pub fn backward(&self, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
+        for (((d, &xi), &yi), &g) in dx.iter_mut().zip(x).zip(y).zip(dy) {
+            *d = g * self.df(xi, yi);
+        }
+    }
+
+    /// True for ReLU: the only activation here whose units can die (output 0 for every input).
+    pub fn can_die(&self) -> bool {
+        matches!(self, Activation::Relu)
+    }
+
+    /// The output range in which a unit counts as saturated (gradient below ~2% of its peak).
+    pub fn saturated(&self, y: f32) -> bool {
+        match self {
+            Activation::Sigmoid => !(0.02..=0.98).contains(&y),
+            Activation::Tanh => y.abs() > 0.99,
+            _ => false,
+        }
+    }
+}
+
+/// Checks the slope/alpha of a parameterized activation.
+pub fn check_activation(a: &Activation) -> Result<()> {
+    match *a {
+        Activation::LeakyRelu(s) if !(s.is_finite() && s >= 0.0) => {
+            arg_err!("leaky ReLU slope must be a finite number >= 0, got {s}")
+        }
+        Activation::Elu(al) if !(al.is_finite() && al > 0.0) => {
+            arg_err!("ELU alpha must be a finite number > 0, got {al}")
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +305,73 @@ mod tests {
         assert!((y[0] - 1.0 / 3.0).abs() < 1e-6 && (y[2] - 2.0 / 3.0).abs() < 1e-6);
         assert!((y[1] - 0.5).abs() < 1e-6);
         assert!(softmax(&[0.0], &[1], 1).is_err());
+    }
+
+    /// Central differences of f against df at points away from the kinks.
+    #[test]
+    fn every_activation_derivative_matches_finite_differences() {
+        let names = Activation::NAMES;
+        let xs: Vec<f32> = (-40..=40)
+            .map(|i| i as f32 * 0.137 + 0.011)
+            .filter(|x| x.abs() > 0.02)
+            .collect();
+        for name in names {
+            let a = Activation::parse(name).unwrap();
+            for &x in &xs {
+                let h = 1e-3f64;
+                let f = |v: f64| a.f(v as f32) as f64;
+                let fd = (f(x as f64 + h) - f(x as f64 - h)) / (2.0 * h);
+                let an = a.df(x, a.f(x)) as f64;
+                assert!(
+                    (fd - an).abs() <= 2e-3 * (1.0 + an.abs()),
+                    "{name} at {x}: finite difference {fd}, analytic {an}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn gelu_matches_torch_values() {
+        // torch.nn.functional.gelu(torch.tensor([-3., -1., 0., 0.5, 2.]), approximate='none')
+        let want = [
+            -0.004_049_696_3f32,
+            -0.158_655_26,
+            0.0,
+            0.345_731_14,
+            1.954_499_7,
+        ];
+        for (x, w) in [-3.0f32, -1.0, 0.0, 0.5, 2.0].iter().zip(want) {
+            let y = Activation::Gelu.f(*x);
+            assert!((y - w).abs() < 1e-6, "gelu({x}) = {y}, torch {w}");
+        }
+        assert_eq!(Activation::Relu.df(0.0, 0.0), 0.0);
+        assert!(Activation::parse("sigmod")
+            .unwrap_err()
+            .to_string()
+            .contains("relu"));
+        assert!(check_activation(&Activation::Elu(0.0)).is_err());
+    }
+
+    #[test]
+    fn softmax_backward_matches_finite_differences() {
+        let x = [0.3f32, -1.2, 2.0, 0.1, 0.0, -0.5];
+        let g = [0.7f32, -0.2, 0.4, 1.0, -1.0, 0.3];
+        let p = softmax(&x, &[2, 3], 1).unwrap();
+        let mut dx = [0.0f32; 6];
+        softmax_backward_rows(&p, &g, 3, &mut dx);
+        for i in 0..6 {
+            let h = 1e-3f32;
+            let obj = |d: f32| {
+                let mut xx = x;
+                xx[i] += d;
+                let pp = softmax(&xx, &[2, 3], 1).unwrap();
+                pp.iter()
+                    .zip(&g)
+                    .map(|(a, b)| *a as f64 * *b as f64)
+                    .sum::<f64>()
+            };
+            let fd = (obj(h) - obj(-h)) / (2.0 * h as f64);
+            assert!((fd - dx[i] as f64).abs() < 1e-3, "{i}: {fd} vs {}", dx[i]);
+        }
     }
 }

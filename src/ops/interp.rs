@@ -540,13 +540,36 @@ fn float_bilinear_u8(
     ac: bool,
 ) -> Result<()> {
     let (fx, fy) = bilinear_filters(w, h, ow, oh, ac)?;
-    let xt: Vec<Vec<(usize, f32)>> = (0..ow).map(|j| taps_of(&fx, j)).collect();
+    // Same arithmetic as `bilinear_terms` (sums from 0.0 in tap order), done row by row: each
+    // source row goes through the horizontal pass once into a ring of `fy.taps` rows.
+    let taps = fy.taps;
+    let mut ring: Vec<(usize, Vec<f32>)> =
+        (0..taps).map(|_| (usize::MAX, vec![0.0; ow * 4])).collect();
     for i in 0..oh {
-        let yt = taps_of(&fy, i);
-        for (j, xs) in xt.iter().enumerate() {
-            for ch in 0..4 {
-                dst[(i * ow + j) * 4 + ch] = round_u8(bilinear_terms(src, w, xs, &yt, ch).1);
+        let s = fy.starts[i];
+        for y in s..s + taps {
+            let slot = &mut ring[y % taps];
+            if slot.0 != y {
+                let srow = &src[y * w * 4..][..w * 4];
+                for (j, o) in slot.1.chunks_exact_mut(4).enumerate() {
+                    let (x0, wx) = (fx.starts[j], &fx.weights[j * fx.taps..][..fx.taps]);
+                    for ch in 0..4 {
+                        o[ch] = wx.iter().enumerate().fold(0.0f32, |acc, (t, &wt)| {
+                            acc + wt * srow[(x0 + t) * 4 + ch] as f32
+                        });
+                    }
+                }
+                slot.0 = y;
             }
+        }
+        let wy = &fy.weights[i * taps..][..taps];
+        let drow = &mut dst[i * ow * 4..][..ow * 4];
+        for (k, d) in drow.iter_mut().enumerate() {
+            let v = wy
+                .iter()
+                .enumerate()
+                .fold(0.0f32, |acc, (t, &wt)| acc + wt * ring[(s + t) % taps].1[k]);
+            *d = round_u8(v);
         }
     }
     Ok(())
@@ -706,9 +729,7 @@ pub fn inspect(
             } else {
                 taps(ty, &sy, &ky, oy, h)
             };
-            let mut full = vec![0u8; ow * oh * 4];
-            pil_bilinear(src, w, h, &mut full, ow, oh);
-            let value: [u8; 4] = full[(oy * ow + ox) * 4..][..4].try_into().unwrap_or([0; 4]);
+            let value = pil_pixel(src, w, h, ow, oh, ox, oy);
             let pm = |p: [u8; 4]| -> [f64; 4] {
                 let a = p[3] as u32;
                 let c = |v: u8| {
@@ -1079,6 +1100,91 @@ fn pil_pass_v(src: &[u8], w: usize, h: usize, oh: usize) -> Vec<u8> {
         }
     }
     out
+}
+
+/// One output pixel of `pil_bilinear`, computing only the intermediate values it reads (same
+/// premultiply, pass order, uint8 rounding between passes and unpremultiply).
+fn pil_pixel(
+    src: &[u8],
+    w: usize,
+    h: usize,
+    ow: usize,
+    oh: usize,
+    ox: usize,
+    oy: usize,
+) -> [u8; 4] {
+    if ow == w && oh == h {
+        return src[(oy * w + ox) * 4..][..4].try_into().unwrap_or([0; 4]);
+    }
+    let pm = |x: usize, y: usize| -> [u8; 4] {
+        let p = &src[(y * w + x) * 4..][..4];
+        let a = p[3] as u32;
+        let c = |v: u8| {
+            let t = v as u32 * a + 128;
+            ((t + (t >> 8)) >> 8) as u8
+        };
+        [c(p[0]), c(p[1]), c(p[2]), p[3]]
+    };
+    // Taps of one axis for output i, or the identity when the axis keeps its size.
+    let axis = |n: usize, o: usize, i: usize| -> Vec<(usize, i64)> {
+        if n == o {
+            return vec![(i, 1 << PIL_BITS)];
+        }
+        let (t, starts, k) = pil_axis(n, o);
+        (0..t.min(n - starts[i]))
+            .map(|q| (starts[i] + q, k[i * t + q] as i64))
+            .collect()
+    };
+    let pass = |taps: &[(usize, i64)], v: &dyn Fn(usize) -> [u8; 4]| -> [u8; 4] {
+        let mut out = [0u8; 4];
+        for (ch, o) in out.iter_mut().enumerate() {
+            let acc = taps
+                .iter()
+                .fold(1i64 << (PIL_BITS - 1), |a, &(i, k)| a + k * v(i)[ch] as i64);
+            *o = (acc >> PIL_BITS).clamp(0, 255) as u8;
+        }
+        out
+    };
+    let (xs, ys) = (axis(w, ow, ox), axis(h, oh, oy));
+    let (dh, dw) = (h as i64 - oh as i64, w as i64 - ow as i64);
+    let vertical_first = dh > 0 && dh > 2 * dw;
+    let p = if vertical_first {
+        let col = |x: usize| {
+            if oh == h {
+                pm(x, oy)
+            } else {
+                pass(&ys, &|y| pm(x, y))
+            }
+        };
+        if ow == w {
+            col(ox)
+        } else {
+            pass(&xs, &col)
+        }
+    } else {
+        let row = |y: usize| {
+            if ow == w {
+                pm(ox, y)
+            } else {
+                pass(&xs, &|x| pm(x, y))
+            }
+        };
+        if oh == h {
+            row(oy)
+        } else {
+            pass(&ys, &row)
+        }
+    };
+    let a = p[3] as u32;
+    let mut d = p;
+    for c in 0..3 {
+        d[c] = if a == 0 || a == 255 {
+            p[c]
+        } else {
+            (255 * p[c] as u32 / a).min(255) as u8
+        };
+    }
+    d
 }
 
 fn pil_bilinear(src: &[u8], w: usize, h: usize, dst: &mut [u8], ow: usize, oh: usize) {

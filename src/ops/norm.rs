@@ -5,6 +5,8 @@
 //! passes (mean, then mean of squared deviations), so an input with mean 1000 and unit spread does
 //! not lose its variance the way a one-pass `E[x^2] - E[x]^2` in f32 does. Batch norm's running
 //! variance uses the **unbiased** estimate `var * n/(n-1)`, and `momentum` weights the new batch.
+//! `batch_norm_backward` is the matching gradient (train mode through the batch statistics, eval
+//! mode through the fixed running ones).
 
 use crate::tensor::check_len;
 use crate::{arg_err, shape_err, Result};
@@ -125,6 +127,67 @@ pub fn batch_norm(
         }
     }
     Ok((y, means, vars))
+}
+
+/// Gradients of `batch_norm` over `[N, C, *]`: returns `(dx, dweight, dbias)`.
+/// `mean` and `var` are what the forward used per channel: the batch's (biased) statistics that
+/// `batch_norm` returns in training mode, or the running ones in eval mode. In training mode the
+/// statistics depend on x, so with `xhat = (x - mean) inv` and `m = N * inner` values per channel:
+/// `dx = inv/m (m dxhat - sum dxhat - xhat sum(dxhat xhat))`, `dxhat = dy * gamma`; in eval mode
+/// `dx = dy * gamma * inv`. `dweight = sum dy xhat`, `dbias = sum dy` in both.
+#[allow(clippy::too_many_arguments)]
+pub fn batch_norm_backward(
+    x: &[f32],
+    shape: &[usize],
+    weight: Option<&[f32]>,
+    mean: &[f32],
+    var: &[f32],
+    eps: f64,
+    training: bool,
+    dy: &[f32],
+) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
+    check_len("input", x.len(), shape)?;
+    check_len("output gradient", dy.len(), shape)?;
+    check_eps(eps)?;
+    let (n, c, inner) = nc_inner(shape)?;
+    check_affine("weight", weight, c, "channel")?;
+    check_affine("mean", Some(mean), c, "channel")?;
+    check_affine("var", Some(var), c, "channel")?;
+    let m = (n * inner) as f64;
+    let mut dx = vec![0.0f32; x.len()];
+    let mut dw = vec![0.0f32; c];
+    let mut db = vec![0.0f32; c];
+    for ch in 0..c {
+        let mu = mean[ch] as f64;
+        let inv = 1.0 / (var[ch] as f64 + eps).sqrt();
+        let g = weight.map_or(1.0, |w| w[ch] as f64);
+        let (mut sdy, mut sdyx) = (0.0f64, 0.0f64);
+        for b in 0..n {
+            let o = (b * c + ch) * inner;
+            for (&xv, &d) in x[o..o + inner].iter().zip(&dy[o..o + inner]) {
+                sdy += d as f64;
+                sdyx += d as f64 * (xv as f64 - mu) * inv;
+            }
+        }
+        dw[ch] = sdyx as f32;
+        db[ch] = sdy as f32;
+        for b in 0..n {
+            let o = (b * c + ch) * inner;
+            for ((d, &xv), &dyv) in dx[o..o + inner]
+                .iter_mut()
+                .zip(&x[o..o + inner])
+                .zip(&dy[o..o + inner])
+            {
+                *d = if training {
+                    let xhat = (xv as f64 - mu) * inv;
+                    (g * inv / m * (m * dyv as f64 - sdy - xhat * sdyx)) as f32
+                } else {
+                    (dyv as f64 * g * inv) as f32
+                };
+            }
+        }
+    }
+    Ok((dx, dw, db))
 }
 
 /// Normalizes each of the `x.len()/len` consecutive runs of `len` values.
@@ -286,5 +349,86 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("suffix"), "{e}");
+    }
+
+    #[test]
+    fn batch_norm_backward_matches_finite_differences() {
+        let mut r = crate::nn::rng::Rng::new(3);
+        let shape = [5usize, 3, 2];
+        let x: Vec<f32> = (0..30).map(|_| (r.normal() * 2.0 + 1.0) as f32).collect();
+        let coef: Vec<f64> = (0..30).map(|_| r.normal()).collect();
+        let w = [0.7f32, -1.3, 2.0];
+        let b = [0.1f32, 0.0, -0.4];
+        let eps = 1e-5;
+        for training in [true, false] {
+            let p = BatchNormParams {
+                training,
+                momentum: 0.1,
+                eps,
+            };
+            let (rm, rv) = ([0.3f32, -0.2, 1.0], [1.5f32, 0.7, 2.0]);
+            // objective sum(coef * y), as f64; its gradient w.r.t. y is coef
+            let obj = |x: &[f32], w: &[f32], b: &[f32]| -> f64 {
+                let (mut m, mut v) = (rm, rv);
+                let (y, _, _) =
+                    batch_norm(x, &shape, Some(w), Some(b), Some(&mut m), Some(&mut v), &p)
+                        .unwrap();
+                y.iter().zip(&coef).map(|(a, c)| *a as f64 * c).sum()
+            };
+            let (mut m, mut v) = (rm, rv);
+            let (_, bm, bv) = batch_norm(
+                &x,
+                &shape,
+                Some(&w),
+                Some(&b),
+                Some(&mut m),
+                Some(&mut v),
+                &p,
+            )
+            .unwrap();
+            let (mean, var) = if training {
+                (bm, bv)
+            } else {
+                (rm.to_vec(), rv.to_vec())
+            };
+            let dy: Vec<f32> = coef.iter().map(|&c| c as f32).collect();
+            let (dx, dw, db) =
+                batch_norm_backward(&x, &shape, Some(&w), &mean, &var, eps, training, &dy).unwrap();
+            let h = 1e-2f32;
+            let close = |fd: f64, an: f32, what: &str| {
+                assert!(
+                    (fd - an as f64).abs() <= 2e-3 * (1.0 + an.abs() as f64),
+                    "training={training} {what}: finite difference {fd}, analytic {an}"
+                )
+            };
+            for i in 0..x.len() {
+                let (mut xp, mut xm) = (x.clone(), x.clone());
+                xp[i] += h;
+                xm[i] -= h;
+                close(
+                    (obj(&xp, &w, &b) - obj(&xm, &w, &b)) / (2.0 * h as f64),
+                    dx[i],
+                    &format!("dx[{i}]"),
+                );
+            }
+            for ch in 0..3 {
+                let (mut wp, mut wm) = (w, w);
+                wp[ch] += h;
+                wm[ch] -= h;
+                close(
+                    (obj(&x, &wp, &b) - obj(&x, &wm, &b)) / (2.0 * h as f64),
+                    dw[ch],
+                    "dweight",
+                );
+                let (mut bp, mut bmn) = (b, b);
+                bp[ch] += h;
+                bmn[ch] -= h;
+                close(
+                    (obj(&x, &w, &bp) - obj(&x, &w, &bmn)) / (2.0 * h as f64),
+                    db[ch],
+                    "dbias",
+                );
+            }
+        }
     }
 }

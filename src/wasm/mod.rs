@@ -6,6 +6,8 @@
 mod conv_lab;
 mod handles;
 mod ops;
+mod train;
+pub use train::*;
 
 pub use conv_lab::*;
 pub use handles::*;

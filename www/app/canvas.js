@@ -78,3 +78,18 @@ export function gray(v) {
   const c = Math.round(v * 255);
   return [c, c, c];
 }
+
+// Inferno-like colormap (dark = 0, bright yellow = 1), perceptually ordered, for heatmaps.
+const INFERNO = [
+  [0, 0, 4], [40, 11, 84], [101, 21, 110], [159, 42, 99],
+  [212, 72, 66], [245, 125, 21], [250, 193, 39], [252, 255, 164],
+];
+
+export function inferno(v) {
+  const t = Math.min(1, Math.max(0, v)) * (INFERNO.length - 1);
+  const i = Math.min(INFERNO.length - 2, Math.floor(t));
+  const f = t - i;
+  const a = INFERNO[i];
+  const b = INFERNO[i + 1];
+  return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f));
+}

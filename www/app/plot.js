@@ -38,7 +38,8 @@ function axisTitle(ax) {
 
 /**
  * new Plot(canvas, {width, height, x: {label, unit, min, max}, y: {...}, onPointer})
- * Series: {type: 'line'|'scatter', xs, ys, color?, label?, radius?, width?}.
+ * Series: {type: 'line'|'scatter', xs, ys, color?, label?, radius?, width?, dash?} (dash: a
+ * canvas setLineDash pattern such as [6, 4]).
  * Missing axis min/max are taken from the data and widened to the nearest ticks.
  * onPointer({type: 'down'|'move'|'up', x, y, inside}) gets data coordinates; while it is set the
  * canvas takes touch gestures for itself (touch-action: none) so dragging on a phone works.
@@ -200,6 +201,7 @@ export class Plot {
         }
       } else {
         ctx.lineWidth = s.width ?? 2;
+        ctx.setLineDash(s.dash || []);
         ctx.beginPath();
         let pen = false;
         for (let k = 0; k < s.xs.length; k++) {
@@ -208,6 +210,7 @@ export class Plot {
           pen = ok;
         }
         ctx.stroke();
+        ctx.setLineDash([]);
       }
     });
     if (this.crosshair) {

@@ -1,0 +1,645 @@
+//! A multilayer perceptron and its loss head.
+//!
+//! `Mlp`: each hidden layer is `Dense -> [BatchNorm1d] -> activation -> [Dropout]`, then a linear
+//! output `Dense` producing logits `[N, K]`. `Head` turns logits into a loss and its gradient
+//! through the `ops::loss` kernels (forward and backward), and into predictions:
+//! * regression: one output, MSE;
+//! * classification with C classes: cross-entropy uses C logits (softmax, label smoothing eps/C);
+//!   BCE, focal and MSE use one logit when C = 2 (sigmoid) and C one-vs-rest logits otherwise
+//!   (MSE is then taken on the softmax probabilities); their targets are smoothed to
+//!   `y (1 - eps) + eps/2` (binary) or `(1 - eps) onehot + eps/C` (MSE on softmax).
+
+use super::init::Init;
+use super::layers::{BatchNorm1d, Dense, Dropout};
+use super::rng::Rng;
+use crate::ops::activation::{self, softmax_backward_rows, Activation};
+use crate::ops::loss::{self, CrossEntropyParams};
+use crate::ops::Reduction;
+use crate::{arg_err, Error, Result};
+
+/// What a parameter tensor is, for regularization (penalties and decay touch weights only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    Weight,
+    Bias,
+    BnGamma,
+    BnBeta,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hidden {
+    pub dense: Dense,
+    pub bn: Option<BatchNorm1d>,
+    pub dropout: Option<Dropout>,
+    // forward caches, [n, units] each
+    z: Vec<f32>,
+    zn: Vec<f32>,
+    a: Vec<f32>,
+    out: Vec<f32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mlp {
+    pub n_in: usize,
+    pub act: Activation,
+    pub hidden: Vec<Hidden>,
+    pub out: Dense,
+    x: Vec<f32>,
+    logits: Vec<f32>,
+    n: usize,
+}
+
+/// Architecture of an `Mlp`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MlpSpec {
+    pub n_in: usize,
+    pub hidden: Vec<usize>,
+    pub n_out: usize,
+    pub act: Activation,
+    pub batch_norm: bool,
+    pub dropout: f32,
+    pub init: Init,
+}
+
+impl Mlp {
+    pub fn new(spec: &MlpSpec, rng: &mut Rng) -> Result<Mlp> {
+        if spec.n_in == 0 || spec.n_out == 0 || spec.hidden.contains(&0) {
+            return arg_err!("every layer needs at least one unit, got {spec:?}");
+        }
+        let mut hidden = Vec::with_capacity(spec.hidden.len());
+        let mut prev = spec.n_in;
+        for &units in &spec.hidden {
+            let mut dense = Dense::new(prev, units);
+            spec.init.fill(&mut dense.w, prev, units, rng);
+            hidden.push(Hidden {
+                dense,
+                bn: spec.batch_norm.then(|| BatchNorm1d::new(units)),
+                dropout: if spec.dropout > 0.0 {
+                    Some(Dropout::new(spec.dropout)?)
+                } else {
+                    None
+                },
+                z: Vec::new(),
+                zn: Vec::new(),
+                a: Vec::new(),
+                out: Vec::new(),
+            });
+            prev = units;
+        }
+        let mut out = Dense::new(prev, spec.n_out);
+        spec.init.fill(&mut out.w, prev, spec.n_out, rng);
+        Ok(Mlp {
+            n_in: spec.n_in,
+            act: spec.act,
+            hidden,
+            out,
+            x: Vec::new(),
+            logits: Vec::new(),
+            n: 0,
+        })
+    }
+
+    pub fn n_out(&self) -> usize {
+        self.out.n_out
+    }
+
+    /// Units per layer: inputs, each hidden layer, outputs.
+    pub fn sizes(&self) -> Vec<usize> {
+        std::iter::once(self.n_in)
+            .chain(self.hidden.iter().map(|h| h.dense.n_out))
+            .chain(std::iter::once(self.out.n_out))
+            .collect()
+    }
+
+    /// `x: [n, n_in]` -> logits `[n, n_out]`. Training mode uses batch statistics and dropout.
+    pub fn forward(
+        &mut self,
+        x: &[f32],
+        n: usize,
+        training: bool,
+        rng: &mut Rng,
+    ) -> Result<&[f32]> {
+        if x.len() != n * self.n_in {
+            return Err(Error::Shape(format!(
+                "the network takes {} inputs per example; got {} values for {n} examples",
+                self.n_in,
+                x.len()
+            )));
+        }
+        self.x.clear();
+        self.x.extend_from_slice(x);
+        self.n = n;
+        let act = self.act;
+        let mut input: &[f32] = &self.x;
+        for h in &mut self.hidden {
+            h.dense.forward(input, n, &mut h.z);
+            if let Some(bn) = &mut h.bn {
+                h.zn = bn.forward(&h.z, n, training)?;
+            }
+            let pre: &[f32] = if h.bn.is_some() { &h.zn } else { &h.z };
+            h.a.resize(pre.len(), 0.0);
+            act.forward(pre, &mut h.a);
+            match &mut h.dropout {
+                Some(d) => h.out = d.forward(&h.a, training, rng)?,
+                None => {
+                    h.out.clear();
+                    h.out.extend_from_slice(&h.a);
+                }
+            }
+            input = &h.out;
+        }
+        self.out.forward(input, n, &mut self.logits);
+        Ok(&self.logits)
+    }
+
+    /// Backward from `dlogits: [n, n_out]` of the last forward; fills every parameter gradient.
+    pub fn backward(&mut self, dlogits: &[f32]) -> Result<()> {
+        let n = self.n;
+        if dlogits.len() != n * self.out.n_out {
+            return Err(Error::Shape(format!(
+                "logit gradient has {} values, the last forward produced {}",
+                dlogits.len(),
+                n * self.out.n_out
+            )));
+        }
+        let act = self.act;
+        let last_in: &[f32] = self.hidden.last().map_or(&self.x, |h| &h.out);
+        let mut grad = Vec::new();
+        self.out.backward(
+            last_in,
+            dlogits,
+            n,
+            (!self.hidden.is_empty()).then_some(&mut grad),
+        );
+        let mut dtmp = Vec::new();
+        for l in (0..self.hidden.len()).rev() {
+            let (before, rest) = self.hidden.split_at_mut(l);
+            let h = &mut rest[0];
+            let input: &[f32] = before.last().map_or(&self.x, |p| &p.out);
+            // through dropout: grad is d out -> d a
+            if let Some(d) = &h.dropout {
+                dtmp.resize(grad.len(), 0.0);
+                d.backward(&grad, &mut dtmp);
+                std::mem::swap(&mut grad, &mut dtmp);
+            }
+            // through the activation: d a -> d pre
+            let pre: &[f32] = if h.bn.is_some() { &h.zn } else { &h.z };
+            dtmp.resize(grad.len(), 0.0);
+            act.backward(pre, &h.a, &grad, &mut dtmp);
+            std::mem::swap(&mut grad, &mut dtmp);
+            if let Some(bn) = &mut h.bn {
+                grad = bn.backward(&h.z, &grad, n)?;
+            }
+            let want_dx = l > 0;
+            h.dense
+                .backward(input, &grad, n, want_dx.then_some(&mut dtmp));
+            if want_dx {
+                std::mem::swap(&mut grad, &mut dtmp);
+            }
+        }
+        Ok(())
+    }
+
+    /// Output of hidden layer `l` after its activation (before dropout) from the last forward.
+    pub fn activations(&self, l: usize) -> &[f32] {
+        &self.hidden[l].a
+    }
+
+    /// Calls `f(kind, param, grad)` for every parameter tensor in a fixed order (the optimizer's
+    /// slot order): per hidden layer W, b, [gamma, beta]; then the output W, b.
+    pub fn for_each_param(&mut self, mut f: impl FnMut(ParamKind, &mut [f32], &mut [f32])) {
+        for h in &mut self.hidden {
+            f(ParamKind::Weight, &mut h.dense.w, &mut h.dense.gw);
+            f(ParamKind::Bias, &mut h.dense.b, &mut h.dense.gb);
+            if let Some(bn) = &mut h.bn {
+                f(ParamKind::BnGamma, &mut bn.gamma, &mut bn.ggamma);
+                f(ParamKind::BnBeta, &mut bn.beta, &mut bn.gbeta);
+            }
+        }
+        f(ParamKind::Weight, &mut self.out.w, &mut self.out.gw);
+        f(ParamKind::Bias, &mut self.out.b, &mut self.out.gb);
+    }
+
+    /// Dense weights of every layer (hidden then output), `[out, in]` each.
+    pub fn weights(&self) -> Vec<&[f32]> {
+        self.hidden
+            .iter()
+            .map(|h| &h.dense.w[..])
+            .chain(std::iter::once(&self.out.w[..]))
+            .collect()
+    }
+
+    /// Weight gradients of every layer from the last backward.
+    pub fn weight_grads(&self) -> Vec<&[f32]> {
+        self.hidden
+            .iter()
+            .map(|h| &h.dense.gw[..])
+            .chain(std::iter::once(&self.out.gw[..]))
+            .collect()
+    }
+
+    /// Appends every parameter and running statistic to `out` (cleared first): a snapshot that
+    /// `load_state` puts back (used to keep the last finite weights when a run diverges).
+    pub fn save_state(&self, out: &mut Vec<f32>) {
+        out.clear();
+        for h in &self.hidden {
+            out.extend_from_slice(&h.dense.w);
+            out.extend_from_slice(&h.dense.b);
+            if let Some(bn) = &h.bn {
+                for v in [&bn.gamma, &bn.beta, &bn.running_mean, &bn.running_var] {
+                    out.extend_from_slice(v);
+                }
+            }
+        }
+        out.extend_from_slice(&self.out.w);
+        out.extend_from_slice(&self.out.b);
+    }
+
+    /// Restores a snapshot taken by `save_state` on a network of the same architecture.
+    pub fn load_state(&mut self, src: &[f32]) {
+        let mut at = 0;
+        let mut take = |dst: &mut Vec<f32>| {
+            let n = dst.len();
+            dst.copy_from_slice(&src[at..at + n]);
+            at += n;
+        };
+        for h in &mut self.hidden {
+            take(&mut h.dense.w);
+            take(&mut h.dense.b);
+            if let Some(bn) = &mut h.bn {
+                take(&mut bn.gamma);
+                take(&mut bn.beta);
+                take(&mut bn.running_mean);
+                take(&mut bn.running_var);
+            }
+        }
+        take(&mut self.out.w);
+        take(&mut self.out.b);
+    }
+
+    /// True when every parameter (and running statistic) is finite.
+    pub fn is_finite(&self) -> bool {
+        let fin = |v: &[f32]| v.iter().all(|x| x.is_finite());
+        self.hidden.iter().all(|h| {
+            fin(&h.dense.w)
+                && fin(&h.dense.b)
+                && h.bn.iter().all(|b| {
+                    fin(&b.gamma) && fin(&b.beta) && fin(&b.running_mean) && fin(&b.running_var)
+                })
+        }) && fin(&self.out.w)
+            && fin(&self.out.b)
+    }
+}
+
+/// The loss function.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LossKind {
+    Mse,
+    Bce,
+    CrossEntropy,
+    Focal { alpha: f32, gamma: f32 },
+}
+
+impl LossKind {
+    pub const NAMES: [&'static str; 4] = ["mse", "bce", "cross_entropy", "focal"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            LossKind::Mse => "mse",
+            LossKind::Bce => "bce",
+            LossKind::CrossEntropy => "cross_entropy",
+            LossKind::Focal { .. } => "focal",
+        }
+    }
+}
+
+/// Logits -> loss, gradient and predictions, for a regression (`classes == 0`) or a
+/// classification with `classes >= 2`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Head {
+    pub classes: usize,
+    pub loss: LossKind,
+    pub label_smoothing: f32,
+}
+
+impl Head {
+    pub fn new(classes: usize, loss: LossKind, label_smoothing: f32) -> Result<Head> {
+        if classes == 1 {
+            return arg_err!("a classification needs at least 2 classes, got 1");
+        }
+        if classes == 0 && loss != LossKind::Mse {
+            return arg_err!(
+                "regression data is fitted with the mse loss; {} needs class labels",
+                loss.name()
+            );
+        }
+        if !(0.0..1.0).contains(&label_smoothing) {
+            return arg_err!("label_smoothing must be in [0, 1), got {label_smoothing}");
+        }
+        if let LossKind::Focal { alpha, gamma } = loss {
+            if !(gamma.is_finite() && gamma >= 0.0) {
+                return arg_err!("focal_gamma must be a finite number >= 0, got {gamma}");
+            }
+            if alpha.is_nan() || alpha > 1.0 {
+                return arg_err!(
+                    "focal_alpha must be in [0, 1], or negative to disable it; got {alpha}"
+                );
+            }
+        }
+        Ok(Head {
+            classes,
+            loss,
+            label_smoothing,
+        })
+    }
+
+    /// Number of logits per example.
+    pub fn n_out(&self) -> usize {
+        match (self.classes, self.loss) {
+            (0, _) => 1,
+            (_, LossKind::CrossEntropy) => self.classes,
+            (2, _) => 1,
+            (c, _) => c,
+        }
+    }
+
+    /// Smoothed binary / one-vs-rest targets `[n, k]` for class labels `y`.
+    fn soft_targets(&self, y: &[f32], k: usize, out: &mut Vec<f32>) {
+        let e = self.label_smoothing;
+        out.clear();
+        if k == 1 {
+            out.extend(y.iter().map(|&t| t * (1.0 - e) + e / 2.0));
+        } else {
+            let off = if self.loss == LossKind::Mse {
+                e / k as f32
+            } else {
+                e / 2.0
+            };
+            for &t in y {
+                for c in 0..k {
+                    let hot = if c == t as usize { 1.0 } else { 0.0 };
+                    out.push(hot * (1.0 - e) + off);
+                }
+            }
+        }
+    }
+
+    /// Mean loss of logits `[n, k]` against targets `y` (values, or class indices as f32) and,
+    /// if `grad` is given, its gradient with respect to the logits.
+    pub fn loss(&self, z: &[f32], y: &[f32], grad: Option<&mut Vec<f32>>) -> Result<f32> {
+        let k = self.n_out();
+        let n = y.len();
+        if z.len() != n * k {
+            return Err(Error::Shape(format!(
+                "{} logits for {n} targets with {k} outputs each",
+                z.len()
+            )));
+        }
+        let shape = [n, k];
+        let mean = Reduction::Mean;
+        let mut t = Vec::new();
+        let (l, g) = match (self.classes, self.loss) {
+            (0, _) => (
+                loss::mse_loss(z, y, &shape, mean)?,
+                grad.is_some()
+                    .then(|| loss::mse_loss_backward(z, y, &shape, mean))
+                    .transpose()?,
+            ),
+            (_, LossKind::CrossEntropy) => {
+                let ti: Vec<i64> = y.iter().map(|&v| v as i64).collect();
+                let p = CrossEntropyParams {
+                    label_smoothing: self.label_smoothing,
+                    ..Default::default()
+                };
+                (
+                    loss::cross_entropy(z, &shape, &ti, &p)?,
+                    grad.is_some()
+                        .then(|| loss::cross_entropy_backward(z, &shape, &ti, &p))
+                        .transpose()?,
+                )
+            }
+            (_, LossKind::Bce) => {
+                self.soft_targets(y, k, &mut t);
+                (
+                    loss::bce_with_logits(z, &shape, &t, None, 1, mean)?,
+                    grad.is_some()
+                        .then(|| loss::bce_with_logits_backward(z, &shape, &t, None, 1, mean))
+                        .transpose()?,
+                )
+            }
+            (_, LossKind::Focal { alpha, gamma }) => {
+                self.soft_targets(y, k, &mut t);
+                (
+                    loss::sigmoid_focal_loss(z, &shape, &t, alpha, gamma, mean)?,
+                    grad.is_some()
+                        .then(|| {
+                            loss::sigmoid_focal_loss_backward(z, &shape, &t, alpha, gamma, mean)
+                        })
+                        .transpose()?,
+                )
+            }
+            (_, LossKind::Mse) => {
+                // MSE on probabilities: sigmoid for one logit, softmax for k
+                self.soft_targets(y, k, &mut t);
+                let p = if k == 1 {
+                    activation::sigmoid(z)
+                } else {
+                    activation::softmax(z, &shape, 1)?
+                };
+                let l = loss::mse_loss(&p, &t, &shape, mean)?;
+                let g = match grad.is_some() {
+                    false => None,
+                    true => {
+                        let gp = loss::mse_loss_backward(&p, &t, &shape, mean)?;
+                        let mut gz = vec![0.0; gp.len()];
+                        if k == 1 {
+                            Activation::Sigmoid.backward(z, &p, &gp, &mut gz);
+                        } else {
+                            softmax_backward_rows(&p, &gp, k, &mut gz);
+                        }
+                        Some(gz)
+                    }
+                };
+                (l, g)
+            }
+        };
+        if let (Some(out), Some(g)) = (grad, g) {
+            *out = g;
+        }
+        Ok(l.data[0])
+    }
+
+    /// Per-example prediction from one row of logits: the value (regression), P(class 1) for one
+    /// logit, or class probabilities written into `probs` (softmax) for k logits.
+    pub fn predict_row(&self, z: &[f32], probs: &mut [f32]) {
+        match (self.classes, z.len()) {
+            (0, _) => probs[0] = z[0],
+            (_, 1) => probs[0] = activation::sigmoid1(z[0]),
+            (_, k) => {
+                let m = z.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+                let mut s = 0.0f32;
+                for c in 0..k {
+                    probs[c] = (z[c] - m).exp();
+                    s += probs[c];
+                }
+                for p in probs[..k].iter_mut() {
+                    *p /= s;
+                }
+            }
+        }
+    }
+
+    /// Predicted class of one row of logits (classification only).
+    pub fn class_of(&self, z: &[f32]) -> usize {
+        if z.len() == 1 {
+            usize::from(z[0] > 0.0)
+        } else {
+            let mut best = 0;
+            for c in 1..z.len() {
+                if z[c] > z[best] {
+                    best = c;
+                }
+            }
+            best
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::layers::tests::{fd_check, randn};
+
+    fn spec(act: Activation, bn: bool, dropout: f32, n_out: usize) -> MlpSpec {
+        MlpSpec {
+            n_in: 3,
+            hidden: vec![5, 4],
+            n_out,
+            act,
+            batch_norm: bn,
+            dropout,
+            init: Init::XavierNormal,
+        }
+    }
+
+    /// Gradient of every parameter of a whole network (with BN and dropout) against central
+    /// differences of the head's loss, for each loss and task.
+    #[test]
+    fn whole_network_gradients_match_finite_differences() {
+        let n = 6;
+        let x = randn(n * 3, 21, 1.0);
+        let cases: Vec<(Head, Vec<f32>)> = vec![
+            (Head::new(0, LossKind::Mse, 0.0).unwrap(), randn(n, 22, 1.0)),
+            (
+                Head::new(2, LossKind::Bce, 0.1).unwrap(),
+                vec![0., 1., 1., 0., 1., 0.],
+            ),
+            (
+                Head::new(3, LossKind::CrossEntropy, 0.2).unwrap(),
+                vec![0., 2., 1., 1., 0., 2.],
+            ),
+            (
+                Head::new(
+                    3,
+                    LossKind::Focal {
+                        alpha: 0.25,
+                        gamma: 2.0,
+                    },
+                    0.0,
+                )
+                .unwrap(),
+                vec![0., 2., 1., 1., 0., 2.],
+            ),
+            (
+                Head::new(2, LossKind::Mse, 0.0).unwrap(),
+                vec![0., 1., 1., 0., 1., 0.],
+            ),
+            (
+                Head::new(3, LossKind::Mse, 0.1).unwrap(),
+                vec![0., 2., 1., 1., 0., 2.],
+            ),
+        ];
+        for (hi, (head, y)) in cases.iter().enumerate() {
+            for (act, bn, drop) in [
+                (Activation::Tanh, false, 0.0),
+                (Activation::Gelu, true, 0.0),
+                (Activation::Silu, true, 0.3),
+                (Activation::Elu(1.0), false, 0.2),
+            ] {
+                let mut net =
+                    Mlp::new(&spec(act, bn, drop, head.n_out()), &mut Rng::new(5)).unwrap();
+                let start = net.clone();
+                let z = net
+                    .forward(&x, n, true, &mut Rng::new(77))
+                    .unwrap()
+                    .to_vec();
+                let mut g = Vec::new();
+                head.loss(&z, y, Some(&mut g)).unwrap();
+                net.backward(&g).unwrap();
+                let mut grads = Vec::new();
+                net.for_each_param(|_, _, g| grads.push(g.to_vec()));
+                let mut slot = 0;
+                let mut params = Vec::new();
+                net.clone()
+                    .for_each_param(|_, p, _| params.push(p.to_vec()));
+                for (pi, p) in params.iter().enumerate() {
+                    let mut obj = |v: &[f32]| {
+                        let mut m = start.clone();
+                        let mut k = 0;
+                        m.for_each_param(|_, q, _| {
+                            if k == pi {
+                                q.copy_from_slice(v);
+                            }
+                            k += 1;
+                        });
+                        let z = m.forward(&x, n, true, &mut Rng::new(77)).unwrap().to_vec();
+                        head.loss(&z, y, None).unwrap() as f64
+                    };
+                    fd_check(
+                        &format!("head {hi} {act:?} bn={bn} drop={drop} param {pi}"),
+                        p,
+                        &grads[pi],
+                        &mut obj,
+                    );
+                    slot += 1;
+                }
+                assert_eq!(slot, if bn { 10 } else { 6 });
+            }
+        }
+    }
+
+    #[test]
+    fn head_shapes_predictions_and_errors() {
+        assert_eq!(Head::new(2, LossKind::Bce, 0.0).unwrap().n_out(), 1);
+        assert_eq!(
+            Head::new(2, LossKind::CrossEntropy, 0.0).unwrap().n_out(),
+            2
+        );
+        assert_eq!(
+            Head::new(
+                4,
+                LossKind::Focal {
+                    alpha: -1.0,
+                    gamma: 2.0
+                },
+                0.0
+            )
+            .unwrap()
+            .n_out(),
+            4
+        );
+        assert!(Head::new(0, LossKind::Bce, 0.0)
+            .unwrap_err()
+            .to_string()
+            .contains("mse"));
+        assert!(Head::new(2, LossKind::Bce, 1.0).is_err());
+        let h = Head::new(3, LossKind::CrossEntropy, 0.0).unwrap();
+        let mut p = [0.0; 3];
+        h.predict_row(&[1.0, 3.0, 2.0], &mut p);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6 && p[1] > p[2] && p[2] > p[0]);
+        assert_eq!(h.class_of(&[1.0, 3.0, 2.0]), 1);
+        let mut net = Mlp::new(&spec(Activation::Relu, false, 0.0, 1), &mut Rng::new(1)).unwrap();
+        assert!(net.forward(&[0.0; 5], 2, false, &mut Rng::new(1)).is_err());
+        assert_eq!(net.sizes(), vec![3, 5, 4, 1]);
+    }
+}

@@ -1,0 +1,253 @@
+//! The `Trainer` handle (the training lab's engine) and CSV point parsing.
+//!
+//! A `Trainer` is built from a config object (`nn::train::TrainConfig`'s keys, all optional; a
+//! misspelt key is an error listing the valid ones, a wrong type names its key). `step(n)` trains n
+//! epochs and returns small metrics; the big buffers (history rows, decision-boundary and per-neuron
+//! heatmaps, histograms) stay in wasm memory and are read through `*Ptr()`/`*Len()` views:
+//! `new Float32Array(wasm_memory().buffer, t.boundaryPtr(), t.boundaryLen())`, made fresh after
+//! every call into wasm (memory growth detaches old views).
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::{err, opts, to_js};
+use crate::nn::data;
+use crate::nn::train::{self, TrainConfig, HISTORY_STRIDE, HIST_HEADER};
+use crate::Error;
+
+/// Most epochs one `step`/`fit` call may run (a worker should call again rather than block).
+const MAX_EPOCHS_PER_CALL: u32 = 100_000;
+
+/// A seeded training run: dataset, network, optimizer, metrics.
+#[wasm_bindgen]
+pub struct Trainer {
+    inner: train::Trainer,
+}
+
+/// Reads the config; on a type error, finds the key that caused it so the message can name it.
+fn read_config(config: JsValue) -> Result<TrainConfig, JsError> {
+    match opts::<TrainConfig>("Trainer", config.clone()) {
+        Ok(c) => Ok(c),
+        Err(e) => {
+            if config.is_object() {
+                let obj: &js_sys::Object = config.unchecked_ref();
+                for key in js_sys::Object::keys(obj).iter() {
+                    let one = js_sys::Object::new();
+                    let value = js_sys::Reflect::get(obj, &key).unwrap_or(JsValue::UNDEFINED);
+                    let _ = js_sys::Reflect::set(&one, &key, &value);
+                    if let Err(inner) = serde_wasm_bindgen::from_value::<TrainConfig>(one.into()) {
+                        return Err(JsError::new(&format!(
+                            "invalid argument: Trainer option {}: {inner}",
+                            key.as_string().unwrap_or_default()
+                        )));
+                    }
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+fn check_epochs(n: u32) -> Result<usize, JsError> {
+    if n == 0 || n > MAX_EPOCHS_PER_CALL {
+        return Err(err(Error::InvalidArg(format!(
+            "epochs must be in 1..={MAX_EPOCHS_PER_CALL}, got {n}"
+        ))));
+    }
+    Ok(n as usize)
+}
+
+/// Sizes and layouts the page needs to read the buffers.
+#[derive(Serialize)]
+struct Info {
+    classes: usize,
+    layer_sizes: Vec<usize>,
+    features: Vec<&'static str>,
+    domain: f32,
+    grid: usize,
+    neuron_grid: usize,
+    hist_bins: usize,
+    hist_header: usize,
+    boundary_channels: usize,
+    history_stride: usize,
+    train_points: usize,
+    test_points: usize,
+}
+
+#[derive(Serialize)]
+struct CsvPoints {
+    points: Vec<[f32; 3]>,
+    /// 0 for a regression (decimal labels).
+    classes: usize,
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    /// Builds a run from a config object, e.g. `{dataset: "spiral", hidden: [8, 8], lr: 0.01}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Trainer, JsError> {
+        let cfg = read_config(config)?;
+        Ok(Trainer {
+            inner: train::Trainer::new(cfg).map_err(err)?,
+        })
+    }
+
+    /// Trains `epochs` epochs (fewer if the run diverges or stops early) and returns
+    /// `{epoch, iterations, train_loss, test_loss, train_acc, test_acc, lr, grad_norm, status,
+    /// diagnosis, best_epoch}`.
+    pub fn step(&mut self, epochs: u32) -> Result<JsValue, JsError> {
+        let n = check_epochs(epochs)?;
+        let m = self.inner.step(n).map_err(err)?;
+        to_js(&m)
+    }
+
+    /// Trains `epochs` epochs without measuring anything (for benchmarks).
+    pub fn fit(&mut self, epochs: u32) -> Result<(), JsError> {
+        let n = check_epochs(epochs)?;
+        self.inner.fit(n).map_err(err)
+    }
+
+    /// The latest metrics (as `step` returns them).
+    pub fn metrics(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.metrics())
+    }
+
+    /// Readings for quiet failures: dead ReLUs, saturation, symmetry, vanishing gradients...
+    pub fn health(&mut self) -> Result<JsValue, JsError> {
+        let h = self.inner.health().map_err(err)?;
+        to_js(&h)
+    }
+
+    /// The config with every default filled in.
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.config())
+    }
+
+    /// `{classes, layer_sizes, features, domain, grid, neuron_grid, hist_bins, hist_header,
+    /// boundary_channels, history_stride, train_points, test_points}`.
+    pub fn info(&self) -> Result<JsValue, JsError> {
+        let t = &self.inner;
+        let c = t.config();
+        to_js(&Info {
+            classes: t.classes(),
+            layer_sizes: t.network().sizes(),
+            features: t.feature_names(),
+            domain: t.domain(),
+            grid: c.grid,
+            neuron_grid: c.neuron_grid,
+            hist_bins: c.hist_bins,
+            hist_header: HIST_HEADER,
+            boundary_channels: t.boundary_channels(),
+            history_stride: HISTORY_STRIDE,
+            train_points: t.train_points().len(),
+            test_points: t.test_points().len(),
+        })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn epoch(&self) -> u32 {
+        self.inner.epoch() as u32
+    }
+
+    /// "training", "diverged" or "early_stopped".
+    #[wasm_bindgen(getter)]
+    pub fn status(&self) -> String {
+        self.inner.status().name().to_string()
+    }
+
+    /// History rows of `history_stride` values: epoch, train loss, test loss, train accuracy,
+    /// test accuracy (NaN for regression), learning rate, gradient norm. Row 0 is before training.
+    #[wasm_bindgen(js_name = historyPtr)]
+    pub fn history_ptr(&self) -> usize {
+        self.inner.history().as_ptr() as usize
+    }
+
+    #[wasm_bindgen(js_name = historyLen)]
+    pub fn history_len(&self) -> usize {
+        self.inner.history().len()
+    }
+
+    /// Recomputes the decision-boundary and per-neuron heatmaps (eval mode).
+    #[wasm_bindgen(js_name = computeHeatmaps)]
+    pub fn compute_heatmaps(&mut self) -> Result<(), JsError> {
+        self.inner.compute_heatmaps().map_err(err)
+    }
+
+    /// `grid x grid x boundary_channels` values, row 0 at the top (x2 = +domain).
+    #[wasm_bindgen(js_name = boundaryPtr)]
+    pub fn boundary_ptr(&self) -> usize {
+        self.inner.boundary().as_ptr() as usize
+    }
+
+    #[wasm_bindgen(js_name = boundaryLen)]
+    pub fn boundary_len(&self) -> usize {
+        self.inner.boundary().len()
+    }
+
+    /// `nodes x neuron_grid^2` values: the input features, then each hidden unit's output.
+    #[wasm_bindgen(js_name = neuronsPtr)]
+    pub fn neurons_ptr(&self) -> usize {
+        self.inner.neurons().as_ptr() as usize
+    }
+
+    #[wasm_bindgen(js_name = neuronsLen)]
+    pub fn neurons_len(&self) -> usize {
+        self.inner.neurons().len()
+    }
+
+    /// Recomputes the histograms: per dense layer weights, activations, gradients, each
+    /// `hist_header + hist_bins` values (lo, hi, mean, std, near-zero share, counts).
+    #[wasm_bindgen(js_name = computeHistograms)]
+    pub fn compute_histograms(&mut self) -> Result<(), JsError> {
+        self.inner.compute_histograms().map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = histPtr)]
+    pub fn hist_ptr(&self) -> usize {
+        self.inner.histograms().as_ptr() as usize
+    }
+
+    #[wasm_bindgen(js_name = histLen)]
+    pub fn hist_len(&self) -> usize {
+        self.inner.histograms().len()
+    }
+
+    /// Every dense weight (a copy, small), layer by layer, `[out, in]` each.
+    pub fn weights(&self) -> Vec<f32> {
+        self.inner.network().weights().concat()
+    }
+
+    /// Per-point rows `[x1, x2, label, is_test]` (a copy), training points first.
+    pub fn points(&self) -> Vec<f32> {
+        self.inner.points_table()
+    }
+
+    /// Adds a training point; `label` is a class index, or the target of a regression.
+    #[wasm_bindgen(js_name = addPoint)]
+    pub fn add_point(&mut self, x1: f32, x2: f32, label: f32) -> Result<(), JsError> {
+        self.inner.add_point(x1, x2, label).map_err(err)
+    }
+
+    /// Replaces the data with CSV points (`x1,x2,label` per line) and restarts the run with the
+    /// same settings. Returns the number of points. Errors name the line.
+    #[wasm_bindgen(js_name = loadCsv)]
+    pub fn load_csv(&mut self, text: &str) -> Result<u32, JsError> {
+        let (points, _) = data::parse_csv(text).map_err(err)?;
+        let n = points.len() as u32;
+        let mut cfg = self.inner.config().clone();
+        cfg.dataset = "custom".into();
+        cfg.custom_points = points;
+        cfg.extra_points.clear();
+        self.inner = train::Trainer::new(cfg).map_err(err)?;
+        Ok(n)
+    }
+}
+
+/// Parses CSV points (`x1,x2,label` lines, optional header, `#` comments) into
+/// `{points: [[x1, x2, label], ...], classes}` (classes 0 = regression). Errors name the line:
+/// "line 7: expected 3 comma-separated numbers x1,x2,label, got 'a,b'".
+#[wasm_bindgen]
+pub fn parse_points_csv(text: &str) -> Result<JsValue, JsError> {
+    let (points, classes) = data::parse_csv(text).map_err(err)?;
+    to_js(&CsvPoints { points, classes })
+}

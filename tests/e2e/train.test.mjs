@@ -1,0 +1,170 @@
+// The training lab: a URL trains a reproducible curve, presets explain failures, CSV errors name
+// their line, clicks add points, A/B runs compare two settings, and the layout fits a phone.
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const LONG = { timeout: 60000, polling: 100 };
+const SEL = { timeout: 60000 };
+
+/** Opens the lab and waits until the worker has delivered a first frame. */
+async function openLab(page, base, hash) {
+  await page.goto(`${base}train.html#${hash}`);
+  await page.waitForFunction(() => ['paused', 'playing'].includes(document.body.dataset.trainState), null, LONG);
+}
+
+/** Waits until the run has paused at `epoch` (the URL's until=) and returns what the page shows. */
+async function runUntil(page, epoch) {
+  await page.waitForFunction(
+    (e) => document.body.dataset.trainState === 'paused' && document.body.dataset.trainEpoch === String(e),
+    epoch,
+    LONG,
+  );
+  return page.evaluate(() => window.__train);
+}
+
+async function noHorizontalScroll(page) {
+  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth }));
+  assert.ok(scroll <= inner, `page is ${scroll}px wide in a ${inner}px viewport`);
+}
+
+const CSV_BAD = 'x1,x2,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n\na,b\n';
+
+export default [
+  {
+    name: 'a URL trains: the loss falls, and reloading it reproduces the same curve',
+    timeout: 90000,
+    async run({ page, base }) {
+      const hash = 'lang=en&data=xor&feat=x1,x2,x1*x2&hidden=6,4&seed=5&noise=10&until=40&play=1';
+      await openLab(page, base, hash);
+      const first = await runUntil(page, 40);
+      const rows = first.runs[0].history;
+      assert.equal(rows.length, 41, 'one history row per epoch plus the start');
+      assert.deepEqual(rows.map((r) => r[0]), Array.from({ length: 41 }, (_, i) => i), 'epochs 0..40 in order');
+      const [start, end] = [rows[0], rows[40]];
+      assert.ok(end[1] < start[1] * 0.5, `training loss fell: ${start[1]} -> ${end[1]}`);
+      assert.ok(end[2] < start[2] * 0.5, `test loss fell: ${start[2]} -> ${end[2]}`);
+      assert.equal(first.runs[0].metrics.status, 'training');
+      const url = page.url();
+      assert.match(url, /data=xor/);
+      assert.match(url, /until=40/);
+      await page.reload();
+      const second = await runUntil(page, 40);
+      assert.deepEqual(second.runs[0].history, rows, 'the same URL trains the same curve');
+      // a different seed is a different run
+      await page.goto(`${base}train.html#${hash.replace('seed=5', 'seed=6')}`);
+      const other = await runUntil(page, 40);
+      assert.notDeepEqual(other.runs[0].history[1], rows[1]);
+    },
+  },
+  {
+    name: 'the "learning rate too high" preset diverges and the diagnosis names the cause',
+    timeout: 60000,
+    async run({ page, base }) {
+      await openLab(page, base, 'lang=en');
+      await page.click('[data-why="lr_too_high"]');
+      await page.waitForSelector('#diagnosis .diag-stop', SEL);
+      const diag = page.locator('#diagnosis .diag-stop');
+      assert.equal(await diag.getAttribute('data-cause'), 'lr_too_high');
+      const text = await diag.textContent();
+      assert.match(text, /learning rate 1 is too high/);
+      assert.match(text, /Training stopped/);
+      const state = await page.evaluate(() => window.__train);
+      assert.equal(state.runs[0].metrics.status, 'diverged');
+      assert.equal(state.playing, false, 'a diverged run stops playing');
+      assert.ok(await page.isVisible('#why-card'), 'the explanation is shown');
+      assert.match(await page.textContent('#why-card'), /overshoots|longer than the valley/);
+      assert.match(page.url(), /why=lr_too_high/);
+      assert.match(page.url(), /lr=1(&|$)/);
+      // the fix runs beside it: B keeps training
+      await page.click('#apply-fix');
+      await page.waitForFunction(() => window.__train.runs.length === 2 && window.__train.runs[1].metrics?.epoch >= 5, null, LONG);
+      const ab = await page.evaluate(() => window.__train.runs.map((r) => r.metrics.status));
+      assert.deepEqual(ab, ['diverged', 'training']);
+      assert.match(page.url(), /b\.lr=0\.03/);
+    },
+  },
+  {
+    name: 'all-zero init: the health check reports the symmetry',
+    timeout: 60000,
+    async run({ page, base }) {
+      await openLab(page, base, 'lang=en&init=zeros&until=40&play=1');
+      await runUntil(page, 40);
+      await page.waitForSelector('#diagnosis li[data-hint="symmetry"]', SEL);
+      assert.match(await page.textContent('#diagnosis'), /exactly the same weights/);
+    },
+  },
+  {
+    name: 'a malformed CSV shows a message with the line number; a good one becomes the data',
+    timeout: 60000,
+    async run({ page, base }) {
+      await openLab(page, base, 'lang=en');
+      await page.setInputFiles('#csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV_BAD) });
+      await page.waitForSelector('#csv-error:not([hidden])', SEL);
+      const msg = await page.textContent('#csv-error');
+      assert.match(msg, /line 7: expected 3 comma-separated numbers x1,x2,label, got 'a,b'/);
+      const good = 'x1,x2,label\n' + Array.from({ length: 30 }, (_, i) => {
+        const a = (i / 30) * 2 * Math.PI;
+        const r = i % 2 ? 4 : 1.5;
+        return `${(r * Math.cos(a)).toFixed(3)},${(r * Math.sin(a)).toFixed(3)},${i % 2}`;
+      }).join('\n');
+      await page.setInputFiles('#csv', { name: 'rings.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+      await page.waitForSelector('#csv-error[hidden]', { ...SEL, state: 'attached' });
+      await page.waitForSelector('[data-dataset="custom"][aria-checked="true"]', SEL);
+      await page.waitForFunction(() => window.__train.runs[0]?.metrics && document.body.dataset.trainState === 'paused', null, LONG);
+      assert.match(page.url(), /data=custom/);
+      assert.match(page.url(), /pts=/);
+      // reload: the points come back from the URL
+      await page.reload();
+      await page.waitForSelector('[data-dataset="custom"][aria-checked="true"]', SEL);
+    },
+  },
+  {
+    name: 'clicking the output plot adds a point of the chosen class, kept in the URL',
+    timeout: 60000,
+    async run({ page, base }) {
+      await openLab(page, base, 'lang=en&data=gauss');
+      await page.click('#add-class button:first-child');
+      const plot = page.locator('#boundaries canvas').first();
+      const box = await plot.boundingBox();
+      await plot.click({ position: { x: box.width * 0.8, y: box.height * 0.2 } });
+      await page.waitForFunction(() => /add=/.test(location.hash), null, LONG);
+      const add = decodeURIComponent(page.url().split('add=')[1].split('&')[0]).split(',').map(Number);
+      assert.equal(add.length, 3);
+      assert.ok(add[0] > 0 && add[1] > 0, `the point lands top right: ${add}`);
+      assert.equal(add[2], 0, 'class 0 was chosen');
+    },
+  },
+  {
+    name: 'A/B: L1 leaves more near-zero weights than L2 on the same data and seed',
+    timeout: 90000,
+    async run({ page, base }) {
+      await openLab(page, base, 'lang=en&ab=l1_l2&until=150&play=1');
+      await page.waitForFunction(() => {
+        const r = window.__train?.runs;
+        return document.body.dataset.trainState === 'paused' && r?.length === 2 && r.every((x) => x.metrics?.epoch === 150 && x.health);
+      }, null, LONG);
+      const runs = await page.evaluate(() => window.__train.runs);
+      const [l1, l2] = runs.map((r) => r.health.near_zero_weights);
+      assert.ok(l1 > l2 + 0.2, `near-zero share: L1 ${l1} vs L2 ${l2}`);
+      assert.match(await page.textContent('#ab-table'), /Weights with \|w\| < 0\.01/);
+      assert.equal(await page.locator('#boundaries canvas').count(), 2, 'two decision boundaries side by side');
+    },
+  },
+  {
+    name: 'screenshots: desktop 1280 and phone 375x812 in Chinese, no horizontal scroll',
+    timeout: 90000,
+    async run({ page, newPage, base, out }) {
+      await openLab(page, base, 'lang=en&data=spiral&k=3&hidden=8,8&act=relu&opt=adam&lr=0.01&until=100&play=1');
+      await runUntil(page, 100);
+      await noHorizontalScroll(page);
+      await page.screenshot({ path: join(out, 'train-desktop.png'), fullPage: true });
+      const phone = await newPage({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      await openLab(phone, base, 'lang=zh&why=dead_relus&until=60&play=1');
+      await runUntil(phone, 60);
+      assert.equal(await phone.textContent('h1'), '训练实验：看着一个神经网络学习');
+      await noHorizontalScroll(phone);
+      await phone.screenshot({ path: join(out, 'train-phone.png'), fullPage: true });
+      await phone.screenshot({ path: join(out, 'train-phone-top.png') });
+    },
+  },
+];
