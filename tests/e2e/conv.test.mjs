@@ -154,6 +154,26 @@ export default [
     },
   },
   {
+    name: 'the non-square sample (451x300): rows and columns follow their own lengths',
+    async run({ page, base }) {
+      await open(page, base, 'lang=en&preset=resnet&img=chelsea');
+      assert.match(await text(page, '#input-line'), /chelsea\.png.*451×300/);
+      assert.equal(await page.inputValue('#image-choice'), 'chelsea');
+      const layers = await readEditor(page);
+      const fr = formula(layers, 300);
+      const fc = formula(layers, 451);
+      assert.match(await text(page, '#lastmap-caption'), new RegExp(`${fr.len}×${fc.len} cells`));
+      const want = [fr.len - 1, fc.len - 1];
+      await clickLastMap(page, want[0], want[1], fr.len, fc.len);
+      const ro = await readout(page);
+      assert.deepEqual(ro.cell, want);
+      assert.deepEqual(ro.rows, [fr.start + want[0] * fr.jump, fr.start + want[0] * fr.jump + fr.r - 1]);
+      assert.deepEqual(ro.cols, [fc.start + want[1] * fc.jump, fc.start + want[1] * fc.jump + fc.r - 1]);
+      // The box hangs over the bottom-right padding; the part on the image is clipped.
+      assert.match(await text(page, '#ro-clip'), new RegExp(`rows ${ro.rows[0]}\\.\\.${Math.min(ro.rows[1], 299)}, cols ${ro.cols[0]}\\.\\.${Math.min(ro.cols[1], 450)}`));
+    },
+  },
+  {
     name: 'impossible stacks say why, at the layer that breaks',
     async run({ page, base }) {
       await open(page, base, 'lang=en&preset=three3');

@@ -66,6 +66,8 @@ const S = {
   draws: 8,
   show: { box: true, support: true, erf: false },
   compare: false,
+  image: 'astronaut', // a key of SAMPLES; an own image cannot live in a URL
+
   sl: { s: 1, p: 1, d: 1, step: 0 },
   fm: { kernel: 'sobel_x', custom: [0, -1, 0, -1, 4, -1, 0, -1, 0], pool: 'none', dx: 5, dy: 3 },
 };
@@ -83,6 +85,7 @@ function loadState() {
     S.show = { box: st.show[0] === '1', support: st.show[1] === '1', erf: st.show[2] === '1' };
   }
   S.compare = st.cmp === '1';
+  S.image = st.img === 'chelsea' ? 'chelsea' : 'astronaut';
   const sl = (st.slide || '').split(',').map(Number);
   if (sl.length === 4 && sl.every(Number.isFinite)) {
     S.sl = { s: clampInt(sl[0], 1, 3), p: clampInt(sl[1], 0, 3), d: clampInt(sl[2], 1, 3), step: Math.max(0, sl[3] | 0) };
@@ -104,6 +107,7 @@ function saveState() {
     draws: S.draws,
     show: ['box', 'support', 'erf'].map((k) => (S.show[k] ? '1' : '0')).join(''),
     cmp: S.compare ? '1' : null,
+    img: S.image === 'astronaut' ? null : S.image,
     slide: [S.sl.s, S.sl.p, S.sl.d, S.sl.step].join(','),
     fk: S.fm.kernel,
     fw: S.fm.kernel === 'custom' ? S.fm.custom.join(',') : null,
@@ -170,11 +174,16 @@ async function setImage(blob, name) {
   IMG.scaled = scale < 1 ? { from: `${width}×${height}` } : null;
 }
 
-async function loadSample() {
-  const url = new URL('../samples/astronaut.png', import.meta.url);
+/** The photos shipped in www/samples/ (sources and licenses in www/samples/README.md). */
+const SAMPLES = { astronaut: 'astronaut.png', chelsea: 'chelsea.png' };
+
+async function loadSample(name = 'astronaut') {
+  const file = SAMPLES[name] ?? SAMPLES.astronaut;
+  const url = new URL(`../samples/${file}`, import.meta.url);
   const res = await fetch(url);
-  if (!res.ok) throw codedError('conv_sample_missing', { status: res.status });
-  await setImage(await res.blob(), 'astronaut.png');
+  if (!res.ok) throw codedError('conv_sample_missing', { name: file, status: res.status });
+  await setImage(await res.blob(), file);
+  S.image = name;
 }
 
 // ---------------------------------------------------------------- the layer editor
@@ -1056,11 +1065,13 @@ function wire() {
   lm.addEventListener('keydown', onKey);
 
   $('image-choice').addEventListener('change', async () => {
-    if ($('image-choice').value === 'own') {
+    const v = $('image-choice').value;
+    if (v === 'own') {
       $('file').click();
       return;
     }
-    await withImage(loadSample());
+    await withImage(loadSample(v));
+    saveState();
   });
   $('file').addEventListener('change', async () => {
     const f = $('file').files?.[0];
@@ -1101,9 +1112,11 @@ function wire() {
       featureMaps();
     });
   }
-  onStateChange(() => {
+  onStateChange(async () => {
+    const before = S.image;
     loadState();
     applyControls();
+    if (S.image !== before) await withImage(loadSample(S.image));
     renderAll();
   });
   document.addEventListener('langchange', () => {
@@ -1127,7 +1140,8 @@ async function withImage(promise) {
     document.body.dataset.imageError = String(Number(document.body.dataset.imageError || 0) + 1);
   } finally {
     $('file').value = '';
-    $('image-choice').value = IMG.name === 'astronaut.png' ? 'astronaut' : 'own';
+    const sample = Object.keys(SAMPLES).find((k) => SAMPLES[k] === IMG.name);
+    $('image-choice').value = sample ?? 'own';
   }
 }
 
@@ -1149,7 +1163,8 @@ async function main() {
   applyControls();
   await initI18n();
   dl = await ready();
-  await loadSample();
+  await loadSample(S.image);
+  $('image-choice').value = S.image;
   drawPhoto();
   renderAll();
   window.__convLab = { S, plan: () => plan, cell: () => cellData, PRESETS, boxOf };
