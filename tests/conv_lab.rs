@@ -162,6 +162,7 @@ fn alternatives_give_the_cheat_sheet_numbers() {
         vec![27.0, 12.0]
     );
     assert!(message(conv_alternatives(0, 4, 3, 1, 1)).contains("c_in=0"));
+    assert!(message(conv_alternatives(3, u32::MAX, 3, 1, 1)).contains("the limits are"));
 }
 
 #[wasm_bindgen_test]
