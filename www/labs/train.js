@@ -720,7 +720,10 @@ function renderDatasets() {
       b.append(c, span);
       b.addEventListener('click', () => {
         if (name === 'custom') return;
-        setField('dataset', name);
+        // a regression is fitted with MSE: drop a classification loss rather than fail
+        const loss = current().loss;
+        if (REGRESSION.includes(name) && !['auto', 'mse'].includes(loss)) setFields({ dataset: name, loss: 'auto' });
+        else setField('dataset', name);
       });
       return b;
     }));
@@ -885,7 +888,7 @@ function renderLossPlot() {
   lossPlot.opts.x.max = Math.max(10, last);
   const start = view.histories[0]?.[0];
   const cap = start ? 4 * Math.max(start[1], start[2], 1e-3) : 1;
-  lossPlot.opts.y.max = Math.min(Math.max(ymax, 1e-3), cap) * 1.05;
+  lossPlot.opts.y.max = series.length ? Math.min(Math.max(ymax, 1e-3), cap) * 1.05 : 1;
   lossPlot.setSeries(series);
 }
 
