@@ -3,6 +3,7 @@
 //! wasm-bindgen layer (`wasm`, compiled only for wasm32).
 //!
 //! Layout: `ops` holds forward kernels (one file per family), `rf` the receptive-field algebra,
+//! `stack` conv/pool stacks for the convolution lab (plan, cost, per-cell support and ERF),
 //! `nn` training pieces (optimizers, dropout, seeded RNG), `golden` the runner for the reference
 //! vectors (used by `tests/golden.rs` natively and by the self-test page in the browser).
 
@@ -11,6 +12,7 @@ pub mod golden;
 pub mod nn;
 pub mod ops;
 pub mod rf;
+pub mod stack;
 pub mod tensor;
 
 #[cfg(target_arch = "wasm32")]

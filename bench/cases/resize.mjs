@@ -76,6 +76,8 @@ export default async function resize({ dl, memory, tf, time, row, lcg }) {
   row('RGBA u8 512->2048 bilinear vs plain JS loop', tOurs, tJs, `max |ours-JS| = ${maxDiffJs}`);
   const tPil = time(ours('pillow'), { warmup: 1, reps: 7 });
   row('RGBA u8 512->2048 Pillow-exact (scalar) vs TF.js', tPil, tTf, 'premultiplied, 2 passes');
+  const tTxt = time(ours('bilinear'), { warmup: 1, reps: 7 });
+  row('RGBA u8 512->2048 textbook f32 formula (scalar) vs TF.js', tTxt, tTf, 'the inspector\'s arithmetic');
 
   // f32 op only: [1,4,512,512] NCHW (ours) vs [1,512,512,4] NHWC (TF.js), same element count.
   const xf = new Float32Array(w * h * 4).map(() => rnd());

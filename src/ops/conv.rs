@@ -105,7 +105,30 @@ pub fn conv2d(
     Ok((y, ys))
 }
 
+/// Checks every shape and length of a conv2d call; returns the output shape.
+fn check_call(
+    x: &[f32],
+    xs: [usize; 4],
+    w: &[f32],
+    ws: [usize; 4],
+    bias: Option<&[f32]>,
+    p: &Conv2dParams,
+    y: &[f32],
+) -> Result<[usize; 4]> {
+    let ys = conv2d_out_shape(xs, ws, p)?;
+    check_len("input", x.len(), &xs)?;
+    check_len("weight", w.len(), &ws)?;
+    check_len("output buffer", y.len(), &ys)?;
+    if let Some(b) = bias {
+        check_len("bias", b.len(), &[ws[0]])?;
+    }
+    Ok(ys)
+}
+
 /// conv2d writing into `y` (reused across calls by the labs). `[N,C,H,W] * [O,C/G,kH,kW] -> [N,O,OH,OW]`.
+/// Runs the vectorized direct kernels of `ops::simd::conv` (wasm SIMD128 in the browser, a
+/// portable 4-lane version natively); `conv2d_reference_into` is the plain loop they are tested
+/// against.
 pub fn conv2d_into(
     x: &[f32],
     xs: [usize; 4],
@@ -115,13 +138,22 @@ pub fn conv2d_into(
     p: &Conv2dParams,
     y: &mut [f32],
 ) -> Result<()> {
-    let ys = conv2d_out_shape(xs, ws, p)?;
-    check_len("input", x.len(), &xs)?;
-    check_len("weight", w.len(), &ws)?;
-    check_len("output buffer", y.len(), &ys)?;
-    if let Some(b) = bias {
-        check_len("bias", b.len(), &[ws[0]])?;
-    }
+    let ys = check_call(x, xs, w, ws, bias, p, y)?;
+    crate::ops::simd::conv::conv2d(x, xs, w, ws, bias, p, ys, y)
+}
+
+/// The reference conv2d: one scalar multiply-add per tap, row by row (`y[j] += w * x[j*s + off]`,
+/// auto-vectorized for stride 1). Every fast path is checked against it.
+pub fn conv2d_reference_into(
+    x: &[f32],
+    xs: [usize; 4],
+    w: &[f32],
+    ws: [usize; 4],
+    bias: Option<&[f32]>,
+    p: &Conv2dParams,
+    y: &mut [f32],
+) -> Result<()> {
+    let ys = check_call(x, xs, w, ws, bias, p, y)?;
     let [n, c, h, wd] = xs;
     let [o, cg, kh, kw] = ws;
     let [_, _, oh, ow] = ys;
@@ -419,5 +451,107 @@ mod tests {
         assert_eq!(conv2d_cost(3, 4, [3, 3], 1, false, [1, 1]).0, 108);
         assert_eq!(conv2d_cost(3, 3, [3, 3], 3, false, [1, 1]).0, 27);
         assert_eq!(conv2d_cost(3, 4, [1, 1], 1, false, [1, 1]).0, 12);
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use crate::ops::simd::conv::{kernel_for, Kernel};
+
+    fn lcg(seed: &mut u64) -> f32 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((*seed >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    }
+
+    fn pick(seed: &mut u64, n: usize) -> usize {
+        ((lcg(seed) + 1.0) * 0.5 * n as f32) as usize % n
+    }
+
+    /// The fast kernels against the reference on random shapes: every kernel family, groups,
+    /// per-axis stride/padding/dilation, widths around the vector block sizes, batch 2.
+    #[test]
+    fn fast_matches_reference_on_random_shapes() {
+        let mut s = 99u64;
+        let mut seen = [0usize; 3];
+        let mut run = 0;
+        while run < 400 {
+            let kind = run % 3;
+            let g;
+            let (c, o, kh, kw);
+            match kind {
+                0 => {
+                    // depthwise
+                    c = 1 + pick(&mut s, 9);
+                    g = c;
+                    o = c;
+                    kh = [1, 3, 5][pick(&mut s, 3)];
+                    kw = [1, 3, 2][pick(&mut s, 3)];
+                }
+                1 => {
+                    // pointwise (maybe grouped)
+                    g = [1, 2, 3][pick(&mut s, 3)];
+                    c = g * (1 + pick(&mut s, 5));
+                    o = g * (1 + pick(&mut s, 7));
+                    kh = 1;
+                    kw = 1;
+                }
+                _ => {
+                    g = [1, 1, 2, 3][pick(&mut s, 4)];
+                    c = g * (1 + pick(&mut s, 4));
+                    o = g * (1 + pick(&mut s, 9));
+                    kh = [1, 3, 5, 2][pick(&mut s, 4)];
+                    kw = [3, 1, 3, 4][pick(&mut s, 4)];
+                }
+            }
+            let p = if kind == 1 && pick(&mut s, 3) > 0 {
+                Conv2dParams {
+                    groups: g,
+                    ..Default::default()
+                }
+            } else {
+                Conv2dParams {
+                    stride: [1 + pick(&mut s, 3), 1 + pick(&mut s, 3)],
+                    padding: [pick(&mut s, 3), pick(&mut s, 4)],
+                    dilation: [1 + pick(&mut s, 4), 1 + pick(&mut s, 4)],
+                    groups: g,
+                }
+            };
+            let xs = [
+                1 + pick(&mut s, 2),
+                c,
+                3 + pick(&mut s, 20),
+                1 + pick(&mut s, 40),
+            ];
+            let ws = [o, c / g, kh, kw];
+            let Ok(ys) = conv2d_out_shape(xs, ws, &p) else {
+                continue;
+            };
+            run += 1;
+            seen[kernel_for(ws, &p) as usize] += 1;
+            let x: Vec<f32> = (0..xs.iter().product()).map(|_| lcg(&mut s)).collect();
+            let w: Vec<f32> = (0..ws.iter().product()).map(|_| lcg(&mut s)).collect();
+            let b: Vec<f32> = (0..o).map(|_| lcg(&mut s)).collect();
+            let bias = (run % 2 == 0).then_some(b.as_slice());
+            let n: usize = ys.iter().product();
+            let mut fast = vec![f32::NAN; n];
+            let mut reference = vec![f32::NAN; n];
+            conv2d_into(&x, xs, &w, ws, bias, &p, &mut fast).unwrap();
+            conv2d_reference_into(&x, xs, &w, ws, bias, &p, &mut reference).unwrap();
+            for (i, (a, e)) in fast.iter().zip(&reference).enumerate() {
+                assert!(
+                    (a - e).abs() <= 1e-5 * (1.0 + e.abs()),
+                    "x {xs:?} w {ws:?} {p:?} ({:?}): y[{i}] fast {a} vs reference {e}",
+                    kernel_for(ws, &p)
+                );
+            }
+        }
+        assert!(
+            seen.iter().all(|&k| k > 50),
+            "each kernel must be exercised: {seen:?} (dense, depthwise, pointwise)"
+        );
+        assert_eq!(Kernel::Dense as usize, 0);
     }
 }

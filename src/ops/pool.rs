@@ -175,6 +175,74 @@ pub fn avg_pool2d(x: &[f32], xs: &[usize], p: &PoolParams) -> Result<(Vec<f32>, 
     Ok((y, ys))
 }
 
+/// Gradient of `max_pool2d` with respect to its input: each output's gradient goes to the input
+/// that won its window (`argmax`, a flat index into the input plane, as `max_pool2d` returns it),
+/// accumulating where windows overlap and share a winner (torch's rule).
+pub fn max_pool2d_backward(
+    gy: &[f32],
+    argmax: &[u32],
+    xs: &[usize],
+    p: &PoolParams,
+) -> Result<Vec<f32>> {
+    let ys = pool_out_shape(xs, p)?;
+    check_len("output gradient", gy.len(), &ys)?;
+    check_len("argmax", argmax.len(), &ys)?;
+    let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
+    let per = ys[2] * ys[3];
+    let mut gx = vec![0.0f32; numel(xs)?];
+    for pl in 0..n * c {
+        let gp = &mut gx[pl * h * w..][..h * w];
+        for (&g, &a) in gy[pl * per..][..per].iter().zip(&argmax[pl * per..][..per]) {
+            let Some(slot) = gp.get_mut(a as usize) else {
+                return shape_err!(
+                    "argmax {a} is outside the {h}x{w} input plane (was it made for another input?)"
+                );
+            };
+            *slot += g;
+        }
+    }
+    Ok(gx)
+}
+
+/// Gradient of `avg_pool2d` with respect to its input: each output's gradient, divided by the
+/// same divisor as the forward pass, is added to every input of its window.
+pub fn avg_pool2d_backward(gy: &[f32], xs: &[usize], p: &PoolParams) -> Result<Vec<f32>> {
+    if p.dilation != [1, 1] {
+        return arg_err!("avg_pool2d has no dilation (got {:?})", p.dilation);
+    }
+    let ys = pool_out_shape(xs, p)?;
+    check_len("output gradient", gy.len(), &ys)?;
+    let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
+    let [_, _, oh, ow] = ys;
+    let mut gx = vec![0.0f32; numel(xs)?];
+    for pl in 0..n * c {
+        let gp = &mut gx[pl * h * w..][..h * w];
+        for i in 0..oh {
+            let hs = (i * p.stride[0]) as isize - p.padding[0] as isize;
+            let he = (hs + p.kernel[0] as isize).min((h + p.padding[0]) as isize);
+            for j in 0..ow {
+                let ws = (j * p.stride[1]) as isize - p.padding[1] as isize;
+                let we = (ws + p.kernel[1] as isize).min((w + p.padding[1]) as isize);
+                let pool_size = (he - hs) * (we - ws);
+                let (h0, h1) = (hs.max(0) as usize, he.min(h as isize) as usize);
+                let (w0, w1) = (ws.max(0) as usize, we.min(w as isize) as usize);
+                let div = if p.count_include_pad {
+                    pool_size
+                } else {
+                    ((h1 - h0) * (w1 - w0)) as isize
+                };
+                let g = gy[(pl * oh + i) * ow + j] / div.max(1) as f32;
+                for r in h0..h1 {
+                    for v in &mut gp[r * w + w0..r * w + w1] {
+                        *v += g;
+                    }
+                }
+            }
+        }
+    }
+    Ok(gx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +264,81 @@ mod tests {
         let mut p = PoolParams::new([2, 2]);
         p.padding = [2, 0];
         assert!(max_pool2d(&x, &[1, 1, 2, 2], &p).is_err());
+    }
+
+    fn lcg(seed: &mut u64) -> f32 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((*seed >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    }
+
+    /// `d/dx sum(gy * pool(x))` by central differences against the analytic backward, for max
+    /// and average pooling with padding, stride != kernel and (for avg) both divisor rules.
+    #[test]
+    fn pool_backward_matches_finite_differences() {
+        let mut s = 5u64;
+        let xs = [1usize, 2, 7, 6];
+        // Distinct values spaced well apart, so no window has a near-tie for the max.
+        let mut x: Vec<f32> = (0..84).map(|i| i as f32 * 0.37).collect();
+        for i in (1..x.len()).rev() {
+            let j = ((lcg(&mut s) + 1.0) * 0.5 * (i + 1) as f32) as usize % (i + 1);
+            x.swap(i, j);
+        }
+        for (kind, pad, include) in [
+            ("max", 1, true),
+            ("avg", 1, true),
+            ("avg", 1, false),
+            ("avg", 0, true),
+        ] {
+            let mut p = PoolParams::new([3, 2]);
+            p.stride = [2, 1];
+            p.padding = [pad, pad.min(1)];
+            p.count_include_pad = include;
+            let fwd = |xv: &[f32]| -> Vec<f32> {
+                if kind == "max" {
+                    max_pool2d(xv, &xs, &p).unwrap().0
+                } else {
+                    avg_pool2d(xv, &xs, &p).unwrap().0
+                }
+            };
+            let ny = fwd(&x).len();
+            let gy: Vec<f32> = (0..ny).map(|_| lcg(&mut s)).collect();
+            let gx = if kind == "max" {
+                let (_, _, arg) = max_pool2d(&x, &xs, &p).unwrap();
+                max_pool2d_backward(&gy, &arg, &xs, &p).unwrap()
+            } else {
+                avg_pool2d_backward(&gy, &xs, &p).unwrap()
+            };
+            let loss = |xv: &[f32]| -> f64 {
+                fwd(xv)
+                    .iter()
+                    .zip(&gy)
+                    .map(|(&a, &b)| a as f64 * b as f64)
+                    .sum()
+            };
+            let h = 1e-2f32;
+            for i in 0..x.len() {
+                let mut xp = x.clone();
+                xp[i] += h;
+                let mut xm = x.clone();
+                xm[i] -= h;
+                let fd = (loss(&xp) - loss(&xm)) / (2.0 * h as f64);
+                assert!(
+                    (fd - gx[i] as f64).abs() < 2e-3,
+                    "{kind} pad {pad} include {include}: x[{i}] fd {fd} vs analytic {}",
+                    gx[i]
+                );
+            }
+            // Every output's gradient lands somewhere: the totals agree for max pooling.
+            if kind == "max" {
+                let (a, b): (f32, f32) = (gx.iter().sum(), gy.iter().sum());
+                assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+            }
+        }
+        let p = PoolParams::new([2, 2]);
+        let e = max_pool2d_backward(&[1.0], &[99], &[1, 1, 2, 2], &p).unwrap_err();
+        assert!(e.to_string().contains("outside the 2x2 input plane"), "{e}");
     }
 
     #[test]

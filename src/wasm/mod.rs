@@ -3,11 +3,13 @@
 //! handles (`Tensor`, `RgbaImage`) whose memory JS can view without copying via `ptr()` and
 //! `wasm_memory()`; small options travel as plain objects through serde-wasm-bindgen.
 
+mod conv_lab;
 mod handles;
 mod ops;
 mod train;
 pub use train::*;
 
+pub use conv_lab::*;
 pub use handles::*;
 pub use ops::*;
 

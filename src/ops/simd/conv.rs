@@ -1,0 +1,558 @@
+//! Direct conv2d on NCHW with 4-lane vectors: no im2col, the output row is the vector axis.
+//!
+//! Three kernels, chosen by shape (all give the same answer as `ops::conv::conv2d_reference_into`,
+//! summing in the same order: bias, then input channel, kernel row, kernel column):
+//! * **dense** (any kernel, stride, padding, dilation, groups): the input is copied once into a
+//!   zero-padded buffer split into `stride_w` column phases (`xq[c][row][phase][m] =
+//!   xpad[row][m*sw + phase]`), so every tap of every output column block is a contiguous,
+//!   unaligned vector load even with stride 2 and dilation 4. A register block of `NOC` output
+//!   channels x `NX` vectors of output columns accumulates over `(ci, u, v)`; weights are packed
+//!   `[group][oc block][ci][u][v][NOC]` so the block walks them linearly and each is one
+//!   `load32_splat`. A tail block of output channels gets zero weights and is not stored.
+//! * **depthwise** (`groups == C_in == C_out`): one channel at a time through a small padded,
+//!   phased buffer that stays in cache; the 3x3 weights live in registers.
+//! * **pointwise** (1x1, stride 1, no padding): a GEMM `Y[O, HW] = W[O, C] X[C, HW]` per group,
+//!   tiled over HW so the X tile stays in cache while every output-channel block passes over it.
+
+use std::cell::RefCell;
+
+use super::F4;
+use crate::ops::conv::Conv2dParams;
+use crate::tensor::MAX_ELEMENTS;
+use crate::{Error, Result};
+
+/// Output channels per register block.
+const NOC: usize = 4;
+/// Vectors (of 4 output columns) per register block in the dense and pointwise kernels: 4x2
+/// accumulators + 2 inputs + 1 weight = 11 of the 15 vector registers V8 lets wasm use on x64
+/// (4x3, 6x2, 3x4 and 8x1 blocks all measured slower).
+const NX: usize = 2;
+const BW: usize = NX * 4;
+/// Vectors per block in the depthwise kernel (4 accumulators + 9 weights + 1 input).
+const DW_NX: usize = 4;
+const DW_BW: usize = DW_NX * 4;
+/// Floats in one pointwise GEMM tile (32 KiB: 32 input channels x 256 columns).
+const PW_TILE_FLOATS: usize = 8192;
+
+thread_local! {
+    /// Reused scratch (padded input, packed weights): the labs and the bench call conv2d in a
+    /// loop, and reallocating megabytes each time would cost more than the padding copy itself.
+    static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Which kernel `conv2d` uses for a shape (for the bench's notes and the tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernel {
+    Dense,
+    Depthwise,
+    Pointwise,
+}
+
+pub fn kernel_for(ws: [usize; 4], p: &Conv2dParams) -> Kernel {
+    let [o, cg, kh, kw] = ws;
+    let og = o / p.groups.max(1);
+    if kh == 1 && kw == 1 && p.stride == [1, 1] && p.padding == [0, 0] {
+        Kernel::Pointwise
+    } else if cg == 1 && og == 1 {
+        Kernel::Depthwise
+    } else {
+        Kernel::Dense
+    }
+}
+
+/// conv2d into `y`; shapes, lengths and `ys` must already be checked (`conv::conv2d_into` does).
+#[allow(clippy::too_many_arguments)]
+pub fn conv2d(
+    x: &[f32],
+    xs: [usize; 4],
+    w: &[f32],
+    ws: [usize; 4],
+    bias: Option<&[f32]>,
+    p: &Conv2dParams,
+    ys: [usize; 4],
+    y: &mut [f32],
+) -> Result<()> {
+    debug_assert_eq!(x.len(), xs.iter().product::<usize>());
+    debug_assert_eq!(w.len(), ws.iter().product::<usize>());
+    debug_assert_eq!(y.len(), ys.iter().product::<usize>());
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        let (buf, wpk) = &mut *s;
+        match kernel_for(ws, p) {
+            Kernel::Pointwise => pointwise(x, xs, w, ws, bias, p.groups, y, buf, wpk),
+            Kernel::Depthwise => depthwise(x, xs, w, ws, bias, p, ys, y, buf),
+            Kernel::Dense => dense(x, xs, w, ws, bias, p, ys, y, buf, wpk),
+        }
+    })
+}
+
+/// `a * b * ...` or a TooLarge error (scratch sizes are products of user-chosen numbers).
+fn checked_size(dims: &[usize]) -> Result<usize> {
+    dims.iter()
+        .try_fold(1usize, |a, &d| a.checked_mul(d))
+        .filter(|&n| n <= MAX_ELEMENTS)
+        .ok_or_else(|| {
+            Error::TooLarge(format!(
+                "the padded copy of the input would need {dims:?} floats, more than {MAX_ELEMENTS}"
+            ))
+        })
+}
+
+/// Geometry of the padded, column-phased copy of one channel.
+#[derive(Clone, Copy)]
+struct Phased {
+    h: usize,
+    w: usize,
+    ph: usize,
+    pw: usize,
+    /// Padded rows.
+    hp: usize,
+    /// Column stride = number of phases.
+    sw: usize,
+    /// Floats per phase row (with slack so whole vector blocks never read past the row).
+    wq: usize,
+}
+
+impl Phased {
+    fn new(xs: [usize; 4], p: &Conv2dParams, kw: usize, ow: usize, block: usize) -> Phased {
+        let [_, _, h, w] = xs;
+        let [ph, pw] = p.padding;
+        let sw = p.stride[1];
+        let wp = w + 2 * pw;
+        let max_off = (kw - 1) * p.dilation[1] / sw;
+        let wq = wp.div_ceil(sw).max(ow.div_ceil(block) * block + max_off);
+        Phased {
+            h,
+            w,
+            ph,
+            pw,
+            hp: h + 2 * ph,
+            sw,
+            wq,
+        }
+    }
+    /// Floats per padded row (all phases).
+    fn row(&self) -> usize {
+        self.sw * self.wq
+    }
+    fn plane(&self) -> usize {
+        self.hp * self.row()
+    }
+    /// Offset of kernel column `v` inside a padded row: its phase and its shift in that phase.
+    fn tap(&self, v: usize, dw: usize) -> usize {
+        let c = v * dw;
+        (c % self.sw) * self.wq + c / self.sw
+    }
+    /// Writes every float of one channel's padded, phased plane (`dst.len() == plane()`).
+    fn fill(&self, dst: &mut [f32], src: &[f32]) {
+        let row = self.row();
+        for (r, drow) in dst.chunks_exact_mut(row).enumerate() {
+            if r < self.ph || r >= self.ph + self.h {
+                drow.fill(0.0);
+                continue;
+            }
+            let srow = &src[(r - self.ph) * self.w..][..self.w];
+            if self.sw == 1 {
+                drow[..self.pw].fill(0.0);
+                drow[self.pw..self.pw + self.w].copy_from_slice(srow);
+                drow[self.pw + self.w..].fill(0.0);
+            } else {
+                for (phase, dq) in drow.chunks_exact_mut(self.wq).enumerate() {
+                    // Phase column m holds padded column m*sw + phase, i.e. source column
+                    // m*sw + phase - pw: real for m in [lo, hi), zero outside.
+                    let first = self.pw.saturating_sub(phase).div_ceil(self.sw);
+                    let lo = first.min(self.wq);
+                    let hi = (self.pw + self.w)
+                        .saturating_sub(phase)
+                        .div_ceil(self.sw)
+                        .clamp(lo, self.wq);
+                    dq[..lo].fill(0.0);
+                    if hi > lo {
+                        let c0 = lo * self.sw + phase - self.pw;
+                        for (d, &v) in dq[lo..hi]
+                            .iter_mut()
+                            .zip(srow[c0..].iter().step_by(self.sw))
+                        {
+                            *d = v;
+                        }
+                    }
+                    dq[hi..].fill(0.0);
+                }
+            }
+        }
+    }
+}
+
+/// Stores the first `n` of the `N*4` lanes of `acc` at `dst`.
+///
+/// # Safety
+/// `dst..dst+n` must be writable.
+#[inline(always)]
+unsafe fn store_block<const N: usize>(acc: &[F4; N], dst: *mut f32, n: usize) {
+    if n >= N * 4 {
+        for (k, a) in acc.iter().enumerate() {
+            a.store(dst.add(4 * k));
+        }
+    } else {
+        for (k, a) in acc.iter().enumerate() {
+            for (l, v) in a.to_array().into_iter().enumerate() {
+                if 4 * k + l < n {
+                    *dst.add(4 * k + l) = v;
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dense(
+    x: &[f32],
+    xs: [usize; 4],
+    w: &[f32],
+    ws: [usize; 4],
+    bias: Option<&[f32]>,
+    p: &Conv2dParams,
+    ys: [usize; 4],
+    y: &mut [f32],
+    buf: &mut Vec<f32>,
+    wpk: &mut Vec<f32>,
+) -> Result<()> {
+    let [n, c, h, wd] = xs;
+    let [o, cg, kh, kw] = ws;
+    let [_, _, oh, ow] = ys;
+    let g = p.groups;
+    let og = o / g;
+    let nob = og.div_ceil(NOC);
+    let [sh, _] = p.stride;
+    let [dh, dw] = p.dilation;
+    let ph = Phased::new(xs, p, kw, ow, BW);
+    let plane = ph.plane();
+    let need = checked_size(&[c, plane])?;
+    if buf.len() < need {
+        buf.resize(need, 0.0);
+    }
+    // Pack weights [g][ob][ci][u][v][NOC], each stored 4 times (a ready-made splat: one plain
+    // vector load whose offset wasm can encode, where `load32_splat` costs an extra address add
+    // per weight); zero for the missing channels of a tail block.
+    let per_block = cg * kh * kw * NOC * 4;
+    wpk.clear();
+    wpk.resize(g * nob * per_block, 0.0);
+    for gi in 0..g {
+        for ob in 0..nob {
+            let dst = &mut wpk[(gi * nob + ob) * per_block..][..per_block];
+            for q in 0..NOC.min(og - ob * NOC) {
+                let oc = gi * og + ob * NOC + q;
+                for (t, &wv) in w[oc * cg * kh * kw..][..cg * kh * kw].iter().enumerate() {
+                    dst[(t * NOC + q) * 4..][..4].fill(wv);
+                }
+            }
+        }
+    }
+    let taps: Vec<usize> = (0..kw).map(|v| ph.tap(v, dw)).collect();
+    let row = ph.row();
+    let urow = dh * row;
+    // The furthest float any block reads must be inside the buffer (the SAFETY argument below).
+    debug_assert!(
+        (c - 1) * plane
+            + ((oh - 1) * sh + (kh - 1) * dh) * row
+            + taps.iter().max().unwrap_or(&0)
+            + ow.div_ceil(BW) * BW
+            <= c * plane
+    );
+    for ni in 0..n {
+        for ci in 0..c {
+            ph.fill(
+                &mut buf[ci * plane..][..plane],
+                &x[(ni * c + ci) * h * wd..][..h * wd],
+            );
+        }
+        for gi in 0..g {
+            for i in 0..oh {
+                let chan0 = buf[(gi * cg * plane) + i * sh * row..].as_ptr();
+                // Column block outer, channel block inner: the input columns of one block
+                // (cg rows x kh x a few cache lines) stay in L1 while every output-channel
+                // block uses them; measured faster than sweeping a whole row per channel block.
+                let mut jb = 0;
+                while jb < ow {
+                    let nvalid = (ow - jb).min(BW);
+                    for ob in 0..nob {
+                        let valid_oc = NOC.min(og - ob * NOC);
+                        let oc0 = gi * og + ob * NOC;
+                        let mut init = [F4::splat(0.0); NOC];
+                        if let Some(b) = bias {
+                            for q in 0..valid_oc {
+                                init[q] = F4::splat(b[oc0 + q]);
+                            }
+                        }
+                        let wblk = wpk[(gi * nob + ob) * per_block..].as_ptr();
+                        // SAFETY: rows i*sh + u*dh < hp (the shape check guarantees the window
+                        // fits the padded input) and columns jb + tap + BW <= wq by construction
+                        // of `Phased`, so every load stays inside `buf` (see the debug_assert);
+                        // `wblk` holds cg*kh*kw*NOC*4 floats.
+                        let acc = unsafe {
+                            dense_block(chan0.add(jb), plane, urow, &taps, cg, kh, wblk, init)
+                        };
+                        let ybase = (ni * o + oc0) * oh * ow + i * ow + jb;
+                        for (q, a) in acc.iter().enumerate().take(valid_oc) {
+                            let dst = &mut y[ybase + q * oh * ow..][..nvalid];
+                            // SAFETY: dst has nvalid floats.
+                            unsafe { store_block(a, dst.as_mut_ptr(), nvalid) };
+                        }
+                    }
+                    jb += BW;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One register block: NOC output channels x BW output columns, summed over (ci, u, v).
+///
+/// The tap loop is deliberately not unrolled: unrolled, LLVM groups the work accumulator by
+/// accumulator and keeps ~17 vectors live, more than the 15 registers V8 gives wasm on x64, and
+/// the spills made it 10-20% slower than this loop.
+///
+/// # Safety
+/// See the caller: all reads must stay inside the phased buffer and the packed weights.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn dense_block(
+    x0: *const f32,
+    plane: usize,
+    urow: usize,
+    taps: &[usize],
+    cg: usize,
+    kh: usize,
+    mut wp: *const f32,
+    init: [F4; NOC],
+) -> [[F4; NX]; NOC] {
+    let mut acc = [[F4::splat(0.0); NX]; NOC];
+    for q in 0..NOC {
+        acc[q] = [init[q]; NX];
+    }
+    for ci in 0..cg {
+        let mut r = x0.add(ci * plane);
+        for _ in 0..kh {
+            for &t in taps {
+                let xp = r.add(t);
+                let xv: [F4; NX] = std::array::from_fn(|k| F4::load(xp.add(4 * k)));
+                for accq in acc.iter_mut() {
+                    let wv = F4::load(wp);
+                    wp = wp.add(4);
+                    for k in 0..NX {
+                        accq[k] = accq[k].mul_add(wv, xv[k]);
+                    }
+                }
+            }
+            r = r.add(urow);
+        }
+    }
+    acc
+}
+
+#[allow(clippy::too_many_arguments)]
+fn depthwise(
+    x: &[f32],
+    xs: [usize; 4],
+    w: &[f32],
+    ws: [usize; 4],
+    bias: Option<&[f32]>,
+    p: &Conv2dParams,
+    ys: [usize; 4],
+    y: &mut [f32],
+    buf: &mut Vec<f32>,
+) -> Result<()> {
+    let [n, c, h, wd] = xs;
+    let [_, _, kh, kw] = ws;
+    let [_, _, oh, ow] = ys;
+    let [sh, _] = p.stride;
+    let [dh, dw] = p.dilation;
+    let ph = Phased::new(xs, p, kw, ow, DW_BW);
+    let plane = checked_size(&[ph.hp, ph.row()])?;
+    if buf.len() < plane {
+        buf.resize(plane, 0.0);
+    }
+    let taps: Vec<usize> = (0..kw).map(|v| ph.tap(v, dw)).collect();
+    let row = ph.row();
+    debug_assert!(
+        ((oh - 1) * sh + (kh - 1) * dh) * row
+            + taps.iter().max().unwrap_or(&0)
+            + ow.div_ceil(DW_BW) * DW_BW
+            <= plane
+    );
+    for ni in 0..n {
+        for ci in 0..c {
+            ph.fill(&mut buf[..plane], &x[(ni * c + ci) * h * wd..][..h * wd]);
+            let wk = &w[ci * kh * kw..][..kh * kw];
+            let b = bias.map_or(0.0, |b| b[ci]);
+            let yplane = &mut y[(ni * c + ci) * oh * ow..][..oh * ow];
+            if kh == 3 && kw == 3 {
+                let wv: [F4; 9] = std::array::from_fn(|t| F4::splat(wk[t]));
+                let taps = [taps[0], taps[1], taps[2]];
+                for i in 0..oh {
+                    let r0 = buf[i * sh * row..].as_ptr();
+                    let yrow = &mut yplane[i * ow..][..ow];
+                    let mut jb = 0;
+                    while jb < ow {
+                        // SAFETY: as in `dense`: rows and columns stay inside the phased plane.
+                        unsafe {
+                            let mut acc = [F4::splat(b); DW_NX];
+                            for u in 0..3 {
+                                let r = r0.add(u * dh * row + jb);
+                                for v in 0..3 {
+                                    let xp = r.add(taps[v]);
+                                    for (k, a) in acc.iter_mut().enumerate() {
+                                        *a = a.mul_add(wv[u * 3 + v], F4::load(xp.add(4 * k)));
+                                    }
+                                }
+                            }
+                            let nv = (ow - jb).min(DW_BW);
+                            store_block(&acc, yrow[jb..].as_mut_ptr(), nv);
+                        }
+                        jb += DW_BW;
+                    }
+                }
+            } else {
+                for i in 0..oh {
+                    let r0 = buf[i * sh * row..].as_ptr();
+                    let yrow = &mut yplane[i * ow..][..ow];
+                    let mut jb = 0;
+                    while jb < ow {
+                        // SAFETY: as above.
+                        unsafe {
+                            let mut acc = [F4::splat(b); DW_NX];
+                            for u in 0..kh {
+                                let r = r0.add(u * dh * row + jb);
+                                for (v, &t) in taps.iter().enumerate() {
+                                    let wv = F4::splat(wk[u * kw + v]);
+                                    let xp = r.add(t);
+                                    for (k, a) in acc.iter_mut().enumerate() {
+                                        *a = a.mul_add(wv, F4::load(xp.add(4 * k)));
+                                    }
+                                }
+                            }
+                            let nv = (ow - jb).min(DW_BW);
+                            store_block(&acc, yrow[jb..].as_mut_ptr(), nv);
+                        }
+                        jb += DW_BW;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pointwise(
+    x: &[f32],
+    xs: [usize; 4],
+    w: &[f32],
+    ws: [usize; 4],
+    bias: Option<&[f32]>,
+    groups: usize,
+    y: &mut [f32],
+    buf: &mut Vec<f32>,
+    wpk: &mut Vec<f32>,
+) -> Result<()> {
+    let [n, c, h, wd] = xs;
+    let [o, cg, _, _] = ws;
+    let og = o / groups;
+    let nob = og.div_ceil(NOC);
+    let hw = h * wd;
+    let full = hw / BW * BW;
+    let tile = (PW_TILE_FLOATS / cg / BW * BW).max(BW);
+    // Packed [g][ob][ci][NOC].
+    // Packed [g][ob][ci][NOC] (4 bytes per weight: here the weights of every channel block are
+    // re-read for every tile, and pre-splatted copies measured slower).
+    let per_block = cg * NOC;
+    wpk.clear();
+    wpk.resize(groups * nob * per_block, 0.0);
+    for gi in 0..groups {
+        for ob in 0..nob {
+            let dst = &mut wpk[(gi * nob + ob) * per_block..][..per_block];
+            for q in 0..NOC.min(og - ob * NOC) {
+                let oc = gi * og + ob * NOC + q;
+                for ci in 0..cg {
+                    dst[ci * NOC + q] = w[oc * cg + ci];
+                }
+            }
+        }
+    }
+    for ni in 0..n {
+        for gi in 0..groups {
+            let xg = &x[(ni * c + gi * cg) * hw..][..cg * hw];
+            let mut t0 = 0;
+            while t0 < full {
+                let t1 = (t0 + tile).min(full);
+                // Copy the tile to [ci][tile]: channel planes are often a power-of-two
+                // number of bytes apart (128x128 floats = 64 KiB), which puts every channel's
+                // row in the same L1 sets; packed, the tile is one contiguous 32 KiB block.
+                let tw = t1 - t0;
+                if buf.len() < cg * tw {
+                    buf.resize(cg * tw, 0.0);
+                }
+                for (ci, dst) in buf[..cg * tw].chunks_exact_mut(tw).enumerate() {
+                    dst.copy_from_slice(&xg[ci * hw + t0..ci * hw + t1]);
+                }
+                for ob in 0..nob {
+                    let valid_oc = NOC.min(og - ob * NOC);
+                    let oc0 = gi * og + ob * NOC;
+                    let wblk = wpk[(gi * nob + ob) * per_block..][..per_block].as_ptr();
+                    let mut init = [F4::splat(0.0); NOC];
+                    if let Some(b) = bias {
+                        for q in 0..valid_oc {
+                            init[q] = F4::splat(b[oc0 + q]);
+                        }
+                    }
+                    let mut jb = t0;
+                    while jb < t1 {
+                        let jt = jb - t0;
+                        let mut acc = [[F4::splat(0.0); NX]; NOC];
+                        for q in 0..NOC {
+                            acc[q] = [init[q]; NX];
+                        }
+                        // SAFETY: jt + BW <= tw, so every load is inside row ci of the packed
+                        // tile (cg * tw floats); wblk has cg*NOC floats.
+                        unsafe {
+                            let mut xp = buf.as_ptr().add(jt);
+                            let mut wp = wblk;
+                            for _ in 0..cg {
+                                let xv = [F4::load(xp), F4::load(xp.add(4))];
+                                for accq in acc.iter_mut() {
+                                    let wv = F4::load_splat(wp);
+                                    wp = wp.add(1);
+                                    for k in 0..NX {
+                                        accq[k] = accq[k].mul_add(wv, xv[k]);
+                                    }
+                                }
+                                xp = xp.add(tw);
+                            }
+                        }
+                        for (q, a) in acc.iter().enumerate().take(valid_oc) {
+                            let dst = &mut y[((ni * o + oc0 + q) * hw) + jb..][..BW];
+                            // SAFETY: dst has BW floats.
+                            unsafe { store_block(a, dst.as_mut_ptr(), BW) };
+                        }
+                        jb += BW;
+                    }
+                }
+                t0 = t1;
+            }
+            // The last hw % BW columns, one at a time, in the same summation order.
+            for oc in gi * og..(gi + 1) * og {
+                let wrow = &w[oc * cg..][..cg];
+                let b = bias.map_or(0.0, |b| b[oc]);
+                for j in full..hw {
+                    let mut s = b;
+                    for (ci, &wv) in wrow.iter().enumerate() {
+                        s += wv * xg[ci * hw + j];
+                    }
+                    y[(ni * o + oc) * hw + j] = s;
+                }
+            }
+        }
+    }
+    Ok(())
+}

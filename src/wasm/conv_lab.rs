@@ -1,0 +1,497 @@
+//! Exports for the convolution and receptive-field lab (`www/labs/conv.js`) and the conv bench:
+//! conv2d into a reused output, the layer-stack plan (shapes, receptive field, cost), the exact
+//! support and effective receptive field of one output cell, and image <-> tensor helpers.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use super::handles::{RgbaImage, Tensor};
+use super::{err, opts, to_js};
+use crate::ops::conv::{self, Conv2dParams};
+use crate::stack::{self, Layer, PoolKind};
+use crate::tensor::{check_finite, numel};
+use crate::Error;
+
+/// A number for both axes, or `[rows, cols]`.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(untagged)]
+enum Pair {
+    One(usize),
+    Two([usize; 2]),
+}
+
+fn pair(p: Option<Pair>, default: usize) -> [usize; 2] {
+    match p {
+        None => [default; 2],
+        Some(Pair::One(v)) => [v, v],
+        Some(Pair::Two(v)) => v,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConvOpts {
+    stride: Option<Pair>,
+    padding: Option<Pair>,
+    dilation: Option<Pair>,
+    groups: Option<usize>,
+}
+
+impl ConvOpts {
+    fn params(&self) -> Conv2dParams {
+        Conv2dParams {
+            stride: pair(self.stride, 1),
+            padding: pair(self.padding, 0),
+            dilation: pair(self.dilation, 1),
+            groups: self.groups.unwrap_or(1),
+        }
+    }
+}
+
+/// `F.conv2d` writing into `out`, a Tensor of the output shape made once and reused (no
+/// allocation per call: the bench times the op, the lab redraws feature maps on every edit).
+#[wasm_bindgen]
+pub fn conv2d_into(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: Option<Vec<f32>>,
+    out: &mut Tensor,
+    options: JsValue,
+) -> Result<(), JsError> {
+    let o: ConvOpts = opts("conv2d_into", options)?;
+    check_finite("weight", &weight.inner.data).map_err(err)?;
+    if let Some(b) = &bias {
+        check_finite("bias", b).map_err(err)?;
+    }
+    let p = o.params();
+    let xs = x.shape4("input")?;
+    let ws = weight.shape4("weight")?;
+    let ys = conv::conv2d_out_shape(xs, ws, &p).map_err(err)?;
+    if out.inner.shape != ys {
+        return Err(err(Error::Shape(format!(
+            "out has shape {:?} but this conv2d produces {ys:?}: make it with Tensor.zeros({ys:?})",
+            out.inner.shape
+        ))));
+    }
+    conv::conv2d_into(
+        &x.inner.data,
+        xs,
+        &weight.inner.data,
+        ws,
+        bias.as_deref(),
+        &p,
+        &mut out.inner.data,
+    )
+    .map_err(err)
+}
+
+/// The same conv2d through the scalar reference kernel (the bench shows what SIMD buys).
+#[wasm_bindgen]
+pub fn conv2d_reference_into(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: Option<Vec<f32>>,
+    out: &mut Tensor,
+    options: JsValue,
+) -> Result<(), JsError> {
+    let o: ConvOpts = opts("conv2d_reference_into", options)?;
+    check_finite("weight", &weight.inner.data).map_err(err)?;
+    let p = o.params();
+    conv::conv2d_reference_into(
+        &x.inner.data,
+        x.shape4("input")?,
+        &weight.inner.data,
+        weight.shape4("weight")?,
+        bias.as_deref(),
+        &p,
+        &mut out.inner.data,
+    )
+    .map_err(err)
+}
+
+/// Which conv implementation this build runs: "wasm simd128" or "portable [f32; 4]".
+#[wasm_bindgen]
+pub fn simd_kind() -> String {
+    crate::ops::simd::KIND.to_string()
+}
+
+/// One layer as the lab writes it: `{type: "conv", k, s, p, d, out, groups}` or
+/// `{type: "maxpool" | "avgpool", k, s, p}` (missing s/d/groups = 1, p = 0).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayerIn {
+    #[serde(rename = "type")]
+    kind: String,
+    k: usize,
+    s: Option<usize>,
+    p: Option<usize>,
+    d: Option<usize>,
+    out: Option<usize>,
+    groups: Option<usize>,
+}
+
+fn parse_stack(layers: JsValue) -> Result<Vec<Layer>, JsError> {
+    if !js_sys::Array::is_array(&layers) {
+        return Err(err(Error::InvalidArg(
+            "layers must be an array like [{type: \"conv\", k: 3, s: 1, p: 1, d: 1, out: 16}]"
+                .into(),
+        )));
+    }
+    let arr: js_sys::Array = layers.unchecked_into();
+    arr.iter()
+        .enumerate()
+        .map(|(i, v)| {
+            // serde-wasm-bindgen reads only the declared fields, so a misspelt key ("dilation"
+            // for "d") would be ignored without this check.
+            const KEYS: [&str; 7] = ["type", "k", "s", "p", "d", "out", "groups"];
+            if v.is_object() {
+                for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+                    let key = key.as_string().unwrap_or_default();
+                    if !KEYS.contains(&key.as_str()) {
+                        return Err(err(Error::InvalidArg(format!(
+                            "layer {}: unknown key {key:?}; a layer has {}",
+                            i + 1,
+                            KEYS.join(", ")
+                        ))));
+                    }
+                }
+            }
+            let l: LayerIn = serde_wasm_bindgen::from_value(v).map_err(|e| {
+                err(Error::InvalidArg(format!(
+                    "layer {}: {e} (expected {{type, k, s, p, d, out, groups}})",
+                    i + 1
+                )))
+            })?;
+            let (s, p) = (l.s.unwrap_or(1), l.p.unwrap_or(0));
+            let pool = |kind| {
+                if l.d.is_some_and(|d| d != 1) || l.out.is_some() || l.groups.is_some() {
+                    Err(err(Error::InvalidArg(format!(
+                        "layer {}: a pool layer takes only k, s and p",
+                        i + 1
+                    ))))
+                } else {
+                    Ok(Layer::Pool { kind, k: l.k, s, p })
+                }
+            };
+            match l.kind.as_str() {
+                "conv" => Ok(Layer::Conv {
+                    k: l.k,
+                    s,
+                    p,
+                    d: l.d.unwrap_or(1),
+                    out: l.out.ok_or_else(|| {
+                        err(Error::InvalidArg(format!(
+                            "layer {}: a conv layer needs out (its output channels)",
+                            i + 1
+                        )))
+                    })?,
+                    groups: l.groups.unwrap_or(1),
+                }),
+                "maxpool" => pool(PoolKind::Max),
+                "avgpool" => pool(PoolKind::Avg),
+                other => Err(err(Error::InvalidArg(format!(
+                    "layer {}: type must be \"conv\", \"maxpool\" or \"avgpool\", got {other:?}",
+                    i + 1
+                )))),
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct RowOut {
+    c: usize,
+    h: usize,
+    w: usize,
+    r: u64,
+    jump: u64,
+    start: i64,
+    params: u64,
+    macs: u64,
+}
+
+#[derive(Serialize)]
+struct ErrOut {
+    layer: usize,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct PlanOut {
+    rows: Vec<RowOut>,
+    error: Option<ErrOut>,
+}
+
+/// The per-layer table of a stack on a `channels x height x width` input:
+/// `{rows: [{c, h, w, r, jump, start, params, macs}], error: {layer, message} | null}`. A stack
+/// that cannot run is not an exception: `rows` holds the layers before the one that breaks and
+/// `error` says why (layer is 1-based). Malformed layer objects do throw.
+#[wasm_bindgen]
+pub fn conv_stack_plan(
+    layers: JsValue,
+    channels: u32,
+    height: u32,
+    width: u32,
+) -> Result<JsValue, JsError> {
+    let ls = parse_stack(layers)?;
+    let p = stack::plan(&ls, channels as usize, height as usize, width as usize);
+    to_js(&PlanOut {
+        rows: p
+            .rows
+            .iter()
+            .map(|r| RowOut {
+                c: r.c,
+                h: r.h,
+                w: r.w,
+                r: r.rf.r,
+                jump: r.rf.jump,
+                start: r.rf.start,
+                params: r.params,
+                macs: r.macs,
+            })
+            .collect(),
+        error: p.error.map(|e| ErrOut {
+            layer: e.layer,
+            message: e.message,
+        }),
+    })
+}
+
+#[derive(Serialize)]
+struct PartOut {
+    name: String,
+    params: u64,
+    macs: u64,
+}
+
+#[derive(Serialize)]
+struct CostOut {
+    name: &'static str,
+    params: u64,
+    macs: u64,
+    parts: Vec<PartOut>,
+}
+
+/// A `k x k` conv `c_in -> c_out` with output `out_h x out_w`, next to its depthwise-separable
+/// and 1x1-bottleneck versions: `[{name, params, macs, parts: [{name, params, macs}]}]`.
+#[wasm_bindgen]
+pub fn conv_alternatives(
+    c_in: u32,
+    c_out: u32,
+    k: u32,
+    out_h: u32,
+    out_w: u32,
+) -> Result<JsValue, JsError> {
+    if c_in == 0 || c_out == 0 || k == 0 {
+        return Err(err(Error::InvalidArg(format!(
+            "channels and kernel must be >= 1, got c_in={c_in}, c_out={c_out}, k={k}"
+        ))));
+    }
+    let alts = stack::alternatives(
+        c_in as usize,
+        c_out as usize,
+        k as usize,
+        [out_h as usize, out_w as usize],
+    );
+    to_js(
+        &alts
+            .into_iter()
+            .map(|c| CostOut {
+                name: c.name,
+                params: c.params,
+                macs: c.macs,
+                parts: c
+                    .parts
+                    .into_iter()
+                    .map(|(name, params, macs)| PartOut { name, params, macs })
+                    .collect(),
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// `[C, H, W]` (or `[1, C, H, W]`) of an image tensor.
+fn chw(t: &Tensor, name: &str) -> Result<[usize; 3], JsError> {
+    match t.inner.shape.as_slice() {
+        &[c, h, w] | &[1, c, h, w] => Ok([c, h, w]),
+        s => Err(err(Error::Shape(format!(
+            "{name} must be [C, H, W] or [1, C, H, W], got {s:?}"
+        )))),
+    }
+}
+
+/// What cell `(row, col)` of the stack's last feature map sees in `image` (`[1, C, H, W]`):
+/// `{win: {r0, r1, c0, c1}, support: Uint8Array, erf: Float32Array, macs}` over the input
+/// window `win` (its receptive field clipped to the image): `support` is 1 where a pixel can
+/// change the cell (gradient through the stack's weights in absolute value), `erf` the mean
+/// |gradient| over `draws` random weight draws (Luo et al. 2016), scaled to max 1.
+#[wasm_bindgen]
+pub fn conv_cell_maps(
+    layers: JsValue,
+    image: &Tensor,
+    row: u32,
+    col: u32,
+    seed: u32,
+    draws: u32,
+) -> Result<JsValue, JsError> {
+    let ls = parse_stack(layers)?;
+    let [c, h, w] = chw(image, "image")?;
+    let m = stack::cell_maps(
+        &ls,
+        &image.inner.data,
+        [c, h, w],
+        (row as usize, col as usize),
+        seed as u64,
+        draws as usize,
+    )
+    .map_err(err)?;
+    let o = js_sys::Object::new();
+    let win = js_sys::Object::new();
+    for (k, v) in [
+        ("r0", m.win.r0),
+        ("r1", m.win.r1),
+        ("c0", m.win.c0),
+        ("c1", m.win.c1),
+    ] {
+        js_sys::Reflect::set(&win, &k.into(), &(v as f64).into()).ok();
+    }
+    js_sys::Reflect::set(&o, &"win".into(), &win).ok();
+    js_sys::Reflect::set(
+        &o,
+        &"support".into(),
+        &js_sys::Uint8Array::from(m.support.as_slice()),
+    )
+    .ok();
+    js_sys::Reflect::set(
+        &o,
+        &"erf".into(),
+        &js_sys::Float32Array::from(m.erf.as_slice()),
+    )
+    .ok();
+    js_sys::Reflect::set(&o, &"macs".into(), &(m.macs as f64).into()).ok();
+    Ok(o.into())
+}
+
+/// An RGBA image as a `[1, 3, H, W]` tensor in [0, 1], or `[1, 1, H, W]` luma
+/// (`0.299 R + 0.587 G + 0.114 B`, ITU-R BT.601) when `gray`. Alpha is ignored.
+#[wasm_bindgen]
+pub fn image_to_tensor(img: &RgbaImage, gray: bool) -> Result<Tensor, JsError> {
+    let (h, w) = (img.height, img.width);
+    let n = h * w;
+    let data: Vec<f32> = if gray {
+        img.data
+            .chunks_exact(4)
+            .map(|p| (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0)
+            .collect()
+    } else {
+        let mut d = vec![0.0f32; 3 * n];
+        for (i, p) in img.data.chunks_exact(4).enumerate() {
+            for ch in 0..3 {
+                d[ch * n + i] = p[ch] as f32 / 255.0;
+            }
+        }
+        d
+    };
+    numel(&[data.len()]).map_err(err)?;
+    Ok(Tensor::from_parts(
+        data,
+        vec![1, if gray { 1 } else { 3 }, h, w],
+    ))
+}
+
+/// Channel `channel` of sample 0 of `t` (`[N, C, H, W]`) as an RGBA image for a canvas.
+/// `mode`: "signed" (blue for negative, white for 0, red for positive, scaled by max |v|),
+/// "magnitude" (|v| / max |v| as gray) or "range" (min..max as black..white). Returns
+/// `{image, lo, hi}`: the values that map to the ends of the scale.
+#[wasm_bindgen]
+pub fn tensor_to_rgba(t: &Tensor, channel: u32, mode: &str) -> Result<JsValue, JsError> {
+    let [_, c, h, w] = t.shape4("tensor")?;
+    let ch = channel as usize;
+    if ch >= c {
+        return Err(err(Error::InvalidArg(format!(
+            "channel {ch} does not exist (the tensor has {c})"
+        ))));
+    }
+    let plane = &t.inner.data[ch * h * w..][..h * w];
+    let finite = plane.iter().copied().filter(|v| v.is_finite());
+    let (mn, mx) = finite.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let (mn, mx) = if mn <= mx { (mn, mx) } else { (0.0, 0.0) };
+    let amax = mn.abs().max(mx.abs());
+    let mut out = RgbaImage::new(w as u32, h as u32)?;
+    let (lo, hi) = match mode {
+        "signed" => (-amax, amax),
+        "magnitude" => (0.0, amax),
+        "range" => (mn, mx),
+        other => {
+            return Err(err(Error::InvalidArg(format!(
+                "mode must be \"signed\", \"magnitude\" or \"range\", got {other:?}"
+            ))))
+        }
+    };
+    for (px, &v) in out.data.chunks_exact_mut(4).zip(plane) {
+        let rgb = match mode {
+            "signed" => {
+                let t = if amax > 0.0 {
+                    (v / amax).clamp(-1.0, 1.0)
+                } else {
+                    0.0
+                };
+                let fade = |t: f32| (255.0 * (1.0 - t)).round() as u8;
+                if t >= 0.0 {
+                    [255, fade(t * 0.85), fade(t)]
+                } else {
+                    [fade(-t), fade(-t * 0.6), 255]
+                }
+            }
+            "magnitude" => {
+                let g = if amax > 0.0 {
+                    (v.abs() / amax * 255.0).round() as u8
+                } else {
+                    0
+                };
+                [g, g, g]
+            }
+            _ => {
+                let g = if mx > mn {
+                    ((v - mn) / (mx - mn) * 255.0).round() as u8
+                } else {
+                    128
+                };
+                [g, g, g]
+            }
+        };
+        px.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+    }
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &"image".into(), &JsValue::from(out)).ok();
+    js_sys::Reflect::set(&o, &"lo".into(), &lo.into()).ok();
+    js_sys::Reflect::set(&o, &"hi".into(), &hi.into()).ok();
+    Ok(o.into())
+}
+
+/// `t` (`[N, C, H, W]`) moved `dy` rows down and `dx` columns right, zeros where nothing
+/// moved in (the weight-sharing demo: conv of a shifted input = shifted conv, away from edges).
+#[wasm_bindgen]
+pub fn shift_tensor(t: &Tensor, dy: i32, dx: i32) -> Result<Tensor, JsError> {
+    let [n, c, h, w] = t.shape4("tensor")?;
+    let mut out = vec![0.0f32; t.inner.data.len()];
+    for pl in 0..n * c {
+        let src = &t.inner.data[pl * h * w..][..h * w];
+        let dst = &mut out[pl * h * w..][..h * w];
+        for r in 0..h as i64 {
+            let sr = r - dy as i64;
+            if sr < 0 || sr >= h as i64 {
+                continue;
+            }
+            for q in 0..w as i64 {
+                let sq = q - dx as i64;
+                if sq >= 0 && sq < w as i64 {
+                    dst[(r * w as i64 + q) as usize] = src[(sr * w as i64 + sq) as usize];
+                }
+            }
+        }
+    }
+    Ok(Tensor::from_parts(out, t.inner.shape.clone()))
+}

@@ -1,0 +1,161 @@
+//! The SIMD128 conv2d kernels against the scalar reference, in real browsers
+//! (`wasm-pack test --headless --chrome --firefox`): random shapes for every kernel family
+//! (dense, depthwise, pointwise) with groups, per-axis stride, padding and dilation, bias or not,
+//! batch 1 or 2, and widths around the vector block sizes; plus the bench's own shapes.
+#![cfg(target_arch = "wasm32")]
+
+use dlplay::ops::conv::{conv2d_into, conv2d_out_shape, conv2d_reference_into, Conv2dParams};
+use dlplay::ops::simd::conv::{kernel_for, Kernel};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn f(&mut self) -> f32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    }
+    fn pick(&mut self, n: usize) -> usize {
+        ((self.f() + 1.0) * 0.5 * n as f32) as usize % n
+    }
+}
+
+/// Runs both kernels; returns the worst mixed error `|a-e| / (1+|e|)`.
+fn compare(
+    rng: &mut Lcg,
+    xs: [usize; 4],
+    ws: [usize; 4],
+    p: &Conv2dParams,
+    with_bias: bool,
+) -> f32 {
+    let ys = conv2d_out_shape(xs, ws, p).unwrap();
+    let x: Vec<f32> = (0..xs.iter().product()).map(|_| rng.f()).collect();
+    let w: Vec<f32> = (0..ws.iter().product()).map(|_| rng.f()).collect();
+    let b: Vec<f32> = (0..ws[0]).map(|_| rng.f()).collect();
+    let bias = with_bias.then_some(b.as_slice());
+    let n: usize = ys.iter().product();
+    let mut fast = vec![f32::NAN; n];
+    let mut reference = vec![f32::NAN; n];
+    conv2d_into(&x, xs, &w, ws, bias, p, &mut fast).unwrap();
+    conv2d_reference_into(&x, xs, &w, ws, bias, p, &mut reference).unwrap();
+    fast.iter()
+        .zip(&reference)
+        .map(|(a, e)| {
+            assert!(
+                a.is_finite(),
+                "{xs:?} {ws:?} {p:?}: an output was not written"
+            );
+            (a - e).abs() / (1.0 + e.abs())
+        })
+        .fold(0.0, f32::max)
+}
+
+#[wasm_bindgen_test]
+fn simd_build_is_in_use() {
+    assert_eq!(dlplay::ops::simd::KIND, "wasm simd128");
+}
+
+#[wasm_bindgen_test]
+fn simd_conv_matches_scalar_on_random_shapes() {
+    let mut rng = Lcg(2024);
+    let mut seen = [0usize; 3];
+    let mut groups_seen = 0;
+    let mut dilated_strided = 0;
+    let mut done = 0;
+    while done < 300 {
+        let kind = done % 3;
+        let (g, c, o, kh, kw);
+        match kind {
+            0 => {
+                c = 1 + rng.pick(12);
+                g = c;
+                o = c * [1, 1, 2][rng.pick(3)];
+                kh = [1, 3, 5][rng.pick(3)];
+                kw = [3, 1, 2][rng.pick(3)];
+            }
+            1 => {
+                g = [1, 2, 4][rng.pick(3)];
+                c = g * (1 + rng.pick(6));
+                o = g * (1 + rng.pick(9));
+                kh = 1;
+                kw = 1;
+            }
+            _ => {
+                g = [1, 1, 2, 3][rng.pick(4)];
+                c = g * (1 + rng.pick(5));
+                o = g * (1 + rng.pick(10));
+                kh = [1, 3, 5, 2][rng.pick(4)];
+                kw = [3, 1, 3, 4][rng.pick(4)];
+            }
+        }
+        let p = if kind == 1 && rng.pick(3) > 0 {
+            Conv2dParams {
+                groups: g,
+                ..Default::default()
+            }
+        } else {
+            Conv2dParams {
+                stride: [1 + rng.pick(3), 1 + rng.pick(3)],
+                padding: [rng.pick(3), rng.pick(4)],
+                dilation: [1 + rng.pick(4), 1 + rng.pick(4)],
+                groups: g,
+            }
+        };
+        let xs = [1 + rng.pick(2), c, 3 + rng.pick(22), 1 + rng.pick(45)];
+        let ws = [o, c / g, kh, kw];
+        if conv2d_out_shape(xs, ws, &p).is_err() {
+            continue;
+        }
+        done += 1;
+        seen[kernel_for(ws, &p) as usize] += 1;
+        groups_seen += usize::from(g > 1 && g < c);
+        dilated_strided += usize::from(p.stride[1] > 1 && p.dilation[1] > 1);
+        let e = compare(&mut rng, xs, ws, &p, done % 2 == 0);
+        assert!(e <= 1e-5, "x {xs:?} w {ws:?} {p:?}: worst error {e}");
+    }
+    assert!(seen.iter().all(|&k| k > 40), "kernels exercised: {seen:?}");
+    assert!(groups_seen > 20 && dilated_strided > 20);
+}
+
+#[wasm_bindgen_test]
+fn simd_conv_matches_scalar_on_the_bench_shapes() {
+    let mut rng = Lcg(7);
+    let dense = |stride, dilation| Conv2dParams {
+        stride: [stride; 2],
+        padding: [dilation; 2],
+        dilation: [dilation; 2],
+        groups: 1,
+    };
+    let cases = [
+        ([1, 32, 64, 64], [32, 32, 3, 3], dense(1, 1), Kernel::Dense),
+        ([1, 32, 64, 64], [32, 32, 3, 3], dense(1, 4), Kernel::Dense),
+        ([1, 32, 64, 64], [32, 32, 3, 3], dense(2, 1), Kernel::Dense),
+        ([1, 32, 64, 64], [32, 32, 3, 3], dense(2, 2), Kernel::Dense),
+        (
+            [1, 32, 64, 64],
+            [32, 1, 3, 3],
+            Conv2dParams {
+                padding: [1, 1],
+                groups: 32,
+                ..Default::default()
+            },
+            Kernel::Depthwise,
+        ),
+        (
+            [1, 32, 64, 64],
+            [64, 32, 1, 1],
+            Conv2dParams::default(),
+            Kernel::Pointwise,
+        ),
+    ];
+    for (xs, ws, p, k) in cases {
+        assert_eq!(kernel_for(ws, &p), k);
+        let e = compare(&mut rng, xs, ws, &p, true);
+        assert!(e <= 1e-5, "{xs:?} {ws:?} {p:?}: worst error {e}");
+    }
+}
