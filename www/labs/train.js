@@ -679,12 +679,12 @@ function renderControls() {
   renderWhyCard();
 }
 
+function diffList() {
+  return Object.keys(S.b).map((k) => `${t(`train.opt_label.${k}`)}: ${fmtValue(k, S.a[k])} → ${fmtValue(k, S.b[k])}`).join('; ');
+}
+
 function describeDiff() {
-  const keys = Object.keys(S.b);
-  if (!keys.length) return t('train.b_same');
-  return t('train.b_differs', {
-    list: keys.map((k) => `${t(`train.opt_label.${k}`)}: ${fmtValue(k, S.a[k])} → ${fmtValue(k, S.b[k])}`).join('; '),
-  });
+  return Object.keys(S.b).length ? t('train.b_differs', { list: diffList() }) : t('train.b_same');
 }
 
 function fmtValue(k, v) {
@@ -925,7 +925,7 @@ function drawBoundary(bc, f, i, size) {
   const { canvas, off, cap } = bc;
   const label = t('train.boundary_label', { run: runLabel(i) });
   if (canvas.getAttribute('aria-label') !== label) canvas.setAttribute('aria-label', label);
-  const caption = S.abOn ? `${runLabel(i)} · ${i === 0 ? t('train.config_a') : describeDiff()}` : '';
+  const caption = S.abOn ? `${runLabel(i)} · ${i === 0 ? t('train.config_a') : diffList() || t('train.config_a')}` : '';
   if (cap.textContent !== caption) cap.textContent = caption;
   // resizing a canvas reallocates it: only when the size really changes
   if (bc.size !== size || bc.dpr !== devicePixelRatio) {
@@ -1051,7 +1051,7 @@ function renderScaleLegend() {
   } else {
     box.replaceChildren(...Array.from({ length: k }, (_, c) => {
       const s = document.createElement('span');
-      s.className = 'swatch';
+      s.className = 'cls-swatch';
       s.style.setProperty('--dot', COLORS[c % COLORS.length]);
       s.textContent = t('train.class_n', { c });
       return s;
