@@ -557,7 +557,8 @@ function buildData() {
 }
 
 function onCsvPoints(points) {
-  S.a.custom_points = points;
+  // the URL keeps 4 significant digits: train on exactly those, so a reload is the same run
+  S.a.custom_points = points.map((p) => p.map((x) => num(+x.toPrecision(4))));
   S.a.extra_points = [];
   S.a.dataset = 'custom';
   delete S.b.dataset;
