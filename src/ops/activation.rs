@@ -10,6 +10,7 @@
 
 use crate::tensor::check_len;
 use crate::{arg_err, shape_err, Error, Result};
+use ndarray::{ArrayViewD, ArrayViewMutD, Axis, IxDyn, Zip};
 
 /// `(outer, n, inner)` for reducing `shape` along `dim`.
 pub fn split_dim(shape: &[usize], dim: usize) -> Result<(usize, usize, usize)> {
@@ -28,24 +29,27 @@ pub fn split_dim(shape: &[usize], dim: usize) -> Result<(usize, usize, usize)> {
 
 fn along_dim(x: &[f32], shape: &[usize], dim: usize, log: bool) -> Result<Vec<f32>> {
     check_len("input", x.len(), shape)?;
-    let (outer, n, inner) = split_dim(shape, dim)?;
+    split_dim(shape, dim)?;
     let mut y = vec![0.0f32; x.len()];
-    for o in 0..outer {
-        for i in 0..inner {
-            let at = |k: usize| o * n * inner + k * inner + i;
-            let m = (0..n).map(|k| x[at(k)]).fold(f32::NEG_INFINITY, f32::max);
-            let s: f64 = (0..n).map(|k| ((x[at(k)] - m) as f64).exp()).sum();
+    let bad = |e: ndarray::ShapeError| crate::Error::Shape(format!("shape {shape:?}: {e}"));
+    let xv = ArrayViewD::from_shape(IxDyn(shape), x).map_err(bad)?;
+    let mut yv = ArrayViewMutD::from_shape(IxDyn(shape), &mut y).map_err(bad)?;
+    // Each lane is one distribution along `dim`; max-shifted, summed in f64.
+    Zip::from(xv.lanes(Axis(dim)))
+        .and(yv.lanes_mut(Axis(dim)))
+        .for_each(|xl, mut yl| {
+            let m = xl.fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+            let s: f64 = xl.iter().map(|&v| ((v - m) as f64).exp()).sum();
             let ls = s.ln();
-            for k in 0..n {
-                let z = (x[at(k)] - m) as f64;
-                y[at(k)] = if log {
+            Zip::from(&mut yl).and(&xl).for_each(|o, &v| {
+                let z = (v - m) as f64;
+                *o = if log {
                     (z - ls) as f32
                 } else {
                     (z.exp() / s) as f32
                 };
-            }
-        }
-    }
+            });
+        });
     Ok(y)
 }
 

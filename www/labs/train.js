@@ -557,7 +557,8 @@ function buildData() {
 }
 
 function onCsvPoints(points) {
-  S.a.custom_points = points;
+  // the URL keeps 4 significant digits: train on exactly those, so a reload is the same run
+  S.a.custom_points = points.map((p) => p.map((x) => num(+x.toPrecision(4))));
   S.a.extra_points = [];
   S.a.dataset = 'custom';
   delete S.b.dataset;
@@ -679,12 +680,12 @@ function renderControls() {
   renderWhyCard();
 }
 
+function diffList() {
+  return Object.keys(S.b).map((k) => `${t(`train.opt_label.${k}`)}: ${fmtValue(k, S.a[k])} → ${fmtValue(k, S.b[k])}`).join('; ');
+}
+
 function describeDiff() {
-  const keys = Object.keys(S.b);
-  if (!keys.length) return t('train.b_same');
-  return t('train.b_differs', {
-    list: keys.map((k) => `${t(`train.opt_label.${k}`)}: ${fmtValue(k, S.a[k])} → ${fmtValue(k, S.b[k])}`).join('; '),
-  });
+  return Object.keys(S.b).length ? t('train.b_differs', { list: diffList() }) : t('train.b_same');
 }
 
 function fmtValue(k, v) {
@@ -720,7 +721,10 @@ function renderDatasets() {
       b.append(c, span);
       b.addEventListener('click', () => {
         if (name === 'custom') return;
-        setField('dataset', name);
+        // a regression is fitted with MSE: drop a classification loss rather than fail
+        const loss = current().loss;
+        if (REGRESSION.includes(name) && !['auto', 'mse'].includes(loss)) setFields({ dataset: name, loss: 'auto' });
+        else setField('dataset', name);
       });
       return b;
     }));
@@ -885,7 +889,7 @@ function renderLossPlot() {
   lossPlot.opts.x.max = Math.max(10, last);
   const start = view.histories[0]?.[0];
   const cap = start ? 4 * Math.max(start[1], start[2], 1e-3) : 1;
-  lossPlot.opts.y.max = Math.min(Math.max(ymax, 1e-3), cap) * 1.05;
+  lossPlot.opts.y.max = series.length ? Math.min(Math.max(ymax, 1e-3), cap) * 1.05 : 1;
   lossPlot.setSeries(series);
 }
 
@@ -922,7 +926,7 @@ function drawBoundary(bc, f, i, size) {
   const { canvas, off, cap } = bc;
   const label = t('train.boundary_label', { run: runLabel(i) });
   if (canvas.getAttribute('aria-label') !== label) canvas.setAttribute('aria-label', label);
-  const caption = S.abOn ? `${runLabel(i)} · ${i === 0 ? t('train.config_a') : describeDiff()}` : '';
+  const caption = S.abOn ? `${runLabel(i)} · ${i === 0 ? t('train.config_a') : diffList() || t('train.config_a')}` : '';
   if (cap.textContent !== caption) cap.textContent = caption;
   // resizing a canvas reallocates it: only when the size really changes
   if (bc.size !== size || bc.dpr !== devicePixelRatio) {
@@ -1048,7 +1052,7 @@ function renderScaleLegend() {
   } else {
     box.replaceChildren(...Array.from({ length: k }, (_, c) => {
       const s = document.createElement('span');
-      s.className = 'swatch';
+      s.className = 'cls-swatch';
       s.style.setProperty('--dot', COLORS[c % COLORS.length]);
       s.textContent = t('train.class_n', { c });
       return s;
