@@ -3,36 +3,14 @@
 #![cfg(target_arch = "wasm32")]
 
 use dlplay::wasm::*;
-use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Float32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
+mod common;
+use common::{get, message, obj};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-#[track_caller]
-fn message<T>(r: Result<T, JsError>) -> String {
-    let Err(e) = r else {
-        panic!("the call should have failed")
-    };
-    let e: JsValue = e.into();
-    assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
-    Reflect::get(&e, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap()
-}
-
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &(*k).into(), v).unwrap();
-    }
-    o.into()
-}
-
-fn get(v: &JsValue, k: &str) -> JsValue {
-    Reflect::get(v, &k.into()).unwrap()
-}
 
 fn num(v: &JsValue, k: &str) -> f64 {
     get(v, k)

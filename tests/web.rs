@@ -5,33 +5,14 @@
 #![cfg(target_arch = "wasm32")]
 
 use dlplay::wasm::*;
-use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array, WebAssembly};
+use js_sys::{Array, Float32Array, Reflect, Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
+mod common;
+use common::{get, message, obj};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// The `message` of the Error a failed export throws in JS.
-#[track_caller]
-fn message<T>(r: Result<T, JsError>) -> String {
-    let Err(e) = r else {
-        panic!("the call should have failed")
-    };
-    let e: JsValue = e.into();
-    assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
-    Reflect::get(&e, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap()
-}
-
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &(*k).into(), v).unwrap();
-    }
-    o.into()
-}
 
 fn arr(v: &[f64]) -> JsValue {
     v.iter()
@@ -491,10 +472,6 @@ fn golden_suite_in_the_browser() {
     assert!(failed.is_empty(), "failed in the browser: {failed:?}");
     assert!(message(GoldenSuite::new("{not json")).contains("not valid JSON"));
     assert!(message(suite.run(100_000)).contains("does not exist"));
-}
-
-fn get(o: &JsValue, k: &str) -> JsValue {
-    Reflect::get(o, &k.into()).unwrap()
 }
 
 fn f32_view(ptr: usize, len: usize) -> Vec<f32> {

@@ -1,0 +1,34 @@
+//! Helpers shared by the browser test files (wasm-bindgen-test): calling exports as JS would and
+//! reading what they return or throw.
+#![allow(dead_code)]
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+/// The `message` of the Error a failed export throws in JS.
+#[track_caller]
+pub fn message<T>(r: Result<T, JsError>) -> String {
+    let Err(e) = r else {
+        panic!("the call should have failed")
+    };
+    let e: JsValue = e.into();
+    assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
+    Reflect::get(&e, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+/// A plain JS object `{k: v, ...}` (an options argument).
+pub fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
+}
+
+/// `o[k]`.
+pub fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &k.into()).unwrap()
+}
