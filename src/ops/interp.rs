@@ -551,12 +551,24 @@ fn float_bilinear_u8(
             let slot = &mut ring[y % taps];
             if slot.0 != y {
                 let srow = &src[y * w * 4..][..w * 4];
-                for (j, o) in slot.1.chunks_exact_mut(4).enumerate() {
-                    let (x0, wx) = (fx.starts[j], &fx.weights[j * fx.taps..][..fx.taps]);
-                    for ch in 0..4 {
-                        o[ch] = wx.iter().enumerate().fold(0.0f32, |acc, (t, &wt)| {
-                            acc + wt * srow[(x0 + t) * 4 + ch] as f32
-                        });
+                if fx.taps == 2 {
+                    // (0 + w0 a) + w1 b == w0 a + w1 b exactly, so this is the fold below.
+                    for (j, o) in slot.1.chunks_exact_mut(4).enumerate() {
+                        let (p, w0, w1) =
+                            (fx.starts[j] * 4, fx.weights[2 * j], fx.weights[2 * j + 1]);
+                        let (a, b) = (&srow[p..p + 4], &srow[p + 4..p + 8]);
+                        for ch in 0..4 {
+                            o[ch] = w0 * a[ch] as f32 + w1 * b[ch] as f32;
+                        }
+                    }
+                } else {
+                    for (j, o) in slot.1.chunks_exact_mut(4).enumerate() {
+                        let (x0, wx) = (fx.starts[j], &fx.weights[j * fx.taps..][..fx.taps]);
+                        for ch in 0..4 {
+                            o[ch] = wx.iter().enumerate().fold(0.0f32, |acc, (t, &wt)| {
+                                acc + wt * srow[(x0 + t) * 4 + ch] as f32
+                            });
+                        }
                     }
                 }
                 slot.0 = y;
@@ -564,12 +576,19 @@ fn float_bilinear_u8(
         }
         let wy = &fy.weights[i * taps..][..taps];
         let drow = &mut dst[i * ow * 4..][..ow * 4];
-        for (k, d) in drow.iter_mut().enumerate() {
-            let v = wy
-                .iter()
-                .enumerate()
-                .fold(0.0f32, |acc, (t, &wt)| acc + wt * ring[(s + t) % taps].1[k]);
-            *d = round_u8(v);
+        if taps == 2 {
+            let (r0, r1) = (&ring[s % 2].1, &ring[(s + 1) % 2].1);
+            for ((d, &x0), &x1) in drow.iter_mut().zip(r0).zip(r1) {
+                *d = round_u8(wy[0] * x0 + wy[1] * x1);
+            }
+        } else {
+            for (k, d) in drow.iter_mut().enumerate() {
+                let v = wy
+                    .iter()
+                    .enumerate()
+                    .fold(0.0f32, |acc, (t, &wt)| acc + wt * ring[(s + t) % taps].1[k]);
+                *d = round_u8(v);
+            }
         }
     }
     Ok(())
