@@ -6,13 +6,14 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::nn::{dropout::dropout, optim, rng::Rng};
+use crate::nn::{dropout::dropout, optim};
 use crate::ops::conv::{conv2d, Conv2dParams};
 use crate::ops::interp::{resize, resize_rgba, InterpMode, ResizeParams, RgbaMethod, Target};
 use crate::ops::loss::{self, CrossEntropyParams};
 use crate::ops::pool::{avg_pool2d, max_pool2d, PoolParams};
 use crate::ops::{activation, metrics, norm, Reduction};
 use crate::rf::{self, LayerKind, RfLayer};
+use crate::rng::Rng;
 use crate::{Error, Result};
 
 /// A parsed tensor: values as f64 (exact for f32, i64 below 2^53 and u8) plus its shape.

@@ -12,8 +12,12 @@ pub mod golden;
 pub mod nn;
 pub mod ops;
 pub mod rf;
+pub mod rng;
 pub mod stack;
 pub mod tensor;
+
+#[cfg(test)]
+pub(crate) mod testkit;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -13,10 +13,10 @@
 //!   over the real image. Both run on the crop that can reach the cell (its receptive field), so
 //!   a click costs the same on a 512x512 photo as on a 32x32 one.
 
-use crate::nn::rng::Rng;
 use crate::ops::conv::{self, conv2d_cost, conv_out_len, Conv2dParams};
 use crate::ops::pool::{self, pool_out_len, PoolParams};
 use crate::rf::{self, LayerKind, RfInfo, RfLayer};
+use crate::rng::Rng;
 use crate::{Error, Result};
 
 /// Limits that keep one click within the page's time budget; beyond them the plan says so.

@@ -57,7 +57,7 @@ fn compare(
 
 #[wasm_bindgen_test]
 fn simd_build_is_in_use() {
-    assert_eq!(dlplay::ops::simd::KIND, "wasm simd128");
+    assert_eq!(dlplay::ops::lanes::KIND, "wasm simd128");
 }
 
 #[wasm_bindgen_test]

@@ -9,7 +9,7 @@
 //!
 //! Also here: CSV points (`x1,x2,label`, line-numbered errors) and the split into train and test.
 
-use super::rng::Rng;
+use crate::rng::Rng;
 use crate::{arg_err, Error, Result};
 use std::f64::consts::PI;
 

@@ -2,7 +2,7 @@
 //! so the expected activation is unchanged and evaluation needs no rescaling; in eval mode it is
 //! the identity. The mask is returned so a backward pass can reuse it.
 
-use super::rng::Rng;
+use crate::rng::Rng;
 use crate::{arg_err, Result};
 
 pub fn dropout(x: &[f32], p: f32, training: bool, rng: &mut Rng) -> Result<(Vec<f32>, Vec<bool>)> {

@@ -10,7 +10,7 @@
 //!
 //! Biases start at 0 in every scheme (so "zeros" really is all-zero).
 
-use super::rng::Rng;
+use crate::rng::Rng;
 use crate::{arg_err, Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,8 +5,8 @@
 //! (no accumulation across calls) and return the gradient with respect to the layer's input.
 
 use super::dropout::dropout;
-use super::rng::Rng;
 use crate::ops::norm::{self, BatchNormParams};
+use crate::rng::Rng;
 use crate::{arg_err, Result};
 
 /// `y = x W^T + b`: `[N, in] -> [N, out]`.
@@ -196,41 +196,15 @@ impl Dropout {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use crate::testkit::{dot, randn};
+
+    fn fd_check(what: &str, x: &[f32], an: &[f32], obj: &mut dyn FnMut(&[f32]) -> f64) {
+        crate::testkit::grad_check(what, x, an, 8e-3, 3e-3, obj);
+    }
+
     use crate::ops::activation::Activation;
-
-    pub(crate) fn randn(n: usize, seed: u64, s: f64) -> Vec<f32> {
-        let mut r = Rng::new(seed);
-        (0..n).map(|_| (r.normal() * s) as f32).collect()
-    }
-
-    /// `sum(coef * y)` in f64: a scalar objective whose gradient with respect to y is `coef`.
-    pub(crate) fn dot(y: &[f32], coef: &[f32]) -> f64 {
-        y.iter().zip(coef).map(|(a, b)| *a as f64 * *b as f64).sum()
-    }
-
-    /// Central differences of `obj` in every coordinate of `x` against `an`, with Richardson
-    /// extrapolation (`(4 D(h/2) - D(h)) / 3` cancels the h^2 term, so curvature from batch norm
-    /// on small batches does not need a step so small that f32 rounding dominates).
-    pub(crate) fn fd_check(what: &str, x: &[f32], an: &[f32], obj: &mut dyn FnMut(&[f32]) -> f64) {
-        assert_eq!(x.len(), an.len(), "{what}: gradient length");
-        let h = 8e-3f32;
-        for i in 0..x.len() {
-            let mut central = |h: f32| {
-                let (mut xp, mut xm) = (x.to_vec(), x.to_vec());
-                xp[i] += h;
-                xm[i] -= h;
-                (obj(&xp) - obj(&xm)) / ((xp[i] - xm[i]) as f64)
-            };
-            let fd = (4.0 * central(h / 2.0) - central(h)) / 3.0;
-            let a = an[i] as f64;
-            assert!(
-                (fd - a).abs() <= 3e-3 * (1.0 + a.abs()),
-                "{what}[{i}]: finite difference {fd}, analytic {a}"
-            );
-        }
-    }
 
     #[test]
     fn dense_backward_matches_finite_differences() {

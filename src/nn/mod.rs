@@ -8,6 +8,5 @@ pub mod init;
 pub mod layers;
 pub mod net;
 pub mod optim;
-pub mod rng;
 pub mod schedule;
 pub mod train;

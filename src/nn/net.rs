@@ -11,10 +11,10 @@
 
 use super::init::Init;
 use super::layers::{BatchNorm1d, Dense, Dropout};
-use super::rng::Rng;
 use crate::ops::activation::{self, softmax_backward_rows, Activation};
 use crate::ops::loss::{self, CrossEntropyParams};
 use crate::ops::Reduction;
+use crate::rng::Rng;
 use crate::{arg_err, Error, Result};
 
 /// What a parameter tensor is, for regularization (penalties and decay touch weights only).
@@ -508,7 +508,11 @@ impl Head {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nn::layers::tests::{fd_check, randn};
+    use crate::testkit::{grad_check, randn};
+
+    fn fd_check(what: &str, x: &[f32], an: &[f32], obj: &mut dyn FnMut(&[f32]) -> f64) {
+        grad_check(what, x, an, 8e-3, 3e-3, obj);
+    }
 
     fn spec(act: Activation, bn: bool, dropout: f32, n_out: usize) -> MlpSpec {
         MlpSpec {

@@ -20,9 +20,9 @@ use super::data::{self, DatasetKind, Feature, Points, MAX_CLASSES, MAX_POINTS};
 use super::init::Init;
 use super::net::{Head, LossKind, Mlp, MlpSpec, ParamKind};
 use super::optim::{self, OptimConfig, OptimState};
-use super::rng::Rng;
 use super::schedule::{self, LrSchedule, Schedule};
 use crate::ops::activation::{check_activation, Activation};
+use crate::rng::Rng;
 use crate::{arg_err, Error, Result};
 
 /// Most hidden layers and units per hidden layer (TensorFlow Playground allows 6 x 8).

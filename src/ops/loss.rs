@@ -471,7 +471,7 @@ mod tests {
     }
 
     fn logits(n: usize, seed: u64) -> Vec<f32> {
-        let mut r = crate::nn::rng::Rng::new(seed);
+        let mut r = crate::rng::Rng::new(seed);
         (0..n).map(|_| (r.normal() * 1.5) as f32).collect()
     }
 

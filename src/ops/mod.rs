@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod conv;
 pub mod interp;
+pub mod lanes;
 pub mod loss;
 pub mod metrics;
 pub mod norm;

@@ -353,7 +353,7 @@ mod tests {
 
     #[test]
     fn batch_norm_backward_matches_finite_differences() {
-        let mut r = crate::nn::rng::Rng::new(3);
+        let mut r = crate::rng::Rng::new(3);
         let shape = [5usize, 3, 2];
         let x: Vec<f32> = (0..30).map(|_| (r.normal() * 2.0 + 1.0) as f32).collect();
         let coef: Vec<f64> = (0..30).map(|_| r.normal()).collect();

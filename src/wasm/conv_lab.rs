@@ -112,7 +112,7 @@ pub fn conv2d_reference_into(
 /// Which conv implementation this build runs: "wasm simd128" or "portable [f32; 4]".
 #[wasm_bindgen]
 pub fn simd_kind() -> String {
-    crate::ops::simd::KIND.to_string()
+    crate::ops::lanes::KIND.to_string()
 }
 
 /// One layer as the lab writes it: `{type: "conv", k, s, p, d, out, groups}` or

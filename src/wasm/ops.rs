@@ -7,13 +7,14 @@ use wasm_bindgen::prelude::*;
 use super::handles::{shape_usize, Tensor};
 use super::{err, opts, to_js};
 use crate::golden;
-use crate::nn::{dropout as dropout_mod, optim, rng::Rng};
+use crate::nn::{dropout as dropout_mod, optim};
 use crate::ops::conv::{self, Conv2dParams};
 use crate::ops::interp::{self, InterpMode, ResizeParams, Target};
 use crate::ops::loss::{self, CrossEntropyParams};
 use crate::ops::pool::{self, PoolParams};
 use crate::ops::{activation, metrics, norm, Reduction};
 use crate::rf::{self, LayerKind, RfLayer};
+use crate::rng::Rng;
 use crate::tensor::check_finite;
 use crate::Error;
 

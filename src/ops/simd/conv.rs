@@ -16,8 +16,8 @@
 
 use std::cell::RefCell;
 
-use super::F4;
 use crate::ops::conv::Conv2dParams;
+use crate::ops::lanes::F4;
 use crate::tensor::MAX_ELEMENTS;
 use crate::{Error, Result};
 
