@@ -24,10 +24,9 @@ pub fn max_abs_diff(a: &[f32], b: &[f32]) -> (f32, usize) {
     assert_eq!(a.len(), b.len(), "lengths differ");
     let mut worst = (0.0f32, 0);
     for (i, (x, y)) in a.iter().zip(b).enumerate() {
-        let d = if x.is_nan() && y.is_nan() {
+        // Both NaN, or equal (including equal infinities), is no difference.
+        let d = if (x.is_nan() && y.is_nan()) || x == y {
             0.0
-        } else if x == y {
-            0.0 // equal infinities
         } else {
             let d = (x - y).abs();
             if d.is_nan() {
