@@ -16,6 +16,8 @@ step "cargo test (unit, golden, gradient checks)"
 cargo test --release -- --nocapture 2>&1 | tee target/cargo-test.log | grep -E "^(golden|[a-z_0-9]+: [0-9]+ passed|test result|FAILED|failures)" || true
 grep -q "^golden: [0-9]* passed, 0 failed" target/cargo-test.log
 ! grep -q "test result: FAILED" target/cargo-test.log
+step "Node unit tests of the pure JS modules (tests/node)"
+node --test tests/node/
 step "build the page (wasm-pack, release)"
 bash .ci/build.sh
 step "wasm-bindgen tests in headless Chrome and Firefox"
