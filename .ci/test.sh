@@ -16,10 +16,10 @@ step "cargo test (unit, golden, gradient checks)"
 cargo test --release -- --nocapture 2>&1 | tee target/cargo-test.log | grep -E "^(golden|[a-z_0-9]+: [0-9]+ passed|test result|FAILED|failures)" || true
 grep -q "^golden: [0-9]* passed, 0 failed" target/cargo-test.log
 ! grep -q "test result: FAILED" target/cargo-test.log
-step "Node unit tests of the pure JS modules (tests/node)"
-node --test tests/node/
 step "build the page (wasm-pack, release)"
 bash .ci/build.sh
+step "Node unit tests of the pure JS modules (tests/node; some load the built wasm package)"
+node --test tests/node/
 step "wasm-bindgen tests in headless Chrome and Firefox"
 wasm-pack test --headless --chrome --firefox --release
 step "end-to-end tests (playwright-core + /usr/bin/chromium)"
