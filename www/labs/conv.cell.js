@@ -11,6 +11,7 @@ import { S, saveState, lastRow } from './conv.session.js';
 import { IMG } from './conv.image.js';
 import { cellMaps } from './conv.wasm.js';
 import { fmtInt } from './conv.table.js';
+import { halfMassRadius } from './conv.measure.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -231,27 +232,7 @@ function drawZooms(box) {
   // How concentrated is the ERF? Radius (from the box centre) holding half its mass.
   const cy = (box.r0 + box.r1) / 2;
   const cx = (box.c0 + box.c1) / 2;
-  const dist = [];
-  let total = 0;
-  for (let y = win.r0; y < win.r1; y++) {
-    for (let x = win.c0; x < win.c1; x++) {
-      const v = at(maps.erf, x, y);
-      if (v > 0) {
-        dist.push([Math.max(Math.abs(y - cy), Math.abs(x - cx)), v]);
-        total += v;
-      }
-    }
-  }
-  dist.sort((a, b) => a[0] - b[0]);
-  let acc = 0;
-  let half = 0;
-  for (const [d, v] of dist) {
-    acc += v;
-    if (acc >= total / 2) {
-      half = d;
-      break;
-    }
-  }
+  const half = halfMassRadius(maps.erf, win, cy, cx);
   $('erf-caption').textContent = t('conv.cell.zoom_erf', {
     draws: S.draws, half: (2 * half + 1).toFixed(0), r: info.r,
   });

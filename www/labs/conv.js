@@ -10,7 +10,8 @@
 //! The modules: conv.state.js (pure: presets, hash codec), conv.session.js (the live state),
 //! conv.wasm.js (every wasm call), conv.image.js (the photo), conv.editor.js (the stack editor),
 //! conv.table.js (the per-layer table), conv.cell.js (the picked cell on the photo),
-//! conv.slide.js (the step-by-step conv), conv.maps.js (feature maps and weight sharing).
+//! conv.slide.js (the step-by-step conv), conv.maps.js (feature maps and weight sharing),
+//! conv.measure.js (pure: the ERF's half-mass radius, the weight-sharing comparisons).
 //! This file wires them: the first load, hash changes, language changes, a new image.
 import { initI18n, withLang, showError, describeError } from '../app/i18n.js';
 import { onStateChange } from '../app/state.js';

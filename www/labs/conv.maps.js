@@ -8,6 +8,7 @@ import { drawRGBA } from '../app/canvas.js';
 import { clampInt } from './conv.state.js';
 import { S, saveState } from './conv.session.js';
 import { IMG } from './conv.image.js';
+import { regroupedCells, maxDiffInside } from './conv.measure.js';
 import { tensor, conv2d, pool2d, shiftTensor, tensorToRgba, imageBytes } from './conv.wasm.js';
 
 const $ = (id) => document.getElementById(id);
@@ -87,31 +88,12 @@ export function featureMaps() {
     let check;
     if (dx % stride !== 0 || dy % stride !== 0) {
       // Pooling with stride 2: a shift by an odd number of pixels regroups the windows.
-      const a = outShifted.toArray();
-      const b = out.toArray();
-      let differ = 0;
-      let count = 0;
-      const mx = Math.ceil(Math.abs(dx) / stride) + 2;
-      const my = Math.ceil(Math.abs(dy) / stride) + 2;
-      for (let i = my; i < oh - my; i++) {
-        for (let j = mx; j < ow - mx; j++) {
-          const si = i - Math.round(dy / stride);
-          const sj = j - Math.round(dx / stride);
-          count++;
-          if (Math.abs(a[i * ow + j] - b[si * ow + sj]) > 1e-6) differ++;
-        }
-      }
+      const { differ, count } = regroupedCells(outShifted.toArray(), out.toArray(), oh, ow, dx, dy, stride);
       check = t('conv.maps.check_pool', { dx, dy, pct: ((100 * differ) / Math.max(1, count)).toFixed(0) });
     } else {
       const back = keep(shiftTensor(out, dy / stride, dx / stride));
-      const a = outShifted.toArray();
-      const b = back.toArray();
-      let maxDiff = 0;
-      const mx = Math.abs(dx / stride) + 2;
-      const my = Math.abs(dy / stride) + 2;
-      for (let i = my; i < oh - my; i++) {
-        for (let j = mx; j < ow - mx; j++) maxDiff = Math.max(maxDiff, Math.abs(a[i * ow + j] - b[i * ow + j]));
-      }
+      const maxDiff = maxDiffInside(outShifted.toArray(), back.toArray(), oh, ow,
+        Math.abs(dx / stride) + 2, Math.abs(dy / stride) + 2);
       check = t(stride === 1 ? 'conv.maps.check_equal' : 'conv.maps.check_equal_pool', {
         dx, dy, diff: maxDiff === 0 ? '0' : maxDiff.toExponential(1),
       });
