@@ -310,6 +310,19 @@ export default [
     },
   },
   {
+    name: 'a malformed link falls back to a working lab',
+    async run({ page, base }) {
+      // A broken stack, an unknown preset (a name of Object.prototype), bad slide and kernel values.
+      await open(page, base, 'lang=en&stack=c3.1_zz&preset=toString&slide=1,2&fk=laplace&cell=a,b');
+      assert.equal(await page.getAttribute('button[data-preset="dilated"]', 'aria-pressed'), 'true');
+      assert.equal(await page.locator('#layers li.layer').count(), 3);
+      assert.equal(await page.inputValue('#fm-kernel'), 'sobel_x');
+      const ro = await readout(page);
+      assert.equal(ro.r, 15);
+      assert.deepEqual(ro.cell, [256, 256], 'the centre cell of the 512x512 map');
+    },
+  },
+  {
     name: 'screenshots: desktop, phone, Chinese; no horizontal scroll on a phone',
     timeout: 90000,
     async run({ page, newPage, base, out }) {
