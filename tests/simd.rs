@@ -4,30 +4,31 @@
 //! batch 1 or 2, and widths around the vector block sizes; plus the bench's own shapes.
 #![cfg(target_arch = "wasm32")]
 
-use dlplay::ops::conv::{conv2d_into, conv2d_out_shape, conv2d_reference_into, Conv2dParams};
-use dlplay::ops::simd::conv::{kernel_for, Kernel};
+use dlplay::ops::conv::{
+    conv2d_into, conv2d_out_shape, conv2d_reference_into, kernel_for, Conv2dParams, Kernel,
+};
+use dlplay::rng::Rng;
+use dlplay::tensor::View;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-struct Lcg(u64);
+/// The crate's seeded generator, with the two draws these tests use.
+struct Draws(Rng);
 
-impl Lcg {
+impl Draws {
+    /// Uniform in [-1, 1).
     fn f(&mut self) -> f32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+        self.0.uniform() as f32 * 2.0 - 1.0
     }
     fn pick(&mut self, n: usize) -> usize {
-        ((self.f() + 1.0) * 0.5 * n as f32) as usize % n
+        self.0.below(n)
     }
 }
 
 /// Runs both kernels; returns the worst mixed error `|a-e| / (1+|e|)`.
 fn compare(
-    rng: &mut Lcg,
+    rng: &mut Draws,
     xs: [usize; 4],
     ws: [usize; 4],
     p: &Conv2dParams,
@@ -41,8 +42,12 @@ fn compare(
     let n: usize = ys.iter().product();
     let mut fast = vec![f32::NAN; n];
     let mut reference = vec![f32::NAN; n];
-    conv2d_into(&x, xs, &w, ws, bias, p, &mut fast).unwrap();
-    conv2d_reference_into(&x, xs, &w, ws, bias, p, &mut reference).unwrap();
+    let (xv, wv) = (
+        View::new("input", &x, xs).unwrap(),
+        View::new("weight", &w, ws).unwrap(),
+    );
+    conv2d_into(xv, wv, bias, p, &mut fast).unwrap();
+    conv2d_reference_into(xv, wv, bias, p, &mut reference).unwrap();
     fast.iter()
         .zip(&reference)
         .map(|(a, e)| {
@@ -62,7 +67,7 @@ fn simd_build_is_in_use() {
 
 #[wasm_bindgen_test]
 fn simd_conv_matches_scalar_on_random_shapes() {
-    let mut rng = Lcg(2024);
+    let mut rng = Draws(Rng::new(2024));
     let mut seen = [0usize; 3];
     let mut groups_seen = 0;
     let mut dilated_strided = 0;
@@ -124,7 +129,7 @@ fn simd_conv_matches_scalar_on_random_shapes() {
 
 #[wasm_bindgen_test]
 fn simd_conv_matches_scalar_on_the_bench_shapes() {
-    let mut rng = Lcg(7);
+    let mut rng = Draws(Rng::new(7));
     let dense = |stride, dilation| Conv2dParams {
         stride: [stride; 2],
         padding: [dilation; 2],

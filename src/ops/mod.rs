@@ -9,7 +9,6 @@ pub mod loss;
 pub mod metrics;
 pub mod norm;
 pub mod pool;
-pub mod simd;
 
 use crate::{Error, Result};
 

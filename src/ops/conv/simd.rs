@@ -1,7 +1,8 @@
 //! Direct conv2d on NCHW with 4-lane vectors: no im2col, the output row is the vector axis.
 //!
-//! Three kernels, chosen by shape (all give the same answer as `ops::conv::conv2d_reference_into`,
-//! summing in the same order: bias, then input channel, kernel row, kernel column):
+//! Three kernels on a checked `Geom` (`x [N,C,H,W]`, `w [O,C/G,kH,kW]`, `y [N,O,OH,OW]`), chosen
+//! by shape (all give the same answer as `reference::forward`, summing in the same order: bias,
+//! then input channel, kernel row, kernel column):
 //! * **dense** (any kernel, stride, padding, dilation, groups): the input is copied once into a
 //!   zero-padded buffer split into `stride_w` column phases (`xq[c][row][phase][m] =
 //!   xpad[row][m*sw + phase]`), so every tap of every output column block is a contiguous,
@@ -16,7 +17,7 @@
 
 use std::cell::RefCell;
 
-use crate::ops::conv::Conv2dParams;
+use super::params::{Conv2dParams, Geom};
 use crate::ops::lanes::F4;
 use crate::tensor::MAX_ELEMENTS;
 use crate::{Error, Result};
@@ -37,7 +38,18 @@ const PW_TILE_FLOATS: usize = 8192;
 thread_local! {
     /// Reused scratch (padded input, packed weights): the labs and the bench call conv2d in a
     /// loop, and reallocating megabytes each time would cost more than the padding copy itself.
-    static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch {
+            buf: Vec::new(),
+            wpk: Vec::new(),
+        })
+    };
+}
+
+/// The padded (or tiled) input copy and the packed weights.
+struct Scratch {
+    buf: Vec<f32>,
+    wpk: Vec<f32>,
 }
 
 /// Which kernel `conv2d` uses for a shape (for the bench's notes and the tests).
@@ -60,28 +72,17 @@ pub fn kernel_for(ws: [usize; 4], p: &Conv2dParams) -> Kernel {
     }
 }
 
-/// conv2d into `y`; shapes, lengths and `ys` must already be checked (`conv::conv2d_into` does).
-#[allow(clippy::too_many_arguments)]
-pub fn conv2d(
-    x: &[f32],
-    xs: [usize; 4],
-    w: &[f32],
-    ws: [usize; 4],
-    bias: Option<&[f32]>,
-    p: &Conv2dParams,
-    ys: [usize; 4],
-    y: &mut [f32],
-) -> Result<()> {
-    debug_assert_eq!(x.len(), xs.iter().product::<usize>());
-    debug_assert_eq!(w.len(), ws.iter().product::<usize>());
-    debug_assert_eq!(y.len(), ys.iter().product::<usize>());
+/// conv2d into `y`; `g` and the lengths must already be checked (`conv::conv2d_into` does).
+pub fn forward(g: &Geom, x: &[f32], w: &[f32], bias: Option<&[f32]>, y: &mut [f32]) -> Result<()> {
+    debug_assert_eq!(x.len(), g.xs.iter().product::<usize>());
+    debug_assert_eq!(w.len(), g.ws.iter().product::<usize>());
+    debug_assert_eq!(y.len(), g.ys.iter().product::<usize>());
     SCRATCH.with(|s| {
-        let mut s = s.borrow_mut();
-        let (buf, wpk) = &mut *s;
-        match kernel_for(ws, p) {
-            Kernel::Pointwise => pointwise(x, xs, w, ws, bias, p.groups, y, buf, wpk),
-            Kernel::Depthwise => depthwise(x, xs, w, ws, bias, p, ys, y, buf),
-            Kernel::Dense => dense(x, xs, w, ws, bias, p, ys, y, buf, wpk),
+        let s = &mut *s.borrow_mut();
+        match kernel_for(g.ws, &g.p) {
+            Kernel::Pointwise => pointwise(g, x, w, bias, y, s),
+            Kernel::Depthwise => depthwise(g, x, w, bias, y, &mut s.buf),
+            Kernel::Dense => dense(g, x, w, bias, y, s),
         }
     })
 }
@@ -204,28 +205,24 @@ unsafe fn store_block<const N: usize>(acc: &[F4; N], dst: *mut f32, n: usize) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn dense(
+    geom: &Geom,
     x: &[f32],
-    xs: [usize; 4],
     w: &[f32],
-    ws: [usize; 4],
     bias: Option<&[f32]>,
-    p: &Conv2dParams,
-    ys: [usize; 4],
     y: &mut [f32],
-    buf: &mut Vec<f32>,
-    wpk: &mut Vec<f32>,
+    Scratch { buf, wpk }: &mut Scratch,
 ) -> Result<()> {
-    let [n, c, h, wd] = xs;
-    let [o, cg, kh, kw] = ws;
-    let [_, _, oh, ow] = ys;
+    let Geom { xs, ws, ys, p } = geom;
+    let [n, c, h, wd] = *xs;
+    let [o, cg, kh, kw] = *ws;
+    let [_, _, oh, ow] = *ys;
     let g = p.groups;
     let og = o / g;
     let nob = og.div_ceil(NOC);
     let [sh, _] = p.stride;
     let [dh, dw] = p.dilation;
-    let ph = Phased::new(xs, p, kw, ow, BW);
+    let ph = Phased::new(*xs, p, kw, ow, BW);
     let plane = ph.plane();
     let need = checked_size(&[c, plane])?;
     if buf.len() < need {
@@ -250,7 +247,12 @@ fn dense(
     }
     let taps: Vec<usize> = (0..kw).map(|v| ph.tap(v, dw)).collect();
     let row = ph.row();
-    let urow = dh * row;
+    let walk = Walk {
+        plane,
+        urow: dh * row,
+        cg,
+        kh,
+    };
     // The furthest float any block reads must be inside the buffer (the SAFETY argument below).
     debug_assert!(
         (c - 1) * plane
@@ -289,9 +291,7 @@ fn dense(
                         // fits the padded input) and columns jb + tap + BW <= wq by construction
                         // of `Phased`, so every load stays inside `buf` (see the debug_assert);
                         // `wblk` holds cg*kh*kw*NOC*4 floats.
-                        let acc = unsafe {
-                            dense_block(chan0.add(jb), plane, urow, &taps, cg, kh, wblk, init)
-                        };
+                        let acc = unsafe { dense_block(chan0.add(jb), walk, &taps, wblk, init) };
                         let ybase = (ni * o + oc0) * oh * ow + i * ow + jb;
                         for (q, a) in acc.iter().enumerate().take(valid_oc) {
                             let dst = &mut y[ybase + q * oh * ow..][..nvalid];
@@ -307,6 +307,16 @@ fn dense(
     Ok(())
 }
 
+/// How `dense_block` walks the phased buffer: floats per channel plane and per dilated kernel
+/// row, and how many channels and kernel rows it sums.
+#[derive(Clone, Copy)]
+struct Walk {
+    plane: usize,
+    urow: usize,
+    cg: usize,
+    kh: usize,
+}
+
 /// One register block: NOC output channels x BW output columns, summed over (ci, u, v).
 ///
 /// The tap loop is deliberately not unrolled: unrolled, LLVM groups the work accumulator by
@@ -315,15 +325,16 @@ fn dense(
 ///
 /// # Safety
 /// See the caller: all reads must stay inside the phased buffer and the packed weights.
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 unsafe fn dense_block(
     x0: *const f32,
-    plane: usize,
-    urow: usize,
+    Walk {
+        plane,
+        urow,
+        cg,
+        kh,
+    }: Walk,
     taps: &[usize],
-    cg: usize,
-    kh: usize,
     mut wp: *const f32,
     init: [F4; NOC],
 ) -> [[F4; NX]; NOC] {
@@ -351,24 +362,21 @@ unsafe fn dense_block(
     acc
 }
 
-#[allow(clippy::too_many_arguments)]
 fn depthwise(
+    geom: &Geom,
     x: &[f32],
-    xs: [usize; 4],
     w: &[f32],
-    ws: [usize; 4],
     bias: Option<&[f32]>,
-    p: &Conv2dParams,
-    ys: [usize; 4],
     y: &mut [f32],
     buf: &mut Vec<f32>,
 ) -> Result<()> {
-    let [n, c, h, wd] = xs;
-    let [_, _, kh, kw] = ws;
-    let [_, _, oh, ow] = ys;
+    let Geom { xs, ws, ys, p } = geom;
+    let [n, c, h, wd] = *xs;
+    let [_, _, kh, kw] = *ws;
+    let [_, _, oh, ow] = *ys;
     let [sh, _] = p.stride;
     let [dh, dw] = p.dilation;
-    let ph = Phased::new(xs, p, kw, ow, DW_BW);
+    let ph = Phased::new(*xs, p, kw, ow, DW_BW);
     let plane = checked_size(&[ph.hp, ph.row()])?;
     if buf.len() < plane {
         buf.resize(plane, 0.0);
@@ -444,20 +452,17 @@ fn depthwise(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn pointwise(
+    geom: &Geom,
     x: &[f32],
-    xs: [usize; 4],
     w: &[f32],
-    ws: [usize; 4],
     bias: Option<&[f32]>,
-    groups: usize,
     y: &mut [f32],
-    buf: &mut Vec<f32>,
-    wpk: &mut Vec<f32>,
+    Scratch { buf, wpk }: &mut Scratch,
 ) -> Result<()> {
-    let [n, c, h, wd] = xs;
-    let [o, cg, _, _] = ws;
+    let [n, c, h, wd] = geom.xs;
+    let [o, cg, _, _] = geom.ws;
+    let groups = geom.p.groups;
     let og = o / groups;
     let nob = og.div_ceil(NOC);
     let hw = h * wd;
