@@ -1,6 +1,7 @@
 //! Tensor conventions: dense row-major f32 buffers with an explicit shape; image tensors are NCHW.
-//! Kernels take `&[f32]` plus a shape and check both here, so a bad shape from JS becomes an
-//! `Error`, never an out-of-bounds panic.
+//! Kernels take a `View` (a slice plus the shape its length was checked against, made once by the
+//! caller) or `&[f32]` plus a shape checked here, so a bad shape from JS becomes an `Error`, never
+//! an out-of-bounds panic.
 
 use crate::{Error, Result};
 

@@ -5,7 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use dlplay::ops::conv::{
-    conv2d_into, conv2d_out_shape, conv2d_reference_into, kernel_for, Conv2dParams, Kernel,
+    conv2d_into, conv2d_out_shape, conv2d_reference_into, kernel_for, random_case, Conv2dParams,
+    Kernel,
 };
 use dlplay::rng::Rng;
 use dlplay::tensor::View;
@@ -73,46 +74,8 @@ fn simd_conv_matches_scalar_on_random_shapes() {
     let mut dilated_strided = 0;
     let mut done = 0;
     while done < 300 {
-        let kind = done % 3;
-        let (g, c, o, kh, kw);
-        match kind {
-            0 => {
-                c = 1 + rng.pick(12);
-                g = c;
-                o = c * [1, 1, 2][rng.pick(3)];
-                kh = [1, 3, 5][rng.pick(3)];
-                kw = [3, 1, 2][rng.pick(3)];
-            }
-            1 => {
-                g = [1, 2, 4][rng.pick(3)];
-                c = g * (1 + rng.pick(6));
-                o = g * (1 + rng.pick(9));
-                kh = 1;
-                kw = 1;
-            }
-            _ => {
-                g = [1, 1, 2, 3][rng.pick(4)];
-                c = g * (1 + rng.pick(5));
-                o = g * (1 + rng.pick(10));
-                kh = [1, 3, 5, 2][rng.pick(4)];
-                kw = [3, 1, 3, 4][rng.pick(4)];
-            }
-        }
-        let p = if kind == 1 && rng.pick(3) > 0 {
-            Conv2dParams {
-                groups: g,
-                ..Default::default()
-            }
-        } else {
-            Conv2dParams {
-                stride: [1 + rng.pick(3), 1 + rng.pick(3)],
-                padding: [rng.pick(3), rng.pick(4)],
-                dilation: [1 + rng.pick(4), 1 + rng.pick(4)],
-                groups: g,
-            }
-        };
-        let xs = [1 + rng.pick(2), c, 3 + rng.pick(22), 1 + rng.pick(45)];
-        let ws = [o, c / g, kh, kw];
+        let (xs, ws, p) = random_case(&mut rng.0, done % 3);
+        let (c, g) = (xs[1], p.groups);
         if conv2d_out_shape(xs, ws, &p).is_err() {
             continue;
         }

@@ -12,6 +12,7 @@
 //! * `simd`: the vectorized direct kernels on `ops::lanes::F4` (`conv2d`, `conv2d_into`);
 //! * `window`: the patch-and-dot kernels for the lab's crop-sized maps (`conv2d_window*`).
 
+mod cases;
 mod params;
 mod reference;
 mod simd;
@@ -19,6 +20,8 @@ mod simd;
 mod tests;
 mod window;
 
+#[doc(hidden)]
+pub use cases::random_case;
 pub use params::Conv2dParams;
 use params::Geom;
 pub use simd::{kernel_for, Kernel};
@@ -102,6 +105,32 @@ pub fn conv2d(
     Ok((y, g.ys))
 }
 
+/// The kernels that write a conv2d into a caller's buffer.
+#[derive(Clone, Copy)]
+enum Path {
+    Simd,
+    Reference,
+}
+
+/// Checks a conv2d into `y` and runs it through `kernel`.
+fn run_into(
+    kernel: Path,
+    (x, w): (View<'_>, View<'_>),
+    bias: Option<&[f32]>,
+    p: &Conv2dParams,
+    y: &mut [f32],
+) -> Result<()> {
+    let g = checked(x.shape(), w, bias, p)?;
+    check_len("output buffer", y.len(), &g.ys)?;
+    match kernel {
+        Path::Simd => simd::forward(&g, x.data(), w.data(), bias, y),
+        Path::Reference => {
+            reference::forward(&g, x.data(), w.data(), bias, y);
+            Ok(())
+        }
+    }
+}
+
 /// conv2d writing into `y` (reused across calls by the labs). `[N,C,H,W] * [O,C/G,kH,kW] -> [N,O,OH,OW]`.
 /// Runs the vectorized direct kernels of `simd` (wasm SIMD128 in the browser, a portable 4-lane
 /// version natively); `conv2d_reference_into` is the plain loop they are tested against.
@@ -112,9 +141,7 @@ pub fn conv2d_into(
     p: &Conv2dParams,
     y: &mut [f32],
 ) -> Result<()> {
-    let g = checked(x.shape(), w, bias, p)?;
-    check_len("output buffer", y.len(), &g.ys)?;
-    simd::forward(&g, x.data(), w.data(), bias, y)
+    run_into(Path::Simd, (x, w), bias, p, y)
 }
 
 /// The reference conv2d (`reference::forward`): one scalar multiply-add per tap, row by row.
@@ -126,10 +153,7 @@ pub fn conv2d_reference_into(
     p: &Conv2dParams,
     y: &mut [f32],
 ) -> Result<()> {
-    let g = checked(x.shape(), w, bias, p)?;
-    check_len("output buffer", y.len(), &g.ys)?;
-    reference::forward(&g, x.data(), w.data(), bias, y);
-    Ok(())
+    run_into(Path::Reference, (x, w), bias, p, y)
 }
 
 /// Gradient of a conv2d with respect to its input `[N,C,H,W]` (`xs`): `dL/dx` from `dL/dy`

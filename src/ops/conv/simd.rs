@@ -46,6 +46,15 @@ thread_local! {
     };
 }
 
+/// The checked operands of one call (`forward`'s arguments).
+#[derive(Clone, Copy)]
+struct Operands<'a> {
+    g: &'a Geom,
+    x: &'a [f32],
+    w: &'a [f32],
+    bias: Option<&'a [f32]>,
+}
+
 /// The padded (or tiled) input copy and the packed weights.
 struct Scratch {
     buf: Vec<f32>,
@@ -79,10 +88,11 @@ pub fn forward(g: &Geom, x: &[f32], w: &[f32], bias: Option<&[f32]>, y: &mut [f3
     debug_assert_eq!(y.len(), g.ys.iter().product::<usize>());
     SCRATCH.with(|s| {
         let s = &mut *s.borrow_mut();
+        let op = Operands { g, x, w, bias };
         match kernel_for(g.ws, &g.p) {
-            Kernel::Pointwise => pointwise(g, x, w, bias, y, s),
-            Kernel::Depthwise => depthwise(g, x, w, bias, y, &mut s.buf),
-            Kernel::Dense => dense(g, x, w, bias, y, s),
+            Kernel::Pointwise => pointwise(op, y, s),
+            Kernel::Depthwise => depthwise(op, y, &mut s.buf),
+            Kernel::Dense => dense(op, y, s),
         }
     })
 }
@@ -205,15 +215,9 @@ unsafe fn store_block<const N: usize>(acc: &[F4; N], dst: *mut f32, n: usize) {
     }
 }
 
-fn dense(
-    geom: &Geom,
-    x: &[f32],
-    w: &[f32],
-    bias: Option<&[f32]>,
-    y: &mut [f32],
-    Scratch { buf, wpk }: &mut Scratch,
-) -> Result<()> {
-    let Geom { xs, ws, ys, p } = geom;
+fn dense(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk }: &mut Scratch) -> Result<()> {
+    let (x, w, bias) = (op.x, op.w, op.bias);
+    let Geom { xs, ws, ys, p } = op.g;
     let [n, c, h, wd] = *xs;
     let [o, cg, kh, kw] = *ws;
     let [_, _, oh, ow] = *ys;
@@ -231,20 +235,7 @@ fn dense(
     // Pack weights [g][ob][ci][u][v][NOC], each stored 4 times (a ready-made splat: one plain
     // vector load whose offset wasm can encode, where `load32_splat` costs an extra address add
     // per weight); zero for the missing channels of a tail block.
-    let per_block = cg * kh * kw * NOC * 4;
-    wpk.clear();
-    wpk.resize(g * nob * per_block, 0.0);
-    for gi in 0..g {
-        for ob in 0..nob {
-            let dst = &mut wpk[(gi * nob + ob) * per_block..][..per_block];
-            for q in 0..NOC.min(og - ob * NOC) {
-                let oc = gi * og + ob * NOC + q;
-                for (t, &wv) in w[oc * cg * kh * kw..][..cg * kh * kw].iter().enumerate() {
-                    dst[(t * NOC + q) * 4..][..4].fill(wv);
-                }
-            }
-        }
-    }
+    let per_block = pack_weights(wpk, w, [g, og, cg * kh * kw], 4);
     let taps: Vec<usize> = (0..kw).map(|v| ph.tap(v, dw)).collect();
     let row = ph.row();
     let walk = Walk {
@@ -280,12 +271,7 @@ fn dense(
                     for ob in 0..nob {
                         let valid_oc = NOC.min(og - ob * NOC);
                         let oc0 = gi * og + ob * NOC;
-                        let mut init = [F4::splat(0.0); NOC];
-                        if let Some(b) = bias {
-                            for q in 0..valid_oc {
-                                init[q] = F4::splat(b[oc0 + q]);
-                            }
-                        }
+                        let init = bias_lanes(bias, oc0, valid_oc);
                         let wblk = wpk[(gi * nob + ob) * per_block..].as_ptr();
                         // SAFETY: rows i*sh + u*dh < hp (the shape check guarantees the window
                         // fits the padded input) and columns jb + tap + BW <= wq by construction
@@ -305,6 +291,68 @@ fn dense(
         }
     }
     Ok(())
+}
+
+/// Packs `w` (`[groups * og, taps]`) as `[group][oc block][tap][NOC][copies]` so a register
+/// block walks its weights linearly, `copies` times each (4: a ready-made splat); zero for the
+/// missing channels of a tail block. Returns the floats per output-channel block.
+fn pack_weights(
+    wpk: &mut Vec<f32>,
+    w: &[f32],
+    [groups, og, taps]: [usize; 3],
+    copies: usize,
+) -> usize {
+    let nob = og.div_ceil(NOC);
+    let per_block = taps * NOC * copies;
+    wpk.clear();
+    wpk.resize(groups * nob * per_block, 0.0);
+    for gi in 0..groups {
+        for ob in 0..nob {
+            let dst = &mut wpk[(gi * nob + ob) * per_block..][..per_block];
+            for q in 0..NOC.min(og - ob * NOC) {
+                let oc = gi * og + ob * NOC + q;
+                for (t, &wv) in w[oc * taps..][..taps].iter().enumerate() {
+                    dst[(t * NOC + q) * copies..][..copies].fill(wv);
+                }
+            }
+        }
+    }
+    per_block
+}
+
+/// The biases of output channels `oc0..oc0 + valid` (zero without bias, and for the missing
+/// channels of a tail block), one per lane vector.
+#[inline(always)]
+fn bias_lanes(bias: Option<&[f32]>, oc0: usize, valid: usize) -> [F4; NOC] {
+    let mut init = [F4::splat(0.0); NOC];
+    if let Some(b) = bias {
+        for q in 0..valid {
+            init[q] = F4::splat(b[oc0 + q]);
+        }
+    }
+    init
+}
+
+/// The accumulators of one register block, each output channel's starting at its bias.
+#[inline(always)]
+fn block_start(init: [F4; NOC]) -> [[F4; NX]; NOC] {
+    let mut acc = [[F4::splat(0.0); NX]; NOC];
+    for q in 0..NOC {
+        acc[q] = [init[q]; NX];
+    }
+    acc
+}
+
+/// `acc[q][k] += w_q * xv[k]` for the NOC weights `next_weight` yields in turn (one weight load
+/// between the multiply-adds of consecutive channels: this order keeps 11 vectors live).
+#[inline(always)]
+fn block_step(acc: &mut [[F4; NX]; NOC], xv: &[F4; NX], mut next_weight: impl FnMut() -> F4) {
+    for accq in acc.iter_mut() {
+        let wv = next_weight();
+        for k in 0..NX {
+            accq[k] = accq[k].mul_add(wv, xv[k]);
+        }
+    }
 }
 
 /// How `dense_block` walks the phased buffer: floats per channel plane and per dilated kernel
@@ -338,23 +386,18 @@ unsafe fn dense_block(
     mut wp: *const f32,
     init: [F4; NOC],
 ) -> [[F4; NX]; NOC] {
-    let mut acc = [[F4::splat(0.0); NX]; NOC];
-    for q in 0..NOC {
-        acc[q] = [init[q]; NX];
-    }
+    let mut acc = block_start(init);
     for ci in 0..cg {
         let mut r = x0.add(ci * plane);
         for _ in 0..kh {
             for &t in taps {
                 let xp = r.add(t);
                 let xv: [F4; NX] = std::array::from_fn(|k| F4::load(xp.add(4 * k)));
-                for accq in acc.iter_mut() {
+                block_step(&mut acc, &xv, || {
                     let wv = F4::load(wp);
                     wp = wp.add(4);
-                    for k in 0..NX {
-                        accq[k] = accq[k].mul_add(wv, xv[k]);
-                    }
-                }
+                    wv
+                });
             }
             r = r.add(urow);
         }
@@ -362,18 +405,10 @@ unsafe fn dense_block(
     acc
 }
 
-fn depthwise(
-    geom: &Geom,
-    x: &[f32],
-    w: &[f32],
-    bias: Option<&[f32]>,
-    y: &mut [f32],
-    buf: &mut Vec<f32>,
-) -> Result<()> {
-    let Geom { xs, ws, ys, p } = geom;
-    let [n, c, h, wd] = *xs;
-    let [_, _, kh, kw] = *ws;
-    let [_, _, oh, ow] = *ys;
+fn depthwise(op: Operands<'_>, y: &mut [f32], buf: &mut Vec<f32>) -> Result<()> {
+    let (x, w, bias, p) = (op.x, op.w, op.bias, &op.g.p);
+    let ([n, c, h, wd], [_, _, kh, kw], [_, _, oh, ow]) = (op.g.xs, op.g.ws, op.g.ys);
+    let xs = &op.g.xs;
     let [sh, _] = p.stride;
     let [dh, dw] = p.dilation;
     let ph = Phased::new(*xs, p, kw, ow, DW_BW);
@@ -389,102 +424,98 @@ fn depthwise(
             + ow.div_ceil(DW_BW) * DW_BW
             <= plane
     );
+    let rows = DwRows { oh, ow, sh, row };
     for ni in 0..n {
         for ci in 0..c {
             ph.fill(&mut buf[..plane], &x[(ni * c + ci) * h * wd..][..h * wd]);
             let wk = &w[ci * kh * kw..][..kh * kw];
             let b = bias.map_or(0.0, |b| b[ci]);
             let yplane = &mut y[(ni * c + ci) * oh * ow..][..oh * ow];
+            // SAFETY (both blocks): as in `dense`, rows i*sh + u*dh < hp and columns
+            // jb + tap + DW_BW <= wq, so every load stays inside the phased plane (debug_assert).
             if kh == 3 && kw == 3 {
                 let wv: [F4; 9] = std::array::from_fn(|t| F4::splat(wk[t]));
                 let taps = [taps[0], taps[1], taps[2]];
-                for i in 0..oh {
-                    let r0 = buf[i * sh * row..].as_ptr();
-                    let yrow = &mut yplane[i * ow..][..ow];
-                    let mut jb = 0;
-                    while jb < ow {
-                        // SAFETY: as in `dense`: rows and columns stay inside the phased plane.
-                        unsafe {
-                            let mut acc = [F4::splat(b); DW_NX];
-                            for u in 0..3 {
-                                let r = r0.add(u * dh * row + jb);
-                                for v in 0..3 {
-                                    let xp = r.add(taps[v]);
-                                    for (k, a) in acc.iter_mut().enumerate() {
-                                        *a = a.mul_add(wv[u * 3 + v], F4::load(xp.add(4 * k)));
-                                    }
-                                }
+                depthwise_rows(rows, buf, yplane, |r0, jb| unsafe {
+                    let mut acc = [F4::splat(b); DW_NX];
+                    for u in 0..3 {
+                        let r = r0.add(u * dh * row + jb);
+                        for v in 0..3 {
+                            let xp = r.add(taps[v]);
+                            for (k, a) in acc.iter_mut().enumerate() {
+                                *a = a.mul_add(wv[u * 3 + v], F4::load(xp.add(4 * k)));
                             }
-                            let nv = (ow - jb).min(DW_BW);
-                            store_block(&acc, yrow[jb..].as_mut_ptr(), nv);
                         }
-                        jb += DW_BW;
                     }
-                }
+                    acc
+                });
             } else {
-                for i in 0..oh {
-                    let r0 = buf[i * sh * row..].as_ptr();
-                    let yrow = &mut yplane[i * ow..][..ow];
-                    let mut jb = 0;
-                    while jb < ow {
-                        // SAFETY: as above.
-                        unsafe {
-                            let mut acc = [F4::splat(b); DW_NX];
-                            for u in 0..kh {
-                                let r = r0.add(u * dh * row + jb);
-                                for (v, &t) in taps.iter().enumerate() {
-                                    let wv = F4::splat(wk[u * kw + v]);
-                                    let xp = r.add(t);
-                                    for (k, a) in acc.iter_mut().enumerate() {
-                                        *a = a.mul_add(wv, F4::load(xp.add(4 * k)));
-                                    }
-                                }
+                depthwise_rows(rows, buf, yplane, |r0, jb| unsafe {
+                    let mut acc = [F4::splat(b); DW_NX];
+                    for u in 0..kh {
+                        let r = r0.add(u * dh * row + jb);
+                        for (v, &t) in taps.iter().enumerate() {
+                            let wv = F4::splat(wk[u * kw + v]);
+                            let xp = r.add(t);
+                            for (k, a) in acc.iter_mut().enumerate() {
+                                *a = a.mul_add(wv, F4::load(xp.add(4 * k)));
                             }
-                            let nv = (ow - jb).min(DW_BW);
-                            store_block(&acc, yrow[jb..].as_mut_ptr(), nv);
                         }
-                        jb += DW_BW;
                     }
-                }
+                    acc
+                });
             }
         }
     }
     Ok(())
 }
 
-fn pointwise(
-    geom: &Geom,
-    x: &[f32],
-    w: &[f32],
-    bias: Option<&[f32]>,
-    y: &mut [f32],
-    Scratch { buf, wpk }: &mut Scratch,
-) -> Result<()> {
-    let [n, c, h, wd] = geom.xs;
-    let [o, cg, _, _] = geom.ws;
-    let groups = geom.p.groups;
+/// The output rows of one depthwise plane: `oh x ow`, input rows `sh` padded rows of `row`
+/// floats apart.
+#[derive(Clone, Copy)]
+struct DwRows {
+    oh: usize,
+    ow: usize,
+    sh: usize,
+    row: usize,
+}
+
+/// Every block of DW_BW output columns of every row of one depthwise plane: `block(r0, jb)` sums
+/// the block at column `jb` from the padded rows starting at `r0` (row `i*sh`); the valid lanes
+/// are stored in `yplane`.
+#[inline(always)]
+fn depthwise_rows(
+    DwRows { oh, ow, sh, row }: DwRows,
+    buf: &[f32],
+    yplane: &mut [f32],
+    mut block: impl FnMut(*const f32, usize) -> [F4; DW_NX],
+) {
+    for i in 0..oh {
+        let r0 = buf[i * sh * row..].as_ptr();
+        let yrow = &mut yplane[i * ow..][..ow];
+        let mut jb = 0;
+        while jb < ow {
+            let acc = block(r0, jb);
+            let nv = (ow - jb).min(DW_BW);
+            // SAFETY: yrow[jb..] has at least nv floats.
+            unsafe { store_block(&acc, yrow[jb..].as_mut_ptr(), nv) };
+            jb += DW_BW;
+        }
+    }
+}
+
+fn pointwise(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk }: &mut Scratch) -> Result<()> {
+    let (x, w, bias) = (op.x, op.w, op.bias);
+    let ([n, c, h, wd], [o, cg, _, _]) = (op.g.xs, op.g.ws);
+    let groups = op.g.p.groups;
     let og = o / groups;
     let nob = og.div_ceil(NOC);
     let hw = h * wd;
     let full = hw / BW * BW;
     let tile = (PW_TILE_FLOATS / cg / BW * BW).max(BW);
-    // Packed [g][ob][ci][NOC].
     // Packed [g][ob][ci][NOC] (4 bytes per weight: here the weights of every channel block are
     // re-read for every tile, and pre-splatted copies measured slower).
-    let per_block = cg * NOC;
-    wpk.clear();
-    wpk.resize(groups * nob * per_block, 0.0);
-    for gi in 0..groups {
-        for ob in 0..nob {
-            let dst = &mut wpk[(gi * nob + ob) * per_block..][..per_block];
-            for q in 0..NOC.min(og - ob * NOC) {
-                let oc = gi * og + ob * NOC + q;
-                for ci in 0..cg {
-                    dst[ci * NOC + q] = w[oc * cg + ci];
-                }
-            }
-        }
-    }
+    let per_block = pack_weights(wpk, w, [groups, og, cg], 1);
     for ni in 0..n {
         for gi in 0..groups {
             let xg = &x[(ni * c + gi * cg) * hw..][..cg * hw];
@@ -508,19 +539,11 @@ fn pointwise(
                     let valid_oc = NOC.min(og - ob * NOC);
                     let oc0 = gi * og + ob * NOC;
                     let wblk = wpk[(gi * nob + ob) * per_block..][..per_block].as_ptr();
-                    let mut init = [F4::splat(0.0); NOC];
-                    if let Some(b) = bias {
-                        for q in 0..valid_oc {
-                            init[q] = F4::splat(b[oc0 + q]);
-                        }
-                    }
+                    let init = bias_lanes(bias, oc0, valid_oc);
                     let mut jb = t0;
                     while jb < t1 {
                         let jt = jb - t0;
-                        let mut acc = [[F4::splat(0.0); NX]; NOC];
-                        for q in 0..NOC {
-                            acc[q] = [init[q]; NX];
-                        }
+                        let mut acc = block_start(init);
                         // SAFETY: jt + BW <= tw <= rs, so every load is inside row ci of the
                         // packed tile (cg * rs floats); wblk has cg*NOC floats.
                         unsafe {
@@ -528,13 +551,11 @@ fn pointwise(
                             let mut wp = wblk;
                             for _ in 0..cg {
                                 let xv = [F4::load(xp), F4::load(xp.add(4))];
-                                for accq in acc.iter_mut() {
+                                block_step(&mut acc, &xv, || {
                                     let wv = F4::load_splat(wp);
                                     wp = wp.add(1);
-                                    for k in 0..NX {
-                                        accq[k] = accq[k].mul_add(wv, xv[k]);
-                                    }
-                                }
+                                    wv
+                                });
                                 xp = xp.add(rs);
                             }
                         }

@@ -110,57 +110,15 @@ fn backward_input_matches_finite_differences() {
     });
 }
 
-/// The fast kernels against the reference on random shapes: every kernel family, groups,
-/// per-axis stride/padding/dilation, widths around the vector block sizes, batch 2.
+/// The fast kernels against the reference on random shapes (`random_case`: every kernel family,
+/// groups, per-axis stride/padding/dilation, widths around the vector block sizes, batch 2).
 #[test]
 fn fast_matches_reference_on_random_shapes() {
     let mut r = Rng::new(99);
     let mut seen = [0usize; 3];
     let mut run = 0;
     while run < 400 {
-        let kind = run % 3;
-        let g;
-        let (c, o, kh, kw);
-        match kind {
-            0 => {
-                // depthwise
-                c = 1 + r.below(9);
-                g = c;
-                o = c;
-                kh = [1, 3, 5][r.below(3)];
-                kw = [1, 3, 2][r.below(3)];
-            }
-            1 => {
-                // pointwise (maybe grouped)
-                g = [1, 2, 3][r.below(3)];
-                c = g * (1 + r.below(5));
-                o = g * (1 + r.below(7));
-                kh = 1;
-                kw = 1;
-            }
-            _ => {
-                g = [1, 1, 2, 3][r.below(4)];
-                c = g * (1 + r.below(4));
-                o = g * (1 + r.below(9));
-                kh = [1, 3, 5, 2][r.below(4)];
-                kw = [3, 1, 3, 4][r.below(4)];
-            }
-        }
-        let p = if kind == 1 && r.below(3) > 0 {
-            Conv2dParams {
-                groups: g,
-                ..Default::default()
-            }
-        } else {
-            Conv2dParams {
-                stride: [1 + r.below(3), 1 + r.below(3)],
-                padding: [r.below(3), r.below(4)],
-                dilation: [1 + r.below(4), 1 + r.below(4)],
-                groups: g,
-            }
-        };
-        let xs = [1 + r.below(2), c, 3 + r.below(20), 1 + r.below(40)];
-        let ws = [o, c / g, kh, kw];
+        let (xs, ws, p) = random_case(&mut r, run % 3);
         let Ok(ys) = conv2d_out_shape(xs, ws, &p) else {
             continue;
         };
