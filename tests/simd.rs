@@ -14,31 +14,23 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The crate's seeded generator, with the two draws these tests use.
-struct Draws(Rng);
-
-impl Draws {
-    /// Uniform in [-1, 1).
-    fn f(&mut self) -> f32 {
-        self.0.uniform() as f32 * 2.0 - 1.0
-    }
-    fn pick(&mut self, n: usize) -> usize {
-        self.0.below(n)
-    }
+/// Uniform in [-1, 1) from the crate's seeded generator.
+fn f(rng: &mut Rng) -> f32 {
+    rng.uniform() as f32 * 2.0 - 1.0
 }
 
 /// Runs both kernels; returns the worst mixed error `|a-e| / (1+|e|)`.
 fn compare(
-    rng: &mut Draws,
+    rng: &mut Rng,
     xs: [usize; 4],
     ws: [usize; 4],
     p: &Conv2dParams,
     with_bias: bool,
 ) -> f32 {
     let ys = conv2d_out_shape(xs, ws, p).unwrap();
-    let x: Vec<f32> = (0..xs.iter().product()).map(|_| rng.f()).collect();
-    let w: Vec<f32> = (0..ws.iter().product()).map(|_| rng.f()).collect();
-    let b: Vec<f32> = (0..ws[0]).map(|_| rng.f()).collect();
+    let x: Vec<f32> = (0..xs.iter().product()).map(|_| f(rng)).collect();
+    let w: Vec<f32> = (0..ws.iter().product()).map(|_| f(rng)).collect();
+    let b: Vec<f32> = (0..ws[0]).map(|_| f(rng)).collect();
     let bias = with_bias.then_some(b.as_slice());
     let n: usize = ys.iter().product();
     let mut fast = vec![f32::NAN; n];
@@ -68,13 +60,13 @@ fn simd_build_is_in_use() {
 
 #[wasm_bindgen_test]
 fn simd_conv_matches_scalar_on_random_shapes() {
-    let mut rng = Draws(Rng::new(2024));
+    let mut rng = Rng::new(2024);
     let mut seen = [0usize; 3];
     let mut groups_seen = 0;
     let mut dilated_strided = 0;
     let mut done = 0;
     while done < 300 {
-        let (xs, ws, p) = random_case(&mut rng.0, done % 3);
+        let (xs, ws, p) = random_case(&mut rng, done % 3);
         let (c, g) = (xs[1], p.groups);
         if conv2d_out_shape(xs, ws, &p).is_err() {
             continue;
@@ -92,7 +84,7 @@ fn simd_conv_matches_scalar_on_random_shapes() {
 
 #[wasm_bindgen_test]
 fn simd_conv_matches_scalar_on_the_bench_shapes() {
-    let mut rng = Draws(Rng::new(7));
+    let mut rng = Rng::new(7);
     let dense = |stride, dilation| Conv2dParams {
         stride: [stride; 2],
         padding: [dilation; 2],
