@@ -7,10 +7,10 @@
 //! through the crop-sized kernels `conv::conv2d_window*`, so a click costs the same on a 512x512
 //! photo as on a 32x32 one.
 
-use super::layer::{Layer, PoolKind, MAX_CELL_MACS};
+use super::layer::{CropOp, Layer, PoolKind, MAX_CELL_MACS};
 use super::plan::plan;
 use crate::ops::conv::{conv2d_window, conv2d_window_backward_input};
-use crate::ops::pool::{self, PoolParams};
+use crate::ops::pool;
 use crate::rf::RfLayer;
 use crate::rng::Rng;
 use crate::tensor::{View, ViewD};
@@ -282,20 +282,16 @@ pub fn cell_maps(
                 };
                 let (local, nr, nc) = embed(&cur, chans[li], iw, range, fill);
                 let xs = [1, chans[li], nr, nc];
-                cur = match *l {
-                    Layer::Conv { .. } => {
-                        let (p, k, out) = l.conv_params().expect("conv layer");
+                cur = match l.on_crop(chans[li]) {
+                    CropOp::Conv { p, ws } => {
                         let wt = weights[li].as_deref().unwrap_or(&[]);
-                        let ws = [out, chans[li] / p.groups, k, k];
                         conv2d_window(
                             View::new("crop", &local, xs)?,
                             View::new("weight", wt, ws)?,
                             &p,
                         )?
                     }
-                    Layer::Pool { kind, k, s, .. } => {
-                        let mut pp = PoolParams::new([k, k]);
-                        pp.stride = [s, s];
+                    CropOp::Pool { kind, p: pp } => {
                         if kind == PoolKind::Max {
                             let (y, _, a) =
                                 pool::max_pool2d(ViewD::new("crop", &local, &xs)?, &pp)?;
@@ -318,21 +314,17 @@ pub fn cell_maps(
             let (rr, cr) = (need(&rl, o.r0, o.r1), need(&rl, o.c0, o.c1));
             let (nr, nc) = ((rr.1 - rr.0) as usize, (cr.1 - cr.0) as usize);
             let xs = [1, chans[li], nr, nc];
-            let local = match *l {
-                Layer::Conv { .. } => {
-                    let (p, k, out) = l.conv_params().expect("conv layer");
+            let local = match l.on_crop(chans[li]) {
+                CropOp::Conv { p, ws } => {
                     let wt = weights[li].as_deref().unwrap_or(&[]);
                     let wt: Vec<f32> = if for_support {
                         wt.iter().map(|v| v.abs()).collect()
                     } else {
                         wt.to_vec()
                     };
-                    let ws = [out, chans[li] / p.groups, k, k];
                     conv2d_window_backward_input(&g, xs, View::new("weight", &wt, ws)?, &p)?
                 }
-                Layer::Pool { kind, k, s, .. } => {
-                    let mut pp = PoolParams::new([k, k]);
-                    pp.stride = [s, s];
+                CropOp::Pool { kind, p: pp } => {
                     match (&argmax[li], kind) {
                         (Some(a), PoolKind::Max) => pool::max_pool2d_backward(&g, a, &xs, &pp)?,
                         // Avg pools, and max pools for the support (any pixel may win).

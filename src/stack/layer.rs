@@ -3,6 +3,7 @@
 //! for messages, and the limits that keep one click within the page's time budget.
 
 use crate::ops::conv::Conv2dParams;
+use crate::ops::pool::PoolParams;
 use crate::rf::{LayerKind, RfLayer};
 
 /// Limits that keep one click within the page's time budget; beyond them the plan says so.
@@ -85,8 +86,8 @@ impl Layer {
         }
     }
 
-    /// The conv's parameters without padding (the crops carry their own), kernel and outputs.
-    pub(crate) fn conv_params(&self) -> Option<(Conv2dParams, usize, usize)> {
+    /// What the layer runs on a crop of `c_in` channels (no padding: the crops carry their own).
+    pub(crate) fn on_crop(&self, c_in: usize) -> CropOp {
         match *self {
             Layer::Conv {
                 k,
@@ -95,17 +96,26 @@ impl Layer {
                 out,
                 groups,
                 ..
-            } => Some((
-                Conv2dParams {
+            } => CropOp::Conv {
+                p: Conv2dParams {
                     stride: [s, s],
                     padding: [0, 0],
                     dilation: [d, d],
                     groups,
                 },
-                k,
-                out,
-            )),
-            Layer::Pool { .. } => None,
+                ws: [out, c_in / groups.max(1), k, k],
+            },
+            Layer::Pool { kind, k, s, .. } => {
+                let mut p = PoolParams::new([k, k]);
+                p.stride = [s, s];
+                CropOp::Pool { kind, p }
+            }
         }
     }
+}
+
+/// A layer's kernel call on a crop: a conv with its weight shape, or a pool.
+pub(crate) enum CropOp {
+    Conv { p: Conv2dParams, ws: [usize; 4] },
+    Pool { kind: PoolKind, p: PoolParams },
 }
