@@ -11,6 +11,9 @@
 //! * `reference`: the scalar kernel every fast path is tested against, and the input gradient;
 //! * `simd`: the vectorized direct kernels on `ops::lanes::F4` (`conv2d`, `conv2d_into`);
 //! * `window`: the patch-and-dot kernels for the lab's crop-sized maps (`conv2d_window*`).
+//!
+//! `params` holds the types the kernels share (`Conv2dParams`, `Geom`); `cases` the random shapes
+//! the fast-path tests (native and in the browser) draw.
 
 mod cases;
 mod params;
