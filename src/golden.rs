@@ -10,10 +10,12 @@ use crate::nn::{dropout::dropout, optim};
 use crate::ops::conv::{conv2d, Conv2dParams};
 use crate::ops::interp::{resize, resize_rgba, InterpMode, ResizeParams, RgbaMethod, Target};
 use crate::ops::loss::{self, CrossEntropyParams};
+use crate::ops::norm::Affine;
 use crate::ops::pool::{avg_pool2d, max_pool2d, PoolParams};
 use crate::ops::{activation, metrics, norm, Reduction};
 use crate::rf::{self, LayerKind, RfLayer};
 use crate::rng::Rng;
+use crate::tensor::{View, ViewD};
 use crate::{Error, Result};
 
 /// A parsed tensor: values as f64 (exact for f32, i64 below 2^53 and u8) plus its shape.
@@ -191,7 +193,9 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                 groups: c.usize("groups")?,
             };
             let ws = crate::tensor::expect_rank::<4>("weight", &w.shape)?;
-            let (y, ys) = conv2d(&x.f32(), shape4(&x)?, &w.f32(), ws, b.as_deref(), &p)?;
+            let (xd, wd) = (x.f32(), w.f32());
+            let xv = View::new("input", &xd, shape4(&x)?)?;
+            let (y, ys) = conv2d(xv, View::new("weight", &wd, ws)?, b.as_deref(), &p)?;
             out_f32(y, ys.to_vec())
         }
         "resize_bilinear" => {
@@ -249,11 +253,14 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                 momentum: c.f64("momentum")?,
                 eps: c.f64("eps")?,
             };
+            let (xd, wd, bd) = (x.f32(), c.input("weight")?.f32(), c.input("bias")?.f32());
+            let affine = Affine {
+                weight: Some(&wd),
+                bias: Some(&bd),
+            };
             let (y, _, _) = norm::batch_norm(
-                &x.f32(),
-                &x.shape,
-                Some(&c.input("weight")?.f32()),
-                Some(&c.input("bias")?.f32()),
+                ViewD::new("input", &xd, &x.shape)?,
+                affine,
                 Some(&mut rm),
                 Some(&mut rv),
                 &p,
@@ -282,14 +289,13 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                 c.opt_input("weight")?.map(|t| t.f32()),
                 c.opt_input("bias")?.map(|t| t.f32()),
             );
-            let y = norm::layer_norm(
-                &x.f32(),
-                &x.shape,
-                &ns,
-                w.as_deref(),
-                b.as_deref(),
-                c.f64("eps")?,
-            )?;
+            let xd = x.f32();
+            let affine = Affine {
+                weight: w.as_deref(),
+                bias: b.as_deref(),
+            };
+            let xv = ViewD::new("input", &xd, &x.shape)?;
+            let y = norm::layer_norm(xv, &ns, affine, c.f64("eps")?)?;
             out_f32(y, x.shape)
         }
         "instance_norm" => {
@@ -298,13 +304,13 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                 c.opt_input("weight")?.map(|t| t.f32()),
                 c.opt_input("bias")?.map(|t| t.f32()),
             );
-            let y = norm::instance_norm(
-                &x.f32(),
-                &x.shape,
-                w.as_deref(),
-                b.as_deref(),
-                c.f64("eps")?,
-            )?;
+            let xd = x.f32();
+            let affine = Affine {
+                weight: w.as_deref(),
+                bias: b.as_deref(),
+            };
+            let y =
+                norm::instance_norm(ViewD::new("input", &xd, &x.shape)?, affine, c.f64("eps")?)?;
             out_f32(y, x.shape)
         }
         "group_norm" => {
@@ -313,14 +319,13 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                 c.opt_input("weight")?.map(|t| t.f32()),
                 c.opt_input("bias")?.map(|t| t.f32()),
             );
-            let y = norm::group_norm(
-                &x.f32(),
-                &x.shape,
-                c.usize("num_groups")?,
-                w.as_deref(),
-                b.as_deref(),
-                c.f64("eps")?,
-            )?;
+            let xd = x.f32();
+            let affine = Affine {
+                weight: w.as_deref(),
+                bias: b.as_deref(),
+            };
+            let xv = ViewD::new("input", &xd, &x.shape)?;
+            let y = norm::group_norm(xv, c.usize("num_groups")?, affine, c.f64("eps")?)?;
             out_f32(y, x.shape)
         }
         "softmax" | "log_softmax" => {
@@ -415,11 +420,13 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                     .and_then(Value::as_bool)
                     .unwrap_or(true),
             };
+            let xd = x.f32();
+            let xv = ViewD::new("input", &xd, &x.shape)?;
             let (y, ys) = if op == "max_pool2d" {
-                let (y, ys, _) = max_pool2d(&x.f32(), &x.shape, &p)?;
+                let (y, ys, _) = max_pool2d(xv, &p)?;
                 (y, ys)
             } else {
-                avg_pool2d(&x.f32(), &x.shape, &p)?
+                avg_pool2d(xv, &p)?
             };
             out_f32(y, ys.to_vec())
         }

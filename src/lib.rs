@@ -2,10 +2,12 @@
 //! are the reference), written as a pure Rust core and exposed to JavaScript through one thin
 //! wasm-bindgen layer (`wasm`, compiled only for wasm32).
 //!
-//! Layout: `ops` holds forward kernels (one file per family), `rf` the receptive-field algebra,
-//! `stack` conv/pool stacks for the convolution lab (plan, cost, per-cell support and ERF),
-//! `nn` training pieces (optimizers, dropout, seeded RNG), `golden` the runner for the reference
-//! vectors (used by `tests/golden.rs` natively and by the self-test page in the browser).
+//! Layout: `tensor` the shape conventions and borrowed views, `ops` forward kernels (one file or
+//! folder per family; `ops::conv` the conv2d family), `rf` the receptive-field algebra, `stack`
+//! conv/pool stacks for the convolution lab (one file each for layers, plan, cost, per-cell
+//! support and ERF), `rng` the seeded generator, `nn` training pieces (optimizers, dropout,
+//! layers), `golden` the runner for the reference vectors (used by `tests/golden.rs` natively
+//! and by the self-test page in the browser).
 
 pub mod error;
 pub mod golden;

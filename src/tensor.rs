@@ -1,6 +1,7 @@
 //! Tensor conventions: dense row-major f32 buffers with an explicit shape; image tensors are NCHW.
-//! Kernels take `&[f32]` plus a shape and check both here, so a bad shape from JS becomes an
-//! `Error`, never an out-of-bounds panic.
+//! Kernels take a `View` (a slice plus the shape its length was checked against, made once by the
+//! caller) or `&[f32]` plus a shape checked here, so a bad shape from JS becomes an `Error`, never
+//! an out-of-bounds panic.
 
 use crate::{Error, Result};
 
@@ -75,6 +76,53 @@ impl Tensor {
     }
 }
 
+/// A borrowed tensor: `data` and the `shape` it was checked against (`shape` is `[usize; R]`
+/// for a fixed rank, e.g. NCHW `[usize; 4]`, or `&[usize]` for "any rank"). Kernels take views
+/// instead of a slice and a shape per operand, and may trust `data.len() == numel(shape)`: the
+/// only constructor checks it.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a, S = [usize; 4]> {
+    data: &'a [f32],
+    shape: S,
+}
+
+impl<'a, S: AsRef<[usize]> + Copy> View<'a, S> {
+    /// A view of `data` as `shape`; `name` says which buffer in the error when the length is wrong.
+    pub fn new(name: &str, data: &'a [f32], shape: S) -> Result<Self> {
+        check_len(name, data.len(), shape.as_ref())?;
+        Ok(View { data, shape })
+    }
+    pub fn data(&self) -> &'a [f32] {
+        self.data
+    }
+    pub fn shape(&self) -> S {
+        self.shape
+    }
+}
+
+/// A view of any rank (`[N, C, *]` for the norms, a checked rank inside the pools).
+pub type ViewD<'a> = View<'a, &'a [usize]>;
+
+/// The writable counterpart of `View` (an output buffer, running statistics), with the same check.
+#[derive(Debug)]
+pub struct ViewMut<'a, S = [usize; 4]> {
+    data: &'a mut [f32],
+    shape: S,
+}
+
+impl<'a, S: AsRef<[usize]> + Copy> ViewMut<'a, S> {
+    pub fn new(name: &str, data: &'a mut [f32], shape: S) -> Result<Self> {
+        check_len(name, data.len(), shape.as_ref())?;
+        Ok(ViewMut { data, shape })
+    }
+    pub fn data(&mut self) -> &mut [f32] {
+        self.data
+    }
+    pub fn shape(&self) -> S {
+        self.shape
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +147,23 @@ mod tests {
     fn finite_check_names_the_index() {
         let e = check_finite("w", &[1.0, f32::NAN]).unwrap_err().to_string();
         assert!(e.contains("w[1]"), "{e}");
+    }
+
+    #[test]
+    fn views_check_their_length() {
+        let data = [0.0f32; 6];
+        let v = View::new("x", &data, [1, 1, 2, 3]).unwrap();
+        assert_eq!((v.data().len(), v.shape()), (6, [1, 1, 2, 3]));
+        let e = View::new("weight", &data, [1, 1, 2, 2]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            Error::Shape("weight has 6 values but its shape [1, 1, 2, 2] needs 4".into())
+                .to_string()
+        );
+        let shape: &[usize] = &[2, 3];
+        assert!(View::new("x", &data, shape).is_ok());
+        let mut out = [0.0f32; 5];
+        assert!(ViewMut::new("out", &mut out, [5usize]).is_ok());
+        assert!(ViewMut::new("out", &mut out, [6usize]).is_err());
     }
 }

@@ -4,45 +4,43 @@
 //! batch 1 or 2, and widths around the vector block sizes; plus the bench's own shapes.
 #![cfg(target_arch = "wasm32")]
 
-use dlplay::ops::conv::{conv2d_into, conv2d_out_shape, conv2d_reference_into, Conv2dParams};
-use dlplay::ops::simd::conv::{kernel_for, Kernel};
+use dlplay::ops::conv::{
+    conv2d_into, conv2d_out_shape, conv2d_reference_into, kernel_for, random_case, Conv2dParams,
+    Kernel,
+};
+use dlplay::rng::Rng;
+use dlplay::tensor::View;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-struct Lcg(u64);
-
-impl Lcg {
-    fn f(&mut self) -> f32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-    }
-    fn pick(&mut self, n: usize) -> usize {
-        ((self.f() + 1.0) * 0.5 * n as f32) as usize % n
-    }
+/// Uniform in [-1, 1) from the crate's seeded generator.
+fn f(rng: &mut Rng) -> f32 {
+    rng.uniform() as f32 * 2.0 - 1.0
 }
 
 /// Runs both kernels; returns the worst mixed error `|a-e| / (1+|e|)`.
 fn compare(
-    rng: &mut Lcg,
+    rng: &mut Rng,
     xs: [usize; 4],
     ws: [usize; 4],
     p: &Conv2dParams,
     with_bias: bool,
 ) -> f32 {
     let ys = conv2d_out_shape(xs, ws, p).unwrap();
-    let x: Vec<f32> = (0..xs.iter().product()).map(|_| rng.f()).collect();
-    let w: Vec<f32> = (0..ws.iter().product()).map(|_| rng.f()).collect();
-    let b: Vec<f32> = (0..ws[0]).map(|_| rng.f()).collect();
+    let x: Vec<f32> = (0..xs.iter().product()).map(|_| f(rng)).collect();
+    let w: Vec<f32> = (0..ws.iter().product()).map(|_| f(rng)).collect();
+    let b: Vec<f32> = (0..ws[0]).map(|_| f(rng)).collect();
     let bias = with_bias.then_some(b.as_slice());
     let n: usize = ys.iter().product();
     let mut fast = vec![f32::NAN; n];
     let mut reference = vec![f32::NAN; n];
-    conv2d_into(&x, xs, &w, ws, bias, p, &mut fast).unwrap();
-    conv2d_reference_into(&x, xs, &w, ws, bias, p, &mut reference).unwrap();
+    let (xv, wv) = (
+        View::new("input", &x, xs).unwrap(),
+        View::new("weight", &w, ws).unwrap(),
+    );
+    conv2d_into(xv, wv, bias, p, &mut fast).unwrap();
+    conv2d_reference_into(xv, wv, bias, p, &mut reference).unwrap();
     fast.iter()
         .zip(&reference)
         .map(|(a, e)| {
@@ -62,52 +60,14 @@ fn simd_build_is_in_use() {
 
 #[wasm_bindgen_test]
 fn simd_conv_matches_scalar_on_random_shapes() {
-    let mut rng = Lcg(2024);
+    let mut rng = Rng::new(2024);
     let mut seen = [0usize; 3];
     let mut groups_seen = 0;
     let mut dilated_strided = 0;
     let mut done = 0;
     while done < 300 {
-        let kind = done % 3;
-        let (g, c, o, kh, kw);
-        match kind {
-            0 => {
-                c = 1 + rng.pick(12);
-                g = c;
-                o = c * [1, 1, 2][rng.pick(3)];
-                kh = [1, 3, 5][rng.pick(3)];
-                kw = [3, 1, 2][rng.pick(3)];
-            }
-            1 => {
-                g = [1, 2, 4][rng.pick(3)];
-                c = g * (1 + rng.pick(6));
-                o = g * (1 + rng.pick(9));
-                kh = 1;
-                kw = 1;
-            }
-            _ => {
-                g = [1, 1, 2, 3][rng.pick(4)];
-                c = g * (1 + rng.pick(5));
-                o = g * (1 + rng.pick(10));
-                kh = [1, 3, 5, 2][rng.pick(4)];
-                kw = [3, 1, 3, 4][rng.pick(4)];
-            }
-        }
-        let p = if kind == 1 && rng.pick(3) > 0 {
-            Conv2dParams {
-                groups: g,
-                ..Default::default()
-            }
-        } else {
-            Conv2dParams {
-                stride: [1 + rng.pick(3), 1 + rng.pick(3)],
-                padding: [rng.pick(3), rng.pick(4)],
-                dilation: [1 + rng.pick(4), 1 + rng.pick(4)],
-                groups: g,
-            }
-        };
-        let xs = [1 + rng.pick(2), c, 3 + rng.pick(22), 1 + rng.pick(45)];
-        let ws = [o, c / g, kh, kw];
+        let (xs, ws, p) = random_case(&mut rng, done % 3);
+        let (c, g) = (xs[1], p.groups);
         if conv2d_out_shape(xs, ws, &p).is_err() {
             continue;
         }
@@ -124,7 +84,7 @@ fn simd_conv_matches_scalar_on_random_shapes() {
 
 #[wasm_bindgen_test]
 fn simd_conv_matches_scalar_on_the_bench_shapes() {
-    let mut rng = Lcg(7);
+    let mut rng = Rng::new(7);
     let dense = |stride, dilation| Conv2dParams {
         stride: [stride; 2],
         padding: [dilation; 2],

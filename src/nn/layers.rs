@@ -5,8 +5,9 @@
 //! (no accumulation across calls) and return the gradient with respect to the layer's input.
 
 use super::dropout::dropout;
-use crate::ops::norm::{self, BatchNormParams};
+use crate::ops::norm::{self, Affine, BatchNormParams};
 use crate::rng::Rng;
+use crate::tensor::ViewD;
 use crate::{arg_err, Result};
 
 /// `y = x W^T + b`: `[N, in] -> [N, out]`.
@@ -121,11 +122,13 @@ impl BatchNorm1d {
             momentum: self.momentum,
             eps: self.eps,
         };
+        let affine = Affine {
+            weight: Some(&self.gamma),
+            bias: Some(&self.beta),
+        };
         let (y, mean, var) = norm::batch_norm(
-            x,
-            &[n, c],
-            Some(&self.gamma),
-            Some(&self.beta),
+            ViewD::new("input", x, &[n, c])?,
+            affine,
             Some(&mut self.running_mean),
             Some(&mut self.running_var),
             &p,
@@ -144,15 +147,17 @@ impl BatchNorm1d {
     /// Gradient with respect to the input of the last forward (`x` is that input).
     pub fn backward(&mut self, x: &[f32], dy: &[f32], n: usize) -> Result<Vec<f32>> {
         let c = self.gamma.len();
+        let p = BatchNormParams {
+            training: self.training,
+            momentum: self.momentum,
+            eps: self.eps,
+        };
         let (dx, dg, db) = norm::batch_norm_backward(
-            x,
-            &[n, c],
-            Some(&self.gamma),
-            &self.mean,
-            &self.var,
-            self.eps,
-            self.training,
+            ViewD::new("input", x, &[n, c])?,
             dy,
+            Some(&self.gamma),
+            [&self.mean, &self.var],
+            &p,
         )?;
         self.ggamma = dg;
         self.gbeta = db;

@@ -454,25 +454,11 @@ mod tests {
 
     /// Central difference of a scalar loss `f` around `x`, coordinate by coordinate, against `g`.
     fn check_grad(name: &str, x: &[f32], g: &[f32], f: &dyn Fn(&[f32]) -> f32) {
-        assert_eq!(x.len(), g.len());
-        for i in 0..x.len() {
-            let h = 1e-2f32;
-            let mut xp = x.to_vec();
-            xp[i] += h;
-            let mut xm = x.to_vec();
-            xm[i] -= h;
-            let fd = (f(&xp) as f64 - f(&xm) as f64) / (2.0 * h as f64);
-            let an = g[i] as f64;
-            assert!(
-                (fd - an).abs() <= 2e-3 * (1.0 + an.abs()),
-                "{name}: d/dx[{i}] finite difference {fd}, analytic {an}"
-            );
-        }
+        crate::testkit::grad_check(name, x, g, 8e-3, 2e-3, &mut |v| f(v) as f64);
     }
 
     fn logits(n: usize, seed: u64) -> Vec<f32> {
-        let mut r = crate::rng::Rng::new(seed);
-        (0..n).map(|_| (r.normal() * 1.5) as f32).collect()
+        crate::testkit::randn(n, seed, 1.5)
     }
 
     #[test]

@@ -111,16 +111,12 @@ mod tests {
 
     #[test]
     fn auc_equals_mann_whitney_with_ties() {
-        let mut seed = 3u64;
+        let mut r = crate::rng::Rng::new(3);
         for _ in 0..50 {
             let n = 40;
-            let mut l = vec![0u8; n];
-            let mut s = vec![0f32; n];
-            for i in 0..n {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-                l[i] = ((seed >> 33) & 1) as u8;
-                s[i] = ((seed >> 40) % 5) as f32 / 4.0;
-            }
+            let mut l: Vec<u8> = (0..n).map(|_| r.below(2) as u8).collect();
+            // Five score levels: many ties.
+            let s: Vec<f32> = (0..n).map(|_| r.below(5) as f32 / 4.0).collect();
             l[0] = 0;
             l[1] = 1;
             for drop in [false, true] {

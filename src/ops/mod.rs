@@ -1,5 +1,7 @@
-//! Forward kernels, one file per family. Each takes slices plus explicit shapes and returns
-//! `Result`, so nothing a caller passes can make it panic.
+//! Forward kernels (and the gradients the labs need), one file or folder per family: `conv/` holds
+//! the conv2d kernels (reference, SIMD, crop-sized window) behind one checked entry file. Kernels
+//! take `tensor::View`s (data plus the shape its length was checked against) or slices plus
+//! explicit shapes, and return `Result`, so nothing a caller passes can make them panic.
 
 pub mod activation;
 pub mod conv;
@@ -9,7 +11,6 @@ pub mod loss;
 pub mod metrics;
 pub mod norm;
 pub mod pool;
-pub mod simd;
 
 use crate::{Error, Result};
 

@@ -8,7 +8,7 @@
 //! `batch_norm_backward` is the matching gradient (train mode through the batch statistics, eval
 //! mode through the fixed running ones).
 
-use crate::tensor::check_len;
+use crate::tensor::{check_len, ViewD};
 use crate::{arg_err, shape_err, Result};
 
 /// `(mean, 1/sqrt(var+eps))` of `n` values produced by `it` (two passes over a cloneable iterator).
@@ -45,6 +45,28 @@ fn nc_inner(shape: &[usize]) -> Result<(usize, usize, usize)> {
     Ok((shape[0], shape[1], shape[2..].iter().product()))
 }
 
+/// The optional per-channel (or per-element, for layer norm) scale `weight` (gamma) and shift
+/// `bias` (beta) applied after normalizing: `y = xhat * weight + bias`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Affine<'a> {
+    pub weight: Option<&'a [f32]>,
+    pub bias: Option<&'a [f32]>,
+}
+
+impl Affine<'_> {
+    /// Checks both lengths against `n` (one per `what`).
+    fn check(&self, n: usize, what: &str) -> Result<()> {
+        check_affine("weight", self.weight, n, what)?;
+        check_affine("bias", self.bias, n, what)
+    }
+    /// `v * weight[k] + bias[k]`, with 1 and 0 where absent.
+    #[inline]
+    fn apply(&self, v: f64, k: usize) -> f32 {
+        (v * self.weight.map_or(1.0, |w| w[k] as f64) + self.bias.map_or(0.0, |b| b[k] as f64))
+            as f32
+    }
+}
+
 /// Parameters of a batch norm call.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BatchNormParams {
@@ -57,21 +79,17 @@ pub struct BatchNormParams {
 /// In training mode the running statistics (if given) are updated in place; in eval mode they
 /// are used instead of the batch statistics. Returns the output and the batch `(mean, var)`
 /// (biased) per channel, which backward passes reuse.
-#[allow(clippy::too_many_arguments)]
 pub fn batch_norm(
-    x: &[f32],
-    shape: &[usize],
-    weight: Option<&[f32]>,
-    bias: Option<&[f32]>,
+    x: ViewD<'_>,
+    affine: Affine<'_>,
     running_mean: Option<&mut [f32]>,
     running_var: Option<&mut [f32]>,
     p: &BatchNormParams,
 ) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
-    check_len("input", x.len(), shape)?;
+    let (x, shape) = (x.data(), x.shape());
     check_eps(p.eps)?;
     let (n, c, inner) = nc_inner(shape)?;
-    check_affine("weight", weight, c, "channel")?;
-    check_affine("bias", bias, c, "channel")?;
+    affine.check(c, "channel")?;
     if let Some(rm) = &running_mean {
         check_affine("running_mean", Some(rm), c, "channel")?;
     }
@@ -117,12 +135,10 @@ pub fn batch_norm(
                 r[ch] = ((1.0 - p.momentum) * r[ch] as f64 + p.momentum * unbiased) as f32;
             }
         }
-        let g = weight.map_or(1.0, |w| w[ch] as f64);
-        let b = bias.map_or(0.0, |b| b[ch] as f64);
         for bi in 0..n {
             let o = (bi * c + ch) * inner;
             for (yv, &xv) in y[o..o + inner].iter_mut().zip(&x[o..o + inner]) {
-                *yv = ((xv as f64 - mean) * inv * g + b) as f32;
+                *yv = affine.apply((xv as f64 - mean) * inv, ch);
             }
         }
     }
@@ -134,19 +150,17 @@ pub fn batch_norm(
 /// `batch_norm` returns in training mode, or the running ones in eval mode. In training mode the
 /// statistics depend on x, so with `xhat = (x - mean) inv` and `m = N * inner` values per channel:
 /// `dx = inv/m (m dxhat - sum dxhat - xhat sum(dxhat xhat))`, `dxhat = dy * gamma`; in eval mode
-/// `dx = dy * gamma * inv`. `dweight = sum dy xhat`, `dbias = sum dy` in both.
-#[allow(clippy::too_many_arguments)]
+/// `dx = dy * gamma * inv`. `dweight = sum dy xhat`, `dbias = sum dy` in both. `p.training` and
+/// `p.eps` are the forward's (`p.momentum` plays no part).
 pub fn batch_norm_backward(
-    x: &[f32],
-    shape: &[usize],
-    weight: Option<&[f32]>,
-    mean: &[f32],
-    var: &[f32],
-    eps: f64,
-    training: bool,
+    x: ViewD<'_>,
     dy: &[f32],
+    weight: Option<&[f32]>,
+    [mean, var]: [&[f32]; 2],
+    p: &BatchNormParams,
 ) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
-    check_len("input", x.len(), shape)?;
+    let (x, shape) = (x.data(), x.shape());
+    let (eps, training) = (p.eps, p.training);
     check_len("output gradient", dy.len(), shape)?;
     check_eps(eps)?;
     let (n, c, inner) = nc_inner(shape)?;
@@ -205,14 +219,12 @@ fn normalize_runs(x: &[f32], len: usize, eps: f64) -> Vec<f64> {
 /// Layer norm: statistics per sample over the last `normalized_shape.len()` dims; weight and bias
 /// have shape `normalized_shape` (elementwise affine).
 pub fn layer_norm(
-    x: &[f32],
-    shape: &[usize],
+    x: ViewD<'_>,
     normalized_shape: &[usize],
-    weight: Option<&[f32]>,
-    bias: Option<&[f32]>,
+    affine: Affine<'_>,
     eps: f64,
 ) -> Result<Vec<f32>> {
-    check_len("input", x.len(), shape)?;
+    let (x, shape) = (x.data(), x.shape());
     check_eps(eps)?;
     let k = normalized_shape.len();
     if k == 0 || k > shape.len() || shape[shape.len() - k..] != *normalized_shape {
@@ -224,37 +236,25 @@ pub fn layer_norm(
     if len == 0 {
         return shape_err!("normalized_shape {normalized_shape:?} has no elements");
     }
-    check_affine("weight", weight, len, "normalized element")?;
-    check_affine("bias", bias, len, "normalized element")?;
+    affine.check(len, "normalized element")?;
     let y = normalize_runs(x, len, eps);
     Ok(y.iter()
         .enumerate()
-        .map(|(i, &v)| {
-            let j = i % len;
-            (v * weight.map_or(1.0, |w| w[j] as f64) + bias.map_or(0.0, |b| b[j] as f64)) as f32
-        })
+        .map(|(i, &v)| affine.apply(v, i % len))
         .collect())
 }
 
 /// Group norm over `[N, C, *]`: channels split into `groups` contiguous blocks; statistics per
 /// (sample, group); affine per channel. `groups = 1` normalizes like a layer norm over (C, *);
 /// `groups = C` is instance norm.
-pub fn group_norm(
-    x: &[f32],
-    shape: &[usize],
-    groups: usize,
-    weight: Option<&[f32]>,
-    bias: Option<&[f32]>,
-    eps: f64,
-) -> Result<Vec<f32>> {
-    check_len("input", x.len(), shape)?;
+pub fn group_norm(x: ViewD<'_>, groups: usize, affine: Affine<'_>, eps: f64) -> Result<Vec<f32>> {
+    let (x, shape) = (x.data(), x.shape());
     check_eps(eps)?;
     let (_, c, inner) = nc_inner(shape)?;
     if groups == 0 || c % groups != 0 {
         return arg_err!("num_groups must divide the {c} channels, got {groups}");
     }
-    check_affine("weight", weight, c, "channel")?;
-    check_affine("bias", bias, c, "channel")?;
+    affine.check(c, "channel")?;
     let len = c / groups * inner;
     if len == 0 {
         return shape_err!("input shape {shape:?} has empty groups");
@@ -262,33 +262,37 @@ pub fn group_norm(
     let y = normalize_runs(x, len, eps);
     Ok(y.iter()
         .enumerate()
-        .map(|(i, &v)| {
-            let ch = (i / inner) % c;
-            (v * weight.map_or(1.0, |w| w[ch] as f64) + bias.map_or(0.0, |b| b[ch] as f64)) as f32
-        })
+        .map(|(i, &v)| affine.apply(v, (i / inner) % c))
         .collect())
 }
 
 /// Instance norm over `[N, C, *]`: statistics per (sample, channel) over the spatial dims.
-pub fn instance_norm(
-    x: &[f32],
-    shape: &[usize],
-    weight: Option<&[f32]>,
-    bias: Option<&[f32]>,
-    eps: f64,
-) -> Result<Vec<f32>> {
-    let (_, c, inner) = nc_inner(shape)?;
+pub fn instance_norm(x: ViewD<'_>, affine: Affine<'_>, eps: f64) -> Result<Vec<f32>> {
+    let (_, c, inner) = nc_inner(x.shape())?;
     if inner <= 1 {
         return shape_err!(
-            "instance norm needs more than one spatial value per channel, got shape {shape:?}"
+            "instance norm needs more than one spatial value per channel, got shape {:?}",
+            x.shape()
         );
     }
-    group_norm(x, shape, c.max(1), weight, bias, eps)
+    group_norm(x, c.max(1), affine, eps)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit::{dot, grad_check, randn};
+
+    fn view<'a>(x: &'a [f32], shape: &'a [usize]) -> ViewD<'a> {
+        ViewD::new("input", x, shape).unwrap()
+    }
+
+    fn affine<'a>(weight: &'a [f32], bias: &'a [f32]) -> Affine<'a> {
+        Affine {
+            weight: Some(weight),
+            bias: Some(bias),
+        }
+    }
 
     #[test]
     fn offset_input_keeps_its_variance() {
@@ -296,7 +300,7 @@ mod tests {
         let x: Vec<f32> = (0..64)
             .map(|i| 1000.0 + if i % 2 == 0 { 1.0 } else { -1.0 })
             .collect();
-        let y = layer_norm(&x, &[1, 64], &[64], None, None, 0.0).unwrap();
+        let y = layer_norm(view(&x, &[1, 64]), &[64], Affine::default(), 0.0).unwrap();
         for (i, v) in y.iter().enumerate() {
             let e = if i % 2 == 0 { 1.0 } else { -1.0 };
             assert!((v - e).abs() < 1e-5, "{v}");
@@ -313,8 +317,14 @@ mod tests {
             momentum: 0.5,
             eps: 0.0,
         };
-        let (y, _, _) =
-            batch_norm(&x, &[2, 1], None, None, Some(&mut rm), Some(&mut rv), &p).unwrap();
+        let (y, _, _) = batch_norm(
+            view(&x, &[2, 1]),
+            Affine::default(),
+            Some(&mut rm),
+            Some(&mut rv),
+            &p,
+        )
+        .unwrap();
         assert_eq!(y, vec![-1.0, 1.0]);
         assert_eq!(rm, [1.0]);
         assert_eq!(rv, [1.5]);
@@ -324,10 +334,8 @@ mod tests {
             ..p
         };
         let (y, _, _) = batch_norm(
-            &[1.0],
-            &[1, 1],
-            None,
-            None,
+            view(&[1.0], &[1, 1]),
+            Affine::default(),
             Some(&mut rm),
             Some(&mut rv),
             &p,
@@ -338,14 +346,14 @@ mod tests {
 
     #[test]
     fn group_norm_errors() {
-        let e = group_norm(&[0.0; 12], &[1, 3, 4], 2, None, None, 1e-5)
+        let e = group_norm(view(&[0.0; 12], &[1, 3, 4]), 2, Affine::default(), 1e-5)
             .unwrap_err()
             .to_string();
         assert!(
             e.contains("num_groups must divide the 3 channels, got 2"),
             "{e}"
         );
-        let e = layer_norm(&[0.0; 12], &[3, 4], &[3], None, None, 1e-5)
+        let e = layer_norm(view(&[0.0; 12], &[3, 4]), &[3], Affine::default(), 1e-5)
             .unwrap_err()
             .to_string();
         assert!(e.contains("suffix"), "{e}");
@@ -353,34 +361,35 @@ mod tests {
 
     #[test]
     fn batch_norm_backward_matches_finite_differences() {
-        let mut r = crate::rng::Rng::new(3);
         let shape = [5usize, 3, 2];
-        let x: Vec<f32> = (0..30).map(|_| (r.normal() * 2.0 + 1.0) as f32).collect();
-        let coef: Vec<f64> = (0..30).map(|_| r.normal()).collect();
+        let x: Vec<f32> = randn(30, 3, 2.0).iter().map(|v| v + 1.0).collect();
+        let coef = randn(30, 4, 1.0);
         let w = [0.7f32, -1.3, 2.0];
         let b = [0.1f32, 0.0, -0.4];
-        let eps = 1e-5;
         for training in [true, false] {
             let p = BatchNormParams {
                 training,
                 momentum: 0.1,
-                eps,
+                eps: 1e-5,
             };
             let (rm, rv) = ([0.3f32, -0.2, 1.0], [1.5f32, 0.7, 2.0]);
             // objective sum(coef * y), as f64; its gradient w.r.t. y is coef
             let obj = |x: &[f32], w: &[f32], b: &[f32]| -> f64 {
                 let (mut m, mut v) = (rm, rv);
-                let (y, _, _) =
-                    batch_norm(x, &shape, Some(w), Some(b), Some(&mut m), Some(&mut v), &p)
-                        .unwrap();
-                y.iter().zip(&coef).map(|(a, c)| *a as f64 * c).sum()
+                let (y, _, _) = batch_norm(
+                    view(x, &shape),
+                    affine(w, b),
+                    Some(&mut m),
+                    Some(&mut v),
+                    &p,
+                )
+                .unwrap();
+                dot(&y, &coef)
             };
             let (mut m, mut v) = (rm, rv);
             let (_, bm, bv) = batch_norm(
-                &x,
-                &shape,
-                Some(&w),
-                Some(&b),
+                view(&x, &shape),
+                affine(&w, &b),
                 Some(&mut m),
                 Some(&mut v),
                 &p,
@@ -391,44 +400,16 @@ mod tests {
             } else {
                 (rm.to_vec(), rv.to_vec())
             };
-            let dy: Vec<f32> = coef.iter().map(|&c| c as f32).collect();
             let (dx, dw, db) =
-                batch_norm_backward(&x, &shape, Some(&w), &mean, &var, eps, training, &dy).unwrap();
-            let h = 1e-2f32;
-            let close = |fd: f64, an: f32, what: &str| {
-                assert!(
-                    (fd - an as f64).abs() <= 2e-3 * (1.0 + an.abs() as f64),
-                    "training={training} {what}: finite difference {fd}, analytic {an}"
-                )
-            };
-            for i in 0..x.len() {
-                let (mut xp, mut xm) = (x.clone(), x.clone());
-                xp[i] += h;
-                xm[i] -= h;
-                close(
-                    (obj(&xp, &w, &b) - obj(&xm, &w, &b)) / (2.0 * h as f64),
-                    dx[i],
-                    &format!("dx[{i}]"),
-                );
-            }
-            for ch in 0..3 {
-                let (mut wp, mut wm) = (w, w);
-                wp[ch] += h;
-                wm[ch] -= h;
-                close(
-                    (obj(&x, &wp, &b) - obj(&x, &wm, &b)) / (2.0 * h as f64),
-                    dw[ch],
-                    "dweight",
-                );
-                let (mut bp, mut bmn) = (b, b);
-                bp[ch] += h;
-                bmn[ch] -= h;
-                close(
-                    (obj(&x, &w, &bp) - obj(&x, &w, &bmn)) / (2.0 * h as f64),
-                    db[ch],
-                    "dbias",
-                );
-            }
+                batch_norm_backward(view(&x, &shape), &coef, Some(&w), [&mean, &var], &p).unwrap();
+            let what = |v: &str| format!("training={training} {v}");
+            grad_check(&what("dx"), &x, &dx, 8e-3, 2e-3, &mut |xv| obj(xv, &w, &b));
+            grad_check(&what("dweight"), &w, &dw, 8e-3, 2e-3, &mut |wv| {
+                obj(&x, wv, &b)
+            });
+            grad_check(&what("dbias"), &b, &db, 8e-3, 2e-3, &mut |bv| {
+                obj(&x, &w, bv)
+            });
         }
     }
 }

@@ -5,7 +5,9 @@
 //! -inf; average pooling divides by the window clipped to the padded extent
 //! (`count_include_pad=true`) or by the number of real inputs it covers.
 
-use crate::tensor::{check_len, expect_rank, numel};
+use std::ops::Range;
+
+use crate::tensor::{check_len, expect_rank, numel, ViewD};
 use crate::{arg_err, shape_err, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,12 +96,8 @@ pub fn pool_out_shape(xs: &[usize], p: &PoolParams) -> Result<[usize; 4]> {
 
 /// Max pooling; returns `(y, shape, argmax)` where argmax is the flat index in the input plane
 /// (used by backward passes and by the lab to show which pixel won).
-pub fn max_pool2d(
-    x: &[f32],
-    xs: &[usize],
-    p: &PoolParams,
-) -> Result<(Vec<f32>, [usize; 4], Vec<u32>)> {
-    check_len("input", x.len(), xs)?;
+pub fn max_pool2d(x: ViewD<'_>, p: &PoolParams) -> Result<(Vec<f32>, [usize; 4], Vec<u32>)> {
+    let (x, xs) = (x.data(), x.shape());
     let ys = pool_out_shape(xs, p)?;
     let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
     let [_, _, oh, ow] = ys;
@@ -135,42 +133,71 @@ pub fn max_pool2d(
     Ok((y, ys, arg))
 }
 
-/// Average pooling (dilation must be 1, as in torch).
-pub fn avg_pool2d(x: &[f32], xs: &[usize], p: &PoolParams) -> Result<(Vec<f32>, [usize; 4])> {
-    check_len("input", x.len(), xs)?;
+/// One output of an average pool: its index in the output plane, the input rows and columns
+/// it covers (clipped to the input) and its divisor (the window clipped to the padded extent with
+/// `count_include_pad`, else the number of real inputs).
+struct AvgWindow {
+    out: usize,
+    rows: Range<usize>,
+    cols: Range<usize>,
+    div: isize,
+}
+
+/// Calls `f` for every output of an `oh x ow` plane pooled from an `h x w` one, row-major.
+fn avg_windows(hw: [usize; 2], ohw: [usize; 2], p: &PoolParams, mut f: impl FnMut(AvgWindow)) {
+    let ([h, w], [oh, ow]) = (hw, ohw);
+    for i in 0..oh {
+        let hs = (i * p.stride[0]) as isize - p.padding[0] as isize;
+        let he = (hs + p.kernel[0] as isize).min((h + p.padding[0]) as isize);
+        for j in 0..ow {
+            let ws = (j * p.stride[1]) as isize - p.padding[1] as isize;
+            let we = (ws + p.kernel[1] as isize).min((w + p.padding[1]) as isize);
+            let pool_size = (he - hs) * (we - ws);
+            let (h0, h1) = (hs.max(0) as usize, he.min(h as isize) as usize);
+            let (w0, w1) = (ws.max(0) as usize, we.min(w as isize) as usize);
+            let div = if p.count_include_pad {
+                pool_size
+            } else {
+                ((h1 - h0) * (w1 - w0)) as isize
+            };
+            f(AvgWindow {
+                out: i * ow + j,
+                rows: h0..h1,
+                cols: w0..w1,
+                div: div.max(1),
+            });
+        }
+    }
+}
+
+/// Checks an average pool's parameters and returns its output shape.
+fn avg_out_shape(xs: &[usize], p: &PoolParams) -> Result<[usize; 4]> {
     if p.dilation != [1, 1] {
         return arg_err!("avg_pool2d has no dilation (got {:?})", p.dilation);
     }
-    let ys = pool_out_shape(xs, p)?;
+    pool_out_shape(xs, p)
+}
+
+/// Average pooling (dilation must be 1, as in torch).
+pub fn avg_pool2d(x: ViewD<'_>, p: &PoolParams) -> Result<(Vec<f32>, [usize; 4])> {
+    let (x, xs) = (x.data(), x.shape());
+    let ys = avg_out_shape(xs, p)?;
     let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
     let [_, _, oh, ow] = ys;
     let mut y = vec![0.0f32; numel(&ys)?];
     for pl in 0..n * c {
         let xp = &x[pl * h * w..][..h * w];
-        for i in 0..oh {
-            let hs = (i * p.stride[0]) as isize - p.padding[0] as isize;
-            let he = (hs + p.kernel[0] as isize).min((h + p.padding[0]) as isize);
-            for j in 0..ow {
-                let ws = (j * p.stride[1]) as isize - p.padding[1] as isize;
-                let we = (ws + p.kernel[1] as isize).min((w + p.padding[1]) as isize);
-                let pool_size = (he - hs) * (we - ws);
-                let (h0, h1) = (hs.max(0) as usize, he.min(h as isize) as usize);
-                let (w0, w1) = (ws.max(0) as usize, we.min(w as isize) as usize);
-                let mut s = 0.0f64;
-                for r in h0..h1 {
-                    s += xp[r * w + w0..r * w + w1]
-                        .iter()
-                        .map(|&v| v as f64)
-                        .sum::<f64>();
-                }
-                let div = if p.count_include_pad {
-                    pool_size
-                } else {
-                    ((h1 - h0) * (w1 - w0)) as isize
-                };
-                y[(pl * oh + i) * ow + j] = (s / div.max(1) as f64) as f32;
+        let yp = &mut y[pl * oh * ow..][..oh * ow];
+        avg_windows([h, w], [oh, ow], p, |win| {
+            let mut s = 0.0f64;
+            for r in win.rows {
+                s += xp[r * w..][win.cols.clone()]
+                    .iter()
+                    .map(|&v| v as f64)
+                    .sum::<f64>();
             }
-        }
+            yp[win.out] = (s / win.div as f64) as f32;
+        });
     }
     Ok((y, ys))
 }
@@ -207,38 +234,22 @@ pub fn max_pool2d_backward(
 /// Gradient of `avg_pool2d` with respect to its input: each output's gradient, divided by the
 /// same divisor as the forward pass, is added to every input of its window.
 pub fn avg_pool2d_backward(gy: &[f32], xs: &[usize], p: &PoolParams) -> Result<Vec<f32>> {
-    if p.dilation != [1, 1] {
-        return arg_err!("avg_pool2d has no dilation (got {:?})", p.dilation);
-    }
-    let ys = pool_out_shape(xs, p)?;
+    let ys = avg_out_shape(xs, p)?;
     check_len("output gradient", gy.len(), &ys)?;
     let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
     let [_, _, oh, ow] = ys;
     let mut gx = vec![0.0f32; numel(xs)?];
     for pl in 0..n * c {
         let gp = &mut gx[pl * h * w..][..h * w];
-        for i in 0..oh {
-            let hs = (i * p.stride[0]) as isize - p.padding[0] as isize;
-            let he = (hs + p.kernel[0] as isize).min((h + p.padding[0]) as isize);
-            for j in 0..ow {
-                let ws = (j * p.stride[1]) as isize - p.padding[1] as isize;
-                let we = (ws + p.kernel[1] as isize).min((w + p.padding[1]) as isize);
-                let pool_size = (he - hs) * (we - ws);
-                let (h0, h1) = (hs.max(0) as usize, he.min(h as isize) as usize);
-                let (w0, w1) = (ws.max(0) as usize, we.min(w as isize) as usize);
-                let div = if p.count_include_pad {
-                    pool_size
-                } else {
-                    ((h1 - h0) * (w1 - w0)) as isize
-                };
-                let g = gy[(pl * oh + i) * ow + j] / div.max(1) as f32;
-                for r in h0..h1 {
-                    for v in &mut gp[r * w + w0..r * w + w1] {
-                        *v += g;
-                    }
+        let gyp = &gy[pl * oh * ow..][..oh * ow];
+        avg_windows([h, w], [oh, ow], p, |win| {
+            let g = gyp[win.out] / win.div as f32;
+            for r in win.rows {
+                for v in &mut gp[r * w..][win.cols.clone()] {
+                    *v += g;
                 }
             }
-        }
+        });
     }
     Ok(gx)
 }
@@ -246,6 +257,12 @@ pub fn avg_pool2d_backward(gy: &[f32], xs: &[usize], p: &PoolParams) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::Rng;
+    use crate::testkit::{dot, grad_check, uniform};
+
+    fn view<'a>(x: &'a [f32], shape: &'a [usize]) -> ViewD<'a> {
+        ViewD::new("input", x, shape).unwrap()
+    }
 
     #[test]
     fn ceil_mode_drops_window_starting_in_padding() {
@@ -259,31 +276,23 @@ mod tests {
     #[test]
     fn max_pool_picks_max_and_reports_where() {
         let x = [1.0, 5.0, 3.0, 2.0];
-        let (y, s, a) = max_pool2d(&x, &[1, 1, 2, 2], &PoolParams::new([2, 2])).unwrap();
+        let (y, s, a) = max_pool2d(view(&x, &[1, 1, 2, 2]), &PoolParams::new([2, 2])).unwrap();
         assert_eq!((y, s, a), (vec![5.0], [1, 1, 1, 1], vec![1]));
         let mut p = PoolParams::new([2, 2]);
         p.padding = [2, 0];
-        assert!(max_pool2d(&x, &[1, 1, 2, 2], &p).is_err());
+        assert!(max_pool2d(view(&x, &[1, 1, 2, 2]), &p).is_err());
     }
 
-    fn lcg(seed: &mut u64) -> f32 {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((*seed >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-    }
-
-    /// `d/dx sum(gy * pool(x))` by central differences against the analytic backward, for max
+    /// `d/dx sum(gy * pool(x))` by finite differences against the analytic backward, for max
     /// and average pooling with padding, stride != kernel and (for avg) both divisor rules.
     #[test]
     fn pool_backward_matches_finite_differences() {
-        let mut s = 5u64;
         let xs = [1usize, 2, 7, 6];
         // Distinct values spaced well apart, so no window has a near-tie for the max.
         let mut x: Vec<f32> = (0..84).map(|i| i as f32 * 0.37).collect();
+        let mut r = Rng::new(5);
         for i in (1..x.len()).rev() {
-            let j = ((lcg(&mut s) + 1.0) * 0.5 * (i + 1) as f32) as usize % (i + 1);
-            x.swap(i, j);
+            x.swap(i, r.below(i + 1));
         }
         for (kind, pad, include) in [
             ("max", 1, true),
@@ -297,39 +306,23 @@ mod tests {
             p.count_include_pad = include;
             let fwd = |xv: &[f32]| -> Vec<f32> {
                 if kind == "max" {
-                    max_pool2d(xv, &xs, &p).unwrap().0
+                    max_pool2d(view(xv, &xs), &p).unwrap().0
                 } else {
-                    avg_pool2d(xv, &xs, &p).unwrap().0
+                    avg_pool2d(view(xv, &xs), &p).unwrap().0
                 }
             };
-            let ny = fwd(&x).len();
-            let gy: Vec<f32> = (0..ny).map(|_| lcg(&mut s)).collect();
+            let gy = uniform(fwd(&x).len(), 6 + pad as u64, -1.0, 1.0);
             let gx = if kind == "max" {
-                let (_, _, arg) = max_pool2d(&x, &xs, &p).unwrap();
+                let (_, _, arg) = max_pool2d(view(&x, &xs), &p).unwrap();
                 max_pool2d_backward(&gy, &arg, &xs, &p).unwrap()
             } else {
                 avg_pool2d_backward(&gy, &xs, &p).unwrap()
             };
-            let loss = |xv: &[f32]| -> f64 {
-                fwd(xv)
-                    .iter()
-                    .zip(&gy)
-                    .map(|(&a, &b)| a as f64 * b as f64)
-                    .sum()
-            };
-            let h = 1e-2f32;
-            for i in 0..x.len() {
-                let mut xp = x.clone();
-                xp[i] += h;
-                let mut xm = x.clone();
-                xm[i] -= h;
-                let fd = (loss(&xp) - loss(&xm)) / (2.0 * h as f64);
-                assert!(
-                    (fd - gx[i] as f64).abs() < 2e-3,
-                    "{kind} pad {pad} include {include}: x[{i}] fd {fd} vs analytic {}",
-                    gx[i]
-                );
-            }
+            // Both pools are linear between changes of the winner, and the values are 0.37 apart:
+            // a step of 0.1 changes no winner, so the differences are exact up to f32 rounding
+            // and the bound can be 20 times stricter than the old absolute 2e-3.
+            let what = format!("{kind} pad {pad} include {include}: dL/dx");
+            grad_check(&what, &x, &gx, 0.1, 1e-4, &mut |xv| dot(&fwd(xv), &gy));
             // Every output's gradient lands somewhere: the totals agree for max pooling.
             if kind == "max" {
                 let (a, b): (f32, f32) = (gx.iter().sum(), gy.iter().sum());
@@ -346,10 +339,13 @@ mod tests {
         let x = [4.0f32; 4];
         let mut p = PoolParams::new([2, 2]);
         p.padding = [1, 1];
-        let (y, _) = avg_pool2d(&x, &[1, 1, 2, 2], &p).unwrap();
+        let (y, _) = avg_pool2d(view(&x, &[1, 1, 2, 2]), &p).unwrap();
         assert_eq!(y[0], 1.0); // one real value of 4 over a 2x2 window incl. padding
         p.count_include_pad = false;
-        let (y, _) = avg_pool2d(&x, &[1, 1, 2, 2], &p).unwrap();
+        let (y, _) = avg_pool2d(view(&x, &[1, 1, 2, 2]), &p).unwrap();
         assert_eq!(y[0], 4.0);
+        p.dilation = [2, 1];
+        let e = avg_pool2d(view(&x, &[1, 1, 2, 2]), &p).unwrap_err();
+        assert!(e.to_string().contains("avg_pool2d has no dilation"), "{e}");
     }
 }

@@ -9,7 +9,7 @@ use super::handles::{RgbaImage, Tensor};
 use super::{err, opts, to_js};
 use crate::ops::conv::{self, Conv2dParams};
 use crate::stack::{self, Layer, PoolKind};
-use crate::tensor::{check_finite, numel};
+use crate::tensor::numel;
 use crate::Error;
 
 /// A number for both axes, or `[rows, cols]`.
@@ -59,10 +59,6 @@ pub fn conv2d_into(
     options: JsValue,
 ) -> Result<(), JsError> {
     let o: ConvOpts = opts("conv2d_into", options)?;
-    check_finite("weight", &weight.inner.data).map_err(err)?;
-    if let Some(b) = &bias {
-        check_finite("bias", b).map_err(err)?;
-    }
     let p = o.params();
     let xs = x.shape4("input")?;
     let ws = weight.shape4("weight")?;
@@ -74,10 +70,8 @@ pub fn conv2d_into(
         ))));
     }
     conv::conv2d_into(
-        &x.inner.data,
-        xs,
-        &weight.inner.data,
-        ws,
+        x.view("input")?,
+        weight.view("weight")?,
         bias.as_deref(),
         &p,
         &mut out.inner.data,
@@ -95,13 +89,10 @@ pub fn conv2d_reference_into(
     options: JsValue,
 ) -> Result<(), JsError> {
     let o: ConvOpts = opts("conv2d_reference_into", options)?;
-    check_finite("weight", &weight.inner.data).map_err(err)?;
     let p = o.params();
     conv::conv2d_reference_into(
-        &x.inner.data,
-        x.shape4("input")?,
-        &weight.inner.data,
-        weight.shape4("weight")?,
+        x.view("input")?,
+        weight.view("weight")?,
         bias.as_deref(),
         &p,
         &mut out.inner.data,

@@ -27,6 +27,14 @@ impl Tensor {
     pub(crate) fn shape4(&self, name: &str) -> Result<[usize; 4], JsError> {
         tensor::expect_rank::<4>(name, &self.inner.shape).map_err(err)
     }
+    /// The tensor as a 4-D view (its rank checked, as `shape4`).
+    pub(crate) fn view(&self, name: &str) -> Result<tensor::View<'_>, JsError> {
+        tensor::View::new(name, &self.inner.data, self.shape4(name)?).map_err(err)
+    }
+    /// The tensor as a view of any rank.
+    pub(crate) fn view_d(&self, name: &str) -> Result<tensor::ViewD<'_>, JsError> {
+        tensor::ViewD::new(name, &self.inner.data, &self.inner.shape).map_err(err)
+    }
 }
 
 #[wasm_bindgen]

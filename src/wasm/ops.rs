@@ -76,15 +76,9 @@ pub fn conv2d(
     options: JsValue,
 ) -> Result<Tensor, JsError> {
     let o: ConvOpts = opts("conv2d", options)?;
-    check_finite("weight", &weight.inner.data).map_err(err)?;
-    if let Some(b) = &bias {
-        check_finite("bias", b).map_err(err)?;
-    }
     let (y, ys) = conv::conv2d(
-        &x.inner.data,
-        x.shape4("input")?,
-        &weight.inner.data,
-        weight.shape4("weight")?,
+        x.view("input")?,
+        weight.view("weight")?,
         bias.as_deref(),
         &o.params(),
     )
@@ -106,8 +100,7 @@ pub fn conv2d_backward_input(
     let gx = conv::conv2d_backward_input(
         &grad_out.inner.data,
         xs,
-        &weight.inner.data,
-        weight.shape4("weight")?,
+        weight.view("weight")?,
         &o.params(),
     )
     .map_err(err)?;
@@ -188,6 +181,15 @@ struct NormOpts {
     eps: Option<f64>,
 }
 
+impl NormOpts {
+    fn affine(&self) -> norm::Affine<'_> {
+        norm::Affine {
+            weight: self.weight.as_deref(),
+            bias: self.bias.as_deref(),
+        }
+    }
+}
+
 /// `F.layer_norm(x, normalized_shape, weight, bias, eps)`.
 #[wasm_bindgen]
 pub fn layer_norm(
@@ -197,11 +199,9 @@ pub fn layer_norm(
 ) -> Result<Tensor, JsError> {
     let o: NormOpts = opts("layer_norm", options)?;
     let y = norm::layer_norm(
-        &x.inner.data,
-        &x.inner.shape,
+        x.view_d("input")?,
         &shape_usize(&normalized_shape),
-        o.weight.as_deref(),
-        o.bias.as_deref(),
+        o.affine(),
         o.eps.unwrap_or(1e-5),
     )
     .map_err(err)?;
@@ -212,14 +212,8 @@ pub fn layer_norm(
 #[wasm_bindgen]
 pub fn instance_norm(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
     let o: NormOpts = opts("instance_norm", options)?;
-    let y = norm::instance_norm(
-        &x.inner.data,
-        &x.inner.shape,
-        o.weight.as_deref(),
-        o.bias.as_deref(),
-        o.eps.unwrap_or(1e-5),
-    )
-    .map_err(err)?;
+    let y =
+        norm::instance_norm(x.view_d("input")?, o.affine(), o.eps.unwrap_or(1e-5)).map_err(err)?;
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
@@ -228,11 +222,9 @@ pub fn instance_norm(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
 pub fn group_norm(x: &Tensor, num_groups: u32, options: JsValue) -> Result<Tensor, JsError> {
     let o: NormOpts = opts("group_norm", options)?;
     let y = norm::group_norm(
-        &x.inner.data,
-        &x.inner.shape,
+        x.view_d("input")?,
         num_groups as usize,
-        o.weight.as_deref(),
-        o.bias.as_deref(),
+        o.affine(),
         o.eps.unwrap_or(1e-5),
     )
     .map_err(err)?;
@@ -294,11 +286,13 @@ impl BatchNorm {
             momentum: self.momentum,
             eps: self.eps,
         };
+        let affine = norm::Affine {
+            weight: Some(&self.weight),
+            bias: Some(&self.bias),
+        };
         let (y, _, _) = norm::batch_norm(
-            &x.inner.data,
-            &x.inner.shape,
-            Some(&self.weight),
-            Some(&self.bias),
+            x.view_d("input")?,
+            affine,
             Some(&mut self.running_mean),
             Some(&mut self.running_var),
             &p,
@@ -562,7 +556,7 @@ impl PoolOpts {
 #[wasm_bindgen]
 pub fn max_pool2d(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
     let o: PoolOpts = opts("max_pool2d", options)?;
-    let (y, ys, _) = pool::max_pool2d(&x.inner.data, &x.inner.shape, &o.params()?).map_err(err)?;
+    let (y, ys, _) = pool::max_pool2d(x.view_d("input")?, &o.params()?).map_err(err)?;
     Ok(Tensor::from_parts(y, ys.to_vec()))
 }
 
@@ -570,7 +564,7 @@ pub fn max_pool2d(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
 #[wasm_bindgen]
 pub fn avg_pool2d(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
     let o: PoolOpts = opts("avg_pool2d", options)?;
-    let (y, ys) = pool::avg_pool2d(&x.inner.data, &x.inner.shape, &o.params()?).map_err(err)?;
+    let (y, ys) = pool::avg_pool2d(x.view_d("input")?, &o.params()?).map_err(err)?;
     Ok(Tensor::from_parts(y, ys.to_vec()))
 }
 

@@ -1,7 +1,8 @@
 //! Direct conv2d on NCHW with 4-lane vectors: no im2col, the output row is the vector axis.
 //!
-//! Three kernels, chosen by shape (all give the same answer as `ops::conv::conv2d_reference_into`,
-//! summing in the same order: bias, then input channel, kernel row, kernel column):
+//! Three kernels on a checked `Geom` (`x [N,C,H,W]`, `w [O,C/G,kH,kW]`, `y [N,O,OH,OW]`), chosen
+//! by shape (all give the same answer as `reference::forward`, summing in the same order: bias,
+//! then input channel, kernel row, kernel column):
 //! * **dense** (any kernel, stride, padding, dilation, groups): the input is copied once into a
 //!   zero-padded buffer split into `stride_w` column phases (`xq[c][row][phase][m] =
 //!   xpad[row][m*sw + phase]`), so every tap of every output column block is a contiguous,
@@ -16,7 +17,7 @@
 
 use std::cell::RefCell;
 
-use crate::ops::conv::Conv2dParams;
+use super::params::{Conv2dParams, Geom};
 use crate::ops::lanes::F4;
 use crate::tensor::MAX_ELEMENTS;
 use crate::{Error, Result};
@@ -37,7 +38,27 @@ const PW_TILE_FLOATS: usize = 8192;
 thread_local! {
     /// Reused scratch (padded input, packed weights): the labs and the bench call conv2d in a
     /// loop, and reallocating megabytes each time would cost more than the padding copy itself.
-    static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch {
+            buf: Vec::new(),
+            wpk: Vec::new(),
+        })
+    };
+}
+
+/// The checked operands of one call (`forward`'s arguments).
+#[derive(Clone, Copy)]
+struct Operands<'a> {
+    g: &'a Geom,
+    x: &'a [f32],
+    w: &'a [f32],
+    bias: Option<&'a [f32]>,
+}
+
+/// The padded (or tiled) input copy and the packed weights.
+struct Scratch {
+    buf: Vec<f32>,
+    wpk: Vec<f32>,
 }
 
 /// Which kernel `conv2d` uses for a shape (for the bench's notes and the tests).
@@ -60,28 +81,18 @@ pub fn kernel_for(ws: [usize; 4], p: &Conv2dParams) -> Kernel {
     }
 }
 
-/// conv2d into `y`; shapes, lengths and `ys` must already be checked (`conv::conv2d_into` does).
-#[allow(clippy::too_many_arguments)]
-pub fn conv2d(
-    x: &[f32],
-    xs: [usize; 4],
-    w: &[f32],
-    ws: [usize; 4],
-    bias: Option<&[f32]>,
-    p: &Conv2dParams,
-    ys: [usize; 4],
-    y: &mut [f32],
-) -> Result<()> {
-    debug_assert_eq!(x.len(), xs.iter().product::<usize>());
-    debug_assert_eq!(w.len(), ws.iter().product::<usize>());
-    debug_assert_eq!(y.len(), ys.iter().product::<usize>());
+/// conv2d into `y`; `g` and the lengths must already be checked (`conv::conv2d_into` does).
+pub fn forward(g: &Geom, x: &[f32], w: &[f32], bias: Option<&[f32]>, y: &mut [f32]) -> Result<()> {
+    debug_assert_eq!(x.len(), g.xs.iter().product::<usize>());
+    debug_assert_eq!(w.len(), g.ws.iter().product::<usize>());
+    debug_assert_eq!(y.len(), g.ys.iter().product::<usize>());
     SCRATCH.with(|s| {
-        let mut s = s.borrow_mut();
-        let (buf, wpk) = &mut *s;
-        match kernel_for(ws, p) {
-            Kernel::Pointwise => pointwise(x, xs, w, ws, bias, p.groups, y, buf, wpk),
-            Kernel::Depthwise => depthwise(x, xs, w, ws, bias, p, ys, y, buf),
-            Kernel::Dense => dense(x, xs, w, ws, bias, p, ys, y, buf, wpk),
+        let s = &mut *s.borrow_mut();
+        let op = Operands { g, x, w, bias };
+        match kernel_for(g.ws, &g.p) {
+            Kernel::Pointwise => pointwise(op, y, s),
+            Kernel::Depthwise => depthwise(op, y, &mut s.buf),
+            Kernel::Dense => dense(op, y, s),
         }
     })
 }
@@ -204,28 +215,18 @@ unsafe fn store_block<const N: usize>(acc: &[F4; N], dst: *mut f32, n: usize) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn dense(
-    x: &[f32],
-    xs: [usize; 4],
-    w: &[f32],
-    ws: [usize; 4],
-    bias: Option<&[f32]>,
-    p: &Conv2dParams,
-    ys: [usize; 4],
-    y: &mut [f32],
-    buf: &mut Vec<f32>,
-    wpk: &mut Vec<f32>,
-) -> Result<()> {
-    let [n, c, h, wd] = xs;
-    let [o, cg, kh, kw] = ws;
-    let [_, _, oh, ow] = ys;
+fn dense(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk }: &mut Scratch) -> Result<()> {
+    let (x, w, bias) = (op.x, op.w, op.bias);
+    let Geom { xs, ws, ys, p } = op.g;
+    let [n, c, h, wd] = *xs;
+    let [o, cg, kh, kw] = *ws;
+    let [_, _, oh, ow] = *ys;
     let g = p.groups;
     let og = o / g;
     let nob = og.div_ceil(NOC);
     let [sh, _] = p.stride;
     let [dh, dw] = p.dilation;
-    let ph = Phased::new(xs, p, kw, ow, BW);
+    let ph = Phased::new(*xs, p, kw, ow, BW);
     let plane = ph.plane();
     let need = checked_size(&[c, plane])?;
     if buf.len() < need {
@@ -234,23 +235,15 @@ fn dense(
     // Pack weights [g][ob][ci][u][v][NOC], each stored 4 times (a ready-made splat: one plain
     // vector load whose offset wasm can encode, where `load32_splat` costs an extra address add
     // per weight); zero for the missing channels of a tail block.
-    let per_block = cg * kh * kw * NOC * 4;
-    wpk.clear();
-    wpk.resize(g * nob * per_block, 0.0);
-    for gi in 0..g {
-        for ob in 0..nob {
-            let dst = &mut wpk[(gi * nob + ob) * per_block..][..per_block];
-            for q in 0..NOC.min(og - ob * NOC) {
-                let oc = gi * og + ob * NOC + q;
-                for (t, &wv) in w[oc * cg * kh * kw..][..cg * kh * kw].iter().enumerate() {
-                    dst[(t * NOC + q) * 4..][..4].fill(wv);
-                }
-            }
-        }
-    }
+    let per_block = pack_weights(wpk, w, [g, og, cg * kh * kw], 4);
     let taps: Vec<usize> = (0..kw).map(|v| ph.tap(v, dw)).collect();
     let row = ph.row();
-    let urow = dh * row;
+    let walk = Walk {
+        plane,
+        urow: dh * row,
+        cg,
+        kh,
+    };
     // The furthest float any block reads must be inside the buffer (the SAFETY argument below).
     debug_assert!(
         (c - 1) * plane
@@ -278,20 +271,13 @@ fn dense(
                     for ob in 0..nob {
                         let valid_oc = NOC.min(og - ob * NOC);
                         let oc0 = gi * og + ob * NOC;
-                        let mut init = [F4::splat(0.0); NOC];
-                        if let Some(b) = bias {
-                            for q in 0..valid_oc {
-                                init[q] = F4::splat(b[oc0 + q]);
-                            }
-                        }
+                        let init = bias_lanes(bias, oc0, valid_oc);
                         let wblk = wpk[(gi * nob + ob) * per_block..].as_ptr();
                         // SAFETY: rows i*sh + u*dh < hp (the shape check guarantees the window
                         // fits the padded input) and columns jb + tap + BW <= wq by construction
                         // of `Phased`, so every load stays inside `buf` (see the debug_assert);
                         // `wblk` holds cg*kh*kw*NOC*4 floats.
-                        let acc = unsafe {
-                            dense_block(chan0.add(jb), plane, urow, &taps, cg, kh, wblk, init)
-                        };
+                        let acc = unsafe { dense_block(chan0.add(jb), walk, &taps, wblk, init) };
                         let ybase = (ni * o + oc0) * oh * ow + i * ow + jb;
                         for (q, a) in acc.iter().enumerate().take(valid_oc) {
                             let dst = &mut y[ybase + q * oh * ow..][..nvalid];
@@ -307,6 +293,78 @@ fn dense(
     Ok(())
 }
 
+/// Packs `w` (`[groups * og, taps]`) as `[group][oc block][tap][NOC][copies]` so a register
+/// block walks its weights linearly, `copies` times each (4: a ready-made splat); zero for the
+/// missing channels of a tail block. Returns the floats per output-channel block.
+fn pack_weights(
+    wpk: &mut Vec<f32>,
+    w: &[f32],
+    [groups, og, taps]: [usize; 3],
+    copies: usize,
+) -> usize {
+    let nob = og.div_ceil(NOC);
+    let per_block = taps * NOC * copies;
+    wpk.clear();
+    wpk.resize(groups * nob * per_block, 0.0);
+    for gi in 0..groups {
+        for ob in 0..nob {
+            let dst = &mut wpk[(gi * nob + ob) * per_block..][..per_block];
+            for q in 0..NOC.min(og - ob * NOC) {
+                let oc = gi * og + ob * NOC + q;
+                for (t, &wv) in w[oc * taps..][..taps].iter().enumerate() {
+                    dst[(t * NOC + q) * copies..][..copies].fill(wv);
+                }
+            }
+        }
+    }
+    per_block
+}
+
+/// The biases of output channels `oc0..oc0 + valid` (zero without bias, and for the missing
+/// channels of a tail block), one per lane vector.
+#[inline(always)]
+fn bias_lanes(bias: Option<&[f32]>, oc0: usize, valid: usize) -> [F4; NOC] {
+    let mut init = [F4::splat(0.0); NOC];
+    if let Some(b) = bias {
+        for q in 0..valid {
+            init[q] = F4::splat(b[oc0 + q]);
+        }
+    }
+    init
+}
+
+/// The accumulators of one register block, each output channel's starting at its bias.
+#[inline(always)]
+fn block_start(init: [F4; NOC]) -> [[F4; NX]; NOC] {
+    let mut acc = [[F4::splat(0.0); NX]; NOC];
+    for q in 0..NOC {
+        acc[q] = [init[q]; NX];
+    }
+    acc
+}
+
+/// `acc[q][k] += w_q * xv[k]` for the NOC weights `next_weight` yields in turn (one weight load
+/// between the multiply-adds of consecutive channels: this order keeps 11 vectors live).
+#[inline(always)]
+fn block_step(acc: &mut [[F4; NX]; NOC], xv: &[F4; NX], mut next_weight: impl FnMut() -> F4) {
+    for accq in acc.iter_mut() {
+        let wv = next_weight();
+        for k in 0..NX {
+            accq[k] = accq[k].mul_add(wv, xv[k]);
+        }
+    }
+}
+
+/// How `dense_block` walks the phased buffer: floats per channel plane and per dilated kernel
+/// row, and how many channels and kernel rows it sums.
+#[derive(Clone, Copy)]
+struct Walk {
+    plane: usize,
+    urow: usize,
+    cg: usize,
+    kh: usize,
+}
+
 /// One register block: NOC output channels x BW output columns, summed over (ci, u, v).
 ///
 /// The tap loop is deliberately not unrolled: unrolled, LLVM groups the work accumulator by
@@ -315,35 +373,31 @@ fn dense(
 ///
 /// # Safety
 /// See the caller: all reads must stay inside the phased buffer and the packed weights.
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 unsafe fn dense_block(
     x0: *const f32,
-    plane: usize,
-    urow: usize,
+    Walk {
+        plane,
+        urow,
+        cg,
+        kh,
+    }: Walk,
     taps: &[usize],
-    cg: usize,
-    kh: usize,
     mut wp: *const f32,
     init: [F4; NOC],
 ) -> [[F4; NX]; NOC] {
-    let mut acc = [[F4::splat(0.0); NX]; NOC];
-    for q in 0..NOC {
-        acc[q] = [init[q]; NX];
-    }
+    let mut acc = block_start(init);
     for ci in 0..cg {
         let mut r = x0.add(ci * plane);
         for _ in 0..kh {
             for &t in taps {
                 let xp = r.add(t);
                 let xv: [F4; NX] = std::array::from_fn(|k| F4::load(xp.add(4 * k)));
-                for accq in acc.iter_mut() {
+                block_step(&mut acc, &xv, || {
                     let wv = F4::load(wp);
                     wp = wp.add(4);
-                    for k in 0..NX {
-                        accq[k] = accq[k].mul_add(wv, xv[k]);
-                    }
-                }
+                    wv
+                });
             }
             r = r.add(urow);
         }
@@ -351,24 +405,13 @@ unsafe fn dense_block(
     acc
 }
 
-#[allow(clippy::too_many_arguments)]
-fn depthwise(
-    x: &[f32],
-    xs: [usize; 4],
-    w: &[f32],
-    ws: [usize; 4],
-    bias: Option<&[f32]>,
-    p: &Conv2dParams,
-    ys: [usize; 4],
-    y: &mut [f32],
-    buf: &mut Vec<f32>,
-) -> Result<()> {
-    let [n, c, h, wd] = xs;
-    let [_, _, kh, kw] = ws;
-    let [_, _, oh, ow] = ys;
+fn depthwise(op: Operands<'_>, y: &mut [f32], buf: &mut Vec<f32>) -> Result<()> {
+    let (x, w, bias, p) = (op.x, op.w, op.bias, &op.g.p);
+    let ([n, c, h, wd], [_, _, kh, kw], [_, _, oh, ow]) = (op.g.xs, op.g.ws, op.g.ys);
+    let xs = &op.g.xs;
     let [sh, _] = p.stride;
     let [dh, dw] = p.dilation;
-    let ph = Phased::new(xs, p, kw, ow, DW_BW);
+    let ph = Phased::new(*xs, p, kw, ow, DW_BW);
     let plane = checked_size(&[ph.hp, ph.row()])?;
     if buf.len() < plane {
         buf.resize(plane, 0.0);
@@ -381,105 +424,98 @@ fn depthwise(
             + ow.div_ceil(DW_BW) * DW_BW
             <= plane
     );
+    let rows = DwRows { oh, ow, sh, row };
     for ni in 0..n {
         for ci in 0..c {
             ph.fill(&mut buf[..plane], &x[(ni * c + ci) * h * wd..][..h * wd]);
             let wk = &w[ci * kh * kw..][..kh * kw];
             let b = bias.map_or(0.0, |b| b[ci]);
             let yplane = &mut y[(ni * c + ci) * oh * ow..][..oh * ow];
+            // SAFETY (both blocks): as in `dense`, rows i*sh + u*dh < hp and columns
+            // jb + tap + DW_BW <= wq, so every load stays inside the phased plane (debug_assert).
             if kh == 3 && kw == 3 {
                 let wv: [F4; 9] = std::array::from_fn(|t| F4::splat(wk[t]));
                 let taps = [taps[0], taps[1], taps[2]];
-                for i in 0..oh {
-                    let r0 = buf[i * sh * row..].as_ptr();
-                    let yrow = &mut yplane[i * ow..][..ow];
-                    let mut jb = 0;
-                    while jb < ow {
-                        // SAFETY: as in `dense`: rows and columns stay inside the phased plane.
-                        unsafe {
-                            let mut acc = [F4::splat(b); DW_NX];
-                            for u in 0..3 {
-                                let r = r0.add(u * dh * row + jb);
-                                for v in 0..3 {
-                                    let xp = r.add(taps[v]);
-                                    for (k, a) in acc.iter_mut().enumerate() {
-                                        *a = a.mul_add(wv[u * 3 + v], F4::load(xp.add(4 * k)));
-                                    }
-                                }
+                depthwise_rows(rows, buf, yplane, |r0, jb| unsafe {
+                    let mut acc = [F4::splat(b); DW_NX];
+                    for u in 0..3 {
+                        let r = r0.add(u * dh * row + jb);
+                        for v in 0..3 {
+                            let xp = r.add(taps[v]);
+                            for (k, a) in acc.iter_mut().enumerate() {
+                                *a = a.mul_add(wv[u * 3 + v], F4::load(xp.add(4 * k)));
                             }
-                            let nv = (ow - jb).min(DW_BW);
-                            store_block(&acc, yrow[jb..].as_mut_ptr(), nv);
                         }
-                        jb += DW_BW;
                     }
-                }
+                    acc
+                });
             } else {
-                for i in 0..oh {
-                    let r0 = buf[i * sh * row..].as_ptr();
-                    let yrow = &mut yplane[i * ow..][..ow];
-                    let mut jb = 0;
-                    while jb < ow {
-                        // SAFETY: as above.
-                        unsafe {
-                            let mut acc = [F4::splat(b); DW_NX];
-                            for u in 0..kh {
-                                let r = r0.add(u * dh * row + jb);
-                                for (v, &t) in taps.iter().enumerate() {
-                                    let wv = F4::splat(wk[u * kw + v]);
-                                    let xp = r.add(t);
-                                    for (k, a) in acc.iter_mut().enumerate() {
-                                        *a = a.mul_add(wv, F4::load(xp.add(4 * k)));
-                                    }
-                                }
+                depthwise_rows(rows, buf, yplane, |r0, jb| unsafe {
+                    let mut acc = [F4::splat(b); DW_NX];
+                    for u in 0..kh {
+                        let r = r0.add(u * dh * row + jb);
+                        for (v, &t) in taps.iter().enumerate() {
+                            let wv = F4::splat(wk[u * kw + v]);
+                            let xp = r.add(t);
+                            for (k, a) in acc.iter_mut().enumerate() {
+                                *a = a.mul_add(wv, F4::load(xp.add(4 * k)));
                             }
-                            let nv = (ow - jb).min(DW_BW);
-                            store_block(&acc, yrow[jb..].as_mut_ptr(), nv);
                         }
-                        jb += DW_BW;
                     }
-                }
+                    acc
+                });
             }
         }
     }
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn pointwise(
-    x: &[f32],
-    xs: [usize; 4],
-    w: &[f32],
-    ws: [usize; 4],
-    bias: Option<&[f32]>,
-    groups: usize,
-    y: &mut [f32],
-    buf: &mut Vec<f32>,
-    wpk: &mut Vec<f32>,
-) -> Result<()> {
-    let [n, c, h, wd] = xs;
-    let [o, cg, _, _] = ws;
+/// The output rows of one depthwise plane: `oh x ow`, input rows `sh` padded rows of `row`
+/// floats apart.
+#[derive(Clone, Copy)]
+struct DwRows {
+    oh: usize,
+    ow: usize,
+    sh: usize,
+    row: usize,
+}
+
+/// Every block of DW_BW output columns of every row of one depthwise plane: `block(r0, jb)` sums
+/// the block at column `jb` from the padded rows starting at `r0` (row `i*sh`); the valid lanes
+/// are stored in `yplane`.
+#[inline(always)]
+fn depthwise_rows(
+    DwRows { oh, ow, sh, row }: DwRows,
+    buf: &[f32],
+    yplane: &mut [f32],
+    mut block: impl FnMut(*const f32, usize) -> [F4; DW_NX],
+) {
+    for i in 0..oh {
+        let r0 = buf[i * sh * row..].as_ptr();
+        let yrow = &mut yplane[i * ow..][..ow];
+        let mut jb = 0;
+        while jb < ow {
+            let acc = block(r0, jb);
+            let nv = (ow - jb).min(DW_BW);
+            // SAFETY: yrow[jb..] has at least nv floats.
+            unsafe { store_block(&acc, yrow[jb..].as_mut_ptr(), nv) };
+            jb += DW_BW;
+        }
+    }
+}
+
+fn pointwise(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk }: &mut Scratch) -> Result<()> {
+    let (x, w, bias) = (op.x, op.w, op.bias);
+    let ([n, c, h, wd], [o, cg, _, _]) = (op.g.xs, op.g.ws);
+    let groups = op.g.p.groups;
     let og = o / groups;
     let nob = og.div_ceil(NOC);
     let hw = h * wd;
     let full = hw / BW * BW;
     let tile = (PW_TILE_FLOATS / cg / BW * BW).max(BW);
-    // Packed [g][ob][ci][NOC].
     // Packed [g][ob][ci][NOC] (4 bytes per weight: here the weights of every channel block are
     // re-read for every tile, and pre-splatted copies measured slower).
-    let per_block = cg * NOC;
-    wpk.clear();
-    wpk.resize(groups * nob * per_block, 0.0);
-    for gi in 0..groups {
-        for ob in 0..nob {
-            let dst = &mut wpk[(gi * nob + ob) * per_block..][..per_block];
-            for q in 0..NOC.min(og - ob * NOC) {
-                let oc = gi * og + ob * NOC + q;
-                for ci in 0..cg {
-                    dst[ci * NOC + q] = w[oc * cg + ci];
-                }
-            }
-        }
-    }
+    let per_block = pack_weights(wpk, w, [groups, og, cg], 1);
     for ni in 0..n {
         for gi in 0..groups {
             let xg = &x[(ni * c + gi * cg) * hw..][..cg * hw];
@@ -503,19 +539,11 @@ fn pointwise(
                     let valid_oc = NOC.min(og - ob * NOC);
                     let oc0 = gi * og + ob * NOC;
                     let wblk = wpk[(gi * nob + ob) * per_block..][..per_block].as_ptr();
-                    let mut init = [F4::splat(0.0); NOC];
-                    if let Some(b) = bias {
-                        for q in 0..valid_oc {
-                            init[q] = F4::splat(b[oc0 + q]);
-                        }
-                    }
+                    let init = bias_lanes(bias, oc0, valid_oc);
                     let mut jb = t0;
                     while jb < t1 {
                         let jt = jb - t0;
-                        let mut acc = [[F4::splat(0.0); NX]; NOC];
-                        for q in 0..NOC {
-                            acc[q] = [init[q]; NX];
-                        }
+                        let mut acc = block_start(init);
                         // SAFETY: jt + BW <= tw <= rs, so every load is inside row ci of the
                         // packed tile (cg * rs floats); wblk has cg*NOC floats.
                         unsafe {
@@ -523,13 +551,11 @@ fn pointwise(
                             let mut wp = wblk;
                             for _ in 0..cg {
                                 let xv = [F4::load(xp), F4::load(xp.add(4))];
-                                for accq in acc.iter_mut() {
+                                block_step(&mut acc, &xv, || {
                                     let wv = F4::load_splat(wp);
                                     wp = wp.add(1);
-                                    for k in 0..NX {
-                                        accq[k] = accq[k].mul_add(wv, xv[k]);
-                                    }
-                                }
+                                    wv
+                                });
                                 xp = xp.add(rs);
                             }
                         }

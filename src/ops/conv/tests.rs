@@ -1,0 +1,261 @@
+//! Tests of the conv family: the reference against a plain f64 loop, every fast path (`simd`'s
+//! three kernels, `window`) against the reference on random shapes, the input gradients against
+//! finite differences, and the messages of the checks.
+
+use super::*;
+use crate::rng::Rng;
+use crate::testkit::{assert_close, dot, grad_check, uniform};
+
+/// The textbook sum in f64, straight from the formula in the module header.
+fn naive(x: &[f32], xs: [usize; 4], w: &[f32], ws: [usize; 4], p: &Conv2dParams) -> Vec<f32> {
+    let ys = conv2d_out_shape(xs, ws, p).unwrap();
+    let [n, c, h, wd] = xs;
+    let [o, cg, kh, kw] = ws;
+    let og = o / p.groups;
+    let mut y = vec![0.0f64; ys.iter().product()];
+    for ni in 0..n {
+        for oi in 0..o {
+            for i in 0..ys[2] {
+                for j in 0..ys[3] {
+                    let mut acc = 0.0;
+                    for ci in 0..cg {
+                        let cin = (oi / og) * cg + ci;
+                        for u in 0..kh {
+                            for v in 0..kw {
+                                let r = (i * p.stride[0] + u * p.dilation[0]) as isize
+                                    - p.padding[0] as isize;
+                                let q = (j * p.stride[1] + v * p.dilation[1]) as isize
+                                    - p.padding[1] as isize;
+                                if r >= 0 && q >= 0 && (r as usize) < h && (q as usize) < wd {
+                                    acc += w[((oi * cg + ci) * kh + u) * kw + v] as f64
+                                        * x[((ni * c + cin) * h + r as usize) * wd + q as usize]
+                                            as f64;
+                                }
+                            }
+                        }
+                    }
+                    y[((ni * o + oi) * ys[2] + i) * ys[3] + j] = acc;
+                }
+            }
+        }
+    }
+    y.into_iter().map(|v| v as f32).collect()
+}
+
+fn view(data: &[f32], shape: [usize; 4]) -> View<'_> {
+    View::new("test", data, shape).unwrap()
+}
+
+/// Seeded data for a call: input, weight, bias in [-1, 1).
+fn data(xs: [usize; 4], ws: [usize; 4], seed: u64) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    (
+        uniform(xs.iter().product(), seed, -1.0, 1.0),
+        uniform(ws.iter().product(), seed + 1, -1.0, 1.0),
+        uniform(ws[0], seed + 2, -1.0, 1.0),
+    )
+}
+
+#[test]
+fn reference_matches_naive_on_random_shapes() {
+    let mut tested = 0;
+    for case in 0..200 {
+        let g = [1, 2, 3][case % 3];
+        let c = g * (1 + case % 3);
+        let o = g * (1 + (case / 3) % 3);
+        let kh = [1, 3, 5][case % 3];
+        let kw = [3, 1, 2][(case / 2) % 3];
+        let p = Conv2dParams {
+            stride: [1 + case % 2, 1 + (case / 4) % 3],
+            padding: [case % 3, (case / 3) % 2],
+            dilation: [1 + (case / 5) % 3, 1 + (case / 7) % 2],
+            groups: g,
+        };
+        let xs = [1 + case % 2, c, 6 + case % 9, 5 + case % 11];
+        let ws = [o, c / g, kh, kw];
+        let Ok(ys) = conv2d_out_shape(xs, ws, &p) else {
+            continue;
+        };
+        tested += 1;
+        let (x, w, b) = data(xs, ws, case as u64 * 3);
+        let mut y = vec![f32::NAN; ys.iter().product()];
+        conv2d_reference_into(view(&x, xs), view(&w, ws), Some(&b), &p, &mut y).unwrap();
+        let mut want = naive(&x, xs, &w, ws, &p);
+        for (k, v) in want.iter_mut().enumerate() {
+            *v += b[(k / (ys[2] * ys[3])) % o];
+        }
+        assert_close(&format!("case {case}"), &y, &want, 1e-4, 1e-4);
+    }
+    assert!(tested > 100, "only {tested} shapes fit");
+}
+
+#[test]
+fn backward_input_matches_finite_differences() {
+    let p = Conv2dParams {
+        stride: [2, 1],
+        padding: [1, 2],
+        dilation: [2, 1],
+        groups: 2,
+    };
+    let xs = [1, 4, 7, 6];
+    let ws = [2, 2, 3, 3];
+    let ys = conv2d_out_shape(xs, ws, &p).unwrap();
+    let (x, w, _) = data(xs, ws, 11);
+    let gy = uniform(ys.iter().product(), 14, -1.0, 1.0);
+    let gx = conv2d_backward_input(&gy, xs, view(&w, ws), &p).unwrap();
+    // L = sum(gy * conv(x)); the tolerance keeps the old absolute bound of 1e-3 for every entry.
+    let tol = 1e-3 / (1.0 + gx.iter().fold(0.0f64, |m, v| m.max(v.abs() as f64)));
+    grad_check("dL/dx", &x, &gx, 8e-3, tol, &mut |xv| {
+        let (y, _) = conv2d(view(xv, xs), view(&w, ws), None, &p).unwrap();
+        dot(&y, &gy)
+    });
+}
+
+/// The fast kernels against the reference on random shapes (`random_case`: every kernel family,
+/// groups, per-axis stride/padding/dilation, widths around the vector block sizes, batch 2).
+#[test]
+fn fast_matches_reference_on_random_shapes() {
+    let mut r = Rng::new(99);
+    let mut seen = [0usize; 3];
+    let mut run = 0;
+    while run < 400 {
+        let (xs, ws, p) = random_case(&mut r, run % 3);
+        let Ok(ys) = conv2d_out_shape(xs, ws, &p) else {
+            continue;
+        };
+        run += 1;
+        seen[kernel_for(ws, &p) as usize] += 1;
+        let (x, w, b) = data(xs, ws, 1000 + run as u64 * 3);
+        let bias = (run % 2 == 0).then_some(b.as_slice());
+        let n: usize = ys.iter().product();
+        let mut fast = vec![f32::NAN; n];
+        let mut reference = vec![f32::NAN; n];
+        conv2d_into(view(&x, xs), view(&w, ws), bias, &p, &mut fast).unwrap();
+        conv2d_reference_into(view(&x, xs), view(&w, ws), bias, &p, &mut reference).unwrap();
+        let what = format!("x {xs:?} w {ws:?} {p:?} ({:?})", kernel_for(ws, &p));
+        assert_close(&what, &fast, &reference, 1e-5, 1e-5);
+    }
+    assert!(
+        seen.iter().all(|&k| k > 50),
+        "each kernel must be exercised: {seen:?} (dense, depthwise, pointwise)"
+    );
+    assert_eq!(Kernel::Dense as usize, 0);
+}
+
+/// The window kernels against `conv2d_reference_into` and `conv2d_backward_input`.
+#[test]
+fn window_kernels_match_the_reference() {
+    for case in 0..60 {
+        let g = [1, 2, 3][case % 3];
+        let c = g * (1 + case % 4);
+        let o = g * (1 + (case / 4) % 5);
+        let k = [1, 3, 5, 2][case % 4];
+        let p = Conv2dParams {
+            stride: [1 + case % 3, 1 + (case / 3) % 2],
+            padding: [0, 0],
+            dilation: [1 + (case / 5) % 3, 1 + (case / 2) % 2],
+            groups: g,
+        };
+        let xs = [1, c, 9 + case % 7, 8 + case % 11];
+        let ws = [o, c / g, k, k];
+        let Ok(ys) = conv2d_out_shape(xs, ws, &p) else {
+            continue;
+        };
+        let (x, w, _) = data(xs, ws, 17 + case as u64 * 3);
+        let gy = uniform(ys.iter().product(), 5000 + case as u64, -1.0, 1.0);
+        let mut want = vec![0.0; ys.iter().product()];
+        conv2d_reference_into(view(&x, xs), view(&w, ws), None, &p, &mut want).unwrap();
+        let got = conv2d_window(view(&x, xs), view(&w, ws), &p).unwrap();
+        assert_close(&format!("case {case} forward"), &got, &want, 1e-5, 1e-5);
+        let want = conv2d_backward_input(&gy, xs, view(&w, ws), &p).unwrap();
+        let got = conv2d_window_backward_input(&gy, xs, view(&w, ws), &p).unwrap();
+        assert_close(&format!("case {case} backward"), &got, &want, 1e-5, 1e-5);
+    }
+    let e = conv2d_window(
+        view(&[0.0; 8], [2, 1, 2, 2]),
+        view(&[1.0], [1, 1, 1, 1]),
+        &Default::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("one unpadded crop (batch 1"), "{e}");
+}
+
+#[test]
+fn bad_parameters_say_why() {
+    let p = Conv2dParams {
+        dilation: [0, 1],
+        ..Default::default()
+    };
+    let e = conv2d_out_shape([1, 1, 5, 5], [1, 1, 3, 3], &p)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("dilation rows must be >= 1, got 0"), "{e}");
+    let p = Conv2dParams {
+        groups: 2,
+        ..Default::default()
+    };
+    let e = conv2d_out_shape([1, 3, 5, 5], [2, 1, 3, 3], &p)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("groups=2 must divide the input channels 3"),
+        "{e}"
+    );
+    let e = conv2d_out_shape([1, 1, 2, 5], [1, 1, 3, 3], &Default::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("padded input has only 2"), "{e}");
+    let e = View::new("input", &[0.0; 3], [1, 1, 2, 2]).unwrap_err();
+    assert!(e.to_string().contains("input has 3 values"), "{e}");
+}
+
+/// One entry point called with a weight, a bias and an output buffer.
+type Call<'a> = dyn Fn(&[f32], Option<&[f32]>, &mut [f32]) -> Result<()> + 'a;
+
+/// Every entry point rejects a non-finite weight or bias, and a bias of the wrong length, before
+/// it runs (the reference path used to skip the bias check when it lived in the wasm door).
+#[test]
+fn every_entry_point_checks_weight_and_bias() {
+    let xs = [1, 1, 3, 3];
+    let x = [0.5f32; 9];
+    let p = Conv2dParams::default();
+    let mut y = [0.0f32; 4];
+    let good_w = [1.0f32; 4];
+    let nan_w = [1.0, f32::NAN, 1.0, 1.0];
+    let ws = [1, 1, 2, 2];
+    let calls: [&Call<'_>; 6] = [
+        &|w, b, _| conv2d(view(&x, xs), view(w, ws), b, &p).map(drop),
+        &|w, b, y| conv2d_into(view(&x, xs), view(w, ws), b, &p, y),
+        &|w, b, y| conv2d_reference_into(view(&x, xs), view(w, ws), b, &p, y),
+        &|w, _, _| conv2d_backward_input(&[1.0; 4], xs, view(w, ws), &p).map(drop),
+        &|w, _, _| conv2d_window(view(&x, xs), view(w, ws), &p).map(drop),
+        &|w, _, _| conv2d_window_backward_input(&[1.0; 4], xs, view(w, ws), &p).map(drop),
+    ];
+    for (k, call) in calls.iter().enumerate() {
+        call(&good_w, None, &mut y).unwrap();
+        let e = call(&nan_w, None, &mut y).unwrap_err().to_string();
+        assert!(e.contains("weight[1] is NaN"), "call {k}: {e}");
+        if k < 3 {
+            let e = call(&good_w, Some(&[f32::INFINITY]), &mut y)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("bias[0] is inf"), "call {k}: {e}");
+            let e = call(&good_w, Some(&[1.0, 2.0]), &mut y)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("bias has 2 values"), "call {k}: {e}");
+        }
+        if k == 1 || k == 2 {
+            let e = call(&good_w, None, &mut [0.0; 3]).unwrap_err().to_string();
+            assert!(e.contains("output buffer has 3 values"), "call {k}: {e}");
+        }
+    }
+}
+
+#[test]
+fn cheat_sheet_parameter_counts() {
+    // 4 filters of 3x3 on 3 channels: 108 weights; depthwise 3x3 (27) + pointwise 1x1 (12) = 39.
+    assert_eq!(conv2d_cost(3, 4, [3, 3], 1, false, [1, 1]).0, 108);
+    assert_eq!(conv2d_cost(3, 3, [3, 3], 3, false, [1, 1]).0, 27);
+    assert_eq!(conv2d_cost(3, 4, [1, 1], 1, false, [1, 1]).0, 12);
+    assert_eq!(conv2d_cost(3, 4, [3, 3], 1, true, [5, 2]), (112, 1080));
+}

@@ -1,3 +1,0 @@
-//! Vectorized conv kernels (moving to `ops/conv/` next).
-
-pub mod conv;
