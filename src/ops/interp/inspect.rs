@@ -8,7 +8,7 @@ use super::types::Rgba;
 use super::{cv2, nearest, pil, textbook};
 
 /// Everything the pixel inspector shows about one output pixel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Inspection {
     /// Continuous source coordinates (pixel centres at integers) the output pixel maps to.
     pub src_x: f64,
@@ -45,6 +45,25 @@ fn neighbours<X, Y>(src: Rgba, xs: &[(usize, X)], ys: &[(usize, Y)]) -> Vec<[u8;
     ys.iter()
         .flat_map(|&(y, _)| xs.iter().map(move |&(x, _)| src.px(x, y)))
         .collect()
+}
+
+/// The geometry of a fixed-point method with half-pixel centres (OpenCV, Pillow): source
+/// coordinates, taps and neighbours; the caller fills in the arithmetic.
+fn half_pixel_taps(
+    src: Rgba,
+    p: Probe,
+    xs: Vec<(usize, f64)>,
+    ys: Vec<(usize, f64)>,
+) -> Inspection {
+    let ([ow, oh], [ox, oy]) = (p.out, p.at);
+    Inspection {
+        src_x: half_pixel(ox, src.w, ow),
+        src_y: half_pixel(oy, src.h, oh),
+        neighbours: neighbours(src, &xs, &ys),
+        xs,
+        ys,
+        ..Inspection::default()
+    }
 }
 
 /// The textbook f32 formula (`textbook::terms`, the resize's own arithmetic).
@@ -109,15 +128,11 @@ pub fn opencv(src: Rgba, p: Probe) -> Inspection {
         vec![(r0, b0 as f64), (r1, b1 as f64)],
     );
     Inspection {
-        src_x: half_pixel(ox, src.w, ow),
-        src_y: half_pixel(oy, src.h, oh),
-        neighbours: neighbours(src, &xs, &ys),
-        xs,
-        ys,
         weight_scale: 2048.0,
         rows,
         exact,
         value,
+        ..half_pixel_taps(src, p, xs, ys)
     }
 }
 
@@ -173,14 +188,10 @@ pub fn pillow(src: Rgba, p: Probe) -> Inspection {
         }
     }
     Inspection {
-        src_x: half_pixel(ox, src.w, ow),
-        src_y: half_pixel(oy, src.h, oh),
-        neighbours: neighbours(src, &xs, &ys),
-        xs,
-        ys,
         weight_scale: scale,
         rows,
         exact,
         value,
+        ..half_pixel_taps(src, p, xs, ys)
     }
 }
