@@ -1,5 +1,6 @@
-//! Forward kernels, one file per family (a folder once a family has several backends: `interp`). Each takes slices plus explicit shapes and returns
-//! `Result`, so nothing a caller passes can make it panic.
+//! Forward kernels, one file per family (a folder once a family has several backends: `interp`).
+//! Each takes slices plus explicit shapes and returns `Result`, so nothing a caller passes can
+//! make it panic.
 
 pub mod activation;
 pub mod conv;
