@@ -53,28 +53,34 @@ pub fn taps_at(n: usize, o: usize, i: usize) -> Vec<(usize, i64)> {
         .collect()
 }
 
-/// RGBA -> RGBa with Pillow's MULDIV255 rounding.
-pub fn premultiply(p: [u8; 4]) -> [u8; 4] {
-    let a = p[3] as u32;
-    let c = |v: u8| {
-        let t = v as u32 * a + 128;
-        ((t + (t >> 8)) >> 8) as u8
-    };
-    [c(p[0]), c(p[1]), c(p[2]), p[3]]
+/// Pillow's MULDIV255: `v * a / 255` rounded.
+fn muldiv255(v: u8, a: u32) -> u8 {
+    let t = v as u32 * a + 128;
+    ((t + (t >> 8)) >> 8) as u8
 }
 
-/// RGBa -> RGBA with truncating division.
-fn unpremultiply(p: [u8; 4]) -> [u8; 4] {
+/// RGBA -> RGBa.
+pub fn premultiply(p: [u8; 4]) -> [u8; 4] {
     let a = p[3] as u32;
-    let mut d = p;
+    [
+        muldiv255(p[0], a),
+        muldiv255(p[1], a),
+        muldiv255(p[2], a),
+        p[3],
+    ]
+}
+
+/// RGBa -> RGBA with truncating division, one pixel (`s` and `d` hold 4 bytes).
+fn unpremultiply(s: &[u8], d: &mut [u8]) {
+    let a = s[3] as u32;
+    d[3] = s[3];
     for c in 0..3 {
         d[c] = if a == 0 || a == 255 {
-            p[c]
+            s[c]
         } else {
-            (255 * p[c] as u32 / a).min(255) as u8
+            (255 * s[c] as u32 / a).min(255) as u8
         };
     }
-    d
 }
 
 /// Whether Pillow runs the vertical pass first for `w x h -> ow x oh`.
@@ -174,7 +180,9 @@ pub fn pixel(src: Rgba, ow: usize, oh: usize, ox: usize, oy: usize) -> [u8; 4] {
             pass(&ys, &row)
         }
     };
-    unpremultiply(p)
+    let mut d = [0u8; 4];
+    unpremultiply(&p, &mut d);
+    d
 }
 
 /// The whole resize; sizes are checked by the caller.
@@ -187,8 +195,10 @@ pub fn bilinear(src: Rgba, dst: RgbaMut) {
     // 1. RGBA -> RGBa.
     let mut cur: Vec<u8> = src.data.to_vec();
     for px in cur.chunks_exact_mut(4) {
-        let p = premultiply([px[0], px[1], px[2], px[3]]);
-        px.copy_from_slice(&p);
+        let a = px[3] as u32;
+        for c in &mut px[..3] {
+            *c = muldiv255(*c, a);
+        }
     }
     // 2-4. Two passes; Pillow 13 runs the vertical one first when it shrinks much more.
     let (mut cw, mut ch) = (w, h);
@@ -209,6 +219,6 @@ pub fn bilinear(src: Rgba, dst: RgbaMut) {
     }
     // 5. RGBa -> RGBA.
     for (d, s) in dst.data.chunks_exact_mut(4).zip(cur.chunks_exact(4)) {
-        d.copy_from_slice(&unpremultiply([s[0], s[1], s[2], s[3]]));
+        unpremultiply(s, d);
     }
 }

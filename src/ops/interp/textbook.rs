@@ -57,12 +57,11 @@ pub fn bilinear(src: Rgba, dst: RgbaMut, align_corners: bool) {
                 let srow = src.row(y);
                 if fx.taps == 2 {
                     // (0 + w0 a) + w1 b == w0 a + w1 b exactly, so this is the fold below.
-                    for (j, o) in slot.1.chunks_exact_mut(4).enumerate() {
-                        let (p, w0, w1) =
-                            (fx.starts[j] * 4, fx.weights[2 * j], fx.weights[2 * j + 1]);
-                        let (a, b) = (&srow[p..p + 4], &srow[p + 4..p + 8]);
+                    let per_out = fx.starts.iter().zip(fx.weights.chunks_exact(2));
+                    for (o, (&x0, w)) in slot.1.chunks_exact_mut(4).zip(per_out) {
+                        let ab = &srow[x0 * 4..x0 * 4 + 8];
                         for ch in 0..4 {
-                            o[ch] = w0 * a[ch] as f32 + w1 * b[ch] as f32;
+                            o[ch] = w[0] * ab[ch] as f32 + w[1] * ab[4 + ch] as f32;
                         }
                     }
                 } else {
@@ -81,9 +80,11 @@ pub fn bilinear(src: Rgba, dst: RgbaMut, align_corners: bool) {
         let wy = &fy.weights[i * taps..][..taps];
         let drow = &mut dst.data[i * ow * 4..][..ow * 4];
         if taps == 2 {
-            let (r0, r1) = (&ring[s % 2].1, &ring[(s + 1) % 2].1);
+            // The weights in locals: `dst` arrives in a struct, so the compiler cannot tell that
+            // the byte stores leave `wy` alone and would reload it for every byte.
+            let (r0, r1, w0, w1) = (&ring[s % 2].1, &ring[(s + 1) % 2].1, wy[0], wy[1]);
             for ((d, &x0), &x1) in drow.iter_mut().zip(r0).zip(r1) {
-                *d = round_u8(wy[0] * x0 + wy[1] * x1);
+                *d = round_u8(w0 * x0 + w1 * x1);
             }
         } else {
             for (k, d) in drow.iter_mut().enumerate() {
