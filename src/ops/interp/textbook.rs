@@ -51,7 +51,7 @@ pub fn bilinear(src: Rgba, dst: RgbaMut, align_corners: bool) {
 /// was (slices read out of the view structs measured 5% slower in the browser).
 fn passes(src: &[u8], [w, h]: [usize; 2], dst: &mut [u8], [ow, oh]: [usize; 2], ac: bool) {
     let (fx, fy) = filters(w, h, ow, oh, ac);
-    // Same arithmetic as `bilinear_terms` (sums from 0.0 in tap order), done row by row: each
+    // Same arithmetic as `terms` (sums from 0.0 in tap order), done row by row: each
     // source row goes through the horizontal pass once into a ring of `fy.taps` rows.
     let taps = fy.taps;
     let mut ring: Vec<(usize, Vec<f32>)> =
