@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::nn::{dropout::dropout, optim};
 use crate::ops::conv::{conv2d, Conv2dParams};
-use crate::ops::interp::{resize, resize_rgba, InterpMode, ResizeParams, RgbaMethod, Target};
+use crate::ops::interp::{resize, resize_rgba, InterpMode, ResizeParams, Rgba, RgbaMethod, Target};
 use crate::ops::loss::{self, CrossEntropyParams};
 use crate::ops::norm::Affine;
 use crate::ops::pool::{avg_pool2d, max_pool2d, PoolParams};
@@ -238,7 +238,16 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
             } else {
                 RgbaMethod::Pillow
             };
-            let y = resize_rgba(&img.u8(), w, h, ow, oh, m)?;
+            let y = resize_rgba(
+                Rgba {
+                    data: &img.u8(),
+                    w,
+                    h,
+                },
+                ow,
+                oh,
+                m,
+            )?;
             Out {
                 shape: vec![oh, ow, 4],
                 data: y.into_iter().map(f64::from).collect(),

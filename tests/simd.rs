@@ -1,7 +1,8 @@
 //! The SIMD128 conv2d kernels against the scalar reference, in real browsers
 //! (`wasm-pack test --headless --chrome --firefox`): random shapes for every kernel family
 //! (dense, depthwise, pointwise) with groups, per-axis stride, padding and dilation, bias or not,
-//! batch 1 or 2, and widths around the vector block sizes; plus the bench's own shapes.
+//! batch 1 or 2, and widths around the vector block sizes; plus the bench's own shapes. The
+//! resize's lane paths (OpenCV u8, two-tap f32) against their scalar twins on random sizes.
 #![cfg(target_arch = "wasm32")]
 
 use dlplay::ops::conv::{
@@ -117,5 +118,71 @@ fn simd_conv_matches_scalar_on_the_bench_shapes() {
         assert_eq!(kernel_for(ws, &p), k);
         let e = compare(&mut rng, xs, ws, &p, true);
         assert!(e <= 1e-5, "{xs:?} {ws:?} {p:?}: worst error {e}");
+    }
+}
+
+fn side(rng: &mut Rng, max: usize) -> usize {
+    if rng.below(6) == 0 {
+        1
+    } else {
+        1 + rng.below(max)
+    }
+}
+
+#[wasm_bindgen_test]
+fn rgba_simd_path_matches_scalar_on_random_sizes() {
+    use dlplay::ops::interp::{best_path, resize_rgba_with, Path, Rgba, RgbaMethod, RgbaMut};
+    assert_eq!(best_path(), Path::Simd);
+    let mut rng = Rng::new(12345);
+    for case in 0..300 {
+        let (w, h) = (side(&mut rng, 40), side(&mut rng, 40));
+        let (ow, oh) = (side(&mut rng, 70), side(&mut rng, 70));
+        let data: Vec<u8> = (0..w * h * 4).map(|_| rng.next_u64() as u8).collect();
+        let src = Rgba { data: &data, w, h };
+        let run = |path| {
+            let mut out = vec![0u8; ow * oh * 4];
+            let dst = RgbaMut {
+                data: &mut out,
+                w: ow,
+                h: oh,
+            };
+            resize_rgba_with(src, dst, RgbaMethod::OpenCv, path).unwrap();
+            out
+        };
+        assert_eq!(
+            run(Path::Scalar),
+            run(Path::Simd),
+            "case {case}: {w}x{h} -> {ow}x{oh}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn float_resize_simd_path_matches_scalar_on_random_shapes() {
+    use dlplay::ops::interp::{
+        resize_out_shape, resize_with, InterpMode, Path, ResizeParams, Target,
+    };
+    let mut rng = Rng::new(7);
+    for case in 0..200 {
+        let xs = [1, 1 + rng.below(3), side(&mut rng, 30), side(&mut rng, 30)];
+        let p = ResizeParams {
+            target: Target::Size([side(&mut rng, 50), side(&mut rng, 50)]),
+            mode: InterpMode::Bilinear,
+            align_corners: rng.below(2) == 0,
+            antialias: false,
+        };
+        let ys = resize_out_shape(xs, &p).unwrap();
+        let x: Vec<f32> = (0..xs.iter().product())
+            .map(|_| rng.normal() as f32)
+            .collect();
+        let n: usize = ys.iter().product();
+        let (mut a, mut b) = (vec![f32::NAN; n], vec![f32::NAN; n]);
+        resize_with(&x, xs, &p, &mut a, Path::Scalar).unwrap();
+        resize_with(&x, xs, &p, &mut b, Path::Simd).unwrap();
+        assert!(a.iter().all(|v| v.is_finite()));
+        assert!(
+            a.iter().zip(&b).all(|(u, v)| u.to_bits() == v.to_bits()),
+            "case {case}: {xs:?} -> {ys:?} {p:?}"
+        );
     }
 }

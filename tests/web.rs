@@ -587,28 +587,3 @@ fn trainer_errors_are_readable() {
         .unwrap()
         .contains("learning rate"));
 }
-
-#[wasm_bindgen_test]
-fn rgba_simd_path_matches_scalar_on_random_sizes() {
-    use dlplay::ops::interp::{best_path, cv2_linear_path, Path};
-    assert_eq!(
-        best_path(),
-        Path::Simd,
-        "the wasm build should have SIMD128 on"
-    );
-    let mut s = 12345u32;
-    let mut next = || {
-        s = s.wrapping_mul(1664525).wrapping_add(1013904223);
-        s >> 8
-    };
-    for case in 0..300 {
-        let (w, h) = (1 + next() as usize % 40, 1 + next() as usize % 40);
-        let (ow, oh) = (1 + next() as usize % 70, 1 + next() as usize % 70);
-        let src: Vec<u8> = (0..w * h * 4).map(|_| next() as u8).collect();
-        let mut a = vec![0u8; ow * oh * 4];
-        let mut b = vec![0u8; ow * oh * 4];
-        cv2_linear_path(&src, w, h, &mut a, ow, oh, Path::Scalar);
-        cv2_linear_path(&src, w, h, &mut b, ow, oh, Path::Simd);
-        assert_eq!(a, b, "case {case}: {w}x{h} -> {ow}x{oh}");
-    }
-}

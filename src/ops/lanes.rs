@@ -1,7 +1,9 @@
-//! The portable 4-lane vector types every SIMD fast path is written on: `F4` (four f32). On
-//! `wasm32` with `simd128` enabled (the project's `.cargo/config.toml` turns it on) `F4` is a
+//! The portable 128-bit vector types every SIMD fast path is written on: `F4` (four f32), and for
+//! the fixed-point image paths `U8x16`, `I16x8` and `I32x4` with the few integer operations they
+//! use (widening, pairwise dot, high half of a product, saturating narrows). On `wasm32` with
+//! `simd128` enabled (the project's `.cargo/config.toml` turns it on) each is a
 //! `core::arch::wasm32::v128`; everywhere
-//! else it is a plain `[f32; 4]` that LLVM turns into SSE/NEON, so the same blocked algorithm runs
+//! else it is a plain array that LLVM turns into SSE/NEON, so the same blocked algorithm runs
 //! natively (fast `cargo test`, and the logic of packing, tails and phases is tested natively too)
 //! while the browser tests (`tests/simd.rs`) check the v128 build against the scalar reference.
 
@@ -48,6 +50,24 @@ mod imp {
         pub fn mul_add(self, a: F4, b: F4) -> F4 {
             F4(f32x4_add(self.0, f32x4_mul(a.0, b.0)))
         }
+        /// `[p0[0], p0[1], p1[0], p1[1]]`: two 64-bit loads (the taps of two outputs).
+        ///
+        /// # Safety
+        /// `p0..p0+2` and `p1..p1+2` must be readable.
+        #[inline(always)]
+        pub unsafe fn load_pairs(p0: *const f32, p1: *const f32) -> F4 {
+            F4(v128_load64_lane::<1>(
+                v128_load64_zero(p0 as *const u64),
+                p1 as *const u64,
+            ))
+        }
+        /// Sums of adjacent lanes: `[a0 + a1, a2 + a3, b0 + b1, b2 + b3]`.
+        #[inline(always)]
+        pub fn add_pairs(a: F4, b: F4) -> F4 {
+            let even = i32x4_shuffle::<0, 2, 4, 6>(a.0, b.0);
+            let odd = i32x4_shuffle::<1, 3, 5, 7>(a.0, b.0);
+            F4(f32x4_add(even, odd))
+        }
         #[inline(always)]
         pub fn to_array(self) -> [f32; 4] {
             [
@@ -55,6 +75,206 @@ mod imp {
                 f32x4_extract_lane::<1>(self.0),
                 f32x4_extract_lane::<2>(self.0),
                 f32x4_extract_lane::<3>(self.0),
+            ]
+        }
+    }
+
+    impl core::ops::Add for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn add(self, b: F4) -> F4 {
+            F4(f32x4_add(self.0, b.0))
+        }
+    }
+
+    impl core::ops::Mul for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn mul(self, b: F4) -> F4 {
+            F4(f32x4_mul(self.0, b.0))
+        }
+    }
+
+    /// Sixteen u8 lanes.
+    #[derive(Clone, Copy)]
+    pub struct U8x16(v128);
+    /// Eight i16 lanes.
+    #[derive(Clone, Copy)]
+    pub struct I16x8(v128);
+    /// Four i32 lanes.
+    #[derive(Clone, Copy)]
+    pub struct I32x4(v128);
+
+    impl U8x16 {
+        /// Four bytes from each of `p + o[0]`, ..., `p + o[3]` (four RGBA pixels), in that order.
+        ///
+        /// # Safety
+        /// Each `p + o[k] .. p + o[k] + 4` must be readable.
+        #[inline(always)]
+        pub unsafe fn gather4(p: *const u8, o: [usize; 4]) -> U8x16 {
+            let ld = |k: usize| p.add(o[k]) as *const u32;
+            let v = v128_load32_zero(ld(0));
+            let v = v128_load32_lane::<1>(v, ld(1));
+            let v = v128_load32_lane::<2>(v, ld(2));
+            U8x16(v128_load32_lane::<3>(v, ld(3)))
+        }
+        /// Zips pixel 0 with pixel 1 and pixel 2 with pixel 3 channel by channel:
+        /// `[a0 b0 a1 b1 a2 b2 a3 b3 c0 d0 c1 d1 c2 d2 c3 d3]` from `[a0..a3 b0..b3 c0..c3 d0..d3]`.
+        #[inline(always)]
+        pub fn zip_pixel_pairs(self) -> U8x16 {
+            U8x16(i8x16_shuffle::<
+                0,
+                4,
+                1,
+                5,
+                2,
+                6,
+                3,
+                7,
+                8,
+                12,
+                9,
+                13,
+                10,
+                14,
+                11,
+                15,
+            >(self.0, self.0))
+        }
+        /// Lanes 0..8 zero-extended.
+        #[inline(always)]
+        pub fn widen_low(self) -> I16x8 {
+            I16x8(u16x8_extend_low_u8x16(self.0))
+        }
+        /// Lanes 8..16 zero-extended.
+        #[inline(always)]
+        pub fn widen_high(self) -> I16x8 {
+            I16x8(u16x8_extend_high_u8x16(self.0))
+        }
+        /// `a`'s lanes then `b`'s, each saturated to `0..=255`.
+        #[inline(always)]
+        pub fn narrow(a: I16x8, b: I16x8) -> U8x16 {
+            U8x16(u8x16_narrow_i16x8(a.0, b.0))
+        }
+        /// # Safety
+        /// `p..p+16` must be writable.
+        #[inline(always)]
+        pub unsafe fn store(self, p: *mut u8) {
+            v128_store(p as *mut v128, self.0)
+        }
+    }
+
+    impl I16x8 {
+        #[inline(always)]
+        pub fn new(v: [i16; 8]) -> I16x8 {
+            I16x8(i16x8(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]))
+        }
+        #[inline(always)]
+        pub fn splat(v: i16) -> I16x8 {
+            I16x8(i16x8_splat(v))
+        }
+        /// # Safety
+        /// `p..p+8` must be readable.
+        #[inline(always)]
+        pub unsafe fn load(p: *const i16) -> I16x8 {
+            I16x8(v128_load(p as *const v128))
+        }
+        /// # Safety
+        /// `p..p+8` must be writable.
+        #[inline(always)]
+        pub unsafe fn store(self, p: *mut i16) {
+            v128_store(p as *mut v128, self.0)
+        }
+        /// `(a * b) >> 16` of the exact i32 product, per lane (x86's `pmulhw`, which wasm lacks:
+        /// widening multiplies, then the high i16 of each product).
+        #[inline(always)]
+        pub fn mul_hi(self, b: I16x8) -> I16x8 {
+            I16x8(i8x16_shuffle::<
+                2,
+                3,
+                6,
+                7,
+                10,
+                11,
+                14,
+                15,
+                18,
+                19,
+                22,
+                23,
+                26,
+                27,
+                30,
+                31,
+            >(
+                i32x4_extmul_low_i16x8(self.0, b.0),
+                i32x4_extmul_high_i16x8(self.0, b.0),
+            ))
+        }
+        /// `a[2k] * b[2k] + a[2k+1] * b[2k+1]` in i32 (wrapping), per output lane.
+        #[inline(always)]
+        pub fn dot(self, b: I16x8) -> I32x4 {
+            I32x4(i32x4_dot_i16x8(self.0, b.0))
+        }
+        /// `a`'s lanes then `b`'s, each saturated to the i16 range.
+        #[inline(always)]
+        pub fn narrow(a: I32x4, b: I32x4) -> I16x8 {
+            I16x8(i16x8_narrow_i32x4(a.0, b.0))
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [i16; 8] {
+            let mut r = [0i16; 8];
+            // SAFETY: r holds 8 i16.
+            unsafe { self.store(r.as_mut_ptr()) };
+            r
+        }
+    }
+
+    impl core::ops::Add for I16x8 {
+        type Output = I16x8;
+        /// Wrapping.
+        #[inline(always)]
+        fn add(self, b: I16x8) -> I16x8 {
+            I16x8(i16x8_add(self.0, b.0))
+        }
+    }
+
+    impl core::ops::Shr<u32> for I16x8 {
+        type Output = I16x8;
+        /// Arithmetic.
+        #[inline(always)]
+        fn shr(self, n: u32) -> I16x8 {
+            I16x8(i16x8_shr(self.0, n))
+        }
+    }
+
+    impl core::ops::Shr<u32> for I32x4 {
+        type Output = I32x4;
+        /// Arithmetic.
+        #[inline(always)]
+        fn shr(self, n: u32) -> I32x4 {
+            I32x4(i32x4_shr(self.0, n))
+        }
+    }
+
+    impl U8x16 {
+        #[inline(always)]
+        pub fn to_array(self) -> [u8; 16] {
+            let mut r = [0u8; 16];
+            // SAFETY: r holds 16 bytes.
+            unsafe { self.store(r.as_mut_ptr()) };
+            r
+        }
+    }
+
+    impl I32x4 {
+        #[inline(always)]
+        pub fn to_array(self) -> [i32; 4] {
+            [
+                i32x4_extract_lane::<0>(self.0),
+                i32x4_extract_lane::<1>(self.0),
+                i32x4_extract_lane::<2>(self.0),
+                i32x4_extract_lane::<3>(self.0),
             ]
         }
     }
@@ -101,8 +321,186 @@ mod imp {
             }
             F4(r)
         }
+        /// `[p0[0], p0[1], p1[0], p1[1]]`.
+        ///
+        /// # Safety
+        /// `p0..p0+2` and `p1..p1+2` must be readable.
+        #[inline(always)]
+        pub unsafe fn load_pairs(p0: *const f32, p1: *const f32) -> F4 {
+            F4([*p0, *p0.add(1), *p1, *p1.add(1)])
+        }
+        /// `[a0 + a1, a2 + a3, b0 + b1, b2 + b3]`.
+        #[inline(always)]
+        pub fn add_pairs(a: F4, b: F4) -> F4 {
+            let (a, b) = (a.0, b.0);
+            F4([a[0] + a[1], a[2] + a[3], b[0] + b[1], b[2] + b[3]])
+        }
         #[inline(always)]
         pub fn to_array(self) -> [f32; 4] {
+            self.0
+        }
+    }
+
+    /// Lane-wise `f(a[k], b[k])`.
+    #[inline(always)]
+    fn zip<T: Copy, U: Copy + Default, const N: usize>(
+        a: [T; N],
+        b: [T; N],
+        f: impl Fn(T, T) -> U,
+    ) -> [U; N] {
+        let mut r = [U::default(); N];
+        for k in 0..N {
+            r[k] = f(a[k], b[k]);
+        }
+        r
+    }
+
+    impl core::ops::Add for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn add(self, b: F4) -> F4 {
+            F4(zip(self.0, b.0, |x, y| x + y))
+        }
+    }
+
+    impl core::ops::Mul for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn mul(self, b: F4) -> F4 {
+            F4(zip(self.0, b.0, |x, y| x * y))
+        }
+    }
+
+    /// Sixteen u8 lanes.
+    #[derive(Clone, Copy)]
+    #[repr(C, align(16))]
+    pub struct U8x16([u8; 16]);
+    /// Eight i16 lanes.
+    #[derive(Clone, Copy)]
+    #[repr(C, align(16))]
+    pub struct I16x8([i16; 8]);
+    /// Four i32 lanes.
+    #[derive(Clone, Copy)]
+    #[repr(C, align(16))]
+    pub struct I32x4([i32; 4]);
+
+    impl U8x16 {
+        /// # Safety
+        /// Each `p + o[k] .. p + o[k] + 4` must be readable.
+        #[inline(always)]
+        pub unsafe fn gather4(p: *const u8, o: [usize; 4]) -> U8x16 {
+            let mut r = [0u8; 16];
+            for (k, &off) in o.iter().enumerate() {
+                r[4 * k..4 * k + 4].copy_from_slice(&*(p.add(off) as *const [u8; 4]));
+            }
+            U8x16(r)
+        }
+        #[inline(always)]
+        pub fn zip_pixel_pairs(self) -> U8x16 {
+            const IDX: [usize; 16] = [0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15];
+            U8x16(IDX.map(|i| self.0[i]))
+        }
+        #[inline(always)]
+        pub fn widen_low(self) -> I16x8 {
+            I16x8(core::array::from_fn(|k| self.0[k] as i16))
+        }
+        #[inline(always)]
+        pub fn widen_high(self) -> I16x8 {
+            I16x8(core::array::from_fn(|k| self.0[8 + k] as i16))
+        }
+        #[inline(always)]
+        pub fn narrow(a: I16x8, b: I16x8) -> U8x16 {
+            U8x16(core::array::from_fn(|k| {
+                let v = if k < 8 { a.0[k] } else { b.0[k - 8] };
+                v.clamp(0, 255) as u8
+            }))
+        }
+        /// # Safety
+        /// `p..p+16` must be writable.
+        #[inline(always)]
+        pub unsafe fn store(self, p: *mut u8) {
+            (p as *mut [u8; 16]).write_unaligned(self.0)
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [u8; 16] {
+            self.0
+        }
+    }
+
+    impl I16x8 {
+        #[inline(always)]
+        pub fn new(v: [i16; 8]) -> I16x8 {
+            I16x8(v)
+        }
+        #[inline(always)]
+        pub fn splat(v: i16) -> I16x8 {
+            I16x8([v; 8])
+        }
+        /// # Safety
+        /// `p..p+8` must be readable.
+        #[inline(always)]
+        pub unsafe fn load(p: *const i16) -> I16x8 {
+            I16x8((p as *const [i16; 8]).read_unaligned())
+        }
+        /// # Safety
+        /// `p..p+8` must be writable.
+        #[inline(always)]
+        pub unsafe fn store(self, p: *mut i16) {
+            (p as *mut [i16; 8]).write_unaligned(self.0)
+        }
+        #[inline(always)]
+        pub fn mul_hi(self, b: I16x8) -> I16x8 {
+            I16x8(zip(self.0, b.0, |x, y| {
+                ((x as i32 * y as i32) >> 16) as i16
+            }))
+        }
+        #[inline(always)]
+        pub fn dot(self, b: I16x8) -> I32x4 {
+            let p: [i32; 8] = zip(self.0, b.0, |x, y| x as i32 * y as i32);
+            I32x4(core::array::from_fn(|k| {
+                p[2 * k].wrapping_add(p[2 * k + 1])
+            }))
+        }
+        #[inline(always)]
+        pub fn narrow(a: I32x4, b: I32x4) -> I16x8 {
+            I16x8(core::array::from_fn(|k| {
+                let v = if k < 4 { a.0[k] } else { b.0[k - 4] };
+                v.clamp(i16::MIN as i32, i16::MAX as i32) as i16
+            }))
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [i16; 8] {
+            self.0
+        }
+    }
+
+    impl core::ops::Add for I16x8 {
+        type Output = I16x8;
+        #[inline(always)]
+        fn add(self, b: I16x8) -> I16x8 {
+            I16x8(zip(self.0, b.0, i16::wrapping_add))
+        }
+    }
+
+    impl core::ops::Shr<u32> for I16x8 {
+        type Output = I16x8;
+        #[inline(always)]
+        fn shr(self, n: u32) -> I16x8 {
+            I16x8(self.0.map(|v| v >> (n % 16)))
+        }
+    }
+
+    impl core::ops::Shr<u32> for I32x4 {
+        type Output = I32x4;
+        #[inline(always)]
+        fn shr(self, n: u32) -> I32x4 {
+            I32x4(self.0.map(|v| v >> (n % 32)))
+        }
+    }
+
+    impl I32x4 {
+        #[inline(always)]
+        pub fn to_array(self) -> [i32; 4] {
             self.0
         }
     }
@@ -110,4 +508,4 @@ mod imp {
     pub const KIND: &str = "portable [f32; 4]";
 }
 
-pub use imp::{F4, KIND};
+pub use imp::{I16x8, I32x4, U8x16, F4, KIND};

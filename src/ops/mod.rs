@@ -1,7 +1,8 @@
-//! Forward kernels (and the gradients the labs need), one file or folder per family: `conv/` holds
-//! the conv2d kernels (reference, SIMD, crop-sized window) behind one checked entry file. Kernels
-//! take `tensor::View`s (data plus the shape its length was checked against) or slices plus
-//! explicit shapes, and return `Result`, so nothing a caller passes can make them panic.
+//! Forward kernels (and the gradients the labs need), one file per family, a folder once a family
+//! has several backends (`conv/`, `interp/`: `mod.rs` owns the parameters, checks and dispatch; the
+//! backends are leaves). Kernels take `tensor::View`s (data plus the shape its length was checked
+//! against) or slices plus explicit shapes, and return `Result`, so nothing a caller passes can
+//! make them panic. `lanes` holds the portable 4-lane types every SIMD path is written on.
 
 pub mod activation;
 pub mod conv;

@@ -3,7 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::err;
-use crate::ops::interp::{self, RgbaMethod, MAX_PIXELS};
+use crate::ops::interp::{self, Probe, Rgba, RgbaMethod, RgbaMut, MAX_PIXELS};
 use crate::tensor::{self, numel};
 use crate::Error;
 
@@ -126,6 +126,17 @@ fn check_pixels(w: u32, h: u32) -> Result<usize, JsError> {
     Ok(px as usize)
 }
 
+impl RgbaImage {
+    /// The image as the resize kernels' read-only view.
+    fn view(&self) -> Rgba<'_> {
+        Rgba {
+            data: &self.data,
+            w: self.width,
+            h: self.height,
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl RgbaImage {
     /// A transparent black image; write pixels through `ptr()` or use `fromRgba`.
@@ -210,17 +221,11 @@ impl RgbaImage {
         y: u32,
     ) -> Result<JsValue, JsError> {
         let m = RgbaMethod::parse(method).map_err(err)?;
-        let r = interp::inspect(
-            &self.data,
-            self.width,
-            self.height,
-            out_width as usize,
-            out_height as usize,
-            m,
-            x as usize,
-            y as usize,
-        )
-        .map_err(err)?;
+        let probe = Probe {
+            out: [out_width as usize, out_height as usize],
+            at: [x as usize, y as usize],
+        };
+        let r = interp::inspect(self.view(), probe, m).map_err(err)?;
         super::to_js(&r)
     }
 
@@ -234,15 +239,11 @@ impl RgbaImage {
     #[wasm_bindgen(js_name = resizeInto)]
     pub fn resize_into(&self, out: &mut RgbaImage, method: &str) -> Result<(), JsError> {
         let m = RgbaMethod::parse(method).map_err(err)?;
-        interp::resize_rgba_into(
-            &self.data,
-            self.width,
-            self.height,
-            &mut out.data,
-            out.width,
-            out.height,
-            m,
-        )
-        .map_err(err)
+        let dst = RgbaMut {
+            data: &mut out.data,
+            w: out.width,
+            h: out.height,
+        };
+        interp::resize_rgba_into(self.view(), dst, m).map_err(err)
     }
 }
