@@ -186,9 +186,10 @@ impl Error {
     }
 
     /// An image of `w x h` pixels is over `max` pixels; `what` names it ("image", "output",
-    /// "input").
+    /// "input"); `mp` and `max_mp` are whole megapixels, as the message rounds them.
     pub fn pixel_limit(what: &str, w: u64, h: u64, max: u64) -> Error {
         let got = w * h;
+        let (mp, max_mp) = (got / 1_000_000, max / 1_000_000);
         Error::coded(
             Kind::TooLarge,
             "pixel_limit",
@@ -198,12 +199,10 @@ impl Error {
                 ("h", h.into()),
                 ("got", got.into()),
                 ("max", max.into()),
+                ("mp", mp.into()),
+                ("max_mp", max_mp.into()),
             ],
-            format!(
-                "{what} is {w}x{h} ({} MP); the limit is {} MP",
-                got / 1_000_000,
-                max / 1_000_000
-            ),
+            format!("{what} is {w}x{h} ({mp} MP); the limit is {max_mp} MP"),
         )
     }
 
@@ -283,9 +282,10 @@ impl Error {
         )
     }
 
-    /// `name` is `got` but must be one of `valid` (a mode, a kind, a layer type).
+    /// `name` is `got` but must be one of `valid` (a mode, a kind, a layer type); `choices` is
+    /// the list as the message writes it (`"a", "b" or "c"`).
     pub fn bad_choice(name: &str, valid: &[&str], got: &str) -> Error {
-        let list = match valid {
+        let choices = match valid {
             [] => String::new(),
             [one] => format!("{one:?}"),
             [head @ .., last] => {
@@ -298,13 +298,11 @@ impl Error {
             "bad_choice",
             vec![
                 ("name", name.into()),
-                (
-                    "valid",
-                    Var::Texts(valid.iter().map(|v| v.to_string()).collect()),
-                ),
+                ("valid", texts(valid)),
+                ("choices", choices.as_str().into()),
                 ("got", got.into()),
             ],
-            format!("{name} must be {list}, got {got:?}"),
+            format!("{name} must be {choices}, got {got:?}"),
         )
     }
 
@@ -316,10 +314,7 @@ impl Error {
             vec![
                 ("what", what.into()),
                 ("key", key.into()),
-                (
-                    "valid",
-                    Var::Texts(valid.iter().map(|v| v.to_string()).collect()),
-                ),
+                ("valid", texts(valid)),
             ],
             format!(
                 "{what} has no option {key:?}; valid options: {}",
@@ -328,14 +323,25 @@ impl Error {
         )
     }
 
-    /// The option `key` of `what` has a value of the wrong type or form (`detail` says how);
-    /// an empty `key` means the options object itself.
+    /// Layer `layer` (1-based) of a stack has a key no layer has: `valid` lists them.
+    pub fn unknown_layer_key(layer: usize, key: &str, valid: &[&str]) -> Error {
+        Error::coded(
+            Kind::InvalidArg,
+            "unknown_layer_key",
+            vec![
+                ("layer", layer.into()),
+                ("key", key.into()),
+                ("valid", texts(valid)),
+            ],
+            format!(
+                "layer {layer}: unknown key {key:?}; a layer has {}",
+                valid.join(", ")
+            ),
+        )
+    }
+
+    /// The option `key` of `what` has a value of the wrong type or form (`detail` says how).
     pub fn bad_option(what: &str, key: &str, detail: &str) -> Error {
-        let message = if key.is_empty() {
-            format!("{what} options: {detail}")
-        } else {
-            format!("{what} option {key}: {detail}")
-        };
         Error::coded(
             Kind::InvalidArg,
             "bad_option",
@@ -344,7 +350,7 @@ impl Error {
                 ("key", key.into()),
                 ("detail", detail.into()),
             ],
-            message,
+            format!("{what} option {key}: {detail}"),
         )
     }
 
@@ -357,6 +363,10 @@ impl Error {
             format!("line {line}: {detail}"),
         )
     }
+}
+
+fn texts(v: &[&str]) -> Var {
+    Var::Texts(v.iter().map(|s| s.to_string()).collect())
 }
 
 impl fmt::Display for Error {

@@ -8,10 +8,10 @@ use wasm_bindgen::prelude::*;
 use super::handles::{RgbaImage, Tensor};
 use super::opts::{self, ConvOpts};
 use super::{to_js, JsResult};
-use crate::error::{Error, Kind};
 use crate::ops::conv::{self, Conv2dParams};
 use crate::stack::{self, Layer, PoolKind};
 use crate::tensor::{check_finite, numel};
+use crate::Error;
 
 /// What every conv2d export checks before its kernel runs: the options of `what`, finite weight
 /// and bias, 4-D input and weight. Returns the parameters and both shapes.
@@ -135,23 +135,7 @@ fn parse_stack(layers: JsValue) -> crate::Result<Vec<Layer>> {
         .map(|(i, v)| {
             let at = format!("layer {}", i + 1);
             if let Some(key) = opts::unknown_key(&v, keys) {
-                let valid = keys.join(", ");
-                return Err(Error::coded(
-                    Kind::InvalidArg,
-                    "unknown_option",
-                    vec![
-                        ("what", at.as_str().into()),
-                        ("key", key.as_str().into()),
-                        (
-                            "valid",
-                            keys.iter()
-                                .map(|k| k.to_string())
-                                .collect::<Vec<_>>()
-                                .into(),
-                        ),
-                    ],
-                    format!("{at}: unknown key {key:?}; a layer has {valid}"),
-                ));
+                return Err(Error::unknown_layer_key(i + 1, &key, keys));
             }
             let l: LayerIn = serde_wasm_bindgen::from_value(v).map_err(|e| {
                 Error::InvalidArg(format!(

@@ -37,8 +37,10 @@ pub(crate) fn read<T: DeserializeOwned + Default>(what: &str, v: JsValue) -> Res
     }
     serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(v)).map_err(|e| {
         let path = e.path().to_string();
-        let key = if path == "." { "" } else { path.as_str() };
-        Error::bad_option(what, key, &e.inner().to_string())
+        match path.as_str() {
+            "." => Error::InvalidArg(format!("{what} options: {}", e.inner())),
+            key => Error::bad_option(what, key, &e.inner().to_string()),
+        }
     })
 }
 

@@ -6,18 +6,13 @@
 //! the bytes it is given. Inflate/deflate come from the browser (DecompressionStream /
 //! CompressionStream 'deflate', i.e. zlib), so this stays small. Works in windows and workers.
 
+import { codedError } from './errors.js';
+
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
 /** True when `bytes` (Uint8Array) starts with the PNG signature. */
 export function isPng(bytes) {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
-}
-
-function codedError(code, vars, message) {
-  const e = new Error(message);
-  e.code = code;
-  e.vars = vars;
-  return e;
 }
 
 async function pipe(bytes, stream) {
