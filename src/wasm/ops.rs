@@ -71,6 +71,24 @@ struct InterpOpts {
     antialias: Option<bool>,
 }
 
+impl InterpOpts {
+    /// The parameters for `target`, checked the same way for `interpolate` and `interpolateInto`.
+    fn params(&self, target: Target) -> crate::Result<ResizeParams> {
+        let p = ResizeParams {
+            target,
+            mode: InterpMode::parse(self.mode.as_deref().unwrap_or("bilinear"))?,
+            align_corners: self.align_corners.unwrap_or(false),
+            antialias: self.antialias.unwrap_or(false),
+        };
+        if p.mode == InterpMode::Nearest && (self.align_corners.is_some() || p.antialias) {
+            return Err(Error::InvalidArg(
+                "alignCorners and antialias only apply to mode \"bilinear\"".into(),
+            ));
+        }
+        Ok(p)
+    }
+}
+
 /// `F.interpolate(x, size | scaleFactor, mode, alignCorners, antialias)` on `[N,C,H,W]`.
 #[wasm_bindgen]
 pub fn interpolate(x: &Tensor, options: JsValue) -> JsResult<Tensor> {
@@ -85,18 +103,7 @@ pub fn interpolate(x: &Tensor, options: JsValue) -> JsResult<Tensor> {
             .into())
         }
     };
-    let p = ResizeParams {
-        target,
-        mode: InterpMode::parse(o.mode.as_deref().unwrap_or("bilinear"))?,
-        align_corners: o.align_corners.unwrap_or(false),
-        antialias: o.antialias.unwrap_or(false),
-    };
-    if p.mode == InterpMode::Nearest && (o.align_corners.is_some() || p.antialias) {
-        return Err(Error::InvalidArg(
-            "alignCorners and antialias only apply to mode \"bilinear\"".into(),
-        )
-        .into());
-    }
+    let p = o.params(target)?;
     let (y, ys) = interp::resize(&x.inner.data, x.shape4("input")?, &p)?;
     Ok(Tensor::from_parts(y, ys.to_vec()))
 }
@@ -121,12 +128,7 @@ pub fn interpolate_into(x: &Tensor, out: &mut Tensor, options: JsValue) -> JsRes
         ))
         .into());
     }
-    let p = ResizeParams {
-        target: Target::Size([ys[2], ys[3]]),
-        mode: InterpMode::parse(o.mode.as_deref().unwrap_or("bilinear"))?,
-        align_corners: o.align_corners.unwrap_or(false),
-        antialias: o.antialias.unwrap_or(false),
-    };
+    let p = o.params(Target::Size([ys[2], ys[3]]))?;
     Ok(interp::resize_into(
         &x.inner.data,
         xs,

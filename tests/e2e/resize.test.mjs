@@ -90,6 +90,16 @@ function canvasPixel(page, x, y) {
   }, [x, y]);
 }
 
+/** Type an output size W x H (unlocked) and apply it; wait for the notice it raises. */
+async function askSizeForNotice(page, w, h) {
+  await page.uncheck('#lock');
+  await page.fill('#out-w', String(w));
+  await page.fill('#out-h', String(h));
+  await page.click('#apply-size');
+  await page.waitForFunction(() => !document.getElementById('notice').hidden);
+  await waitIdle(page);
+}
+
 async function noticeCode(page) {
   return page.evaluate(() => {
     const n = document.getElementById('notice');
@@ -230,12 +240,7 @@ export default [
 
       // W x H = 10000 x 10000 is 100 MP: over the 64 Mi-pixel limit
       await page.click('#notice-close');
-      await page.uncheck('#lock');
-      await page.fill('#out-w', '10000');
-      await page.fill('#out-h', '10000');
-      await page.click('#apply-size');
-      await page.waitForFunction(() => !document.getElementById('notice').hidden);
-      await waitIdle(page);
+      await askSizeForNotice(page, 10000, 10000);
       assert.equal(await noticeCode(page), 'pixel_limit', 'the refusal comes from Rust (its code)');
       const big = await page.textContent('#notice-text');
       assert.match(big, /10000 × 10000 = 100 MP; the limit is 67\.1 MP \(67,108,864 pixels\)/);
@@ -257,12 +262,7 @@ export default [
       await openLab(page, base, '#lang=zh&v=single&m=opencv');
       await uploadInput(page);
       // 9000 x 9000 = 81 MP: Rust's checkImageSize refuses it with {what: 'output', w, h, got, max}
-      await page.uncheck('#lock');
-      await page.fill('#out-w', '9000');
-      await page.fill('#out-h', '9000');
-      await page.click('#apply-size');
-      await page.waitForFunction(() => !document.getElementById('notice').hidden);
-      await waitIdle(page);
+      await askSizeForNotice(page, 9000, 9000);
       assert.equal(await noticeCode(page), 'pixel_limit');
       const text = await page.textContent('#notice-text');
       const fill = (key, vars) => strings.zh[key].replace(/\{(\w+)\}/g, (m, k) => String(vars[k]));
