@@ -310,6 +310,16 @@ fn interpolate_and_rgba_resize() {
     ))
     .contains("\"nearest\" or \"bilinear\""));
     assert!(message(interpolate(&x, obj(&[("scaleFactor", (-1.0).into())]))).contains("positive"));
+    // interpolateInto checks its options as interpolate does (it used to skip this one)
+    let mut out = Tensor::zeros(vec![1, 1, 2, 4]).unwrap();
+    let nearest_ac = [("mode", "nearest".into()), ("alignCorners", true.into())];
+    let sized = [("size", 2.into()), nearest_ac[0].clone(), nearest_ac[1].clone()];
+    for e in [
+        message(interpolate(&x, obj(&sized))),
+        message(interpolate_into(&x, &mut out, obj(&nearest_ac))),
+    ] {
+        assert!(e.contains("only apply to mode \"bilinear\""), "{e}");
+    }
 
     let img = RgbaImage::from_rgba(&[10, 20, 30, 255, 50, 60, 70, 255], 2, 1).unwrap();
     let out = img.resize(4, 1, "opencv").unwrap();

@@ -53,8 +53,9 @@ const S = {
 let engine;
 let viewer;
 let maxPixels = 64 << 20; // replaced at start by the limit the worker reads from Rust
-/** Codes of a refused output size: the page reverts to the last settings that worked. */
-const SIZE_LIMIT_CODES = ['pixel_limit', 'too_wide'];
+/** A refused output size (Rust's pixel limit, the canvas side limit): the page reverts to the
+ * last settings that worked, and a new size clears the notice. */
+const isSizeRefusal = (err) => err.code === 'too_wide' || (err.code === 'pixel_limit' && err.vars.what === 'output');
 let source = null; // {id, w, h, format, exact, name, spec, bitmap}
 let srcSeq = 0;
 let have = {}; // a, b: {key, w, h, method, ms, totalMs, bitmap}; diff: {...}; ins: {key, r}
@@ -252,7 +253,7 @@ async function step() {
     // The worker knows the limits (the pixel limit lives in Rust): a size over one is refused
     // with its coded error before any work, and the settings go back to the last good ones.
     const refused = await engine.call('check', { w: size.w, h: size.h }).then(() => null, (err) => err);
-    if (refused && SIZE_LIMIT_CODES.includes(refused.code)) {
+    if (refused && isSizeRefusal(refused)) {
       showNotice(refused);
       revert();
       return true;
@@ -721,14 +722,14 @@ function loadFile(file) {
 function setScale(s) {
   S.sizeMode = 'scale';
   S.s = Math.min(SCALE_MAX, Math.max(SCALE_MIN, s));
-  clearNoticeOfKind(['too_large', 'too_wide']);
+  clearNoticeOf(isSizeRefusal);
   syncControls();
   saveHash();
   schedule();
 }
 
-function clearNoticeOfKind(codes) {
-  if (noticeErr && codes.includes(noticeErr.code)) clearNotice();
+function clearNoticeOf(kind) {
+  if (noticeErr && kind(noticeErr)) clearNotice();
 }
 
 function setPick(p) {
@@ -912,7 +913,7 @@ function applySize() {
   S.sizeMode = 'size';
   S.w = w;
   S.h = h;
-  clearNoticeOfKind(['too_large', 'too_wide', 'bad_size']);
+  clearNoticeOf((err) => isSizeRefusal(err) || err.code === 'bad_size');
   syncControls();
   saveHash();
   schedule();
