@@ -313,7 +313,11 @@ fn interpolate_and_rgba_resize() {
     // interpolateInto checks its options as interpolate does (it used to skip this one)
     let mut out = Tensor::zeros(vec![1, 1, 2, 4]).unwrap();
     let nearest_ac = [("mode", "nearest".into()), ("alignCorners", true.into())];
-    let sized = [("size", 2.into()), nearest_ac[0].clone(), nearest_ac[1].clone()];
+    let sized = [
+        ("size", 2.into()),
+        nearest_ac[0].clone(),
+        nearest_ac[1].clone(),
+    ];
     for e in [
         message(interpolate(&x, obj(&sized))),
         message(interpolate_into(&x, &mut out, obj(&nearest_ac))),
