@@ -5,10 +5,11 @@
 //! Keys are camelCase, as JS spells them (`#[serde(rename_all = "camelCase")]`).
 //!
 //! Unknown keys: serde-wasm-bindgen only reads the fields a struct declares, so
-//! `deny_unknown_fields` never sees a misspelling; `field_names` asks serde for the declared
-//! names and `unknown_key` compares them with the object's own keys. Wrong types:
-//! `serde_path_to_error` names the key (`stride: data did not match ...`) without re-reading
-//! the object key by key.
+//! `deny_unknown_fields` never sees a misspelling (and neither would `serde_path_to_error`);
+//! `field_names` asks serde for the declared names and `unknown_key` compares them with the
+//! object's own keys. Wrong types: after a failed read, `key_at_fault` reads each key alone to
+//! name the one at fault (`conv2d option stride: data did not match ...`); only the error path
+//! pays for it.
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -35,12 +36,22 @@ pub(crate) fn read<T: DeserializeOwned + Default>(what: &str, v: JsValue) -> Res
     if let Some(key) = unknown_key(&v, known) {
         return Err(Error::unknown_option(what, &key, known));
     }
-    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(v)).map_err(|e| {
-        let path = e.path().to_string();
-        match path.as_str() {
-            "." => Error::InvalidArg(format!("{what} options: {}", e.inner())),
-            key => Error::bad_option(what, key, &e.inner().to_string()),
-        }
+    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| match key_at_fault::<T>(&v) {
+        Some((key, inner)) => Error::bad_option(what, &key, &inner),
+        None => Error::InvalidArg(format!("{what} options: {e}")),
+    })
+}
+
+/// After a failed read of `v`: the first key that fails alone in an object of its own, with the
+/// error it gives (options are flat objects, so this names the culprit of a wrong type).
+fn key_at_fault<T: DeserializeOwned>(v: &JsValue) -> Option<(String, String)> {
+    let obj: &js_sys::Object = v.unchecked_ref();
+    js_sys::Object::keys(obj).iter().find_map(|key| {
+        let one = js_sys::Object::new();
+        let value = js_sys::Reflect::get(obj, &key).ok()?;
+        js_sys::Reflect::set(&one, &key, &value).ok()?;
+        let e = serde_wasm_bindgen::from_value::<T>(one.into()).err()?;
+        Some((key.as_string()?, e.to_string()))
     })
 }
 
