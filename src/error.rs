@@ -7,6 +7,13 @@
 //! checks build a `Coded` error through the constructors below (`Error::element_limit`,
 //! `Error::at_least`, ...); a plain `Shape(..)`/`InvalidArg(..)`/... message gets the generic code
 //! of its kind with `{detail}` = the message.
+//!
+//! Specific codes (constructor of the same name): element_limit, pixel_limit, image_empty,
+//! length_mismatch, rank_mismatch, non_finite_value, at_least, out_of_range, bad_choice,
+//! unknown_option, unknown_layer_key, bad_option, parse_line (`parse_at`), and options_not_object
+//! (`wasm/opts.rs`). Generic: shape_error, invalid_argument, limit_exceeded, not_finite,
+//! parse_error. Each needs `error.<code>` in `www/i18n/{en,zh}.json`; the English string
+//! reproduces the message exactly (the page shows the same text as the message in English).
 
 use std::fmt;
 
@@ -203,6 +210,16 @@ impl Error {
                 ("max_mp", max_mp.into()),
             ],
             format!("{what} is {w}x{h} ({mp} MP); the limit is {max_mp} MP"),
+        )
+    }
+
+    /// An image of `w x h` has no pixels (a side is 0); `what` names it as in `pixel_limit`.
+    pub fn image_empty(what: &str, w: u64, h: u64) -> Error {
+        Error::coded(
+            Kind::Shape,
+            "image_empty",
+            vec![("what", what.into()), ("w", w.into()), ("h", h.into())],
+            format!("an {what} must be at least 1x1, got {w}x{h}"),
         )
     }
 
@@ -414,6 +431,62 @@ mod tests {
         let vars = e.vars();
         assert!(vars.contains(&("got", Var::Num(9e8))), "{vars:?}");
         assert!(vars.contains(&("max", Var::Num(67108864.0))), "{vars:?}");
+    }
+
+    /// `t(key, vars)` of www/app/i18n.js with `describeError`'s list joining, in Rust.
+    fn fill(template: &str, vars: &[(&'static str, Var)]) -> String {
+        let mut out = template.to_string();
+        for (name, v) in vars {
+            let text = match v {
+                Var::Num(n) => format!("{n}"),
+                Var::Text(t) => t.clone(),
+                Var::Dims(d) => d
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Var::Texts(t) => t.join(", "),
+            };
+            out = out.replace(&format!("{{{name}}}"), &text);
+        }
+        out
+    }
+
+    #[test]
+    fn every_code_has_page_strings_and_english_equals_the_message() {
+        let read = |lang: &str| -> serde_json::Map<String, serde_json::Value> {
+            let path = format!("{}/www/i18n/{lang}.json", env!("CARGO_MANIFEST_DIR"));
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        };
+        let (en, zh) = (read("en"), read("zh"));
+        let errors = [
+            Error::element_limit(&[1 << 20, 1 << 20], 1 << 28),
+            Error::pixel_limit("image", 9000, 9000, 64 << 20),
+            Error::image_empty("image", 0, 3),
+            Error::length_mismatch("data", 3, &[2, 2], 4),
+            Error::rank_mismatch("input", 4, &[2, 2]),
+            Error::non_finite_value("bias", 2, f32::NEG_INFINITY),
+            Error::at_least("dilation rows", 1, 0),
+            Error::out_of_range("epochs", 1, 100_000, 0),
+            Error::bad_choice("mode", &["signed", "range"], "x"),
+            Error::unknown_option("conv2d", "dilaton", &["stride", "dilation"]),
+            Error::unknown_layer_key(2, "dilation", &["type", "k"]),
+            Error::bad_option("conv2d", "stride", "invalid type"),
+            Error::parse_at(7, "expected 3 numbers"),
+            Error::Shape("s".into()),
+            Error::InvalidArg("a".into()),
+            Error::TooLarge("t".into()),
+            Error::NonFinite("n".into()),
+            Error::Parse("p".into()),
+        ];
+        for e in errors {
+            let key = format!("error.{}", e.code());
+            assert!(zh.contains_key(&key), "zh.json has no {key}");
+            let template = en[&key]
+                .as_str()
+                .unwrap_or_else(|| panic!("en.json has no {key}"));
+            assert_eq!(fill(template, &e.vars()), e.to_string(), "{key}");
+        }
     }
 
     #[test]

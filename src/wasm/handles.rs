@@ -3,9 +3,9 @@
 use wasm_bindgen::prelude::*;
 
 use super::{JsErr, JsResult};
-use crate::error::{Error, Kind};
 use crate::ops::interp::{self, RgbaMethod, MAX_PIXELS};
 use crate::tensor::{self, numel};
+use crate::Error;
 
 /// A dense f32 tensor (row-major; images NCHW) owned by wasm.
 #[wasm_bindgen]
@@ -105,16 +105,7 @@ pub struct RgbaImage {
 fn check_pixels(what: &str, w: u32, h: u32) -> crate::Result<usize> {
     let px = w as u64 * h as u64;
     if w == 0 || h == 0 {
-        return Err(Error::coded(
-            Kind::Shape,
-            "image_empty",
-            vec![
-                ("what", what.into()),
-                ("w", u64::from(w).into()),
-                ("h", u64::from(h).into()),
-            ],
-            format!("an {what} must be at least 1x1, got {w}x{h}"),
-        ));
+        return Err(Error::image_empty(what, w.into(), h.into()));
     }
     if px > MAX_PIXELS as u64 {
         return Err(Error::pixel_limit(
