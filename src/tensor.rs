@@ -11,48 +11,35 @@ pub const MAX_ELEMENTS: usize = 1 << 28;
 
 /// Number of elements of `shape`, checked against overflow and `MAX_ELEMENTS`.
 pub fn numel(shape: &[usize]) -> Result<usize> {
-    let mut n: usize = 1;
-    for &d in shape {
-        n = n
-            .checked_mul(d)
+    shape.iter().try_fold(1usize, |n, &d| {
+        n.checked_mul(d)
             .filter(|&n| n <= MAX_ELEMENTS)
-            .ok_or_else(|| {
-                Error::TooLarge(format!(
-                "shape {shape:?} has more than {MAX_ELEMENTS} elements (the limit of one tensor)"
-            ))
-            })?;
-    }
-    Ok(n)
+            .ok_or_else(|| Error::element_limit(shape, MAX_ELEMENTS))
+    })
 }
 
 /// Checks that a buffer called `name` has exactly the length its `shape` implies.
 pub fn check_len(name: &str, len: usize, shape: &[usize]) -> Result<()> {
     let n = numel(shape)?;
     if n != len {
-        return crate::shape_err!("{name} has {len} values but its shape {shape:?} needs {n}");
+        return Err(Error::length_mismatch(name, len, shape, n));
     }
     Ok(())
 }
 
 /// Checks that `shape` has `rank` dimensions and returns it as an array.
 pub fn expect_rank<const R: usize>(name: &str, shape: &[usize]) -> Result<[usize; R]> {
-    shape.try_into().map_err(|_| {
-        Error::Shape(format!(
-            "{name} must have {R} dimensions, got {} ({shape:?})",
-            shape.len()
-        ))
-    })
+    shape
+        .try_into()
+        .map_err(|_| Error::rank_mismatch(name, R, shape))
 }
 
 /// Checks that every value is finite; `name` says which buffer in the message.
 pub fn check_finite(name: &str, data: &[f32]) -> Result<()> {
-    if let Some(i) = data.iter().position(|v| !v.is_finite()) {
-        return Err(Error::NonFinite(format!(
-            "{name}[{i}] is {} (every value must be a finite number)",
-            data[i]
-        )));
+    match data.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(Error::non_finite_value(name, i, data[i])),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// An owned tensor: data plus shape. Used by the golden runner and the wasm layer; kernels
@@ -126,27 +113,46 @@ impl<'a, S: AsRef<[usize]> + Copy> ViewMut<'a, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Kind, Var};
 
     #[test]
     fn numel_overflow_is_an_error() {
         assert_eq!(numel(&[2, 3, 4]).unwrap(), 24);
-        assert!(matches!(
-            numel(&[1 << 20, 1 << 20]),
-            Err(Error::TooLarge(_))
-        ));
-        assert!(matches!(numel(&[usize::MAX, 2]), Err(Error::TooLarge(_))));
+        let e = numel(&[1 << 20, 1 << 20]).unwrap_err();
+        assert_eq!((e.kind(), e.code()), (Kind::TooLarge, "element_limit"));
+        assert_eq!(numel(&[usize::MAX, 2]).unwrap_err().code(), "element_limit");
     }
 
     #[test]
     fn check_len_reports_both_numbers() {
-        let e = check_len("x", 5, &[2, 3]).unwrap_err().to_string();
-        assert!(e.contains("5") && e.contains("6"), "{e}");
+        let e = check_len("x", 5, &[2, 3]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "shape error: x has 5 values but its shape [2, 3] needs 6"
+        );
+        assert_eq!(e.code(), "length_mismatch");
+        assert!(e.vars().contains(&("need", Var::Num(6.0))));
     }
 
     #[test]
     fn finite_check_names_the_index() {
-        let e = check_finite("w", &[1.0, f32::NAN]).unwrap_err().to_string();
-        assert!(e.contains("w[1]"), "{e}");
+        let e = check_finite("w", &[1.0, f32::NAN]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "non-finite value: w[1] is NaN (every value must be a finite number)"
+        );
+        assert_eq!(e.code(), "non_finite_value");
+        assert!(e.vars().contains(&("index", Var::Num(1.0))));
+    }
+
+    #[test]
+    fn rank_check_names_the_buffer_and_both_ranks() {
+        let e = expect_rank::<4>("input", &[2, 3]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "shape error: input must have 4 dimensions, got 2 ([2, 3])"
+        );
+        assert_eq!(e.code(), "rank_mismatch");
     }
 
     #[test]

@@ -65,7 +65,7 @@ fn conv2d_into_reuses_the_output_and_checks_its_shape() {
         &mut out,
         obj(&[("dilaton", 2.into())])
     ))
-    .contains("conv2d_into has no option \"dilaton\""));
+    .contains("conv2dInto has no option \"dilaton\""));
     assert_eq!(simd_kind(), "wasm simd128");
 }
 

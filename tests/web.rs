@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 mod common;
-use common::{get, message, obj};
+use common::{code_vars, get, message, obj};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -67,6 +67,138 @@ fn tensor_views_survive_memory_growth_only_when_refreshed() {
     drop(big);
 }
 
+fn num(v: &JsValue, k: &str) -> f64 {
+    get(v, k)
+        .as_f64()
+        .unwrap_or_else(|| panic!("vars.{k} is not a number: {v:?}"))
+}
+
+fn text(v: &JsValue, k: &str) -> String {
+    get(v, k)
+        .as_string()
+        .unwrap_or_else(|| panic!("vars.{k} is not a string: {v:?}"))
+}
+
+fn texts(v: &JsValue, k: &str) -> Vec<String> {
+    Array::from(&get(v, k))
+        .iter()
+        .map(|s| s.as_string().unwrap())
+        .collect()
+}
+
+/// Every thrown Error carries a stable code and the values of its message (a translated page
+/// fills them into its own text), besides the unchanged English message.
+#[wasm_bindgen_test]
+fn errors_carry_codes_and_vars() {
+    let r = Tensor::new(&[1.0, 2.0, 3.0], vec![2, 2]);
+    let (code, v) = code_vars(r.clone());
+    assert_eq!(
+        message(r),
+        "shape error: data has 3 values but its shape [2, 2] needs 4"
+    );
+    assert_eq!(code, "length_mismatch");
+    assert_eq!(
+        (text(&v, "name"), num(&v, "len"), num(&v, "need")),
+        ("data".into(), 3.0, 4.0)
+    );
+    assert_eq!(
+        Array::from(&get(&v, "shape")).to_vec(),
+        vec![JsValue::from(2), JsValue::from(2)]
+    );
+
+    let (code, v) = code_vars(Tensor::zeros(vec![1 << 16, 1 << 16]));
+    assert_eq!(
+        (code.as_str(), num(&v, "max")),
+        ("element_limit", (1u64 << 28) as f64)
+    );
+
+    let x = t(&[0.0; 16], &[1, 1, 4, 4]);
+    let w = t(&[1.0; 9], &[1, 1, 3, 3]);
+    let (code, v) = code_vars(conv2d(&t(&[0.0; 4], &[2, 2]), &w, None, JsValue::UNDEFINED));
+    assert_eq!(code, "rank_mismatch");
+    assert_eq!(
+        (text(&v, "name"), num(&v, "rank"), num(&v, "got")),
+        ("input".into(), 4.0, 2.0)
+    );
+
+    let bad_w = t(
+        &[1.0, f32::INFINITY, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        &[1, 1, 3, 3],
+    );
+    let (code, v) = code_vars(conv2d(&x, &bad_w, None, JsValue::UNDEFINED));
+    assert_eq!(code, "non_finite_value");
+    assert_eq!(
+        (text(&v, "name"), num(&v, "index"), text(&v, "value")),
+        ("weight".into(), 1.0, "inf".into())
+    );
+    // The reference conv checks the bias too (it used to skip it).
+    let mut out = Tensor::zeros(vec![1, 1, 2, 2]).unwrap();
+    let (code, v) = code_vars(conv2d_reference_into(
+        &x,
+        &w,
+        Some(vec![f32::NAN]),
+        &mut out,
+        JsValue::UNDEFINED,
+    ));
+    assert_eq!(
+        (code.as_str(), text(&v, "name")),
+        ("non_finite_value", "bias".into())
+    );
+
+    let (code, v) = code_vars(conv2d(&x, &w, None, obj(&[("dilaton", 2.into())])));
+    assert_eq!(
+        (code.as_str(), text(&v, "what"), text(&v, "key")),
+        ("unknown_option", "conv2d".into(), "dilaton".into())
+    );
+    assert_eq!(
+        texts(&v, "valid"),
+        ["stride", "padding", "dilation", "groups"]
+    );
+    let (code, v) = code_vars(interpolate(&x, obj(&[("scale_factor", 2.into())])));
+    assert_eq!(
+        (code.as_str(), text(&v, "key")),
+        ("unknown_option", "scale_factor".into())
+    );
+    assert!(texts(&v, "valid").contains(&"scaleFactor".to_string()));
+    let (code, v) = code_vars(conv2d(&x, &w, None, obj(&[("stride", "two".into())])));
+    assert_eq!(
+        (code.as_str(), text(&v, "key")),
+        ("bad_option", "stride".into())
+    );
+    assert_eq!(
+        code_vars(conv2d(&x, &w, None, JsValue::from(3))).0,
+        "options_not_object"
+    );
+
+    let (code, v) = code_vars(Optimizer::new("adamax", JsValue::UNDEFINED));
+    assert_eq!(
+        (code.as_str(), text(&v, "got")),
+        ("bad_choice", "adamax".into())
+    );
+    assert_eq!(
+        texts(&v, "valid"),
+        ["sgd", "adam", "adamw", "rmsprop", "adagrad"]
+    );
+    let (code, v) = code_vars(BatchNorm::new(0, JsValue::UNDEFINED));
+    assert_eq!(code, "out_of_range");
+    assert_eq!(
+        (num(&v, "min"), num(&v, "max"), num(&v, "got")),
+        (1.0, 1048576.0, 0.0)
+    );
+
+    // An error without a specific code: the generic code of its kind, the message as `detail`.
+    let r = interpolate(&x, JsValue::UNDEFINED);
+    let (code, v) = code_vars(r.clone());
+    assert_eq!(code, "invalid_argument");
+    assert_eq!(
+        format!("invalid argument: {}", text(&v, "detail")),
+        message(r)
+    );
+    let (code, v) = code_vars(softmax(&x, 9));
+    assert_eq!(code, "shape_error");
+    assert!(text(&v, "detail").contains("dim 9"));
+}
+
 #[wasm_bindgen_test]
 fn tensor_constructor_and_reshape_errors() {
     assert!(message(Tensor::new(&[1.0, 2.0, 3.0], vec![2, 2]))
@@ -120,7 +252,8 @@ fn conv2d_round_trip_and_errors() {
         )
     );
     assert!(
-        message(conv2d(&x, &w, None, obj(&[("stride", "two".into())]))).contains("conv2d options")
+        message(conv2d(&x, &w, None, obj(&[("stride", "two".into())])))
+            .contains("conv2d option stride: ")
     );
     assert!(
         message(conv2d(&t(&[0.0; 4], &[2, 2]), &w, None, JsValue::UNDEFINED))
@@ -159,7 +292,7 @@ fn interpolate_and_rgba_resize() {
     assert!(close(&y.to_array(), &[0.0, 0.25, 0.75, 1.0], 1e-7));
     let y = interpolate(
         &x,
-        obj(&[("scale_factor", 2.into()), ("align_corners", true.into())]),
+        obj(&[("scaleFactor", 2.into()), ("alignCorners", true.into())]),
     )
     .unwrap();
     assert_eq!(y.shape(), vec![1, 1, 2, 4]);
@@ -168,14 +301,29 @@ fn interpolate_and_rgba_resize() {
         &[0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0],
         1e-6
     ));
-    assert!(message(interpolate(&x, JsValue::UNDEFINED))
-        .contains("exactly one of size or scale_factor"));
+    assert!(
+        message(interpolate(&x, JsValue::UNDEFINED)).contains("exactly one of size or scaleFactor")
+    );
     assert!(message(interpolate(
         &x,
         obj(&[("size", 2.into()), ("mode", "bicubic".into())])
     ))
     .contains("\"nearest\" or \"bilinear\""));
-    assert!(message(interpolate(&x, obj(&[("scale_factor", (-1.0).into())]))).contains("positive"));
+    assert!(message(interpolate(&x, obj(&[("scaleFactor", (-1.0).into())]))).contains("positive"));
+    // interpolateInto checks its options as interpolate does (it used to skip this one)
+    let mut out = Tensor::zeros(vec![1, 1, 2, 4]).unwrap();
+    let nearest_ac = [("mode", "nearest".into()), ("alignCorners", true.into())];
+    let sized = [
+        ("size", 2.into()),
+        nearest_ac[0].clone(),
+        nearest_ac[1].clone(),
+    ];
+    for e in [
+        message(interpolate(&x, obj(&sized))),
+        message(interpolate_into(&x, &mut out, obj(&nearest_ac))),
+    ] {
+        assert!(e.contains("only apply to mode \"bilinear\""), "{e}");
+    }
 
     let img = RgbaImage::from_rgba(&[10, 20, 30, 255, 50, 60, 70, 255], 2, 1).unwrap();
     let out = img.resize(4, 1, "opencv").unwrap();
@@ -206,6 +354,17 @@ fn interpolate_and_rgba_resize() {
         .contains("\"opencv\", \"pillow\", \"nearest\", \"bilinear\""));
     assert!(message(RgbaImage::from_rgba(&[0; 7], 2, 1)).contains("needs 8 bytes, got 7"));
     assert!(message(RgbaImage::new(0, 5)).contains("at least 1x1"));
+    // The same limit, asked for without allocating (the resize lab's size check).
+    check_image_size(8000, 8000, Some("output".into())).unwrap();
+    let (code, vars) = code_vars(check_image_size(30000, 30000, Some("output".into())));
+    assert_eq!(code, "pixel_limit");
+    assert_eq!(get(&vars, "what").as_string().unwrap(), "output");
+    assert_eq!(get(&vars, "got").as_f64(), Some(9e8));
+    assert_eq!(
+        get(&vars, "max").as_f64(),
+        Some(RgbaImage::max_pixels() as f64)
+    );
+    assert_eq!(code_vars(check_image_size(0, 3, None)).0, "image_empty");
     assert_eq!(
         img.resize(1, 1, "nearest").unwrap().to_bytes(),
         vec![10, 20, 30, 255]
@@ -278,7 +437,7 @@ fn activations_and_losses() {
     assert!(message(cross_entropy(
         &logits,
         vec![0, 1],
-        obj(&[("label_smoothing", 2.into())])
+        obj(&[("labelSmoothing", 2.into())])
     ))
     .contains("label_smoothing must be in [0, 1]"));
     assert!(message(cross_entropy(
@@ -303,7 +462,7 @@ fn activations_and_losses() {
         JsValue::UNDEFINED
     ))
     .contains("must equal the logits shape"));
-    let b = bce_with_logits(&logits, &probs, obj(&[("pos_weight", arr(&[2.0, 1.0]))]))
+    let b = bce_with_logits(&logits, &probs, obj(&[("posWeight", arr(&[2.0, 1.0]))]))
         .unwrap()
         .item()
         .unwrap();
@@ -311,7 +470,7 @@ fn activations_and_losses() {
     assert!(message(bce_with_logits(
         &logits,
         &probs,
-        obj(&[("pos_weight", arr(&[2.0]))])
+        obj(&[("posWeight", arr(&[2.0]))])
     ))
     .contains("pos_weight has 1 values"));
     let f = sigmoid_focal_loss(
@@ -350,26 +509,26 @@ fn pooling_metrics_rf_dropout() {
         &[1, 1, 4, 4],
     );
     assert_eq!(
-        max_pool2d(&x, obj(&[("kernel_size", 2.into())]))
+        max_pool2d(&x, obj(&[("kernelSize", 2.into())]))
             .unwrap()
             .to_array(),
         vec![5.0, 7.0, 13.0, 15.0]
     );
     assert_eq!(
-        avg_pool2d(&x, obj(&[("kernel_size", 2.into())]))
+        avg_pool2d(&x, obj(&[("kernelSize", 2.into())]))
             .unwrap()
             .to_array(),
         vec![2.5, 4.5, 10.5, 12.5]
     );
-    assert!(message(max_pool2d(&x, JsValue::UNDEFINED)).contains("kernel_size"));
+    assert!(message(max_pool2d(&x, JsValue::UNDEFINED)).contains("kernelSize"));
     assert!(message(max_pool2d(
         &x,
-        obj(&[("kernel_size", 2.into()), ("padding", 2.into())])
+        obj(&[("kernelSize", 2.into()), ("padding", 2.into())])
     ))
     .contains("at most half"));
     assert!(message(avg_pool2d(
         &x,
-        obj(&[("kernel_size", 2.into()), ("dilation", 2.into())])
+        obj(&[("kernelSize", 2.into()), ("dilation", 2.into())])
     ))
     .contains("no dilation"));
 

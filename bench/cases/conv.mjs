@@ -39,7 +39,7 @@ function maxDiff(oursNchw, tfNhwc, c, hw) {
 export default async function conv({ dl, memory, tf, time, row, lcg }) {
   const rnd = lcg(3);
   const rand = (n) => Float32Array.from({ length: n }, () => rnd() * 2 - 1);
-  console.log(`ours: ${dl.simd_kind()}; input [${N},${C},${H},${W}] (TF.js: NHWC)`);
+  console.log(`ours: ${dl.simdKind()}; input [${N},${C},${H},${W}] (TF.js: NHWC)`);
   const xData = rand(N * C * H * W);
   const x = new dl.Tensor(xData, [N, C, H, W]);
   const xt = tf.tensor4d(nchwToNhwc(xData, C, H, W), [N, H, W, C]);
@@ -71,14 +71,14 @@ export default async function conv({ dl, memory, tf, time, row, lcg }) {
     return `CPU-time ratio ${(ta / tb).toFixed(3)} (${ta.toFixed(2)} vs ${tb.toFixed(2)} ms)`;
   };
 
-  /** Our op: conv2d_into a reused output. Returns {run, read(), shape, free()}. */
+  /** Our op: conv2dInto a reused output. Returns {run, read(), shape, free()}. */
   function oursOp(wt, ws, opts) {
     const w = new dl.Tensor(wt, ws);
     const probe = dl.conv2d(x, w, undefined, opts); // allocating call, only to learn the shape
     const out = dl.Tensor.zeros(probe.shape);
     probe.free();
     return {
-      run: () => dl.conv2d_into(x, w, undefined, out, opts),
+      run: () => dl.conv2dInto(x, w, undefined, out, opts),
       read: () => new Float32Array(memory.buffer, out.ptr(), out.len).slice(),
       shape: out.shape,
       free: () => { w.free(); out.free(); },
@@ -165,8 +165,8 @@ export default async function conv({ dl, memory, tf, time, row, lcg }) {
     const w = new dl.Tensor(wt, [C, C, 3, 3]);
     const out = dl.Tensor.zeros([N, C, H, W]);
     const opts = { padding: 1 };
-    const simd = time(() => dl.conv2d_into(x, w, undefined, out, opts), reps);
-    const scalar = time(() => dl.conv2d_reference_into(x, w, undefined, out, opts), { warmup: 1, reps: 5 });
+    const simd = time(() => dl.conv2dInto(x, w, undefined, out, opts), reps);
+    const scalar = time(() => dl.conv2dReferenceInto(x, w, undefined, out, opts), { warmup: 1, reps: 5 });
     // (one round each: this row compares our two kernels, not us with a peer)
     row('conv 3x3 32->32 128x128: SIMD vs our scalar reference', simd, scalar, '(peer = our scalar kernel)');
     w.free();

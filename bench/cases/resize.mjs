@@ -83,7 +83,7 @@ export default async function resize({ dl, memory, tf, time, row, lcg }) {
   const xf = new Float32Array(w * h * 4).map(() => rnd());
   const x = new dl.Tensor(xf, [1, 4, h, w]);
   const y = dl.Tensor.zeros([1, 4, oh, ow]);
-  const tOursF = time(() => dl.interpolate_into(x, y, { mode: 'bilinear' }), { warmup: 3, reps: 15 });
+  const tOursF = time(() => dl.interpolateInto(x, y, { mode: 'bilinear' }), { warmup: 3, reps: 15 });
   const xt = tf.tensor4d(xf, [1, h, w, 4]);
   const tTfF = time(() => tf.image.resizeBilinear(xt, [oh, ow], false, true).dispose(), { warmup: 3, reps: 15 });
   row('f32 512x512x4 -> 2048x2048 bilinear, op only', tOursF, tTfF);

@@ -6,102 +6,76 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::handles::{RgbaImage, Tensor};
-use super::{err, opts, to_js};
+use super::opts::{self, ConvOpts};
+use super::{to_js, JsResult};
 use crate::ops::conv::{self, Conv2dParams};
 use crate::stack::{self, Layer, PoolKind};
-use crate::tensor::numel;
+use crate::tensor::{numel, View};
 use crate::Error;
 
-/// A number for both axes, or `[rows, cols]`.
-#[derive(Deserialize, Clone, Copy)]
-#[serde(untagged)]
-enum Pair {
-    One(usize),
-    Two([usize; 2]),
-}
+/// A conv kernel writing into a preallocated output (`conv::conv2d_into` and its reference).
+type IntoKernel = for<'a> fn(
+    View<'a>,
+    View<'a>,
+    Option<&'a [f32]>,
+    &Conv2dParams,
+    &mut [f32],
+) -> crate::Result<()>;
 
-fn pair(p: Option<Pair>, default: usize) -> [usize; 2] {
-    match p {
-        None => [default; 2],
-        Some(Pair::One(v)) => [v, v],
-        Some(Pair::Two(v)) => v,
+/// The one path of `conv2dInto` and `conv2dReferenceInto`: the options, the output's shape, then
+/// `kernel` (which checks shapes, parameters and that weight and bias are finite) into `out`.
+fn conv_into(
+    what: &str,
+    kernel: IntoKernel,
+    x: &Tensor,
+    weight: &Tensor,
+    bias: Option<Vec<f32>>,
+    out: &mut Tensor,
+    options: JsValue,
+) -> JsResult<()> {
+    let p = opts::read::<ConvOpts>(what, options)?.params();
+    let (xv, wv) = (x.view("input")?, weight.view("weight")?);
+    let ys = conv::conv2d_out_shape(xv.shape(), wv.shape(), &p)?;
+    if out.inner.shape != ys {
+        return Err(Error::Shape(format!(
+            "out has shape {:?} but this conv2d produces {ys:?}: make it with Tensor.zeros({ys:?})",
+            out.inner.shape
+        ))
+        .into());
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct ConvOpts {
-    stride: Option<Pair>,
-    padding: Option<Pair>,
-    dilation: Option<Pair>,
-    groups: Option<usize>,
-}
-
-impl ConvOpts {
-    fn params(&self) -> Conv2dParams {
-        Conv2dParams {
-            stride: pair(self.stride, 1),
-            padding: pair(self.padding, 0),
-            dilation: pair(self.dilation, 1),
-            groups: self.groups.unwrap_or(1),
-        }
-    }
+    kernel(xv, wv, bias.as_deref(), &p, &mut out.inner.data)?;
+    Ok(())
 }
 
 /// `F.conv2d` writing into `out`, a Tensor of the output shape made once and reused (no
 /// allocation per call: the bench times the op, the lab redraws feature maps on every edit).
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = conv2dInto)]
 pub fn conv2d_into(
     x: &Tensor,
     weight: &Tensor,
     bias: Option<Vec<f32>>,
     out: &mut Tensor,
     options: JsValue,
-) -> Result<(), JsError> {
-    let o: ConvOpts = opts("conv2d_into", options)?;
-    let p = o.params();
-    let xs = x.shape4("input")?;
-    let ws = weight.shape4("weight")?;
-    let ys = conv::conv2d_out_shape(xs, ws, &p).map_err(err)?;
-    if out.inner.shape != ys {
-        return Err(err(Error::Shape(format!(
-            "out has shape {:?} but this conv2d produces {ys:?}: make it with Tensor.zeros({ys:?})",
-            out.inner.shape
-        ))));
-    }
-    conv::conv2d_into(
-        x.view("input")?,
-        weight.view("weight")?,
-        bias.as_deref(),
-        &p,
-        &mut out.inner.data,
-    )
-    .map_err(err)
+) -> JsResult<()> {
+    let kernel: IntoKernel = conv::conv2d_into;
+    conv_into("conv2dInto", kernel, x, weight, bias, out, options)
 }
 
 /// The same conv2d through the scalar reference kernel (the bench shows what SIMD buys).
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = conv2dReferenceInto)]
 pub fn conv2d_reference_into(
     x: &Tensor,
     weight: &Tensor,
     bias: Option<Vec<f32>>,
     out: &mut Tensor,
     options: JsValue,
-) -> Result<(), JsError> {
-    let o: ConvOpts = opts("conv2d_reference_into", options)?;
-    let p = o.params();
-    conv::conv2d_reference_into(
-        x.view("input")?,
-        weight.view("weight")?,
-        bias.as_deref(),
-        &p,
-        &mut out.inner.data,
-    )
-    .map_err(err)
+) -> JsResult<()> {
+    let kernel: IntoKernel = conv::conv2d_reference_into;
+    conv_into("conv2dReferenceInto", kernel, x, weight, bias, out, options)
 }
 
 /// Which conv implementation this build runs: "wasm simd128" or "portable [f32; 4]".
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = simdKind)]
 pub fn simd_kind() -> String {
     crate::ops::lanes::KIND.to_string()
 }
@@ -121,45 +95,33 @@ struct LayerIn {
     groups: Option<usize>,
 }
 
-fn parse_stack(layers: JsValue) -> Result<Vec<Layer>, JsError> {
+fn parse_stack(layers: JsValue) -> crate::Result<Vec<Layer>> {
     if !js_sys::Array::is_array(&layers) {
-        return Err(err(Error::InvalidArg(
+        return Err(Error::InvalidArg(
             "layers must be an array like [{type: \"conv\", k: 3, s: 1, p: 1, d: 1, out: 16}]"
                 .into(),
-        )));
+        ));
     }
+    let keys = opts::field_names::<LayerIn>();
     let arr: js_sys::Array = layers.unchecked_into();
     arr.iter()
         .enumerate()
         .map(|(i, v)| {
-            // serde-wasm-bindgen reads only the declared fields, so a misspelt key ("dilation"
-            // for "d") would be ignored without this check.
-            const KEYS: [&str; 7] = ["type", "k", "s", "p", "d", "out", "groups"];
-            if v.is_object() {
-                for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
-                    let key = key.as_string().unwrap_or_default();
-                    if !KEYS.contains(&key.as_str()) {
-                        return Err(err(Error::InvalidArg(format!(
-                            "layer {}: unknown key {key:?}; a layer has {}",
-                            i + 1,
-                            KEYS.join(", ")
-                        ))));
-                    }
-                }
+            let at = format!("layer {}", i + 1);
+            if let Some(key) = opts::unknown_key(&v, keys) {
+                return Err(Error::unknown_layer_key(i + 1, &key, keys));
             }
             let l: LayerIn = serde_wasm_bindgen::from_value(v).map_err(|e| {
-                err(Error::InvalidArg(format!(
-                    "layer {}: {e} (expected {{type, k, s, p, d, out, groups}})",
-                    i + 1
-                )))
+                Error::InvalidArg(format!(
+                    "{at}: {e} (expected {{type, k, s, p, d, out, groups}})"
+                ))
             })?;
             let (s, p) = (l.s.unwrap_or(1), l.p.unwrap_or(0));
             let pool = |kind| {
                 if l.d.is_some_and(|d| d != 1) || l.out.is_some() || l.groups.is_some() {
-                    Err(err(Error::InvalidArg(format!(
-                        "layer {}: a pool layer takes only k, s and p",
-                        i + 1
-                    ))))
+                    Err(Error::InvalidArg(format!(
+                        "{at}: a pool layer takes only k, s and p"
+                    )))
                 } else {
                     Ok(Layer::Pool { kind, k: l.k, s, p })
                 }
@@ -171,19 +133,19 @@ fn parse_stack(layers: JsValue) -> Result<Vec<Layer>, JsError> {
                     p,
                     d: l.d.unwrap_or(1),
                     out: l.out.ok_or_else(|| {
-                        err(Error::InvalidArg(format!(
-                            "layer {}: a conv layer needs out (its output channels)",
-                            i + 1
-                        )))
+                        Error::InvalidArg(format!(
+                            "{at}: a conv layer needs out (its output channels)"
+                        ))
                     })?,
                     groups: l.groups.unwrap_or(1),
                 }),
                 "maxpool" => pool(PoolKind::Max),
                 "avgpool" => pool(PoolKind::Avg),
-                other => Err(err(Error::InvalidArg(format!(
-                    "layer {}: type must be \"conv\", \"maxpool\" or \"avgpool\", got {other:?}",
-                    i + 1
-                )))),
+                other => Err(Error::bad_choice(
+                    &format!("{at}: type"),
+                    &["conv", "maxpool", "avgpool"],
+                    other,
+                )),
             }
         })
         .collect()
@@ -217,13 +179,13 @@ struct PlanOut {
 /// `{rows: [{c, h, w, r, jump, start, params, macs}], error: {layer, message} | null}`. A stack
 /// that cannot run is not an exception: `rows` holds the layers before the one that breaks and
 /// `error` says why (layer is 1-based). Malformed layer objects do throw.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = convStackPlan)]
 pub fn conv_stack_plan(
     layers: JsValue,
     channels: u32,
     height: u32,
     width: u32,
-) -> Result<JsValue, JsError> {
+) -> JsResult<JsValue> {
     let ls = parse_stack(layers)?;
     let p = stack::plan(&ls, channels as usize, height as usize, width as usize);
     to_js(&PlanOut {
@@ -265,24 +227,25 @@ struct CostOut {
 
 /// A `k x k` conv `c_in -> c_out` with output `out_h x out_w`, next to its depthwise-separable
 /// and 1x1-bottleneck versions: `[{name, params, macs, parts: [{name, params, macs}]}]`.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = convAlternatives)]
 pub fn conv_alternatives(
     c_in: u32,
     c_out: u32,
     k: u32,
     out_h: u32,
     out_w: u32,
-) -> Result<JsValue, JsError> {
+) -> JsResult<JsValue> {
     if c_in == 0 || c_out == 0 || k == 0 {
-        return Err(err(Error::InvalidArg(format!(
+        return Err(Error::InvalidArg(format!(
             "channels and kernel must be >= 1, got c_in={c_in}, c_out={c_out}, k={k}"
-        ))));
+        ))
+        .into());
     }
     // Bounds that keep every product below 2^64 (params and mult-adds are u64).
     if c_in > 1 << 16 || c_out > 1 << 16 || k > 1 << 10 || out_h > 1 << 20 || out_w > 1 << 20 {
-        return Err(err(Error::TooLarge(format!(
+        return Err(Error::TooLarge(format!(
             "c_in={c_in}, c_out={c_out}, k={k}, output {out_h}x{out_w}: the limits are 65536 channels, kernel 1024 and 1048576 per side"
-        ))));
+        )).into());
     }
     let alts = stack::alternatives(
         c_in as usize,
@@ -308,12 +271,12 @@ pub fn conv_alternatives(
 }
 
 /// `[C, H, W]` (or `[1, C, H, W]`) of an image tensor.
-fn chw(t: &Tensor, name: &str) -> Result<[usize; 3], JsError> {
+fn chw(t: &Tensor, name: &str) -> crate::Result<[usize; 3]> {
     match t.inner.shape.as_slice() {
         &[c, h, w] | &[1, c, h, w] => Ok([c, h, w]),
-        s => Err(err(Error::Shape(format!(
+        s => Err(Error::Shape(format!(
             "{name} must be [C, H, W] or [1, C, H, W], got {s:?}"
-        )))),
+        ))),
     }
 }
 
@@ -322,7 +285,7 @@ fn chw(t: &Tensor, name: &str) -> Result<[usize; 3], JsError> {
 /// window `win` (its receptive field clipped to the image): `support` is 1 where a pixel can
 /// change the cell (gradient through the stack's weights in absolute value), `erf` the mean
 /// |gradient| over `draws` random weight draws (Luo et al. 2016), scaled to max 1.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = convCellMaps)]
 pub fn conv_cell_maps(
     layers: JsValue,
     image: &Tensor,
@@ -330,7 +293,7 @@ pub fn conv_cell_maps(
     col: u32,
     seed: u32,
     draws: u32,
-) -> Result<JsValue, JsError> {
+) -> JsResult<JsValue> {
     let ls = parse_stack(layers)?;
     let [c, h, w] = chw(image, "image")?;
     let m = stack::cell_maps(
@@ -340,8 +303,7 @@ pub fn conv_cell_maps(
         (row as usize, col as usize),
         seed as u64,
         draws as usize,
-    )
-    .map_err(err)?;
+    )?;
     let o = js_sys::Object::new();
     let win = js_sys::Object::new();
     for (k, v) in [
@@ -371,8 +333,8 @@ pub fn conv_cell_maps(
 
 /// An RGBA image as a `[1, 3, H, W]` tensor in [0, 1], or `[1, 1, H, W]` luma
 /// (`0.299 R + 0.587 G + 0.114 B`, ITU-R BT.601) when `gray`. Alpha is ignored.
-#[wasm_bindgen]
-pub fn image_to_tensor(img: &RgbaImage, gray: bool) -> Result<Tensor, JsError> {
+#[wasm_bindgen(js_name = imageToTensor)]
+pub fn image_to_tensor(img: &RgbaImage, gray: bool) -> JsResult<Tensor> {
     let (h, w) = (img.height, img.width);
     let n = h * w;
     let data: Vec<f32> = if gray {
@@ -389,7 +351,7 @@ pub fn image_to_tensor(img: &RgbaImage, gray: bool) -> Result<Tensor, JsError> {
         }
         d
     };
-    numel(&[data.len()]).map_err(err)?;
+    numel(&[data.len()])?;
     Ok(Tensor::from_parts(
         data,
         vec![1, if gray { 1 } else { 3 }, h, w],
@@ -400,14 +362,14 @@ pub fn image_to_tensor(img: &RgbaImage, gray: bool) -> Result<Tensor, JsError> {
 /// `mode`: "signed" (blue for negative, white for 0, red for positive, scaled by max |v|),
 /// "magnitude" (|v| / max |v| as gray) or "range" (min..max as black..white). Returns
 /// `{image, lo, hi}`: the values that map to the ends of the scale.
-#[wasm_bindgen]
-pub fn tensor_to_rgba(t: &Tensor, channel: u32, mode: &str) -> Result<JsValue, JsError> {
+#[wasm_bindgen(js_name = tensorToRgba)]
+pub fn tensor_to_rgba(t: &Tensor, channel: u32, mode: &str) -> JsResult<JsValue> {
     let [_, c, h, w] = t.shape4("tensor")?;
     let ch = channel as usize;
     if ch >= c {
-        return Err(err(Error::InvalidArg(format!(
-            "channel {ch} does not exist (the tensor has {c})"
-        ))));
+        return Err(
+            Error::InvalidArg(format!("channel {ch} does not exist (the tensor has {c})")).into(),
+        );
     }
     let plane = &t.inner.data[ch * h * w..][..h * w];
     let finite = plane.iter().copied().filter(|v| v.is_finite());
@@ -422,9 +384,8 @@ pub fn tensor_to_rgba(t: &Tensor, channel: u32, mode: &str) -> Result<JsValue, J
         "magnitude" => (0.0, amax),
         "range" => (mn, mx),
         other => {
-            return Err(err(Error::InvalidArg(format!(
-                "mode must be \"signed\", \"magnitude\" or \"range\", got {other:?}"
-            ))))
+            let modes = ["signed", "magnitude", "range"];
+            return Err(Error::bad_choice("mode", &modes, other).into());
         }
     };
     for (px, &v) in out.data.chunks_exact_mut(4).zip(plane) {
@@ -470,8 +431,8 @@ pub fn tensor_to_rgba(t: &Tensor, channel: u32, mode: &str) -> Result<JsValue, J
 
 /// `t` (`[N, C, H, W]`) moved `dy` rows down and `dx` columns right, zeros where nothing
 /// moved in (the weight-sharing demo: conv of a shifted input = shifted conv, away from edges).
-#[wasm_bindgen]
-pub fn shift_tensor(t: &Tensor, dy: i32, dx: i32) -> Result<Tensor, JsError> {
+#[wasm_bindgen(js_name = shiftTensor)]
+pub fn shift_tensor(t: &Tensor, dy: i32, dx: i32) -> JsResult<Tensor> {
     let [n, c, h, w] = t.shape4("tensor")?;
     let mut out = vec![0.0f32; t.inner.data.len()];
     for pl in 0..n * c {

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::err;
+use super::JsResult;
 use crate::ops::interp::{self, Probe, Rgba, RgbaMethod, RgbaMut, MAX_PIXELS};
 use crate::tensor::{self, numel};
 use crate::Error;
@@ -24,16 +24,16 @@ impl Tensor {
             inner: tensor::Tensor { data, shape },
         }
     }
-    pub(crate) fn shape4(&self, name: &str) -> Result<[usize; 4], JsError> {
-        tensor::expect_rank::<4>(name, &self.inner.shape).map_err(err)
+    pub(crate) fn shape4(&self, name: &str) -> crate::Result<[usize; 4]> {
+        tensor::expect_rank::<4>(name, &self.inner.shape)
     }
     /// The tensor as a 4-D view (its rank checked, as `shape4`).
-    pub(crate) fn view(&self, name: &str) -> Result<tensor::View<'_>, JsError> {
-        tensor::View::new(name, &self.inner.data, self.shape4(name)?).map_err(err)
+    pub(crate) fn view(&self, name: &str) -> crate::Result<tensor::View<'_>> {
+        tensor::View::new(name, &self.inner.data, self.shape4(name)?)
     }
     /// The tensor as a view of any rank.
-    pub(crate) fn view_d(&self, name: &str) -> Result<tensor::ViewD<'_>, JsError> {
-        tensor::ViewD::new(name, &self.inner.data, &self.inner.shape).map_err(err)
+    pub(crate) fn view_d(&self, name: &str) -> crate::Result<tensor::ViewD<'_>> {
+        tensor::ViewD::new(name, &self.inner.data, &self.inner.shape)
     }
 }
 
@@ -41,16 +41,16 @@ impl Tensor {
 impl Tensor {
     /// Copies `data` into a new tensor of `shape` (an array of dimensions).
     #[wasm_bindgen(constructor)]
-    pub fn new(data: &[f32], shape: Vec<u32>) -> Result<Tensor, JsError> {
+    pub fn new(data: &[f32], shape: Vec<u32>) -> JsResult<Tensor> {
         let shape = shape_usize(&shape);
-        tensor::check_len("data", data.len(), &shape).map_err(err)?;
+        tensor::check_len("data", data.len(), &shape)?;
         Ok(Tensor::from_parts(data.to_vec(), shape))
     }
 
     /// A tensor of zeros; fill it through a view (`ptr()`), no copy.
-    pub fn zeros(shape: Vec<u32>) -> Result<Tensor, JsError> {
+    pub fn zeros(shape: Vec<u32>) -> JsResult<Tensor> {
         let shape = shape_usize(&shape);
-        let n = numel(&shape).map_err(err)?;
+        let n = numel(&shape)?;
         Ok(Tensor::from_parts(vec![0.0; n], shape))
     }
 
@@ -70,7 +70,7 @@ impl Tensor {
         self.inner.data.is_empty()
     }
 
-    /// Byte offset of the data in `wasm_memory().buffer`.
+    /// Byte offset of the data in `wasmMemory().buffer`.
     pub fn ptr(&self) -> usize {
         self.inner.data.as_ptr() as usize
     }
@@ -82,20 +82,21 @@ impl Tensor {
     }
 
     /// The single value of a one-element tensor (a reduced loss).
-    pub fn item(&self) -> Result<f32, JsError> {
+    pub fn item(&self) -> JsResult<f32> {
         match self.inner.data.as_slice() {
             [v] => Ok(*v),
-            d => Err(err(Error::Shape(format!(
+            d => Err(Error::Shape(format!(
                 "item() needs a one-element tensor, this one has {}",
                 d.len()
-            )))),
+            ))
+            .into()),
         }
     }
 
     /// The same data with another shape of equal size.
-    pub fn reshape(&self, shape: Vec<u32>) -> Result<Tensor, JsError> {
+    pub fn reshape(&self, shape: Vec<u32>) -> JsResult<Tensor> {
         let shape = shape_usize(&shape);
-        tensor::check_len("tensor", self.inner.data.len(), &shape).map_err(err)?;
+        tensor::check_len("tensor", self.inner.data.len(), &shape)?;
         Ok(Tensor::from_parts(self.inner.data.clone(), shape))
     }
 }
@@ -109,19 +110,18 @@ pub struct RgbaImage {
     pub(crate) data: Vec<u8>,
 }
 
-fn check_pixels(w: u32, h: u32) -> Result<usize, JsError> {
+fn check_pixels(what: &str, w: u32, h: u32) -> crate::Result<usize> {
     let px = w as u64 * h as u64;
     if w == 0 || h == 0 {
-        return Err(err(Error::Shape(format!(
-            "an image must be at least 1x1, got {w}x{h}"
-        ))));
+        return Err(Error::image_empty(what, w.into(), h.into()));
     }
     if px > MAX_PIXELS as u64 {
-        return Err(err(Error::TooLarge(format!(
-            "image is {w}x{h} ({} MP); the limit is {} MP",
-            px / 1_000_000,
-            MAX_PIXELS / 1_000_000
-        ))));
+        return Err(Error::pixel_limit(
+            what,
+            w.into(),
+            h.into(),
+            MAX_PIXELS as u64,
+        ));
     }
     Ok(px as usize)
 }
@@ -137,12 +137,22 @@ impl RgbaImage {
     }
 }
 
+/// Checks an image size against the limits `RgbaImage` enforces, without allocating: throws the
+/// coded error (`pixel_limit` with `{what, w, h, got, max}`, or `image_empty`) that making the
+/// image would throw, so a page can explain a request before it runs. `what` names the image in
+/// the message ("output", "input"; default "image").
+#[wasm_bindgen(js_name = checkImageSize)]
+pub fn check_image_size(width: u32, height: u32, what: Option<String>) -> JsResult<()> {
+    check_pixels(what.as_deref().unwrap_or("image"), width, height)?;
+    Ok(())
+}
+
 #[wasm_bindgen]
 impl RgbaImage {
     /// A transparent black image; write pixels through `ptr()` or use `fromRgba`.
     #[wasm_bindgen(constructor)]
-    pub fn new(width: u32, height: u32) -> Result<RgbaImage, JsError> {
-        let px = check_pixels(width, height)?;
+    pub fn new(width: u32, height: u32) -> JsResult<RgbaImage> {
+        let px = check_pixels("image", width, height)?;
         Ok(RgbaImage {
             width: width as usize,
             height: height as usize,
@@ -152,14 +162,15 @@ impl RgbaImage {
 
     /// Copies canvas-style RGBA bytes (e.g. `ImageData.data`).
     #[wasm_bindgen(js_name = fromRgba)]
-    pub fn from_rgba(bytes: &[u8], width: u32, height: u32) -> Result<RgbaImage, JsError> {
-        let px = check_pixels(width, height)?;
+    pub fn from_rgba(bytes: &[u8], width: u32, height: u32) -> JsResult<RgbaImage> {
+        let px = check_pixels("image", width, height)?;
         if bytes.len() != px * 4 {
-            return Err(err(Error::Shape(format!(
+            return Err(Error::Shape(format!(
                 "a {width}x{height} RGBA image needs {} bytes, got {}",
                 px * 4,
                 bytes.len()
-            ))));
+            ))
+            .into());
         }
         Ok(RgbaImage {
             width: width as usize,
@@ -178,7 +189,7 @@ impl RgbaImage {
         self.height as u32
     }
 
-    /// Byte offset of the pixels in `wasm_memory().buffer`.
+    /// Byte offset of the pixels in `wasmMemory().buffer`.
     pub fn ptr(&self) -> usize {
         self.data.as_ptr() as usize
     }
@@ -197,12 +208,7 @@ impl RgbaImage {
     /// Resizes into a new image. `method`: "opencv" (cv2 INTER_LINEAR, bit-exact), "pillow"
     /// (PIL BILINEAR, bit-exact, antialiased when shrinking), "nearest", "bilinear" (the textbook
     /// formula in f32, half-pixel centres, rounded) or "bilinear_align_corners".
-    pub fn resize(
-        &self,
-        out_width: u32,
-        out_height: u32,
-        method: &str,
-    ) -> Result<RgbaImage, JsError> {
+    pub fn resize(&self, out_width: u32, out_height: u32, method: &str) -> JsResult<RgbaImage> {
         let mut out = RgbaImage::new(out_width, out_height)?;
         self.resize_into(&mut out, method)?;
         Ok(out)
@@ -219,13 +225,13 @@ impl RgbaImage {
         method: &str,
         x: u32,
         y: u32,
-    ) -> Result<JsValue, JsError> {
-        let m = RgbaMethod::parse(method).map_err(err)?;
+    ) -> JsResult<JsValue> {
+        let m = RgbaMethod::parse(method)?;
         let probe = Probe {
             out: [out_width as usize, out_height as usize],
             at: [x as usize, y as usize],
         };
-        let r = interp::inspect(self.view(), probe, m).map_err(err)?;
+        let r = interp::inspect(self.view(), probe, m)?;
         super::to_js(&r)
     }
 
@@ -237,13 +243,14 @@ impl RgbaImage {
 
     /// Resizes into an existing image (its size is the target), reusing its buffer.
     #[wasm_bindgen(js_name = resizeInto)]
-    pub fn resize_into(&self, out: &mut RgbaImage, method: &str) -> Result<(), JsError> {
-        let m = RgbaMethod::parse(method).map_err(err)?;
+    pub fn resize_into(&self, out: &mut RgbaImage, method: &str) -> JsResult<()> {
+        let m = RgbaMethod::parse(method)?;
         let dst = RgbaMut {
             data: &mut out.data,
             w: out.width,
             h: out.height,
         };
-        interp::resize_rgba_into(self.view(), dst, m).map_err(err)
+        interp::resize_rgba_into(self.view(), dst, m)?;
+        Ok(())
     }
 }

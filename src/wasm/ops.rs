@@ -1,14 +1,15 @@
 //! Function exports for every kernel family, plus the `Optimizer`, `BatchNorm` and `GoldenSuite`
-//! handles. Options objects use the same names as PyTorch's keyword arguments.
+//! handles. Options objects use PyTorch's keyword arguments in camelCase (`alignCorners`).
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::handles::{shape_usize, Tensor};
-use super::{err, opts, to_js};
+use super::opts::{self, pair, ConvOpts, Pair, PairF};
+use super::{to_js, JsErr, JsResult};
 use crate::golden;
 use crate::nn::{dropout as dropout_mod, optim};
-use crate::ops::conv::{self, Conv2dParams};
+use crate::ops::conv;
 use crate::ops::interp::{self, InterpMode, ResizeParams, Target};
 use crate::ops::loss::{self, CrossEntropyParams};
 use crate::ops::pool::{self, PoolParams};
@@ -18,54 +19,6 @@ use crate::rng::Rng;
 use crate::tensor::check_finite;
 use crate::Error;
 
-/// A number for both axes, or `[rows, cols]`.
-#[derive(Deserialize, Clone, Copy)]
-#[serde(untagged)]
-enum Pair {
-    One(usize),
-    Two([usize; 2]),
-}
-
-impl Pair {
-    fn get(self) -> [usize; 2] {
-        match self {
-            Pair::One(v) => [v, v],
-            Pair::Two(v) => v,
-        }
-    }
-}
-
-fn pair(p: Option<Pair>, default: usize) -> [usize; 2] {
-    p.map_or([default; 2], Pair::get)
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(untagged)]
-enum PairF {
-    One(f64),
-    Two([f64; 2]),
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct ConvOpts {
-    stride: Option<Pair>,
-    padding: Option<Pair>,
-    dilation: Option<Pair>,
-    groups: Option<usize>,
-}
-
-impl ConvOpts {
-    fn params(&self) -> Conv2dParams {
-        Conv2dParams {
-            stride: pair(self.stride, 1),
-            padding: pair(self.padding, 0),
-            dilation: pair(self.dilation, 1),
-            groups: self.groups.unwrap_or(1),
-        }
-    }
-}
-
 /// `F.conv2d(x, weight, bias, stride, padding, dilation, groups)`: x `[N,C,H,W]`, weight
 /// `[C_out, C/groups, kH, kW]`, bias a Float32Array of C_out or undefined.
 #[wasm_bindgen]
@@ -74,41 +27,38 @@ pub fn conv2d(
     weight: &Tensor,
     bias: Option<Vec<f32>>,
     options: JsValue,
-) -> Result<Tensor, JsError> {
-    let o: ConvOpts = opts("conv2d", options)?;
+) -> JsResult<Tensor> {
+    let p = opts::read::<ConvOpts>("conv2d", options)?.params();
     let (y, ys) = conv::conv2d(
         x.view("input")?,
         weight.view("weight")?,
         bias.as_deref(),
-        &o.params(),
-    )
-    .map_err(err)?;
+        &p,
+    )?;
     Ok(Tensor::from_parts(y, ys.to_vec()))
 }
 
 /// Gradient of conv2d with respect to its input, given the output gradient.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = conv2dBackwardInput)]
 pub fn conv2d_backward_input(
     grad_out: &Tensor,
     input_shape: Vec<u32>,
     weight: &Tensor,
     options: JsValue,
-) -> Result<Tensor, JsError> {
-    let o: ConvOpts = opts("conv2d_backward_input", options)?;
-    let xs =
-        crate::tensor::expect_rank::<4>("input_shape", &shape_usize(&input_shape)).map_err(err)?;
+) -> JsResult<Tensor> {
+    let o: ConvOpts = opts::read("conv2dBackwardInput", options)?;
+    let xs = crate::tensor::expect_rank::<4>("input_shape", &shape_usize(&input_shape))?;
     let gx = conv::conv2d_backward_input(
         &grad_out.inner.data,
         xs,
         weight.view("weight")?,
         &o.params(),
-    )
-    .map_err(err)?;
+    )?;
     Ok(Tensor::from_parts(gx, xs.to_vec()))
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct InterpOpts {
     size: Option<Pair>,
     scale_factor: Option<PairF>,
@@ -117,64 +67,74 @@ struct InterpOpts {
     antialias: Option<bool>,
 }
 
-/// `F.interpolate(x, size | scale_factor, mode, align_corners, antialias)` on `[N,C,H,W]`.
+impl InterpOpts {
+    /// The parameters for `target`, checked the same way for `interpolate` and `interpolateInto`.
+    fn params(&self, target: Target) -> crate::Result<ResizeParams> {
+        let p = ResizeParams {
+            target,
+            mode: InterpMode::parse(self.mode.as_deref().unwrap_or("bilinear"))?,
+            align_corners: self.align_corners.unwrap_or(false),
+            antialias: self.antialias.unwrap_or(false),
+        };
+        if p.mode == InterpMode::Nearest && (self.align_corners.is_some() || p.antialias) {
+            return Err(Error::InvalidArg(
+                "alignCorners and antialias only apply to mode \"bilinear\"".into(),
+            ));
+        }
+        Ok(p)
+    }
+}
+
+/// `F.interpolate(x, size | scaleFactor, mode, alignCorners, antialias)` on `[N,C,H,W]`.
 #[wasm_bindgen]
-pub fn interpolate(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
-    let o: InterpOpts = opts("interpolate", options)?;
+pub fn interpolate(x: &Tensor, options: JsValue) -> JsResult<Tensor> {
+    let o: InterpOpts = opts::read("interpolate", options)?;
     let target = match (o.size, o.scale_factor) {
         (Some(s), None) => Target::Size(s.get()),
-        (None, Some(PairF::One(f))) => Target::Scale([f, f]),
-        (None, Some(PairF::Two(f))) => Target::Scale(f),
+        (None, Some(f)) => Target::Scale(f.get()),
         _ => {
-            return Err(err(Error::InvalidArg(
-                "interpolate needs exactly one of size or scale_factor".into(),
-            )))
+            return Err(Error::InvalidArg(
+                "interpolate needs exactly one of size or scaleFactor".into(),
+            )
+            .into())
         }
     };
-    let p = ResizeParams {
-        target,
-        mode: InterpMode::parse(o.mode.as_deref().unwrap_or("bilinear")).map_err(err)?,
-        align_corners: o.align_corners.unwrap_or(false),
-        antialias: o.antialias.unwrap_or(false),
-    };
-    if p.mode == InterpMode::Nearest && (o.align_corners.is_some() || p.antialias) {
-        return Err(err(Error::InvalidArg(
-            "align_corners and antialias only apply to mode \"bilinear\"".into(),
-        )));
-    }
-    let (y, ys) = interp::resize(&x.inner.data, x.shape4("input")?, &p).map_err(err)?;
+    let p = o.params(target)?;
+    let (y, ys) = interp::resize(&x.inner.data, x.shape4("input")?, &p)?;
     Ok(Tensor::from_parts(y, ys.to_vec()))
 }
 
 /// `interpolate` into an existing tensor whose shape is the target (reuses its buffer: no
 /// allocation per call, for live previews and benchmarks).
-#[wasm_bindgen]
-pub fn interpolate_into(x: &Tensor, out: &mut Tensor, options: JsValue) -> Result<(), JsError> {
-    let o: InterpOpts = opts("interpolate_into", options)?;
+#[wasm_bindgen(js_name = interpolateInto)]
+pub fn interpolate_into(x: &Tensor, out: &mut Tensor, options: JsValue) -> JsResult<()> {
+    let o: InterpOpts = opts::read("interpolateInto", options)?;
     if o.size.is_some() || o.scale_factor.is_some() {
-        return Err(err(Error::InvalidArg(
-            "interpolate_into takes its size from the output tensor; drop size and scale_factor"
+        return Err(Error::InvalidArg(
+            "interpolateInto takes its size from the output tensor; drop size and scaleFactor"
                 .into(),
-        )));
+        )
+        .into());
     }
     let xs = x.shape4("input")?;
     let ys = out.shape4("output")?;
     if xs[..2] != ys[..2] {
-        return Err(err(Error::Shape(format!(
+        return Err(Error::Shape(format!(
             "output {ys:?} must have the input's N and C ({xs:?})"
-        ))));
+        ))
+        .into());
     }
-    let p = ResizeParams {
-        target: Target::Size([ys[2], ys[3]]),
-        mode: InterpMode::parse(o.mode.as_deref().unwrap_or("bilinear")).map_err(err)?,
-        align_corners: o.align_corners.unwrap_or(false),
-        antialias: o.antialias.unwrap_or(false),
-    };
-    interp::resize_into(&x.inner.data, xs, &p, &mut out.inner.data).map_err(err)
+    let p = o.params(Target::Size([ys[2], ys[3]]))?;
+    Ok(interp::resize_into(
+        &x.inner.data,
+        xs,
+        &p,
+        &mut out.inner.data,
+    )?)
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct NormOpts {
     weight: Option<Vec<f32>>,
     bias: Option<Vec<f32>>,
@@ -191,43 +151,36 @@ impl NormOpts {
 }
 
 /// `F.layer_norm(x, normalized_shape, weight, bias, eps)`.
-#[wasm_bindgen]
-pub fn layer_norm(
-    x: &Tensor,
-    normalized_shape: Vec<u32>,
-    options: JsValue,
-) -> Result<Tensor, JsError> {
-    let o: NormOpts = opts("layer_norm", options)?;
+#[wasm_bindgen(js_name = layerNorm)]
+pub fn layer_norm(x: &Tensor, normalized_shape: Vec<u32>, options: JsValue) -> JsResult<Tensor> {
+    let o: NormOpts = opts::read("layerNorm", options)?;
     let y = norm::layer_norm(
         x.view_d("input")?,
         &shape_usize(&normalized_shape),
         o.affine(),
         o.eps.unwrap_or(1e-5),
-    )
-    .map_err(err)?;
+    )?;
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
 /// `F.instance_norm(x, weight, bias, eps)` with batch statistics.
-#[wasm_bindgen]
-pub fn instance_norm(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
-    let o: NormOpts = opts("instance_norm", options)?;
-    let y =
-        norm::instance_norm(x.view_d("input")?, o.affine(), o.eps.unwrap_or(1e-5)).map_err(err)?;
+#[wasm_bindgen(js_name = instanceNorm)]
+pub fn instance_norm(x: &Tensor, options: JsValue) -> JsResult<Tensor> {
+    let o: NormOpts = opts::read("instanceNorm", options)?;
+    let y = norm::instance_norm(x.view_d("input")?, o.affine(), o.eps.unwrap_or(1e-5))?;
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
 /// `F.group_norm(x, num_groups, weight, bias, eps)`.
-#[wasm_bindgen]
-pub fn group_norm(x: &Tensor, num_groups: u32, options: JsValue) -> Result<Tensor, JsError> {
-    let o: NormOpts = opts("group_norm", options)?;
+#[wasm_bindgen(js_name = groupNorm)]
+pub fn group_norm(x: &Tensor, num_groups: u32, options: JsValue) -> JsResult<Tensor> {
+    let o: NormOpts = opts::read("groupNorm", options)?;
     let y = norm::group_norm(
         x.view_d("input")?,
         num_groups as usize,
         o.affine(),
         o.eps.unwrap_or(1e-5),
-    )
-    .map_err(err)?;
+    )?;
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
@@ -243,7 +196,7 @@ pub struct BatchNorm {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct BnOpts {
     momentum: Option<f64>,
     eps: Option<f64>,
@@ -253,13 +206,11 @@ struct BnOpts {
 impl BatchNorm {
     /// `momentum` (default 0.1) is PyTorch's: the weight of the new batch statistic.
     #[wasm_bindgen(constructor)]
-    pub fn new(channels: u32, options: JsValue) -> Result<BatchNorm, JsError> {
-        let o: BnOpts = opts("BatchNorm", options)?;
+    pub fn new(channels: u32, options: JsValue) -> JsResult<BatchNorm> {
+        let o: BnOpts = opts::read("BatchNorm", options)?;
         let c = channels as usize;
         if c == 0 || c > 1 << 20 {
-            return Err(err(Error::InvalidArg(format!(
-                "channels must be in 1..=1048576, got {c}"
-            ))));
+            return Err(Error::out_of_range("channels", 1, 1 << 20, c as i64).into());
         }
         Ok(BatchNorm {
             weight: vec![1.0; c],
@@ -272,14 +223,14 @@ impl BatchNorm {
     }
 
     /// Normalizes `[N, C, *]`; training mode uses batch statistics and updates the running ones.
-    pub fn forward(&mut self, x: &Tensor, training: bool) -> Result<Tensor, JsError> {
+    pub fn forward(&mut self, x: &Tensor, training: bool) -> JsResult<Tensor> {
         let c = self.weight.len();
         if x.inner.shape.get(1) != Some(&c) {
-            return Err(err(Error::Shape(format!(
+            return Err(Error::Shape(format!(
                 "this BatchNorm has {c} channels but the input's dim 1 is {:?} (shape {:?}; expected [N, {c}, ...])",
                 x.inner.shape.get(1),
                 x.inner.shape
-            ))));
+            )).into());
         }
         let p = norm::BatchNormParams {
             training,
@@ -296,33 +247,34 @@ impl BatchNorm {
             Some(&mut self.running_mean),
             Some(&mut self.running_var),
             &p,
-        )
-        .map_err(err)?;
+        )?;
         Ok(Tensor::from_parts(y, x.inner.shape.clone()))
     }
 
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, js_name = runningMean)]
     pub fn running_mean(&self) -> Vec<f32> {
         self.running_mean.clone()
     }
 
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, js_name = runningVar)]
     pub fn running_var(&self) -> Vec<f32> {
         self.running_var.clone()
     }
 
     /// Sets gamma and beta (one value per channel each).
-    pub fn set_affine(&mut self, weight: Vec<f32>, bias: Vec<f32>) -> Result<(), JsError> {
+    #[wasm_bindgen(js_name = setAffine)]
+    pub fn set_affine(&mut self, weight: Vec<f32>, bias: Vec<f32>) -> JsResult<()> {
         let c = self.weight.len();
         if weight.len() != c || bias.len() != c {
-            return Err(err(Error::Shape(format!(
+            return Err(Error::Shape(format!(
                 "weight and bias need {c} values each, got {} and {}",
                 weight.len(),
                 bias.len()
-            ))));
+            ))
+            .into());
         }
-        check_finite("weight", &weight).map_err(err)?;
-        check_finite("bias", &bias).map_err(err)?;
+        check_finite("weight", &weight)?;
+        check_finite("bias", &bias)?;
         self.weight = weight;
         self.bias = bias;
         Ok(())
@@ -331,15 +283,15 @@ impl BatchNorm {
 
 /// Softmax along `dim`.
 #[wasm_bindgen]
-pub fn softmax(x: &Tensor, dim: u32) -> Result<Tensor, JsError> {
-    let y = activation::softmax(&x.inner.data, &x.inner.shape, dim as usize).map_err(err)?;
+pub fn softmax(x: &Tensor, dim: u32) -> JsResult<Tensor> {
+    let y = activation::softmax(&x.inner.data, &x.inner.shape, dim as usize)?;
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
 /// Log-softmax along `dim`.
-#[wasm_bindgen]
-pub fn log_softmax(x: &Tensor, dim: u32) -> Result<Tensor, JsError> {
-    let y = activation::log_softmax(&x.inner.data, &x.inner.shape, dim as usize).map_err(err)?;
+#[wasm_bindgen(js_name = logSoftmax)]
+pub fn log_softmax(x: &Tensor, dim: u32) -> JsResult<Tensor> {
+    let y = activation::log_softmax(&x.inner.data, &x.inner.shape, dim as usize)?;
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
@@ -349,8 +301,8 @@ pub fn sigmoid(x: &Tensor) -> Tensor {
     Tensor::from_parts(activation::sigmoid(&x.inner.data), x.inner.shape.clone())
 }
 
-fn reduction(r: &Option<String>) -> Result<Reduction, JsError> {
-    Reduction::parse(r.as_deref().unwrap_or("mean")).map_err(err)
+fn reduction(r: &Option<String>) -> crate::Result<Reduction> {
+    Reduction::parse(r.as_deref().unwrap_or("mean"))
 }
 
 fn loss_out(l: crate::ops::LossOut) -> Tensor {
@@ -358,7 +310,7 @@ fn loss_out(l: crate::ops::LossOut) -> Tensor {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CeOpts {
     weight: Option<Vec<f32>>,
     ignore_index: Option<i64>,
@@ -367,7 +319,7 @@ struct CeOpts {
 }
 
 impl CeOpts {
-    fn params(&self) -> Result<CrossEntropyParams<'_>, JsError> {
+    fn params(&self) -> crate::Result<CrossEntropyParams<'_>> {
         Ok(CrossEntropyParams {
             weight: self.weight.as_deref(),
             ignore_index: self.ignore_index.unwrap_or(-100),
@@ -378,57 +330,49 @@ impl CeOpts {
 }
 
 /// `F.cross_entropy` with class-index targets (an Int32Array `[N, *]`; -100 = ignored).
-#[wasm_bindgen]
-pub fn cross_entropy(
-    logits: &Tensor,
-    target: Vec<i32>,
-    options: JsValue,
-) -> Result<Tensor, JsError> {
-    let o: CeOpts = opts("cross_entropy", options)?;
+#[wasm_bindgen(js_name = crossEntropy)]
+pub fn cross_entropy(logits: &Tensor, target: Vec<i32>, options: JsValue) -> JsResult<Tensor> {
+    let o: CeOpts = opts::read("crossEntropy", options)?;
     let t: Vec<i64> = target.into_iter().map(i64::from).collect();
-    Ok(loss_out(
-        loss::cross_entropy(&logits.inner.data, &logits.inner.shape, &t, &o.params()?)
-            .map_err(err)?,
-    ))
+    Ok(loss_out(loss::cross_entropy(
+        &logits.inner.data,
+        &logits.inner.shape,
+        &t,
+        &o.params()?,
+    )?))
 }
 
 /// `F.cross_entropy` with probability targets (same shape as the logits).
-#[wasm_bindgen]
-pub fn cross_entropy_probs(
-    logits: &Tensor,
-    target: &Tensor,
-    options: JsValue,
-) -> Result<Tensor, JsError> {
-    let o: CeOpts = opts("cross_entropy_probs", options)?;
+#[wasm_bindgen(js_name = crossEntropyProbs)]
+pub fn cross_entropy_probs(logits: &Tensor, target: &Tensor, options: JsValue) -> JsResult<Tensor> {
+    let o: CeOpts = opts::read("crossEntropyProbs", options)?;
     if target.inner.shape != logits.inner.shape {
-        return Err(err(Error::Shape(format!(
+        return Err(Error::Shape(format!(
             "target shape {:?} must equal the logits shape {:?}",
             target.inner.shape, logits.inner.shape
-        ))));
+        ))
+        .into());
     }
-    Ok(loss_out(
-        loss::cross_entropy_probs(
-            &logits.inner.data,
-            &logits.inner.shape,
-            &target.inner.data,
-            &o.params()?,
-        )
-        .map_err(err)?,
-    ))
+    Ok(loss_out(loss::cross_entropy_probs(
+        &logits.inner.data,
+        &logits.inner.shape,
+        &target.inner.data,
+        &o.params()?,
+    )?))
 }
 
-fn same_shape(a: &Tensor, b: &Tensor) -> Result<(), JsError> {
+fn same_shape(a: &Tensor, b: &Tensor) -> crate::Result<()> {
     if a.inner.shape != b.inner.shape {
-        return Err(err(Error::Shape(format!(
+        return Err(Error::Shape(format!(
             "target shape {:?} must equal the input shape {:?}",
             b.inner.shape, a.inner.shape
-        ))));
+        )));
     }
     Ok(())
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct BceOpts {
     pos_weight: Option<Vec<f32>>,
     pos_weight_dim: Option<usize>,
@@ -437,32 +381,25 @@ struct BceOpts {
 
 /// `F.binary_cross_entropy_with_logits`; `pos_weight` applies along `pos_weight_dim`
 /// (default: the last dim, as torch broadcasts it).
-#[wasm_bindgen]
-pub fn bce_with_logits(
-    logits: &Tensor,
-    target: &Tensor,
-    options: JsValue,
-) -> Result<Tensor, JsError> {
-    let o: BceOpts = opts("bce_with_logits", options)?;
+#[wasm_bindgen(js_name = bceWithLogits)]
+pub fn bce_with_logits(logits: &Tensor, target: &Tensor, options: JsValue) -> JsResult<Tensor> {
+    let o: BceOpts = opts::read("bceWithLogits", options)?;
     same_shape(logits, target)?;
     let dim = o
         .pos_weight_dim
         .unwrap_or(logits.inner.shape.len().saturating_sub(1));
-    Ok(loss_out(
-        loss::bce_with_logits(
-            &logits.inner.data,
-            &logits.inner.shape,
-            &target.inner.data,
-            o.pos_weight.as_deref(),
-            dim,
-            reduction(&o.reduction)?,
-        )
-        .map_err(err)?,
-    ))
+    Ok(loss_out(loss::bce_with_logits(
+        &logits.inner.data,
+        &logits.inner.shape,
+        &target.inner.data,
+        o.pos_weight.as_deref(),
+        dim,
+        reduction(&o.reduction)?,
+    )?))
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct FocalOpts {
     alpha: Option<f32>,
     gamma: Option<f32>,
@@ -470,50 +407,36 @@ struct FocalOpts {
 }
 
 /// torchvision `sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction="none")`.
-#[wasm_bindgen]
-pub fn sigmoid_focal_loss(
-    logits: &Tensor,
-    target: &Tensor,
-    options: JsValue,
-) -> Result<Tensor, JsError> {
-    let o: FocalOpts = opts("sigmoid_focal_loss", options)?;
+#[wasm_bindgen(js_name = sigmoidFocalLoss)]
+pub fn sigmoid_focal_loss(logits: &Tensor, target: &Tensor, options: JsValue) -> JsResult<Tensor> {
+    let o: FocalOpts = opts::read("sigmoidFocalLoss", options)?;
     same_shape(logits, target)?;
-    let red = Reduction::parse(o.reduction.as_deref().unwrap_or("none")).map_err(err)?;
-    Ok(loss_out(
-        loss::sigmoid_focal_loss(
-            &logits.inner.data,
-            &logits.inner.shape,
-            &target.inner.data,
-            o.alpha.unwrap_or(0.25),
-            o.gamma.unwrap_or(2.0),
-            red,
-        )
-        .map_err(err)?,
-    ))
+    let red = Reduction::parse(o.reduction.as_deref().unwrap_or("none"))?;
+    Ok(loss_out(loss::sigmoid_focal_loss(
+        &logits.inner.data,
+        &logits.inner.shape,
+        &target.inner.data,
+        o.alpha.unwrap_or(0.25),
+        o.gamma.unwrap_or(2.0),
+        red,
+    )?))
 }
 
 /// `F.mse_loss(input, target, reduction)`; `reduction` "mean" (default), "sum" or "none".
-#[wasm_bindgen]
-pub fn mse_loss(
-    input: &Tensor,
-    target: &Tensor,
-    reduction_: Option<String>,
-) -> Result<Tensor, JsError> {
+#[wasm_bindgen(js_name = mseLoss)]
+pub fn mse_loss(input: &Tensor, target: &Tensor, reduction_: Option<String>) -> JsResult<Tensor> {
     same_shape(input, target)?;
-    Ok(loss_out(
-        loss::mse_loss(
-            &input.inner.data,
-            &target.inner.data,
-            &input.inner.shape,
-            reduction(&reduction_)?,
-        )
-        .map_err(err)?,
-    ))
+    Ok(loss_out(loss::mse_loss(
+        &input.inner.data,
+        &target.inner.data,
+        &input.inner.shape,
+        reduction(&reduction_)?,
+    )?))
 }
 
 /// Distillation loss `KL(softmax(t/T) || softmax(s/T)) * T^2`, batchmean over `[N, C]`.
-#[wasm_bindgen]
-pub fn kd_loss(student: &Tensor, teacher: &Tensor, temperature: f32) -> Result<f32, JsError> {
+#[wasm_bindgen(js_name = kdLoss)]
+pub fn kd_loss(student: &Tensor, teacher: &Tensor, temperature: f32) -> JsResult<f32> {
     same_shape(student, teacher)?;
     loss::kd_loss(
         &student.inner.data,
@@ -521,11 +444,11 @@ pub fn kd_loss(student: &Tensor, teacher: &Tensor, temperature: f32) -> Result<f
         &student.inner.shape,
         temperature,
     )
-    .map_err(err)
+    .map_err(JsErr::from)
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct PoolOpts {
     kernel_size: Option<Pair>,
     stride: Option<Pair>,
@@ -536,10 +459,10 @@ struct PoolOpts {
 }
 
 impl PoolOpts {
-    fn params(&self) -> Result<PoolParams, JsError> {
+    fn params(&self) -> crate::Result<PoolParams> {
         let k = self
             .kernel_size
-            .ok_or_else(|| err(Error::InvalidArg("pooling needs kernel_size".into())))?
+            .ok_or_else(|| Error::InvalidArg("pooling needs kernelSize".into()))?
             .get();
         Ok(PoolParams {
             kernel: k,
@@ -553,30 +476,30 @@ impl PoolOpts {
 }
 
 /// `F.max_pool2d(x, kernel_size, stride=kernel_size, padding, dilation, ceil_mode)`.
-#[wasm_bindgen]
-pub fn max_pool2d(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
-    let o: PoolOpts = opts("max_pool2d", options)?;
-    let (y, ys, _) = pool::max_pool2d(x.view_d("input")?, &o.params()?).map_err(err)?;
+#[wasm_bindgen(js_name = maxPool2d)]
+pub fn max_pool2d(x: &Tensor, options: JsValue) -> JsResult<Tensor> {
+    let o: PoolOpts = opts::read("maxPool2d", options)?;
+    let (y, ys, _) = pool::max_pool2d(x.view_d("input")?, &o.params()?)?;
     Ok(Tensor::from_parts(y, ys.to_vec()))
 }
 
 /// `F.avg_pool2d(x, kernel_size, stride=kernel_size, padding, ceil_mode, count_include_pad)`.
-#[wasm_bindgen]
-pub fn avg_pool2d(x: &Tensor, options: JsValue) -> Result<Tensor, JsError> {
-    let o: PoolOpts = opts("avg_pool2d", options)?;
-    let (y, ys) = pool::avg_pool2d(x.view_d("input")?, &o.params()?).map_err(err)?;
+#[wasm_bindgen(js_name = avgPool2d)]
+pub fn avg_pool2d(x: &Tensor, options: JsValue) -> JsResult<Tensor> {
+    let o: PoolOpts = opts::read("avgPool2d", options)?;
+    let (y, ys) = pool::avg_pool2d(x.view_d("input")?, &o.params()?)?;
     Ok(Tensor::from_parts(y, ys.to_vec()))
 }
 
 /// scikit-learn's `roc_curve` + `roc_auc_score`: labels 0/1 (Uint8Array), scores Float32Array.
 /// Returns `{fpr, tpr, thresholds, auc}`; `thresholds[0]` is `Infinity`.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = rocCurve)]
 pub fn roc_curve(
     labels: Vec<u8>,
     scores: Vec<f32>,
     drop_intermediate: Option<bool>,
-) -> Result<JsValue, JsError> {
-    let r = metrics::roc_curve(&labels, &scores, drop_intermediate.unwrap_or(true)).map_err(err)?;
+) -> JsResult<JsValue> {
+    let r = metrics::roc_curve(&labels, &scores, drop_intermediate.unwrap_or(true))?;
     // JSON-compatible serialization would turn Infinity into null; build the object by hand.
     let o = js_sys::Object::new();
     let arr = |v: &[f64]| JsValue::from(js_sys::Float64Array::from(v));
@@ -606,11 +529,9 @@ struct RfRow {
     out_len: Option<usize>,
 }
 
-fn parse_layers(layers: JsValue) -> Result<Vec<RfLayer>, JsError> {
+fn parse_layers(layers: JsValue) -> crate::Result<Vec<RfLayer>> {
     let ls: Vec<LayerJs> = serde_wasm_bindgen::from_value(layers).map_err(|e| {
-        JsError::new(&format!(
-            "invalid argument: layers must be [{{type, k, s, d, p}}, ...]: {e}"
-        ))
+        Error::InvalidArg(format!("layers must be [{{type, k, s, d, p}}, ...]: {e}"))
     })?;
     ls.into_iter()
         .enumerate()
@@ -619,10 +540,8 @@ fn parse_layers(layers: JsValue) -> Result<Vec<RfLayer>, JsError> {
                 "conv" => LayerKind::Conv,
                 "pool" | "maxpool" | "avgpool" => LayerKind::Pool,
                 other => {
-                    return Err(err(Error::InvalidArg(format!(
-                        "layer {}: type must be \"conv\" or \"pool\", got {other:?}",
-                        i + 1
-                    ))))
+                    let name = format!("layer {}: type", i + 1);
+                    return Err(Error::bad_choice(&name, &["conv", "pool"], other));
                 }
             };
             Ok(RfLayer {
@@ -638,12 +557,12 @@ fn parse_layers(layers: JsValue) -> Result<Vec<RfLayer>, JsError> {
 
 /// Receptive field after each layer: `[{r, jump, start, out_len}]` (`out_len` when `input_size`
 /// is given; an impossible stack throws naming the layer that breaks).
-#[wasm_bindgen]
-pub fn receptive_field(layers: JsValue, input_size: Option<u32>) -> Result<JsValue, JsError> {
+#[wasm_bindgen(js_name = receptiveField)]
+pub fn receptive_field(layers: JsValue, input_size: Option<u32>) -> JsResult<JsValue> {
     let ls = parse_layers(layers)?;
-    let info = rf::receptive_field(&ls).map_err(err)?;
+    let info = rf::receptive_field(&ls)?;
     let lens = match input_size {
-        Some(n) => Some(rf::feature_lengths(&ls, n as usize).map_err(err)?),
+        Some(n) => Some(rf::feature_lengths(&ls, n as usize)?),
         None => None,
     };
     let rows: Vec<RfRow> = info
@@ -660,23 +579,22 @@ pub fn receptive_field(layers: JsValue, input_size: Option<u32>) -> Result<JsVal
 }
 
 /// Which of `input_size` inputs can influence output `index` of the last layer (one axis).
-#[wasm_bindgen]
-pub fn receptive_support(layers: JsValue, input_size: u32, index: u32) -> Result<Vec<u8>, JsError> {
+#[wasm_bindgen(js_name = receptiveSupport)]
+pub fn receptive_support(layers: JsValue, input_size: u32, index: u32) -> JsResult<Vec<u8>> {
     let ls = parse_layers(layers)?;
-    let s = rf::support_1d(&ls, input_size as usize, index as usize).map_err(err)?;
+    let s = rf::support_1d(&ls, input_size as usize, index as usize)?;
     Ok(s.into_iter().map(u8::from).collect())
 }
 
 /// Inverted dropout with a seeded RNG; identity when `training` is false.
 #[wasm_bindgen]
-pub fn dropout(x: &Tensor, p: f32, training: bool, seed: u32) -> Result<Tensor, JsError> {
-    let (y, _) = dropout_mod::dropout(&x.inner.data, p, training, &mut Rng::new(seed as u64))
-        .map_err(err)?;
+pub fn dropout(x: &Tensor, p: f32, training: bool, seed: u32) -> JsResult<Tensor> {
+    let (y, _) = dropout_mod::dropout(&x.inner.data, p, training, &mut Rng::new(seed as u64))?;
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct OptOpts {
     lr: Option<f64>,
     momentum: Option<f64>,
@@ -703,8 +621,8 @@ pub struct Optimizer {
 impl Optimizer {
     /// `kind`: "sgd", "adam", "adamw", "rmsprop" or "adagrad"; options as torch's keywords.
     #[wasm_bindgen(constructor)]
-    pub fn new(kind: &str, options: JsValue) -> Result<Optimizer, JsError> {
-        let o: OptOpts = opts("Optimizer", options)?;
+    pub fn new(kind: &str, options: JsValue) -> JsResult<Optimizer> {
+        let o: OptOpts = opts::read("Optimizer", options)?;
         let wd = o.weight_decay;
         let cfg = match kind {
             "sgd" => optim::OptimConfig::Sgd {
@@ -737,12 +655,11 @@ impl Optimizer {
                 eps: o.eps.unwrap_or(1e-10),
             },
             other => {
-                return Err(err(Error::InvalidArg(format!(
-                    "optimizer must be \"sgd\", \"adam\", \"adamw\", \"rmsprop\" or \"adagrad\", got {other:?}"
-                ))))
+                let kinds = ["sgd", "adam", "adamw", "rmsprop", "adagrad"];
+                return Err(Error::bad_choice("optimizer", &kinds, other).into());
             }
         };
-        cfg.validate().map_err(err)?;
+        cfg.validate()?;
         Ok(Optimizer {
             cfg,
             states: Vec::new(),
@@ -750,20 +667,19 @@ impl Optimizer {
     }
 
     /// One step on `param` (updated in place) with `grad`; `slot` identifies the tensor.
-    pub fn step(&mut self, param: &mut Tensor, grad: &Tensor, slot: u32) -> Result<(), JsError> {
+    pub fn step(&mut self, param: &mut Tensor, grad: &Tensor, slot: u32) -> JsResult<()> {
         let slot = slot as usize;
         if slot > 4096 {
-            return Err(err(Error::InvalidArg(format!(
-                "slot must be at most 4096, got {slot}"
-            ))));
+            return Err(Error::InvalidArg(format!("slot must be at most 4096, got {slot}")).into());
         }
         if grad.inner.shape != param.inner.shape {
-            return Err(err(Error::Shape(format!(
+            return Err(Error::Shape(format!(
                 "gradient shape {:?} must equal the parameter shape {:?}",
                 grad.inner.shape, param.inner.shape
-            ))));
+            ))
+            .into());
         }
-        check_finite("gradient", &grad.inner.data).map_err(err)?;
+        check_finite("gradient", &grad.inner.data)?;
         if self.states.len() <= slot {
             self.states.resize_with(slot + 1, Default::default);
         }
@@ -773,7 +689,7 @@ impl Optimizer {
             &mut param.inner.data,
             &grad.inner.data,
         )
-        .map_err(err)
+        .map_err(JsErr::from)
     }
 
     #[wasm_bindgen(getter)]
@@ -782,10 +698,10 @@ impl Optimizer {
     }
 
     #[wasm_bindgen(setter)]
-    pub fn set_lr(&mut self, lr: f64) -> Result<(), JsError> {
+    pub fn set_lr(&mut self, lr: f64) -> JsResult<()> {
         let mut c = self.cfg;
         c.set_lr(lr);
-        c.validate().map_err(err)?;
+        c.validate()?;
         self.cfg = c;
         Ok(())
     }
@@ -800,9 +716,9 @@ pub struct GoldenSuite {
 #[wasm_bindgen]
 impl GoldenSuite {
     #[wasm_bindgen(constructor)]
-    pub fn new(json: &str) -> Result<GoldenSuite, JsError> {
+    pub fn new(json: &str) -> JsResult<GoldenSuite> {
         Ok(GoldenSuite {
-            suite: golden::Suite::parse(json).map_err(err)?,
+            suite: golden::Suite::parse(json)?,
         })
     }
 
@@ -815,17 +731,17 @@ impl GoldenSuite {
         self.suite.cases.is_empty()
     }
 
-    pub fn header(&self) -> Result<JsValue, JsError> {
+    pub fn header(&self) -> JsResult<JsValue> {
         to_js(&self.suite.header)
     }
 
     /// Runs case `i`: `{id, op, kind, passed, max_err, tol, tol_mode, message}`.
-    pub fn run(&self, i: usize) -> Result<JsValue, JsError> {
+    pub fn run(&self, i: usize) -> JsResult<JsValue> {
         let c = self.suite.cases.get(i).ok_or_else(|| {
-            err(Error::InvalidArg(format!(
+            Error::InvalidArg(format!(
                 "case {i} does not exist (the suite has {})",
                 self.suite.cases.len()
-            )))
+            ))
         })?;
         to_js(&golden::run_case(c))
     }

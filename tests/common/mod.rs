@@ -5,18 +5,29 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-/// The `message` of the Error a failed export throws in JS.
+/// The Error a failed export throws in JS.
 #[track_caller]
-pub fn message<T>(r: Result<T, JsError>) -> String {
+pub fn thrown<T, E: Into<JsValue>>(r: Result<T, E>) -> JsValue {
     let Err(e) = r else {
         panic!("the call should have failed")
     };
     let e: JsValue = e.into();
     assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
-    Reflect::get(&e, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap()
+    e
+}
+
+/// The `message` of the Error a failed export throws in JS.
+#[track_caller]
+pub fn message<T, E: Into<JsValue>>(r: Result<T, E>) -> String {
+    get(&thrown(r), "message").as_string().unwrap()
+}
+
+/// The `code` and `vars` of the Error a failed export throws in JS.
+#[track_caller]
+pub fn code_vars<T, E: Into<JsValue>>(r: Result<T, E>) -> (String, JsValue) {
+    let e = thrown(r);
+    let code = get(&e, "code").as_string().expect("the Error has no code");
+    (code, get(&e, "vars"))
 }
 
 /// A plain JS object `{k: v, ...}` (an options argument).

@@ -53,6 +53,58 @@ export default [
     },
   },
   {
+    name: 'i18n.js: describeError shows Rust errors by code: English = the Rust message, Chinese filled in',
+    async run({ page, base }) {
+      await page.goto(`${base}index.html#lang=en`);
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      const r = await page.evaluate(async () => {
+        const [m, i] = await Promise.all([import('./pkg/dlplay.js'), import('./app/i18n.js')]);
+        await m.default();
+        const x = new m.Tensor(new Float32Array(16), [1, 1, 4, 4]);
+        const w = new m.Tensor(new Float32Array(9), [1, 1, 3, 3]);
+        const calls = [
+          () => new m.Tensor(new Float32Array(3), [2, 2]), // length_mismatch
+          () => m.Tensor.zeros([65536, 65536]), // element_limit
+          () => m.conv2d(new m.Tensor(new Float32Array(4), [2, 2]), w), // rank_mismatch
+          () => m.conv2d(x, w, new Float32Array([NaN])), // non_finite_value
+          () => m.conv2d(x, w, undefined, { dilaton: 2 }), // unknown_option
+          () => m.conv2d(x, w, undefined, { stride: 'two' }), // bad_option
+          () => m.conv2d(x, w, undefined, 7), // options_not_object
+          () => m.convStackPlan([{ type: 'conv', k: 3, out: 4, dilation: 2 }], 3, 8, 8), // unknown_layer_key
+          () => m.checkImageSize(30000, 30000, 'output'), // pixel_limit
+          () => new m.RgbaImage(0, 4), // image_empty
+          () => new m.Optimizer('adamax'), // bad_choice
+          () => new m.BatchNorm(0), // out_of_range
+          () => m.interpolate(x), // invalid_argument (generic)
+          () => m.softmax(x, 9), // shape_error (generic)
+        ];
+        const errors = calls.map((f) => {
+          try {
+            f();
+          } catch (e) {
+            return e;
+          }
+          return null;
+        });
+        await i.setLang('en');
+        const en = errors.map((e) => ({ code: e.code, message: e.message, shown: i.describeError(e) }));
+        await i.setLang('zh');
+        const zh = errors.map((e) => i.describeError(e));
+        return { en, zh };
+      });
+      const codes = r.en.map((e) => e.code);
+      assert.deepEqual(codes, ['length_mismatch', 'element_limit', 'rank_mismatch', 'non_finite_value',
+        'unknown_option', 'bad_option', 'options_not_object', 'unknown_layer_key', 'pixel_limit', 'image_empty',
+        'bad_choice', 'out_of_range', 'invalid_argument', 'shape_error']);
+      for (const e of r.en) assert.equal(e.shown, e.message, `en text of ${e.code} must be the Rust message`);
+      assert.equal(r.zh[0], '形状错误：data 有 3 个值，但它的形状 [2, 2] 需要 4 个');
+      assert.equal(r.zh[4], '参数无效：conv2d 没有选项“dilaton”；可用的选项：stride, padding, dilation, groups');
+      assert.equal(r.zh[8], '太大：输出图像为 30000×30000（900 MP），上限是 67 MP');
+      assert.equal(r.zh[10], '参数无效：optimizer 只能是 sgd, adam, adamw, rmsprop, adagrad 之一，实际是“adamax”');
+      for (const [k, text] of r.zh.entries()) assert.match(text, /[\u4e00-\u9fff]/, `zh text of ${codes[k]}: ${text}`);
+    },
+  },
+  {
     name: 'canvas.js + plot.js: crisp pixels, axes, pointer in data units',
     async run({ page, base }) {
       await page.goto(`${base}index.html#lang=en`);

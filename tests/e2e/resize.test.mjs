@@ -90,6 +90,16 @@ function canvasPixel(page, x, y) {
   }, [x, y]);
 }
 
+/** Type an output size W x H (unlocked) and apply it; wait for the notice it raises. */
+async function askSizeForNotice(page, w, h) {
+  await page.uncheck('#lock');
+  await page.fill('#out-w', String(w));
+  await page.fill('#out-h', String(h));
+  await page.click('#apply-size');
+  await page.waitForFunction(() => !document.getElementById('notice').hidden);
+  await waitIdle(page);
+}
+
 async function noticeCode(page) {
   return page.evaluate(() => {
     const n = document.getElementById('notice');
@@ -230,13 +240,8 @@ export default [
 
       // W x H = 10000 x 10000 is 100 MP: over the 64 Mi-pixel limit
       await page.click('#notice-close');
-      await page.uncheck('#lock');
-      await page.fill('#out-w', '10000');
-      await page.fill('#out-h', '10000');
-      await page.click('#apply-size');
-      await page.waitForFunction(() => !document.getElementById('notice').hidden);
-      await waitIdle(page);
-      assert.equal(await noticeCode(page), 'too_large');
+      await askSizeForNotice(page, 10000, 10000);
+      assert.equal(await noticeCode(page), 'pixel_limit', 'the refusal comes from Rust (its code)');
       const big = await page.textContent('#notice-text');
       assert.match(big, /10000 × 10000 = 100 MP; the limit is 67\.1 MP \(67,108,864 pixels\)/);
       assert.match(big, /The previous image is still shown\./);
@@ -248,6 +253,61 @@ export default [
       await page.click('[data-scale="1.5"]');
       await waitIdle(page, { w: 96, h: 72, method: 'opencv' });
       assert.equal(await noticeCode(page), '', 'a working request clears the message');
+    },
+  },
+  {
+    name: 'zh: Rust\'s pixel-limit error (output and input) shows in Chinese with its numbers',
+    timeout: 90000,
+    async run({ page, base, out }) {
+      await openLab(page, base, '#lang=zh&v=single&m=opencv');
+      await uploadInput(page);
+      // 9000 x 9000 = 81 MP: Rust's checkImageSize refuses it with {what: 'output', w, h, got, max}
+      await askSizeForNotice(page, 9000, 9000);
+      assert.equal(await noticeCode(page), 'pixel_limit');
+      const text = await page.textContent('#notice-text');
+      const fill = (key, vars) => strings.zh[key].replace(/\{(\w+)\}/g, (m, k) => String(vars[k]));
+      const limit = { limit: '67.1', limit_px: '67,108,864' };
+      assert.equal(text, `${fill('resize.err.too_large', { w: 9000, h: 9000, mp: '81', ...limit })} ${strings.zh['resize.err.kept']}`);
+      assert.match(text, /输出将是 9000 × 9000 = 81 MP；上限是 67\.1 MP/);
+      await page.screenshot({ path: join(out, 'resize-zh-limit.png') });
+
+      // an input over the limit: a PNG whose header says 12000 x 6000 (72 MP) is refused by the
+      // same Rust check before anything is inflated
+      const png = Buffer.alloc(45);
+      Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]).copy(png, 0);
+      png.writeUInt32BE(13, 8);
+      png.write('IHDR', 12, 'latin1');
+      png.writeUInt32BE(12000, 16);
+      png.writeUInt32BE(6000, 20);
+      png[24] = 8; // bit depth
+      png[25] = 6; // RGBA
+      png.write('IEND', 37, 'latin1');
+      await page.click('#notice-close');
+      await page.setInputFiles('#file', { name: 'huge.png', mimeType: 'image/png', buffer: png });
+      await page.waitForFunction(() => !document.getElementById('notice').hidden);
+      await waitIdle(page);
+      assert.equal(await noticeCode(page), 'pixel_limit');
+      assert.equal(
+        await page.textContent('#notice-text'),
+        `${fill('resize.err.input_too_large', { w: 12000, h: 6000, mp: '72', ...limit })} ${strings.zh['resize.err.kept']}`,
+      );
+      assert.deepEqual(await page.evaluate(() => window.__resizeLab.source), { w: 64, h: 48, format: 'PNG', exact: true, name: 'input_64x48.png' });
+
+      // any coded Rust error through the page's describeError, in the page's language (zh)
+      const shown = await page.evaluate(async () => {
+        const [m, i18n] = await Promise.all([import('./pkg/dlplay.js'), import('./app/i18n.js')]);
+        await m.default();
+        try {
+          new m.Tensor(new Float32Array(3), [2, 2]);
+        } catch (e) {
+          return { code: e.code, vars: e.vars, text: i18n.describeError(e) };
+        }
+        return null;
+      });
+      assert.equal(shown.code, 'length_mismatch');
+      assert.deepEqual(shown.vars, { name: 'data', len: 3, shape: [2, 2], need: 4 });
+      assert.equal(shown.text, fill('error.length_mismatch', { name: 'data', len: 3, shape: '2, 2', need: 4 }));
+      assert.match(shown.text, /^形状错误：data 有 3 个值/);
     },
   },
   {

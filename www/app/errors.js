@@ -1,6 +1,7 @@
 //! Errors the page can translate. Every error a lab shows carries a stable `code` and the
 //! values of its message (`vars`), besides the English `message`: the wasm door throws them that
-//! way (`{code: "size_limit", vars: {max, got, ...}}`), and the page's own checks make them here.
+//! way (`{code: "pixel_limit", vars: {what, w, h, got, max, ...}}`; the codes are listed in
+//! src/error.rs), and the page's own checks make them here.
 //! `describeError` (app/i18n.js) shows `error.<code>` from the page's language with the vars
 //! filled in, and falls back to the English message for a code it does not know.
 //! Pure: no DOM, no wasm, so Node's test runner checks it (tests/node/).

@@ -109,9 +109,18 @@ export function withLang(href) {
   return `${path}#${[...rest, `lang=${lang}`].join('&')}`;
 }
 
-/** A readable message for an error: its translated code when there is one, else its text. */
+/**
+ * A readable message for an error: its translated code when there is one, else its text. Errors
+ * from Rust carry `{code, vars}` (src/error.rs): lists in vars read "a, b, c" as in the English
+ * message, and `vars.what` is translated when `error.what.<value>` exists.
+ */
 export function describeError(err) {
-  if (err && err.code && has(`error.${err.code}`)) return t(`error.${err.code}`, err.vars || {});
+  if (err && err.code && has(`error.${err.code}`)) {
+    const vars = {};
+    for (const [k, v] of Object.entries(err.vars || {})) vars[k] = Array.isArray(v) ? v.join(', ') : v;
+    if (typeof vars.what === 'string' && has(`error.what.${vars.what}`)) vars.what = t(`error.what.${vars.what}`);
+    return t(`error.${err.code}`, vars);
+  }
   return (err && err.message) || String(err);
 }
 

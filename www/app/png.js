@@ -6,18 +6,13 @@
 //! the bytes it is given. Inflate/deflate come from the browser (DecompressionStream /
 //! CompressionStream 'deflate', i.e. zlib), so this stays small. Works in windows and workers.
 
+import { codedError } from './errors.js';
+
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
 /** True when `bytes` (Uint8Array) starts with the PNG signature. */
 export function isPng(bytes) {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
-}
-
-function codedError(code, vars, message) {
-  const e = new Error(message);
-  e.code = code;
-  e.vars = vars;
-  return e;
 }
 
 async function pipe(bytes, stream) {
@@ -45,10 +40,10 @@ const CHANNELS = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
  * Decode a PNG to {width, height, rgba: Uint8ClampedArray}. Handles every non-interlaced
  * colour type at every bit depth (16-bit samples keep their high byte, as Pillow's RGB/RGBA
  * modes do; palette and tRNS transparency become RGBA). Returns null for what it leaves to the
- * browser (interlaced images); throws an Error with code 'png_bad' for a broken file, and
- * 'too_large' (vars {w, h}) when width x height exceeds `maxPixels` (checked before inflating).
+ * browser (interlaced images); throws an Error with code 'png_bad' for a broken file. Size limits
+ * are the caller's: check `pngHeader(bytes)` first (the resize worker asks Rust's checkImageSize).
  */
-export async function decodePng(bytes, { maxPixels = Infinity } = {}) {
+export async function decodePng(bytes) {
   const hdr = pngHeader(bytes);
   if (!hdr) throw codedError('png_bad', { detail: 'no PNG signature or IHDR' }, 'not a PNG file');
   const { width: w, height: h, bitDepth: depth, colorType: type, interlace } = hdr;
@@ -56,7 +51,6 @@ export async function decodePng(bytes, { maxPixels = Infinity } = {}) {
   if (!w || !h || !nch || ![1, 2, 4, 8, 16].includes(depth)) {
     throw codedError('png_bad', { detail: `IHDR ${w}x${h}, depth ${depth}, colour type ${type}` }, 'bad PNG header');
   }
-  if (w * h > maxPixels) throw codedError('too_large', { w, h }, `image is ${w}x${h}`);
   if (interlace) return null;
 
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

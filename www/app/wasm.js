@@ -1,6 +1,8 @@
 //! One memoized init of the wasm build (www/pkg/, made by wasm-pack --target web): every lab
 //! calls `ready()` and gets the same initialized module; the .wasm is fetched and compiled once.
 
+import { codedError } from './errors.js';
+
 const PKG = new URL('../pkg/dlplay.js', import.meta.url);
 let p;
 
@@ -25,11 +27,10 @@ async function explain(err) {
   } catch {
     // the server itself is gone: report the original error
   }
+  const detail = err && err.message ? err.message : String(err);
   const e = missing
-    ? new Error("wasm build missing: run the README's serve command (pkg/dlplay.js was not found)")
-    : new Error(`The wasm module failed to load: ${err && err.message ? err.message : err}`);
-  e.code = missing ? 'wasm_missing' : 'wasm_load';
-  e.vars = { detail: err && err.message ? err.message : String(err) };
+    ? codedError('wasm_missing', { detail }, "wasm build missing: run the README's serve command (pkg/dlplay.js was not found)")
+    : codedError('wasm_load', { detail }, `The wasm module failed to load: ${detail}`);
   e.cause = err;
   return e;
 }

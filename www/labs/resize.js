@@ -7,7 +7,8 @@
 //! holds the page state (mirrored in the URL hash), runs one job at a time through `pump()`,
 //! which always works towards the latest state (a dragged slider never queues stale work), and
 //! shows finished ImageBitmaps in the viewer. On any failure the previous result stays.
-import { initI18n, t, withLang, showError, has } from '../app/i18n.js';
+import { codedError } from '../app/errors.js';
+import { initI18n, t, withLang, showError, has, describeError } from '../app/i18n.js';
 import { readState, writeState, num, pick, onStateChange } from '../app/state.js';
 import { fitCanvas, inferno } from '../app/canvas.js';
 import { niceTicks, formatTick } from '../app/plot.js';
@@ -51,8 +52,10 @@ const S = {
 
 let engine;
 let viewer;
-let maxPixels = 64 << 20;
-let maxSide = 32767;
+let maxPixels = 64 << 20; // replaced at start by the limit the worker reads from Rust
+/** A refused output size (Rust's pixel limit, the canvas side limit): the page reverts to the
+ * last settings that worked, and a new size clears the notice. */
+const isSizeRefusal = (err) => err.code === 'too_wide' || (err.code === 'pixel_limit' && err.vars.what === 'output');
 let source = null; // {id, w, h, format, exact, name, spec, bitmap}
 let srcSeq = 0;
 let have = {}; // a, b: {key, w, h, method, ms, totalMs, bitmap}; diff: {...}; ins: {key, r}
@@ -63,13 +66,6 @@ let noticeErr = null;
 const runs = [];
 
 // ---- worker --------------------------------------------------------------------------------
-
-function coded(code, vars = {}, message = code) {
-  const e = new Error(message);
-  e.code = code;
-  e.vars = vars;
-  return e;
-}
 
 /** The worker behind a promise API; `restart()` drops it (cancel, or after a trap). */
 class Engine {
@@ -96,7 +92,7 @@ class Engine {
     };
     this.worker.onerror = (e) => {
       e.preventDefault?.();
-      this.broken = coded('worker_failed', { detail: e.message || 'the worker could not start' });
+      this.broken = codedError('worker_failed', { detail: e.message || 'the worker could not start' });
       for (const p of this.pending.values()) p.reject(this.broken);
       this.pending.clear();
     };
@@ -113,7 +109,7 @@ class Engine {
 
   restart() {
     this.worker.terminate();
-    const err = coded('cancelled');
+    const err = codedError('cancelled');
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     this.broken = null;
@@ -250,18 +246,18 @@ async function step() {
   }
   if (!source) return false;
   const size = outSize();
-  if (size.w * size.h > maxPixels || size.w > maxSide || size.h > maxSide) {
-    const big = size.w * size.h > maxPixels;
-    showNotice(coded(big ? 'too_large' : 'too_wide', {
-      w: size.w, h: size.h, mp: mp(size.w, size.h), limit: mp(maxPixels, 1), max: maxSide,
-    }));
-    revert();
-    return true;
-  }
   const mA = methodA();
   const keyA = `${source.id}|${size.w}x${size.h}|${mA}`;
   if (have.a?.key !== keyA) {
     if (have.failed === keyA) return false;
+    // The worker knows the limits (the pixel limit lives in Rust): a size over one is refused
+    // with its coded error before any work, and the settings go back to the last good ones.
+    const refused = await engine.call('check', { w: size.w, h: size.h }).then(() => null, (err) => err);
+    if (refused && isSizeRefusal(refused)) {
+      showNotice(refused);
+      revert();
+      return true;
+    }
     await runResize('a', size, mA, keyA);
     return true;
   }
@@ -446,7 +442,7 @@ function cancel() {
   invalidate();
   revert();
   if (source) pendingLoad = { spec: source.spec, opts: { restore: true } };
-  showNotice(coded('cancelled_by_user'));
+  showNotice(codedError('cancelled_by_user'));
   schedule();
 }
 
@@ -502,14 +498,17 @@ function renderBusy() {
 function describe(err) {
   const code = err && err.code;
   const vars = { message: err && err.message, detail: err && err.message, ...(err.vars || {}) };
-  if (code === 'too_large' || code === 'input_too_large') {
-    vars.mp ??= mp(vars.w, vars.h);
-    vars.limit = mp(maxPixels, 1);
-    vars.limit_px = maxPixels.toLocaleString('en-US');
+  if (code === 'pixel_limit') {
+    // Rust's size check ({what, w, h, got, max}) in this lab's own words
+    vars.mp = mp(vars.w, vars.h);
+    vars.limit = mp(vars.max, 1);
+    vars.limit_px = vars.max.toLocaleString('en-US');
+    return t(vars.what === 'input' ? 'resize.err.input_too_large' : 'resize.err.too_large', vars);
   }
   if (code && has(`resize.err.${code}`)) return t(`resize.err.${code}`, vars);
-  if (code && has(`error.${code}`)) return t(`error.${code}`, vars);
-  return t('resize.err.generic', { detail: (err && err.message) || String(err) });
+  if (code === 'wasm_missing' || code === 'wasm_load') return t(`error.${code}`, vars);
+  // anything else, e.g. another coded error from Rust: the generic notice around its own text
+  return t('resize.err.generic', { detail: describeError(err) });
 }
 
 function showNotice(err) {
@@ -723,14 +722,14 @@ function loadFile(file) {
 function setScale(s) {
   S.sizeMode = 'scale';
   S.s = Math.min(SCALE_MAX, Math.max(SCALE_MIN, s));
-  clearNoticeOfKind(['too_large', 'too_wide']);
+  clearNoticeOf(isSizeRefusal);
   syncControls();
   saveHash();
   schedule();
 }
 
-function clearNoticeOfKind(codes) {
-  if (noticeErr && codes.includes(noticeErr.code)) clearNotice();
+function clearNoticeOf(kind) {
+  if (noticeErr && kind(noticeErr)) clearNotice();
 }
 
 function setPick(p) {
@@ -786,7 +785,7 @@ function wire() {
       e.preventDefault();
       loadFile(f);
     } else if (!isTextField(document.activeElement)) {
-      showNotice(coded('paste_empty'));
+      showNotice(codedError('paste_empty'));
     }
   });
 
@@ -884,7 +883,7 @@ function wire() {
     const before = S.src;
     readHash();
     if (S.src === 'own' && source?.spec.kind !== 'file') {
-      showNotice(coded('own_not_in_link'));
+      showNotice(codedError('own_not_in_link'));
       S.src = 'photo';
       saveHash();
     }
@@ -907,14 +906,14 @@ function applySize() {
   const w = Math.round(+$('out-w').value);
   const h = Math.round(+$('out-h').value);
   if (!(w >= 1 && h >= 1)) {
-    showNotice(coded('bad_size', { w: $('out-w').value, h: $('out-h').value }));
+    showNotice(codedError('bad_size', { w: $('out-w').value, h: $('out-h').value }));
     syncControls();
     return;
   }
   S.sizeMode = 'size';
   S.w = w;
   S.h = h;
-  clearNoticeOfKind(['too_large', 'too_wide', 'bad_size']);
+  clearNoticeOf((err) => isSizeRefusal(err) || err.code === 'bad_size');
   syncControls();
   saveHash();
   schedule();
@@ -984,9 +983,8 @@ async function main() {
     throw await explainStart(err);
   }
   maxPixels = info.maxPixels;
-  maxSide = info.maxSide;
   if (S.src === 'own') {
-    showNotice(coded('own_not_in_link'));
+    showNotice(codedError('own_not_in_link'));
     S.src = 'photo';
   }
   requestLoad(SAMPLES[S.src], { initial: true });
@@ -1021,7 +1019,7 @@ async function explainStart(err) {
   } catch {
     // the server itself is gone
   }
-  return missing ? coded('wasm_missing') : coded('wasm_load', { detail: err.vars?.detail || err.message });
+  return missing ? codedError('wasm_missing') : codedError('wasm_load', { detail: err.vars?.detail || err.message });
 }
 
 main().catch((err) => {

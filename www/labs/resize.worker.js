@@ -7,8 +7,9 @@
 //! {stage, fraction}}. Messages are handled one at a time, in order (one queue), so a view into
 //! wasm memory is never used across another call into wasm. `fatal` means the wasm instance is
 //! unusable (a trap): the page starts a new worker.
-import init, { RgbaImage, wasm_memory, version } from '../pkg/dlplay.js';
-import { decodePng, encodePng, isPng } from '../app/png.js';
+import init, { RgbaImage, checkImageSize, wasmMemory, version } from '../pkg/dlplay.js';
+import { codedError } from '../app/errors.js';
+import { decodePng, encodePng, isPng, pngHeader } from '../app/png.js';
 import { inferno } from '../app/canvas.js';
 
 /** Methods the wasm build runs; `browser-<quality>` is the canvas's own drawImage scaling. */
@@ -18,31 +19,20 @@ const BROWSER_METHODS = ['browser-low', 'browser-medium', 'browser-high'];
 const MAX_SIDE = 32767;
 
 let ready = null;
-let maxPixels = 64 << 20;
 const st = {
   src: null, // RgbaImage: the input, in wasm memory
   srcBitmap: null, // ImageBitmap of the input, made on first use by a browser-* method
   out: { A: null, B: null }, // {img: RgbaImage, w, h, method}
 };
 
-function fail(code, vars = {}, message = code) {
-  const e = new Error(message);
-  e.code = code;
-  e.vars = vars;
-  return e;
-}
-
-const view = (img) => new Uint8ClampedArray(wasm_memory().buffer, img.ptr(), img.byteLength);
+const view = (img) => new Uint8ClampedArray(wasmMemory().buffer, img.ptr(), img.byteLength);
 
 function checkSize(w, h) {
   if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) {
-    throw fail('bad_size', { w, h }, `output size must be whole pixels >= 1, got ${w}x${h}`);
+    throw codedError('bad_size', { w, h }, `output size must be whole pixels >= 1, got ${w}x${h}`);
   }
-  if (w * h > maxPixels) {
-    throw fail('too_large', { w, h, mp: (w * h / 1e6).toFixed(1), limit: (maxPixels / 1e6).toFixed(1) },
-      `output image is ${w}x${h}; the limit is ${maxPixels} pixels`);
-  }
-  if (w > MAX_SIDE || h > MAX_SIDE) throw fail('too_wide', { w, h, max: MAX_SIDE }, `a side is over ${MAX_SIDE} px`);
+  checkImageSize(w, h, 'output'); // the pixel limit lives in Rust: throws its coded pixel_limit
+  if (w > MAX_SIDE || h > MAX_SIDE) throw codedError('too_wide', { w, h, max: MAX_SIDE }, `a side is over ${MAX_SIDE} px`);
 }
 
 // ---- input -------------------------------------------------------------------------------
@@ -73,10 +63,12 @@ async function decode(bytes, name) {
   const format = sniff(bytes);
   if (format === 'PNG') {
     try {
-      const d = await decodePng(bytes, { maxPixels });
+      const hdr = pngHeader(bytes);
+      if (hdr) checkImageSize(hdr.width, hdr.height, 'input'); // before inflating
+      const d = await decodePng(bytes);
       if (d) return { ...d, format, exact: true };
     } catch (err) {
-      if (err.code === 'too_large') throw tooLargeInput(err.vars.w, err.vars.h);
+      if (err.code === 'pixel_limit') throw err;
       // a damaged PNG: the browser's decoder may still manage, else it reports not_image below
     }
   }
@@ -84,12 +76,12 @@ async function decode(bytes, name) {
   try {
     bmp = await createImageBitmap(new Blob([bytes]), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
   } catch (err) {
-    throw fail('not_image', { name, detail: err.message || String(err) }, `${name} is not a decodable image`);
+    throw codedError('not_image', { name, detail: err.message || String(err) }, `${name} is not a decodable image`);
   }
   try {
     const { width: w, height: h } = bmp;
-    if (w * h > maxPixels) throw tooLargeInput(w, h);
-    if (w > MAX_SIDE || h > MAX_SIDE) throw fail('too_wide', { w, h, max: MAX_SIDE });
+    checkImageSize(w, h, 'input');
+    if (w > MAX_SIDE || h > MAX_SIDE) throw codedError('too_wide', { w, h, max: MAX_SIDE });
     const c = new OffscreenCanvas(w, h);
     const ctx = c.getContext('2d', { willReadFrequently: true });
     ctx.drawImage(bmp, 0, 0);
@@ -97,10 +89,6 @@ async function decode(bytes, name) {
   } finally {
     bmp.close();
   }
-}
-
-function tooLargeInput(w, h) {
-  return fail('input_too_large', { w, h, mp: (w * h / 1e6).toFixed(1), limit: (maxPixels / 1e6).toFixed(1) });
 }
 
 /**
@@ -153,13 +141,13 @@ async function load({ source }, progress) {
     if (source.kind === 'sample') {
       const url = new URL(source.url, import.meta.url);
       const res = await fetch(url);
-      if (!res.ok) throw fail('sample_missing', { url: url.pathname, status: res.status });
+      if (!res.ok) throw codedError('sample_missing', { url: url.pathname, status: res.status });
       blob = await res.blob();
       name = url.pathname.split('/').pop();
     }
     progress('decode');
     const bytes = new Uint8Array(await blob.arrayBuffer());
-    if (bytes.length === 0) throw fail('not_image', { name, detail: 'the file is empty' });
+    if (bytes.length === 0) throw codedError('not_image', { name, detail: 'the file is empty' });
     d = await decode(bytes, name);
   }
   const img = new RgbaImage(d.width, d.height);
@@ -188,9 +176,9 @@ async function sourceBitmap() {
 }
 
 async function resize({ slot, w, h, method }, progress) {
-  if (!st.src) throw fail('no_source');
+  if (!st.src) throw codedError('no_source');
   if (!WASM_METHODS.includes(method) && !BROWSER_METHODS.includes(method)) {
-    throw fail('bad_method', { method }, `unknown method ${method}`);
+    throw codedError('bad_method', { method }, `unknown method ${method}`);
   }
   checkSize(w, h);
   const t0 = performance.now();
@@ -202,7 +190,7 @@ async function resize({ slot, w, h, method }, progress) {
   try {
     img = reuse ? prev.img : new RgbaImage(w, h); // a new buffer first: on failure the old result stays
   } catch (err) {
-    throw fail('no_memory', { w, h, detail: err.message || String(err) });
+    throw codedError('no_memory', { w, h, detail: err.message || String(err) });
   }
   try {
     if (WASM_METHODS.includes(method)) {
@@ -245,13 +233,13 @@ async function resize({ slot, w, h, method }, progress) {
 
 function result(slot) {
   const o = st.out[slot];
-  if (!o) throw fail('no_result', { slot });
+  if (!o) throw codedError('no_result', { slot });
   return o;
 }
 
 function inspect({ slot, x, y }) {
   const o = result(slot);
-  if (!(x >= 0 && y >= 0 && x < o.w && y < o.h)) throw fail('bad_pixel', { x, y, w: o.w, h: o.h });
+  if (!(x >= 0 && y >= 0 && x < o.w && y < o.h)) throw codedError('bad_pixel', { x, y, w: o.w, h: o.h });
   const at = (y * o.w + x) * 4;
   const pixel = [...view(o.img).subarray(at, at + 4)];
   const base = { slot, x, y, w: o.w, h: o.h, method: o.method, pixel };
@@ -263,7 +251,7 @@ function inspect({ slot, x, y }) {
 async function diff() {
   const a = result('A');
   const b = result('B');
-  if (a.w !== b.w || a.h !== b.h) throw fail('diff_sizes');
+  if (a.w !== b.w || a.h !== b.h) throw codedError('diff_sizes');
   const n = a.w * a.h;
   const va = view(a.img);
   const vb = view(b.img);
@@ -314,11 +302,16 @@ async function png({ slot }, progress) {
 async function start() {
   ready ??= init();
   await ready;
-  maxPixels = RgbaImage.maxPixels();
-  return { result: { maxPixels, maxSide: MAX_SIDE, version: version() } };
+  return { result: { maxPixels: RgbaImage.maxPixels(), maxSide: MAX_SIDE, version: version() } };
 }
 
-const HANDLERS = { start, load, resize, inspect, diff, png };
+/** Whether an output of w x h may be made: throws the coded error `resize` would throw. */
+function check({ w, h }) {
+  checkSize(w, h);
+  return { result: true };
+}
+
+const HANDLERS = { start, check, load, resize, inspect, diff, png };
 
 let queue = Promise.resolve();
 self.onmessage = (e) => {
@@ -328,7 +321,7 @@ self.onmessage = (e) => {
     try {
       if (msg.type !== 'start') await (ready ??= init());
       const handler = HANDLERS[msg.type];
-      if (!handler) throw fail('bad_request', { type: msg.type });
+      if (!handler) throw codedError('bad_request', { type: msg.type });
       const { result: r, transfer = [] } = await handler(msg, progress);
       self.postMessage({ id: msg.id, ok: true, result: r }, transfer);
     } catch (err) {

@@ -3,6 +3,7 @@
 //! then show the summary, a per-op table and any failures. The outcome is also published on
 //! `window.__selftest` and `document.body.dataset.selftest` ('done' | 'error') for the e2e tests.
 import { ready } from '../app/wasm.js';
+import { codedError } from '../app/errors.js';
 import { initI18n, t, withLang, showError, describeError } from '../app/i18n.js';
 
 const GOLDEN = new URL('../golden/', import.meta.url);
@@ -25,13 +26,6 @@ const st = {
 
 const yieldToBrowser = () =>
   globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((r) => setTimeout(r, 0));
-
-function codedError(code, vars) {
-  const e = new Error(`${code}: ${JSON.stringify(vars)}`);
-  e.code = code;
-  e.vars = vars;
-  return e;
-}
 
 /** Small numbers in exponent form, the rest with 3 significant digits; NaN stays visible. */
 function fmt(x) {
