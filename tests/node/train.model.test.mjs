@@ -156,19 +156,15 @@ test('presets only use keys and names the schema knows, and each builds a Traine
       t?.free();
     }
   };
-  for (const w of WHY) {
-    check(`why ${w.id}`, w.set);
-    check(`why ${w.id} fix`, w.fix);
-    const a = { ...structuredClone(model.defaults), ...model.presetValues(w.set) };
-    build(`why ${w.id}`, a);
-    build(`why ${w.id} fix`, { ...a, ...model.presetValues(w.fix) });
-  }
-  for (const p of AB) {
-    check(`ab ${p.id}`, p.set);
-    check(`ab ${p.id} b`, p.b);
-    const a = { ...structuredClone(model.defaults), ...model.presetValues(p.set) };
-    build(`ab ${p.id}`, a);
-    build(`ab ${p.id} b`, { ...a, ...model.presetValues(p.b) });
+  // each preset as [name, values of A, values B changes]
+  const presets = [...WHY.map((w) => [`why ${w.id}`, w.set, w.fix]), ...AB.map((p) => [`ab ${p.id}`, p.set, p.b])];
+  assert.equal(presets.length, 12);
+  for (const [where, set, b] of presets) {
+    check(where, set);
+    check(`${where} (B)`, b);
+    const a = { ...structuredClone(model.defaults), ...model.presetValues(set) };
+    build(where, a);
+    build(`${where} (B)`, { ...a, ...model.presetValues(b) });
   }
 });
 

@@ -141,7 +141,11 @@ function addRows(i, r) {
 function onWorker(msg) {
   switch (msg.type) {
     case 'ready':
-      start(msg.schema).catch(fail);
+      try {
+        start(msg.schema);
+      } catch (err) {
+        fail(err);
+      }
       break;
     case 'previews':
       view.previews = msg.sets;
@@ -237,13 +241,13 @@ function rebuildTexts() {
 
 const $ = (id) => document.getElementById(id);
 
-/** The worker is ready and has sent the schema: build the controls and start the run(s). */
-async function start(schema) {
+/** The worker is ready (the texts are loaded) and has sent the schema: build the controls and
+ * start the run(s). */
+function start(schema) {
   app.model = createModel(schema);
   app.render = createRenderer(app);
   app.controls = createControls(app);
   loadFromHash();
-  await i18nReady;
   app.controls.buildToolbar();
   app.controls.buildData();
   rebuildTexts();
@@ -267,9 +271,9 @@ async function start(schema) {
   restart();
 }
 
+// the texts first, then the worker: its 'ready' (with the schema) builds the controls
 setBody('loading');
-const i18nReady = initI18n();
-i18nReady.then(() => {
+initI18n().then(() => {
   for (const a of document.querySelectorAll('a[data-keep-lang]')) a.href = withLang(a.getAttribute('href').split('#')[0]);
   post({ type: 'init' });
 }).catch(fail);
