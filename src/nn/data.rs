@@ -33,6 +33,18 @@ pub enum DatasetKind {
 }
 
 impl DatasetKind {
+    /// Every dataset, in menu order.
+    pub const ALL: [DatasetKind; 9] = [
+        DatasetKind::Circle,
+        DatasetKind::Xor,
+        DatasetKind::Gauss,
+        DatasetKind::Spiral,
+        DatasetKind::Moons,
+        DatasetKind::Blobs,
+        DatasetKind::Plane,
+        DatasetKind::RegGauss,
+        DatasetKind::Custom,
+    ];
     pub const NAMES: [&'static str; 9] = [
         "circle",
         "xor",
@@ -45,24 +57,29 @@ impl DatasetKind {
         "custom",
     ];
 
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
     pub fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "circle" => DatasetKind::Circle,
-            "xor" => DatasetKind::Xor,
-            "gauss" => DatasetKind::Gauss,
-            "spiral" => DatasetKind::Spiral,
-            "moons" => DatasetKind::Moons,
-            "blobs" => DatasetKind::Blobs,
-            "plane" => DatasetKind::Plane,
-            "reg_gauss" => DatasetKind::RegGauss,
-            "custom" => DatasetKind::Custom,
-            _ => {
-                return Err(Error::InvalidArg(format!(
-                    "dataset must be one of {}, got {s:?}",
-                    Self::NAMES.join(", ")
-                )))
-            }
-        })
+        match Self::ALL.iter().find(|k| k.name() == s) {
+            Some(&k) => Ok(k),
+            None => arg_err!(
+                "dataset must be one of {}, got {s:?}",
+                Self::NAMES.join(", ")
+            ),
+        }
+    }
+
+    /// "binary", "multiclass" (the `classes` key applies), "regression", or "custom" (classes
+    /// or regression, read from the labels of the points).
+    pub fn task(self) -> &'static str {
+        match self {
+            DatasetKind::Spiral | DatasetKind::Blobs => "multiclass",
+            DatasetKind::Plane | DatasetKind::RegGauss => "regression",
+            DatasetKind::Custom => "custom",
+            _ => "binary",
+        }
     }
 
     /// Number of classes for a generated set (0 = regression); `classes` is used by spiral and
@@ -235,7 +252,7 @@ pub fn generate(
             }
         }
         DatasetKind::Custom => {
-            return arg_err!("the custom dataset takes its points from custom_points or a CSV")
+            return arg_err!("the custom dataset takes its points from customPoints or a CSV")
         }
     }
     Ok(p)
@@ -287,7 +304,19 @@ pub enum Feature {
 }
 
 impl Feature {
+    /// Every feature, in menu order.
+    pub const ALL: [Feature; 7] = [
+        Feature::X1,
+        Feature::X2,
+        Feature::X1Sq,
+        Feature::X2Sq,
+        Feature::X1X2,
+        Feature::SinX1,
+        Feature::SinX2,
+    ];
     pub const NAMES: [&'static str; 7] = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2"];
+    /// How the page writes them.
+    pub const LABELS: [&'static str; 7] = ["X₁", "X₂", "X₁²", "X₂²", "X₁X₂", "sin(X₁)", "sin(X₂)"];
 
     pub fn parse(s: &str) -> Result<Self> {
         Ok(match s {
@@ -309,6 +338,10 @@ impl Feature {
 
     pub fn name(&self) -> &'static str {
         Self::NAMES[*self as usize]
+    }
+
+    pub fn label(&self) -> &'static str {
+        Self::LABELS[*self as usize]
     }
 
     #[inline]

@@ -303,6 +303,22 @@ pub enum LossKind {
 impl LossKind {
     pub const NAMES: [&'static str; 4] = ["mse", "bce", "cross_entropy", "focal"];
 
+    /// Parses a name of `NAMES`; `alpha` and `gamma` are the focal loss's (unused otherwise).
+    pub fn parse(name: &str, alpha: f32, gamma: f32) -> Result<Self> {
+        Ok(match name {
+            "mse" => LossKind::Mse,
+            "bce" => LossKind::Bce,
+            "cross_entropy" => LossKind::CrossEntropy,
+            "focal" => LossKind::Focal { alpha, gamma },
+            _ => {
+                return arg_err!(
+                    "loss must be one of {}, got {name:?}",
+                    Self::NAMES.join(", ")
+                )
+            }
+        })
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             LossKind::Mse => "mse",

@@ -1,6 +1,6 @@
 //! The `Trainer` handle (the training lab's engine) and CSV point parsing.
 //!
-//! A `Trainer` is built from a config object (`nn::train::TrainConfig`'s keys, all optional; a
+//! A `Trainer` is built from a config object (`nn::config::TrainConfig`'s camelCase keys, all optional; a
 //! misspelt key is an error listing the valid ones, a wrong type names its key). `step(n)` trains n
 //! epochs and returns small metrics; the big buffers (history rows, decision-boundary and per-neuron
 //! heatmaps, histograms) stay in wasm memory and are read through `*Ptr()`/`*Len()` views:
@@ -11,12 +11,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{err, opts, to_js};
-use crate::nn::data;
-use crate::nn::train::{self, TrainConfig, HISTORY_STRIDE, HIST_HEADER};
+use crate::nn::config::{TrainConfig, DOMAIN, MAX_EPOCHS_PER_CALL};
+use crate::nn::data::{self, DatasetKind};
+use crate::nn::schema;
+use crate::nn::train::{self, HISTORY_STRIDE};
+use crate::nn::visual::{self, HIST_HEADER};
 use crate::Error;
-
-/// Most epochs one `step`/`fit` call may run (a worker should call again rather than block).
-const MAX_EPOCHS_PER_CALL: u32 = 100_000;
 
 /// A seeded training run: dataset, network, optimizer, metrics.
 #[wasm_bindgen]
@@ -49,7 +49,7 @@ fn read_config(config: JsValue) -> Result<TrainConfig, JsError> {
 }
 
 fn check_epochs(n: u32) -> Result<usize, JsError> {
-    if n == 0 || n > MAX_EPOCHS_PER_CALL {
+    if n == 0 || n as usize > MAX_EPOCHS_PER_CALL {
         return Err(err(Error::InvalidArg(format!(
             "epochs must be in 1..={MAX_EPOCHS_PER_CALL}, got {n}"
         ))));
@@ -235,7 +235,7 @@ impl Trainer {
         let (points, _) = data::parse_csv(text).map_err(err)?;
         let n = points.len() as u32;
         let mut cfg = self.inner.config().clone();
-        cfg.dataset = "custom".into();
+        cfg.dataset = DatasetKind::Custom.name().into();
         cfg.custom_points = points;
         cfg.extra_points.clear();
         self.inner = train::Trainer::new(cfg).map_err(err)?;
@@ -246,8 +246,29 @@ impl Trainer {
 /// Parses CSV points (`x1,x2,label` lines, optional header, `#` comments) into
 /// `{points: [[x1, x2, label], ...], classes}` (classes 0 = regression). Errors name the line:
 /// "line 7: expected 3 comma-separated numbers x1,x2,label, got 'a,b'".
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = parsePointsCsv)]
 pub fn parse_points_csv(text: &str) -> Result<JsValue, JsError> {
     let (points, classes) = data::parse_csv(text).map_err(err)?;
     to_js(&CsvPoints { points, classes })
+}
+
+/// The training vocabulary: `{defaults, datasets, features, activations, inits, losses,
+/// optimizers, schedules, limits: {maxLayers, maxUnits, maxPoints, maxClasses, maxEpochsPerCall,
+/// ranges: {key: [lo, hi]}}, layout: {historyStride, histHeader, domain}}` (`nn::schema`).
+#[wasm_bindgen(js_name = trainSchema)]
+pub fn train_schema() -> Result<JsValue, JsError> {
+    to_js(&schema::train_schema())
+}
+
+/// The input features named in `features` (e.g. `["x1", "sin_x2"]`) over a `grid x grid` grid
+/// of `[-domain, domain]²` (domain 6 when omitted; a custom dataset's is `info().domain`):
+/// a Float32Array of `features.length` blocks of `grid²` values, rows from the top (x2 =
+/// +domain), computed by the engine's own feature code.
+#[wasm_bindgen(js_name = featureMaps)]
+pub fn feature_maps(
+    features: Vec<String>,
+    grid: usize,
+    domain: Option<f32>,
+) -> Result<Vec<f32>, JsError> {
+    visual::feature_maps(&features, grid, domain.unwrap_or(DOMAIN)).map_err(err)
 }
