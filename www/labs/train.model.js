@@ -45,7 +45,7 @@ export const FIELDS = [
   ['extraPoints', 'add', 'points'],
 ];
 
-/** Page-level hash keys (not part of a run's config). */
+/** Epochs per displayed frame (the speed= hash key; "max" = as many as fit in a frame). */
 export const SPEEDS = ['1', '5', '25', 'max'];
 
 /** "Why isn't it converging?": each sets config A; `fix` is what B changes to cure it. */
