@@ -6,7 +6,7 @@
 //! top (x2 = +domain), cell centers.
 
 use super::config::GRID;
-use super::data::{self, Feature};
+use super::features::{self, Feature};
 use super::health::NEAR_ZERO;
 use super::train::{Trainer, Which};
 use crate::{arg_err, Result};
@@ -54,7 +54,7 @@ impl Trainer {
     fn featurize_grid(&self, g: usize) -> Vec<f32> {
         let pts = grid_points(self.domain, g);
         let mut x = Vec::with_capacity(pts.len() * self.plan.features.len());
-        data::featurize(&self.plan.features, &pts, self.norm.as_deref(), &mut x);
+        features::featurize(&self.plan.features, &pts, self.norm.as_deref(), &mut x);
         x
     }
 
