@@ -5,9 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::data::{self, DatasetKind, Feature, MAX_CLASSES, MAX_POINTS};
+use super::csv;
+use super::data::{DatasetKind, MAX_CLASSES, MAX_POINTS};
+use super::features::Feature;
+use super::head::{Head, LossKind};
 use super::init::Init;
-use super::net::{Head, LossKind};
 use super::optim::OptimConfig;
 use super::schedule::{LrSchedule, Schedule};
 use crate::ops::activation::{check_activation, Activation};
@@ -390,7 +392,7 @@ impl TrainConfig {
                 );
             }
             check_points("customPoints", &self.custom_points, 0)?;
-            let k = data::infer_classes(&mut self.custom_points)?;
+            let k = csv::infer_classes(&mut self.custom_points)?;
             if k > 0 {
                 self.classes = k;
             }

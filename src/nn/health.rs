@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::data;
+use super::features;
 use super::train::{Status, Trainer, Which};
 use crate::ops::activation::Activation;
 use crate::Result;
@@ -203,7 +203,7 @@ impl Trainer {
         }
         let unscaled = !self.cfg.normalize_inputs
             && !self.cfg.batch_norm
-            && data::feature_stats(&self.plan.features, &self.train.x)
+            && features::feature_stats(&self.plan.features, &self.train.x)
                 .iter()
                 .any(|&(m, s)| s > 4.0 || m.abs() > 4.0);
         if unscaled {
@@ -235,7 +235,7 @@ impl Trainer {
 #[cfg(test)]
 mod tests {
     use super::super::config::TrainConfig;
-    use super::super::data::Feature;
+    use super::super::features::Feature;
     use super::super::train::tests::{cfg, train_to};
     use super::*;
 

@@ -110,6 +110,7 @@ pub fn clip_grad_norm(grads: &mut [&mut [f32]], max_norm: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit::assert_close;
 
     #[test]
     fn schedules_follow_their_formulas() {
@@ -149,7 +150,13 @@ mod tests {
         let n = clip_grad_norm(&mut [&mut a, &mut b], 1.0);
         assert_eq!(n, 5.0);
         let c = 1.0 / (5.0 + 1e-6);
-        assert!((a[0] as f64 - 3.0 * c).abs() < 1e-6 && (b[0] as f64 - 4.0 * c).abs() < 1e-6);
+        assert_close(
+            "clipped",
+            &[a[0], a[1], b[0]],
+            &[3.0 * c, 0.0, 4.0 * c],
+            1e-6,
+            0.0,
+        );
         // under the limit: untouched
         let mut g = vec![0.3f32, 0.4];
         clip_grad_norm(&mut [&mut g], 1.0);

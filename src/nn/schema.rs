@@ -9,7 +9,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::config::{self, TrainConfig, DOMAIN, MAX_EPOCHS_PER_CALL, MAX_LAYERS, MAX_UNITS};
-use super::data::{DatasetKind, Feature, MAX_CLASSES, MAX_POINTS};
+use super::data::{DatasetKind, MAX_CLASSES, MAX_POINTS};
+use super::features::Feature;
 use super::init::Init;
 use super::schedule::Schedule;
 use super::train::HISTORY_STRIDE;

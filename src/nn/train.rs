@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::config::{check_points, Plan, TrainConfig, DOMAIN};
 use super::data::{self, DatasetKind, Points, MAX_POINTS};
+use super::features;
 use super::health::Diagnosis;
 use super::net::{Mlp, MlpSpec, ParamKind};
 use super::optim::{self, OptimState};
@@ -122,11 +123,11 @@ impl Trainer {
         }
         let norm = cfg
             .normalize_inputs
-            .then(|| data::feature_stats(&plan.features, &train.x));
+            .then(|| features::feature_stats(&plan.features, &train.x));
         let mut xtr = Vec::new();
         let mut xte = Vec::new();
-        data::featurize(&plan.features, &train.x, norm.as_deref(), &mut xtr);
-        data::featurize(&plan.features, &test.x, norm.as_deref(), &mut xte);
+        features::featurize(&plan.features, &train.x, norm.as_deref(), &mut xtr);
+        features::featurize(&plan.features, &test.x, norm.as_deref(), &mut xte);
         let spec = MlpSpec {
             n_in: plan.features.len(),
             hidden: cfg.hidden.clone(),
@@ -522,7 +523,7 @@ impl Trainer {
         }
         self.train.x.push([x1, x2]);
         self.train.y.push(label);
-        data::featurize(
+        features::featurize(
             &self.plan.features,
             &[[x1, x2]],
             self.norm.as_deref(),

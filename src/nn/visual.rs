@@ -6,7 +6,7 @@
 //! top (x2 = +domain), cell centers.
 
 use super::config::GRID;
-use super::data::{self, Feature};
+use super::features::{self, Feature};
 use super::health::NEAR_ZERO;
 use super::train::{Trainer, Which};
 use crate::{arg_err, Result};
@@ -54,7 +54,7 @@ impl Trainer {
     fn featurize_grid(&self, g: usize) -> Vec<f32> {
         let pts = grid_points(self.domain, g);
         let mut x = Vec::with_capacity(pts.len() * self.plan.features.len());
-        data::featurize(&self.plan.features, &pts, self.norm.as_deref(), &mut x);
+        features::featurize(&self.plan.features, &pts, self.norm.as_deref(), &mut x);
         x
     }
 
@@ -181,9 +181,14 @@ mod tests {
         t.compute_heatmaps().unwrap();
         assert_eq!(t.boundary_channels(), 3);
         assert_eq!(t.boundary().len(), 100 * 3);
-        for cell in t.boundary().chunks(3) {
-            assert!((cell.iter().sum::<f32>() - 1.0).abs() < 1e-5);
-        }
+        let sums: Vec<f32> = t.boundary().chunks(3).map(|c| c.iter().sum()).collect();
+        assert_close(
+            "class probabilities per cell",
+            &sums,
+            &[1.0; 100],
+            1e-5,
+            0.0,
+        );
         assert_eq!(t.neurons().len(), (2 + 4 + 2) * 25);
         // the x1 input node increases left to right
         let x1 = &t.neurons()[..5];

@@ -12,7 +12,8 @@ use wasm_bindgen::prelude::*;
 
 use super::{err, opts, to_js};
 use crate::nn::config::{TrainConfig, DOMAIN, MAX_EPOCHS_PER_CALL};
-use crate::nn::data::{self, DatasetKind};
+use crate::nn::csv;
+use crate::nn::data::DatasetKind;
 use crate::nn::schema;
 use crate::nn::train::{self, HISTORY_STRIDE};
 use crate::nn::visual::{self, HIST_HEADER};
@@ -232,7 +233,7 @@ impl Trainer {
     /// same settings. Returns the number of points. Errors name the line.
     #[wasm_bindgen(js_name = loadCsv)]
     pub fn load_csv(&mut self, text: &str) -> Result<u32, JsError> {
-        let (points, _) = data::parse_csv(text).map_err(err)?;
+        let (points, _) = csv::parse_csv(text).map_err(err)?;
         let n = points.len() as u32;
         let mut cfg = self.inner.config().clone();
         cfg.dataset = DatasetKind::Custom.name().into();
@@ -248,7 +249,7 @@ impl Trainer {
 /// "line 7: expected 3 comma-separated numbers x1,x2,label, got 'a,b'".
 #[wasm_bindgen(js_name = parsePointsCsv)]
 pub fn parse_points_csv(text: &str) -> Result<JsValue, JsError> {
-    let (points, classes) = data::parse_csv(text).map_err(err)?;
+    let (points, classes) = csv::parse_csv(text).map_err(err)?;
     to_js(&CsvPoints { points, classes })
 }
 
