@@ -175,36 +175,40 @@ export default [
         el.value = x;
         el.dispatchEvent(new Event('change'));
       }, v);
-      await change('optimizer', select('opt-optimizer', 'momentum'), { opt: 'momentum' });
-      await change('momentum', select('opt-momentum', '0.5'), { mom: '0.5' });
-      await change('init', select('opt-init', 'uniform'), { init: 'uniform' });
-      await change('init scale', select('opt-init_scale', '0.1'), { iscale: '0.1' });
-      await change('schedule', select('opt-schedule', 'step'), { sched: 'step' });
-      await change('step every', select('opt-step_every', '25'), { every: '25' });
-      await change('step gamma', select('opt-step_gamma', '0.3'), { gamma: '0.3' });
-      await change('loss', select('opt-loss', 'focal'), { loss: 'focal' });
-      await change('focal gamma', select('opt-focal_gamma', '1'), { fg: '1' });
-      await change('focal alpha', select('opt-focal_alpha', '0.75'), { fa: '0.75' });
-      await change('dropout', select('opt-dropout', '0.2'), { drop: '0.2' });
-      await change('warmup', select('opt-warmup', '5'), { warm: '5' });
-      await change('clip', select('opt-clip_norm', '1'), { clip: '1' });
-      await change('label smoothing', select('opt-label_smoothing', '0.1'), { ls: '0.1' });
-      await change('weight decay', select('opt-weight_decay', '0.001'), { wd: '0.001' });
-      await change('early stopping', select('opt-early_stopping', '10'), { es: '10' });
-      await change('batch norm', () => page.check('#opt-batch_norm'), { bn: '1' });
-      await change('normalize', () => page.check('#opt-normalize_inputs'), { norm: '1' });
-      await change('learning rate', select('lr', '0.1'), { lr: '0.1' });
-      await change('activation', select('act', 'elu'), { act: 'elu' });
-      await change('regularization', select('reg', 'l1'), { l1: '0.003' });
-      await change('ratio', slide('ratio', '70'), { ratio: '70' });
-      await change('noise', slide('noise', '15'), { noise: '15' });
-      await change('batch', slide('batch', '20'), { batch: '20' });
-      await change('points', slide('points', '300'), { n: '300' });
-      await change('feature', () => page.click('[data-feature="sin_x1"]'), { feat: 'x1,x2,sin_x1' });
-      await change('layer', () => page.click('#add-layer'), { hidden: '4,2,2' });
-      await change('unit', () => page.click('#network .layer-head >> nth=2 >> button >> nth=0'), { hidden: '4,2,3' });
-      await change('dataset', () => page.click('[data-dataset="spiral"]'), { data: 'spiral' });
-      await change('classes', slide('classes', '4'), { k: '4' });
+      /** [what, action, hash keys it must write] in order; each builds on the ones before */
+      const steps = [
+        ['optimizer', select('opt-optimizer', 'momentum'), { opt: 'momentum' }],
+        ['momentum', select('opt-momentum', '0.5'), { mom: '0.5' }],
+        ['init', select('opt-init', 'uniform'), { init: 'uniform' }],
+        ['init scale', select('opt-init_scale', '0.1'), { iscale: '0.1' }],
+        ['schedule', select('opt-schedule', 'step'), { sched: 'step' }],
+        ['step every', select('opt-step_every', '25'), { every: '25' }],
+        ['step gamma', select('opt-step_gamma', '0.3'), { gamma: '0.3' }],
+        ['loss', select('opt-loss', 'focal'), { loss: 'focal' }],
+        ['focal gamma', select('opt-focal_gamma', '1'), { fg: '1' }],
+        ['focal alpha', select('opt-focal_alpha', '0.75'), { fa: '0.75' }],
+        ['dropout', select('opt-dropout', '0.2'), { drop: '0.2' }],
+        ['warmup', select('opt-warmup', '5'), { warm: '5' }],
+        ['clip', select('opt-clip_norm', '1'), { clip: '1' }],
+        ['label smoothing', select('opt-label_smoothing', '0.1'), { ls: '0.1' }],
+        ['weight decay', select('opt-weight_decay', '0.001'), { wd: '0.001' }],
+        ['early stopping', select('opt-early_stopping', '10'), { es: '10' }],
+        ['batch norm', () => page.check('#opt-batch_norm'), { bn: '1' }],
+        ['normalize', () => page.check('#opt-normalize_inputs'), { norm: '1' }],
+        ['learning rate', select('lr', '0.1'), { lr: '0.1' }],
+        ['activation', select('act', 'elu'), { act: 'elu' }],
+        ['regularization', select('reg', 'l1'), { l1: '0.003' }],
+        ['ratio', slide('ratio', '70'), { ratio: '70' }],
+        ['noise', slide('noise', '15'), { noise: '15' }],
+        ['batch', slide('batch', '20'), { batch: '20' }],
+        ['points', slide('points', '300'), { n: '300' }],
+        ['feature', () => page.click('[data-feature="sin_x1"]'), { feat: 'x1,x2,sin_x1' }],
+        ['layer', () => page.click('#add-layer'), { hidden: '4,2,2' }],
+        ['unit', () => page.click('#network .layer-head >> nth=2 >> button >> nth=0'), { hidden: '4,2,3' }],
+        ['dataset', () => page.click('[data-dataset="spiral"]'), { data: 'spiral' }],
+        ['classes', slide('classes', '4'), { k: '4' }],
+      ];
+      for (const [what, act, expect] of steps) await change(what, act, expect);
       // a regression drops a classification loss rather than fail
       await change('regression', () => page.click('[data-dataset="plane"]'), { data: 'plane' });
       assert.equal((await hash()).loss, undefined, 'focal loss dropped for a regression');
