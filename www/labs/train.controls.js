@@ -423,7 +423,7 @@ export function createControls(app) {
     const rows = custom ? S.a.customPoints.flatMap((p) => [p[0], p[1], p[2], 0]) : view.previews?.[name];
     if (!rows) return;
     const reg = model.taskOf(name) === 'regression';
-    let d = model.layout.domain ?? 6;
+    let d = model.layout.domain;
     if (custom) for (let i = 0; i < rows.length; i += 4) d = Math.max(d, Math.abs(rows[i]), Math.abs(rows[i + 1]));
     for (let i = 0; i < rows.length; i += 4) {
       const x = ((rows[i] + d) / (2 * d)) * size;

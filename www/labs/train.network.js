@@ -154,7 +154,7 @@ export function createNetwork(app) {
       buildNetwork(box, cfg, hidden, nOut, geo);
     }
     const gn = f?.info?.neuron_grid ?? model.defaults.neuronGrid;
-    renderFeatureThumbs(box, f?.info?.domain ?? model.layout.domain ?? 6, gn);
+    renderFeatureThumbs(box, f?.info?.domain ?? model.layout.domain, gn);
     // links and unit heatmaps, all on one canvas (hundreds of small canvases or SVG lines would
     // cost more in layout and compositing than the drawing itself)
     const lctx = view.linksCtx;
