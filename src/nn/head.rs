@@ -70,15 +70,15 @@ impl Head {
             );
         }
         if !(0.0..1.0).contains(&label_smoothing) {
-            return arg_err!("label_smoothing must be in [0, 1), got {label_smoothing}");
+            return arg_err!("labelSmoothing must be in [0, 1), got {label_smoothing}");
         }
         if let LossKind::Focal { alpha, gamma } = loss {
             if !(gamma.is_finite() && gamma >= 0.0) {
-                return arg_err!("focal_gamma must be a finite number >= 0, got {gamma}");
+                return arg_err!("focalGamma must be a finite number >= 0, got {gamma}");
             }
             if alpha.is_nan() || alpha > 1.0 {
                 return arg_err!(
-                    "focal_alpha must be in [0, 1], or negative to disable it; got {alpha}"
+                    "focalAlpha must be in [0, 1], or negative to disable it; got {alpha}"
                 );
             }
         }

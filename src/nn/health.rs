@@ -77,7 +77,7 @@ impl Trainer {
         let why = match cause {
             "bad_init_scale" => format!(
                 "the initial weights are {:.1}x the scale 1/sqrt(fan_in) that keeps signals steady; \
-                 use xavier, kaiming or lecun init, or a smaller init_scale",
+                 use xavier, kaiming or lecun init, or a smaller initScale",
                 self.init_ratio
             ),
             "dead_relus" => format!(

@@ -32,16 +32,16 @@ impl Schedule {
             "constant" => Ok(Schedule::Constant),
             "step" => {
                 if every == 0 {
-                    return arg_err!("step_every must be >= 1 epoch, got 0");
+                    return arg_err!("stepEvery must be >= 1 epoch, got 0");
                 }
                 if !(gamma.is_finite() && gamma > 0.0 && gamma <= 1.0) {
-                    return arg_err!("step_gamma must be in (0, 1], got {gamma}");
+                    return arg_err!("stepGamma must be in (0, 1], got {gamma}");
                 }
                 Ok(Schedule::Step { every, gamma })
             }
             "cosine" => {
                 if epochs == 0 {
-                    return arg_err!("cosine_epochs must be >= 1, got 0");
+                    return arg_err!("cosineEpochs must be >= 1, got 0");
                 }
                 Ok(Schedule::Cosine { epochs })
             }
@@ -136,7 +136,7 @@ mod tests {
         assert!(Schedule::parse("step", 0, 0.5, 0)
             .unwrap_err()
             .to_string()
-            .contains("step_every"));
+            .contains("stepEvery"));
         assert!(Schedule::parse("exp", 1, 0.5, 1)
             .unwrap_err()
             .to_string()

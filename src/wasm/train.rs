@@ -1,11 +1,12 @@
-//! The `Trainer` handle (the training lab's engine) and CSV point parsing.
+//! The `Trainer` handle (the training lab's engine), the training vocabulary (`trainSchema`),
+//! input-feature heatmaps (`featureMaps`) and CSV point parsing (`parsePointsCsv`).
 //!
-//! A `Trainer` is built from a config object (`nn::config::TrainConfig`'s camelCase keys, all optional; a
-//! misspelt key is an error listing the valid ones, a wrong type names its key). `step(n)` trains n
-//! epochs and returns small metrics; the big buffers (history rows, decision-boundary and per-neuron
-//! heatmaps, histograms) stay in wasm memory and are read through `*Ptr()`/`*Len()` views:
-//! `new Float32Array(wasm_memory().buffer, t.boundaryPtr(), t.boundaryLen())`, made fresh after
-//! every call into wasm (memory growth detaches old views).
+//! A `Trainer` is built from a config object (`nn::config::TrainConfig`'s camelCase keys, all
+//! optional; a misspelt key is an error listing the valid ones, a wrong type names its key).
+//! `step(n)` trains n epochs and returns small metrics; the big buffers (history rows,
+//! decision-boundary and per-neuron heatmaps, histograms) stay in wasm memory and are read through
+//! `*Ptr()`/`*Len()` views: `new Float32Array(wasm_memory().buffer, t.boundaryPtr(),
+//! t.boundaryLen())`, made fresh after every call into wasm (memory growth detaches old views).
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
