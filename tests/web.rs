@@ -746,3 +746,43 @@ fn trainer_errors_are_readable() {
         .unwrap()
         .contains("learning rate"));
 }
+
+#[wasm_bindgen_test]
+fn train_schema_and_feature_maps_reach_js() {
+    let s = train_schema().unwrap();
+    let d = get(&s, "defaults");
+    assert_eq!(get(&d, "trainRatio").as_f64(), Some(50.0));
+    assert!(get(&d, "train_ratio").is_undefined());
+    // the schema's defaults are a valid config, with the same run as no config at all
+    let mut a = Trainer::new(d).unwrap();
+    let mut b = Trainer::new(JsValue::UNDEFINED).unwrap();
+    a.step(3).unwrap();
+    b.step(3).unwrap();
+    assert_eq!(
+        f32_view(a.history_ptr(), a.history_len()),
+        f32_view(b.history_ptr(), b.history_len())
+    );
+    let ranges = get(&get(&s, "limits"), "ranges");
+    assert_eq!(
+        Array::from(&get(&ranges, "batchSize")).get(0).as_f64(),
+        Some(1.0)
+    );
+    let names = Array::from(&get(&s, "features"));
+    assert_eq!(get(&names.get(4), "name").as_string().unwrap(), "x1*x2");
+    // camelCase keys reach the Trainer, misspelt ones still list the valid keys
+    let mut t = Trainer::new(obj(&[("batchSize", 25.into()), ("trainRatio", 20.into())])).unwrap();
+    assert_eq!(
+        get(&t.info().unwrap(), "train_points").as_f64(),
+        Some(100.0)
+    );
+    t.step(1).unwrap();
+    let e = message(Trainer::new(obj(&[("batch_size", 5.into())])));
+    assert!(e.contains("batchSize"), "{e}");
+    // featureMaps: x1*x2 at the top-left cell center of a 4x4 grid over [-6, 6]²: (-4.5, 4.5)
+    let m = feature_maps(vec!["x1".into(), "x1*x2".into()], 4, None).unwrap();
+    assert_eq!(m.len(), 2 * 16);
+    assert_eq!((m[0], m[16]), (-4.5, -20.25));
+    let m = feature_maps(vec!["x2".into()], 2, Some(2.0)).unwrap();
+    assert_eq!(m, vec![1.0, 1.0, -1.0, -1.0]);
+    assert!(message(feature_maps(vec!["x9".into()], 4, None)).contains("feature must be one of"));
+}

@@ -51,7 +51,7 @@ async function compare({ dl, tf, time, row }, name, cfg, tfLayers, tfOptimizer, 
   model.compile({ optimizer: tfOptimizer(), loss: 'binaryCrossentropy' });
   const X = tf.tensor2d(xs, [n, 2]);
   const Y = tf.tensor2d(ys, [n, 1]);
-  const bs = cfg.batch_size;
+  const bs = cfg.batchSize;
   const batches = [];
   for (let s = 0; s < n; s += bs) {
     const e = Math.min(n, s + bs);
@@ -76,11 +76,11 @@ async function compare({ dl, tf, time, row }, name, cfg, tfLayers, tfOptimizer, 
 export default async function train(ctx) {
   const { tf } = ctx;
   await compare(ctx, 'Playground default 2-4-2-1 tanh SGD',
-    { dataset: 'circle', points: 500, train_ratio: 50, hidden: [4, 2], activation: 'tanh', optimizer: 'sgd', lr: 0.03, batch_size: 10, loss: 'bce', seed: 1 },
+    { dataset: 'circle', points: 500, trainRatio: 50, hidden: [4, 2], activation: 'tanh', optimizer: 'sgd', lr: 0.03, batchSize: 10, loss: 'bce', seed: 1 },
     [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
     () => tf.train.sgd(0.03), 40, 2);
   await compare(ctx, '6x16 ReLU Adam',
-    { dataset: 'spiral', points: 500, train_ratio: 50, hidden: [16, 16, 16, 16, 16, 16], activation: 'relu', optimizer: 'adam', lr: 0.003, batch_size: 10, loss: 'bce', seed: 1 },
+    { dataset: 'spiral', points: 500, trainRatio: 50, hidden: [16, 16, 16, 16, 16, 16], activation: 'relu', optimizer: 'adam', lr: 0.003, batchSize: 10, loss: 'bce', seed: 1 },
     [...Array(6)].map(() => ({ units: 16, activation: 'relu' })).concat([{ units: 1, activation: 'sigmoid' }]),
     () => tf.train.adam(0.003), 8, 2);
 }

@@ -1,4 +1,4 @@
-//! Toy 2-D datasets, generated from a seed, and the input features computed from them.
+//! Toy 2-D datasets, generated from a seed, and their seeded split into train and test.
 //!
 //! The binary and regression sets follow TensorFlow Playground's `dataset.ts` (domain [-6, 6],
 //! `noise` given in percent 0..50 as its slider): circle, xor, two gaussians, two-arm spiral, plane
@@ -6,11 +6,10 @@
 //! spirals with 2..6 classes (so softmax is used for real) and two moons (sklearn's `make_moons`,
 //! scaled to the same domain). Circle, xor and the regressions have *label* noise (the label is
 //! computed at a jittered position), as in the Playground; the others jitter the points.
-//!
-//! Also here: CSV points (`x1,x2,label`, line-numbered errors) and the split into train and test.
+//! Input features of the points: `nn::features`; CSV points: `nn::csv`.
 
 use crate::rng::Rng;
-use crate::{arg_err, Error, Result};
+use crate::{arg_err, Result};
 use std::f64::consts::PI;
 
 /// Most points a dataset may hold (generated, loaded or added).
@@ -33,6 +32,18 @@ pub enum DatasetKind {
 }
 
 impl DatasetKind {
+    /// Every dataset, in menu order.
+    pub const ALL: [DatasetKind; 9] = [
+        DatasetKind::Circle,
+        DatasetKind::Xor,
+        DatasetKind::Gauss,
+        DatasetKind::Spiral,
+        DatasetKind::Moons,
+        DatasetKind::Blobs,
+        DatasetKind::Plane,
+        DatasetKind::RegGauss,
+        DatasetKind::Custom,
+    ];
     pub const NAMES: [&'static str; 9] = [
         "circle",
         "xor",
@@ -45,24 +56,29 @@ impl DatasetKind {
         "custom",
     ];
 
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
     pub fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "circle" => DatasetKind::Circle,
-            "xor" => DatasetKind::Xor,
-            "gauss" => DatasetKind::Gauss,
-            "spiral" => DatasetKind::Spiral,
-            "moons" => DatasetKind::Moons,
-            "blobs" => DatasetKind::Blobs,
-            "plane" => DatasetKind::Plane,
-            "reg_gauss" => DatasetKind::RegGauss,
-            "custom" => DatasetKind::Custom,
-            _ => {
-                return Err(Error::InvalidArg(format!(
-                    "dataset must be one of {}, got {s:?}",
-                    Self::NAMES.join(", ")
-                )))
-            }
-        })
+        match Self::ALL.iter().find(|k| k.name() == s) {
+            Some(&k) => Ok(k),
+            None => arg_err!(
+                "dataset must be one of {}, got {s:?}",
+                Self::NAMES.join(", ")
+            ),
+        }
+    }
+
+    /// "binary", "multiclass" (the `classes` key applies), "regression", or "custom" (classes
+    /// or regression, read from the labels of the points).
+    pub fn task(self) -> &'static str {
+        match self {
+            DatasetKind::Spiral | DatasetKind::Blobs => "multiclass",
+            DatasetKind::Plane | DatasetKind::RegGauss => "regression",
+            DatasetKind::Custom => "custom",
+            _ => "binary",
+        }
     }
 
     /// Number of classes for a generated set (0 = regression); `classes` is used by spiral and
@@ -235,7 +251,7 @@ pub fn generate(
             }
         }
         DatasetKind::Custom => {
-            return arg_err!("the custom dataset takes its points from custom_points or a CSV")
+            return arg_err!("the custom dataset takes its points from customPoints or a CSV")
         }
     }
     Ok(p)
@@ -272,187 +288,6 @@ pub fn shuffle<T>(v: &mut [T], rng: &mut Rng) {
         let j = rng.below(i + 1);
         v.swap(i, j);
     }
-}
-
-/// An input feature computed from a point (the Playground's seven).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Feature {
-    X1,
-    X2,
-    X1Sq,
-    X2Sq,
-    X1X2,
-    SinX1,
-    SinX2,
-}
-
-impl Feature {
-    pub const NAMES: [&'static str; 7] = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2"];
-
-    pub fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "x1" => Feature::X1,
-            "x2" => Feature::X2,
-            "x1^2" | "x1sq" => Feature::X1Sq,
-            "x2^2" | "x2sq" => Feature::X2Sq,
-            "x1*x2" | "x1x2" => Feature::X1X2,
-            "sin_x1" | "sin(x1)" => Feature::SinX1,
-            "sin_x2" | "sin(x2)" => Feature::SinX2,
-            _ => {
-                return Err(Error::InvalidArg(format!(
-                    "feature must be one of {}, got {s:?}",
-                    Self::NAMES.join(", ")
-                )))
-            }
-        })
-    }
-
-    pub fn name(&self) -> &'static str {
-        Self::NAMES[*self as usize]
-    }
-
-    #[inline]
-    pub fn of(&self, p: [f32; 2]) -> f32 {
-        let [a, b] = p;
-        match self {
-            Feature::X1 => a,
-            Feature::X2 => b,
-            Feature::X1Sq => a * a,
-            Feature::X2Sq => b * b,
-            Feature::X1X2 => a * b,
-            Feature::SinX1 => a.sin(),
-            Feature::SinX2 => b.sin(),
-        }
-    }
-}
-
-/// Appends the features of each point (row-major `[n, feats.len()]`), standardized by
-/// `(mean, std)` per feature when `norm` is given.
-pub fn featurize(
-    feats: &[Feature],
-    pts: &[[f32; 2]],
-    norm: Option<&[(f32, f32)]>,
-    out: &mut Vec<f32>,
-) {
-    for &p in pts {
-        for (j, f) in feats.iter().enumerate() {
-            let v = f.of(p);
-            out.push(match norm {
-                Some(n) => (v - n[j].0) / n[j].1,
-                None => v,
-            });
-        }
-    }
-}
-
-/// Per-feature mean and standard deviation (a std below 1e-6 counts as 1, so constants pass).
-pub fn feature_stats(feats: &[Feature], pts: &[[f32; 2]]) -> Vec<(f32, f32)> {
-    feats
-        .iter()
-        .map(|f| {
-            let n = pts.len().max(1) as f64;
-            let m = pts.iter().map(|&p| f.of(p) as f64).sum::<f64>() / n;
-            let v = pts
-                .iter()
-                .map(|&p| (f.of(p) as f64 - m).powi(2))
-                .sum::<f64>()
-                / n;
-            let s = v.sqrt();
-            (m as f32, if s < 1e-6 { 1.0 } else { s as f32 })
-        })
-        .collect()
-}
-
-/// Parses CSV text of `x1,x2,label` lines into points and their number of classes (0 for a
-/// regression, see `infer_classes`). Blank lines and lines starting with `#` are skipped; a first
-/// line whose three fields are all non-numeric is a header. Errors name the line (1-based).
-pub fn parse_csv(text: &str) -> Result<(Vec<[f32; 3]>, usize)> {
-    let mut out = Vec::new();
-    let mut lines = Vec::new();
-    let mut seen_data = false;
-    for (i, raw) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let line = raw.trim().trim_start_matches('\u{feff}');
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if !seen_data && fields.len() == 3 && fields.iter().all(|f| f.parse::<f64>().is_err()) {
-            seen_data = true; // a header such as "x1,x2,label"
-            continue;
-        }
-        seen_data = true;
-        let shown: String = line.chars().take(60).collect();
-        if fields.len() != 3 {
-            return Err(Error::Parse(format!(
-                "line {line_no}: expected 3 comma-separated numbers x1,x2,label, got '{shown}'"
-            )));
-        }
-        let mut v = [0.0f32; 3];
-        for (k, f) in fields.iter().enumerate() {
-            let x: f64 = f.parse().map_err(|_| {
-                Error::Parse(format!(
-                    "line {line_no}: expected 3 comma-separated numbers x1,x2,label, got '{shown}' ('{f}' is not a number)"
-                ))
-            })?;
-            if !x.is_finite() || x.abs() > 1e6 {
-                return Err(Error::Parse(format!(
-                    "line {line_no}: {} is {f}; values must be finite numbers within +-1e6",
-                    ["x1", "x2", "label"][k]
-                )));
-            }
-            v[k] = x as f32;
-        }
-        out.push(v);
-        lines.push(line_no);
-        if out.len() > MAX_POINTS {
-            return Err(Error::TooLarge(format!(
-                "line {line_no}: more than {MAX_POINTS} points; the limit is {MAX_POINTS}"
-            )));
-        }
-    }
-    if out.len() < 4 {
-        return Err(Error::Parse(format!(
-            "the CSV has {} data lines; at least 4 points (x1,x2,label) are needed",
-            out.len()
-        )));
-    }
-    let classes = infer(&mut out, |i| format!("line {}", lines[i]))?;
-    Ok((out, classes))
-}
-
-/// What labels mean: all integers in 0..6 (or all -1/+1, the Playground's convention, mapped to
-/// 0/1) make a classification with `max + 1` (at least 2) classes; otherwise it is a regression
-/// (returns 0). The labels are rewritten to class indices where needed.
-pub fn infer_classes(points: &mut [[f32; 3]]) -> Result<usize> {
-    infer(points, |i| format!("point {}", i + 1))
-}
-
-fn infer(points: &mut [[f32; 3]], at: impl Fn(usize) -> String) -> Result<usize> {
-    let ints = points.iter().all(|p| p[2].fract() == 0.0);
-    if !ints {
-        return Ok(0);
-    }
-    if points.iter().all(|p| p[2] == -1.0 || p[2] == 1.0) {
-        for p in points.iter_mut() {
-            p[2] = if p[2] > 0.0 { 1.0 } else { 0.0 };
-        }
-        return Ok(2);
-    }
-    if let Some((i, p)) = points
-        .iter()
-        .enumerate()
-        .find(|(_, p)| !(0.0..MAX_CLASSES as f32).contains(&p[2]))
-    {
-        return arg_err!(
-            "{}: class label {} is out of range; class labels are 0..{} (or use decimal values for a regression)",
-            at(i),
-            p[2],
-            MAX_CLASSES - 1
-        );
-    }
-    let max = points.iter().fold(0.0f32, |a, p| a.max(p[2])) as usize;
-    Ok((max + 1).max(2))
 }
 
 #[cfg(test)]
@@ -501,54 +336,16 @@ mod tests {
     }
 
     #[test]
-    fn split_and_features() {
+    fn split_keeps_the_share_and_every_point() {
         let p = generate(DatasetKind::Xor, 100, 0.0, 2, &mut Rng::new(1)).unwrap();
         let (tr, te) = split(&p, 30.0, &mut Rng::new(2)).unwrap();
         assert_eq!((tr.len(), te.len()), (30, 70));
-        let feats: Vec<Feature> = Feature::NAMES
-            .iter()
-            .map(|n| Feature::parse(n).unwrap())
-            .collect();
-        let mut out = Vec::new();
-        featurize(&feats, &[[2.0, -3.0]], None, &mut out);
-        assert_eq!(
-            out,
-            vec![2.0, -3.0, 4.0, 9.0, -6.0, 2f32.sin(), (-3f32).sin()]
-        );
-        let st = feature_stats(&feats[..1], &[[1.0, 0.0], [3.0, 0.0]]);
-        assert_eq!(st, vec![(2.0, 1.0)]);
-    }
-
-    #[test]
-    fn csv_errors_name_the_line() {
-        let e = parse_csv("x1,x2,label\n1,2,0\n\n# note\n3,4,1\n5,6,0\na,b\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "parse error: line 7: expected 3 comma-separated numbers x1,x2,label, got 'a,b'"
-        );
-        let e = parse_csv("1,2,0\n1,2,x\n").unwrap_err().to_string();
-        assert!(
-            e.contains("line 2") && e.contains("'x' is not a number"),
-            "{e}"
-        );
-        let e = parse_csv("1,2,0\n1,nan,1\n").unwrap_err().to_string();
-        assert!(e.contains("line 2") && e.contains("finite"), "{e}");
-        assert!(parse_csv("1,2,0\n")
-            .unwrap_err()
-            .to_string()
-            .contains("at least 4"));
-        let (pts, k) = parse_csv("x,y,c\n1,2,-1\n3,4,1\n0,0,1\n1,1,-1\n").unwrap();
-        assert_eq!((k, pts[0][2]), (2, 0.0));
-        assert_eq!(parse_csv("1,2,0\n3,4,2\n0,0,1\n1,1,0.5\n").unwrap().1, 0);
-        assert_eq!(parse_csv("1,2,0\n3,4,2\n0,0,1\n1,1,0\n").unwrap().1, 3);
-        let e = parse_csv("1,2,0\n\n3,4,9\n0,0,1\n1,1,0\n")
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("line 3: class label 9"), "{e}");
-        let mut pts = [[0.0, 0.0, 1.0], [0.0, 0.0, -3.0]];
-        assert!(infer_classes(&mut pts)
-            .unwrap_err()
-            .to_string()
-            .contains("point 2"));
+        let mut all: Vec<[f32; 2]> = tr.x.iter().chain(&te.x).copied().collect();
+        let mut want = p.x.clone();
+        let key = |a: &[f32; 2], b: &[f32; 2]| a.partial_cmp(b).unwrap();
+        all.sort_by(key);
+        want.sort_by(key);
+        assert_eq!(all, want);
+        assert!(split(&p, 0.0, &mut Rng::new(2)).unwrap().0.len() == 1);
     }
 }

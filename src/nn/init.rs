@@ -44,10 +44,10 @@ impl Init {
     pub fn parse(name: &str, scale: f32) -> Result<Self> {
         let needs_scale = matches!(name, "constant" | "uniform" | "normal");
         if needs_scale && !scale.is_finite() {
-            return arg_err!("init_scale must be a finite number, got {scale}");
+            return arg_err!("initScale must be a finite number, got {scale}");
         }
         if matches!(name, "uniform" | "normal") && scale < 0.0 {
-            return arg_err!("init_scale of {name} init must be >= 0, got {scale}");
+            return arg_err!("initScale of {name} init must be >= 0, got {scale}");
         }
         Ok(match name {
             "zeros" => Init::Zeros,

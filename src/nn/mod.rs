@@ -1,12 +1,21 @@
-//! Training: a seeded RNG, dropout, torch.optim's optimizers, initializations, layers with
-//! forward and backward, the MLP with its loss head, LR schedules and clipping, toy datasets and
-//! the trainer that runs them.
+//! Training: dropout, torch.optim's optimizers, initializations, layers with forward and
+//! backward, the MLP (`net`) and its loss head (`head`), LR schedules and clipping, toy datasets
+//! (`data`), their input features (`features`) and CSV points (`csv`), and the training lab's
+//! engine: its config (`config`), vocabulary (`schema`), loop (`train`), health readings
+//! (`health`) and the heatmaps and histograms it draws (`visual`).
 
+pub mod config;
+pub mod csv;
 pub mod data;
 pub mod dropout;
+pub mod features;
+pub mod head;
+pub mod health;
 pub mod init;
 pub mod layers;
 pub mod net;
 pub mod optim;
 pub mod schedule;
+pub mod schema;
 pub mod train;
+pub mod visual;

@@ -325,6 +325,7 @@ pub fn step(cfg: &OptimConfig, st: &mut OptimState, p: &mut [f32], g: &[f32]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit::assert_close;
 
     #[test]
     fn first_adam_step_moves_by_lr() {
@@ -340,10 +341,7 @@ mod tests {
         let mut st = OptimState::default();
         let mut p = vec![1.0f32, 1.0];
         step(&cfg, &mut st, &mut p, &[3.0, -0.001]).unwrap();
-        assert!(
-            (p[0] - 0.9).abs() < 1e-6 && (p[1] - 1.1).abs() < 1e-6,
-            "{p:?}"
-        );
+        assert_close("adam step 1", &p, &[0.9, 1.1], 1e-6, 0.0);
     }
 
     #[test]
@@ -360,7 +358,7 @@ mod tests {
         step(&cfg, &mut st, &mut p, &[1.0]).unwrap();
         assert_eq!(p, vec![-1.0]); // no dampening on the first step
         step(&cfg, &mut st, &mut p, &[1.0]).unwrap();
-        assert!((p[0] - (-1.0 - 1.4)).abs() < 1e-6); // 0.9*1 + 0.5*1
+        assert_close("sgd step 2", &p, &[-1.0 - 1.4], 1e-6, 0.0); // 0.9*1 + 0.5*1
     }
 
     #[test]

@@ -32,16 +32,16 @@ impl Schedule {
             "constant" => Ok(Schedule::Constant),
             "step" => {
                 if every == 0 {
-                    return arg_err!("step_every must be >= 1 epoch, got 0");
+                    return arg_err!("stepEvery must be >= 1 epoch, got 0");
                 }
                 if !(gamma.is_finite() && gamma > 0.0 && gamma <= 1.0) {
-                    return arg_err!("step_gamma must be in (0, 1], got {gamma}");
+                    return arg_err!("stepGamma must be in (0, 1], got {gamma}");
                 }
                 Ok(Schedule::Step { every, gamma })
             }
             "cosine" => {
                 if epochs == 0 {
-                    return arg_err!("cosine_epochs must be >= 1, got 0");
+                    return arg_err!("cosineEpochs must be >= 1, got 0");
                 }
                 Ok(Schedule::Cosine { epochs })
             }
@@ -110,6 +110,7 @@ pub fn clip_grad_norm(grads: &mut [&mut [f32]], max_norm: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit::assert_close;
 
     #[test]
     fn schedules_follow_their_formulas() {
@@ -135,7 +136,7 @@ mod tests {
         assert!(Schedule::parse("step", 0, 0.5, 0)
             .unwrap_err()
             .to_string()
-            .contains("step_every"));
+            .contains("stepEvery"));
         assert!(Schedule::parse("exp", 1, 0.5, 1)
             .unwrap_err()
             .to_string()
@@ -149,7 +150,13 @@ mod tests {
         let n = clip_grad_norm(&mut [&mut a, &mut b], 1.0);
         assert_eq!(n, 5.0);
         let c = 1.0 / (5.0 + 1e-6);
-        assert!((a[0] as f64 - 3.0 * c).abs() < 1e-6 && (b[0] as f64 - 4.0 * c).abs() < 1e-6);
+        assert_close(
+            "clipped",
+            &[a[0], a[1], b[0]],
+            &[3.0 * c, 0.0, 4.0 * c],
+            1e-6,
+            0.0,
+        );
         // under the limit: untouched
         let mut g = vec![0.3f32, 0.4];
         clip_grad_norm(&mut [&mut g], 1.0);

@@ -39,20 +39,6 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// For exports still on `JsError` (`train.rs`): the message only, without code and vars. New
-/// code returns `JsResult` and uses `?`.
-pub(crate) fn err(e: crate::Error) -> JsError {
-    JsError::from(e)
-}
-
-/// `opts::read` for exports still on `JsError` (`train.rs`).
-pub(crate) fn opts<T: serde::de::DeserializeOwned + Default>(
-    what: &str,
-    v: JsValue,
-) -> Result<T, JsError> {
-    opts::read(what, v).map_err(JsError::from)
-}
-
 /// A Rust value as a plain JS object (JSON-compatible: maps become objects).
 pub(crate) fn to_js<T: serde::Serialize, E: From<crate::Error>>(v: &T) -> Result<JsValue, E> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible().serialize_maps_as_objects(true))

@@ -1,22 +1,25 @@
-//! The `Trainer` handle (the training lab's engine) and CSV point parsing.
+//! The `Trainer` handle (the training lab's engine), the training vocabulary (`trainSchema`),
+//! input-feature heatmaps (`featureMaps`) and CSV point parsing (`parsePointsCsv`).
 //!
-//! A `Trainer` is built from a config object (`nn::train::TrainConfig`'s keys, all optional; a
-//! misspelt key is an error listing the valid ones, a wrong type names its key). `step(n)` trains n
-//! epochs and returns small metrics; the big buffers (history rows, decision-boundary and per-neuron
-//! heatmaps, histograms) stay in wasm memory and are read through `*Ptr()`/`*Len()` views:
-//! `new Float32Array(wasm_memory().buffer, t.boundaryPtr(), t.boundaryLen())`, made fresh after
-//! every call into wasm (memory growth detaches old views).
+//! A `Trainer` is built from a config object (`nn::config::TrainConfig`'s camelCase keys, all
+//! optional; a misspelt key is an error listing the valid ones, a wrong type names its key).
+//! `step(n)` trains n epochs and returns small metrics; the big buffers (history rows,
+//! decision-boundary and per-neuron heatmaps, histograms) stay in wasm memory and are read through
+//! `*Ptr()`/`*Len()` views: `new Float32Array(wasm_memory().buffer, t.boundaryPtr(),
+//! t.boundaryLen())`, made fresh after every call into wasm (memory growth detaches old views).
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::{err, opts, to_js};
-use crate::nn::data;
-use crate::nn::train::{self, TrainConfig, HISTORY_STRIDE, HIST_HEADER};
+use super::opts;
+use super::{to_js, JsResult};
+use crate::nn::config::{TrainConfig, DOMAIN, MAX_EPOCHS_PER_CALL};
+use crate::nn::csv;
+use crate::nn::data::DatasetKind;
+use crate::nn::schema;
+use crate::nn::train::{self, HISTORY_STRIDE};
+use crate::nn::visual::{self, HIST_HEADER};
 use crate::Error;
-
-/// Most epochs one `step`/`fit` call may run (a worker should call again rather than block).
-const MAX_EPOCHS_PER_CALL: u32 = 100_000;
 
 /// A seeded training run: dataset, network, optimizer, metrics.
 #[wasm_bindgen]
@@ -24,35 +27,12 @@ pub struct Trainer {
     inner: train::Trainer,
 }
 
-/// Reads the config; on a type error, finds the key that caused it so the message can name it.
-fn read_config(config: JsValue) -> Result<TrainConfig, JsError> {
-    match opts::<TrainConfig>("Trainer", config.clone()) {
-        Ok(c) => Ok(c),
-        Err(e) => {
-            if config.is_object() {
-                let obj: &js_sys::Object = config.unchecked_ref();
-                for key in js_sys::Object::keys(obj).iter() {
-                    let one = js_sys::Object::new();
-                    let value = js_sys::Reflect::get(obj, &key).unwrap_or(JsValue::UNDEFINED);
-                    let _ = js_sys::Reflect::set(&one, &key, &value);
-                    if let Err(inner) = serde_wasm_bindgen::from_value::<TrainConfig>(one.into()) {
-                        return Err(JsError::new(&format!(
-                            "invalid argument: Trainer option {}: {inner}",
-                            key.as_string().unwrap_or_default()
-                        )));
-                    }
-                }
-            }
-            Err(e)
-        }
-    }
-}
-
-fn check_epochs(n: u32) -> Result<usize, JsError> {
-    if n == 0 || n > MAX_EPOCHS_PER_CALL {
-        return Err(err(Error::InvalidArg(format!(
+fn check_epochs(n: u32) -> JsResult<usize> {
+    if n == 0 || n as usize > MAX_EPOCHS_PER_CALL {
+        return Err(Error::InvalidArg(format!(
             "epochs must be in 1..={MAX_EPOCHS_PER_CALL}, got {n}"
-        ))));
+        ))
+        .into());
     }
     Ok(n as usize)
 }
@@ -85,47 +65,48 @@ struct CsvPoints {
 impl Trainer {
     /// Builds a run from a config object, e.g. `{dataset: "spiral", hidden: [8, 8], lr: 0.01}`.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<Trainer, JsError> {
-        let cfg = read_config(config)?;
+    pub fn new(config: JsValue) -> JsResult<Trainer> {
+        let cfg = opts::read::<TrainConfig>("Trainer", config)?;
         Ok(Trainer {
-            inner: train::Trainer::new(cfg).map_err(err)?,
+            inner: train::Trainer::new(cfg)?,
         })
     }
 
     /// Trains `epochs` epochs (fewer if the run diverges or stops early) and returns
     /// `{epoch, iterations, train_loss, test_loss, train_acc, test_acc, lr, grad_norm, status,
     /// diagnosis, best_epoch}`.
-    pub fn step(&mut self, epochs: u32) -> Result<JsValue, JsError> {
+    pub fn step(&mut self, epochs: u32) -> JsResult<JsValue> {
         let n = check_epochs(epochs)?;
-        let m = self.inner.step(n).map_err(err)?;
+        let m = self.inner.step(n)?;
         to_js(&m)
     }
 
     /// Trains `epochs` epochs without measuring anything (for benchmarks).
-    pub fn fit(&mut self, epochs: u32) -> Result<(), JsError> {
+    pub fn fit(&mut self, epochs: u32) -> JsResult<()> {
         let n = check_epochs(epochs)?;
-        self.inner.fit(n).map_err(err)
+        self.inner.fit(n)?;
+        Ok(())
     }
 
     /// The latest metrics (as `step` returns them).
-    pub fn metrics(&self) -> Result<JsValue, JsError> {
+    pub fn metrics(&self) -> JsResult<JsValue> {
         to_js(&self.inner.metrics())
     }
 
     /// Readings for quiet failures: dead ReLUs, saturation, symmetry, vanishing gradients...
-    pub fn health(&mut self) -> Result<JsValue, JsError> {
-        let h = self.inner.health().map_err(err)?;
+    pub fn health(&mut self) -> JsResult<JsValue> {
+        let h = self.inner.health()?;
         to_js(&h)
     }
 
     /// The config with every default filled in.
-    pub fn config(&self) -> Result<JsValue, JsError> {
+    pub fn config(&self) -> JsResult<JsValue> {
         to_js(self.inner.config())
     }
 
     /// `{classes, layer_sizes, features, domain, grid, neuron_grid, hist_bins, hist_header,
     /// boundary_channels, history_stride, train_points, test_points}`.
-    pub fn info(&self) -> Result<JsValue, JsError> {
+    pub fn info(&self) -> JsResult<JsValue> {
         let t = &self.inner;
         let c = t.config();
         to_js(&Info {
@@ -169,8 +150,9 @@ impl Trainer {
 
     /// Recomputes the decision-boundary and per-neuron heatmaps (eval mode).
     #[wasm_bindgen(js_name = computeHeatmaps)]
-    pub fn compute_heatmaps(&mut self) -> Result<(), JsError> {
-        self.inner.compute_heatmaps().map_err(err)
+    pub fn compute_heatmaps(&mut self) -> JsResult<()> {
+        self.inner.compute_heatmaps()?;
+        Ok(())
     }
 
     /// `grid x grid x boundary_channels` values, row 0 at the top (x2 = +domain).
@@ -198,8 +180,9 @@ impl Trainer {
     /// Recomputes the histograms: per dense layer weights, activations, gradients, each
     /// `hist_header + hist_bins` values (lo, hi, mean, std, near-zero share, counts).
     #[wasm_bindgen(js_name = computeHistograms)]
-    pub fn compute_histograms(&mut self) -> Result<(), JsError> {
-        self.inner.compute_histograms().map_err(err)
+    pub fn compute_histograms(&mut self) -> JsResult<()> {
+        self.inner.compute_histograms()?;
+        Ok(())
     }
 
     #[wasm_bindgen(js_name = histPtr)]
@@ -224,21 +207,22 @@ impl Trainer {
 
     /// Adds a training point; `label` is a class index, or the target of a regression.
     #[wasm_bindgen(js_name = addPoint)]
-    pub fn add_point(&mut self, x1: f32, x2: f32, label: f32) -> Result<(), JsError> {
-        self.inner.add_point(x1, x2, label).map_err(err)
+    pub fn add_point(&mut self, x1: f32, x2: f32, label: f32) -> JsResult<()> {
+        self.inner.add_point(x1, x2, label)?;
+        Ok(())
     }
 
     /// Replaces the data with CSV points (`x1,x2,label` per line) and restarts the run with the
     /// same settings. Returns the number of points. Errors name the line.
     #[wasm_bindgen(js_name = loadCsv)]
-    pub fn load_csv(&mut self, text: &str) -> Result<u32, JsError> {
-        let (points, _) = data::parse_csv(text).map_err(err)?;
+    pub fn load_csv(&mut self, text: &str) -> JsResult<u32> {
+        let (points, _) = csv::parse_csv(text)?;
         let n = points.len() as u32;
         let mut cfg = self.inner.config().clone();
-        cfg.dataset = "custom".into();
+        cfg.dataset = DatasetKind::Custom.name().into();
         cfg.custom_points = points;
         cfg.extra_points.clear();
-        self.inner = train::Trainer::new(cfg).map_err(err)?;
+        self.inner = train::Trainer::new(cfg)?;
         Ok(n)
     }
 }
@@ -246,8 +230,29 @@ impl Trainer {
 /// Parses CSV points (`x1,x2,label` lines, optional header, `#` comments) into
 /// `{points: [[x1, x2, label], ...], classes}` (classes 0 = regression). Errors name the line:
 /// "line 7: expected 3 comma-separated numbers x1,x2,label, got 'a,b'".
-#[wasm_bindgen]
-pub fn parse_points_csv(text: &str) -> Result<JsValue, JsError> {
-    let (points, classes) = data::parse_csv(text).map_err(err)?;
+#[wasm_bindgen(js_name = parsePointsCsv)]
+pub fn parse_points_csv(text: &str) -> JsResult<JsValue> {
+    let (points, classes) = csv::parse_csv(text)?;
     to_js(&CsvPoints { points, classes })
+}
+
+/// The training vocabulary: `{defaults, datasets, features, activations, inits, losses,
+/// optimizers, schedules, limits: {maxLayers, maxUnits, maxPoints, maxClasses, maxEpochsPerCall,
+/// ranges: {key: [lo, hi]}}, layout: {historyStride, histHeader, domain}}` (`nn::schema`).
+#[wasm_bindgen(js_name = trainSchema)]
+pub fn train_schema() -> JsResult<JsValue> {
+    to_js(&schema::train_schema())
+}
+
+/// The input features named in `features` (e.g. `["x1", "sin_x2"]`) over a `grid x grid` grid
+/// of `[-domain, domain]²` (domain 6 when omitted; a custom dataset's is `info().domain`):
+/// a Float32Array of `features.length` blocks of `grid²` values, rows from the top (x2 =
+/// +domain), computed by the engine's own feature code.
+#[wasm_bindgen(js_name = featureMaps)]
+pub fn feature_maps(features: Vec<String>, grid: usize, domain: Option<f32>) -> JsResult<Vec<f32>> {
+    Ok(visual::feature_maps(
+        &features,
+        grid,
+        domain.unwrap_or(DOMAIN),
+    )?)
 }

@@ -151,6 +151,74 @@ export default [
     },
   },
   {
+    name: 'every control writes its hash key (the same keys as ever) and the Trainer accepts the value',
+    timeout: 90000,
+    async run({ page, base }) {
+      await openLab(page, base, 'lang=en&until=3&play=1');
+      await runUntil(page, 3);
+      const hash = () => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
+      /** Changes a control, then checks the hash and that the restarted run trains without error. */
+      async function change(what, act, expect) {
+        await act();
+        const h = await hash();
+        for (const [k, v] of Object.entries(expect)) assert.equal(h[k], v, `${what}: ${k} in ${JSON.stringify(h)}`);
+        // the restart empties the history: 4 rows (epochs 0..3) again means the new run got there
+        await page.waitForFunction(() => {
+          const r = window.__train.runs[0];
+          return r?.error || (document.body.dataset.trainState === 'paused' && r?.metrics?.epoch === 3 && r.history.length === 4);
+        }, null, LONG);
+        const run = (await page.evaluate(() => window.__train.runs))[0];
+        assert.equal(run.error, null, `${what}: the Trainer refused the config`);
+      }
+      const select = (id, v) => () => page.selectOption(`#${id}`, v);
+      const slide = (id, v) => () => page.$eval(`#${id}`, (el, x) => {
+        el.value = x;
+        el.dispatchEvent(new Event('change'));
+      }, v);
+      /** [what, action, hash keys it must write] in order; each builds on the ones before */
+      const steps = [
+        ['optimizer', select('opt-optimizer', 'momentum'), { opt: 'momentum' }],
+        ['momentum', select('opt-momentum', '0.5'), { mom: '0.5' }],
+        ['init', select('opt-init', 'uniform'), { init: 'uniform' }],
+        ['init scale', select('opt-init_scale', '0.1'), { iscale: '0.1' }],
+        ['schedule', select('opt-schedule', 'step'), { sched: 'step' }],
+        ['step every', select('opt-step_every', '25'), { every: '25' }],
+        ['step gamma', select('opt-step_gamma', '0.3'), { gamma: '0.3' }],
+        ['loss', select('opt-loss', 'focal'), { loss: 'focal' }],
+        ['focal gamma', select('opt-focal_gamma', '1'), { fg: '1' }],
+        ['focal alpha', select('opt-focal_alpha', '0.75'), { fa: '0.75' }],
+        ['dropout', select('opt-dropout', '0.2'), { drop: '0.2' }],
+        ['warmup', select('opt-warmup', '5'), { warm: '5' }],
+        ['clip', select('opt-clip_norm', '1'), { clip: '1' }],
+        ['label smoothing', select('opt-label_smoothing', '0.1'), { ls: '0.1' }],
+        ['weight decay', select('opt-weight_decay', '0.001'), { wd: '0.001' }],
+        ['early stopping', select('opt-early_stopping', '10'), { es: '10' }],
+        ['batch norm', () => page.check('#opt-batch_norm'), { bn: '1' }],
+        ['normalize', () => page.check('#opt-normalize_inputs'), { norm: '1' }],
+        ['learning rate', select('lr', '0.1'), { lr: '0.1' }],
+        ['activation', select('act', 'elu'), { act: 'elu' }],
+        ['regularization', select('reg', 'l1'), { l1: '0.003' }],
+        ['ratio', slide('ratio', '70'), { ratio: '70' }],
+        ['noise', slide('noise', '15'), { noise: '15' }],
+        ['batch', slide('batch', '20'), { batch: '20' }],
+        ['points', slide('points', '300'), { n: '300' }],
+        ['feature', () => page.click('[data-feature="sin_x1"]'), { feat: 'x1,x2,sin_x1' }],
+        ['layer', () => page.click('#add-layer'), { hidden: '4,2,2' }],
+        ['unit', () => page.click('#network .layer-head >> nth=2 >> button >> nth=0'), { hidden: '4,2,3' }],
+        ['dataset', () => page.click('[data-dataset="spiral"]'), { data: 'spiral' }],
+        ['classes', slide('classes', '4'), { k: '4' }],
+      ];
+      for (const [what, act, expect] of steps) await change(what, act, expect);
+      // a regression drops a classification loss rather than fail
+      await change('regression', () => page.click('[data-dataset="plane"]'), { data: 'plane' });
+      assert.equal((await hash()).loss, undefined, 'focal loss dropped for a regression');
+      const before = (await page.evaluate(() => window.__train.runs))[0].history;
+      await page.reload();
+      const after = (await runUntil(page, 3)).runs[0].history;
+      assert.deepEqual(after, before, 'the link reproduces the run');
+    },
+  },
+  {
     name: 'screenshots: desktop 1280 and phone 375x812 in Chinese, no horizontal scroll',
     timeout: 90000,
     async run({ page, newPage, base, out }) {

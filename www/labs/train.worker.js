@@ -4,16 +4,23 @@
 //! then transferred). The next frame is only computed once the page has drawn the previous one
 //! (`ack`), so training never outruns the display and the page never queues stale frames.
 //!
+//! Configs are the Trainer's options objects (camelCase keys, built by train.model.js); the
+//! Rust schema (`trainSchema()`) goes to the page with `ready`, so both sides use one vocabulary.
+//!
 //! Messages in:  init | load {configs, play, until, speed} | play | pause | step {epochs} | reset |
-//!               addPoint {x1, x2, label} | parseCsv {text} | previews {names} | ack | speed {speed}
-//! Messages out: ready {version} | frame {runs, playing, reason} | loadError {run, message} |
-//!               csv {points, classes} | csvError {message} | previews {sets} | fatal {message, code}
+//!               addPoint {x1, x2, label} | parseCsv {text} | previews {names} | ack | speed {speed} |
+//!               until {until} | featureMaps {features, grid, domain, key}
+//! Messages out: ready {version, schema} | frame {runs, playing, reason} | loadError {run, message} |
+//!               csv {points, classes} | csvError {message} | previews {sets} |
+//!               featureMaps {key, values: Float32Array features x grid²} | fatal {message, code}
 import { ready } from '../app/wasm.js';
+import { createModel } from './train.model.js';
 
 const TRAIN_BUDGET_MS = 12; // training time per turn at speed "max"
 const HEALTH_EVERY = 6; // frames between two health readings while playing
 
 let dl = null;
+let model = null;
 let runs = []; // {trainer, sent, info, error}
 let configs = [];
 let playing = false;
@@ -153,10 +160,9 @@ async function loop() {
 function previews(names) {
   const sets = {};
   for (const name of names) {
-    const cfg = { dataset: name, points: 160, classes: name === 'spiral' || name === 'blobs' ? 3 : 2, seed: 7, noise: 10, hidden: [1], grid: 8, neuron_grid: 4 };
     let t = null;
     try {
-      t = new dl.Trainer(cfg);
+      t = new dl.Trainer(model.previewConfig(name));
       sets[name] = t.points();
     } finally {
       t?.free();
@@ -167,10 +173,13 @@ function previews(names) {
 
 async function handle(msg) {
   switch (msg.type) {
-    case 'init':
+    case 'init': {
       dl = await ready();
-      post({ type: 'ready', version: dl.version() });
+      const schema = dl.trainSchema();
+      model = createModel(schema);
+      post({ type: 'ready', version: dl.version(), schema });
       break;
+    }
     case 'load':
       configs = msg.configs;
       until = msg.until || 0;
@@ -232,7 +241,7 @@ async function handle(msg) {
     }
     case 'parseCsv':
       try {
-        const r = dl.parse_points_csv(msg.text);
+        const r = dl.parsePointsCsv(msg.text);
         post({ type: 'csv', points: r.points, classes: r.classes, name: msg.name });
       } catch (err) {
         post({ type: 'csvError', message: err.message || String(err), name: msg.name });
@@ -241,6 +250,11 @@ async function handle(msg) {
     case 'previews':
       post({ type: 'previews', sets: previews(msg.names) });
       break;
+    case 'featureMaps': {
+      const values = dl.featureMaps(msg.features, msg.grid, msg.domain);
+      post({ type: 'featureMaps', key: msg.key, values }, [values.buffer]);
+      break;
+    }
     case 'ack':
       acked = true;
       if (pendingFrame && !playing) sendFrame();
