@@ -4,7 +4,7 @@
 //! malformed link falls back to a working lab instead of breaking it).
 //!
 //! A layer is `{type: 'conv', k, s, p, d, out, groups}` or `{type: 'maxpool'|'avgpool', k, s, p}`
-//! (kernel, stride, padding, dilation, output channels, groups), the fields `conv_stack_plan`
+//! (kernel, stride, padding, dilation, output channels, groups), the fields `convStackPlan`
 //! takes; the input is the photo as [1, 3, H, W].
 import { num } from '../app/state.js';
 

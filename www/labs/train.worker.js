@@ -36,7 +36,7 @@ const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
 /** A copy of `len` f32 values at `ptr` in wasm memory (fresh view: memory may have grown). */
 function copyF32(ptr, len) {
-  return new Float32Array(new Float32Array(dl.wasm_memory().buffer, ptr, len));
+  return new Float32Array(new Float32Array(dl.wasmMemory().buffer, ptr, len));
 }
 
 function freeRuns() {
