@@ -284,8 +284,10 @@ impl Error {
         )
     }
 
-    /// The parameter `name` is `got` but must lie in `min..=max`.
-    pub fn out_of_range(name: &str, min: i64, max: i64, got: i64) -> Error {
+    /// The parameter `name` is `got` but must lie in `min..=max` (integers print as integers:
+    /// `1..=8`; `got` keeps the caller's own formatting, so an f32 0.3 reads "0.3").
+    pub fn out_of_range(name: &str, min: f64, max: f64, got: impl fmt::Display) -> Error {
+        let got = got.to_string();
         Error::coded(
             Kind::InvalidArg,
             "out_of_range",
@@ -293,7 +295,7 @@ impl Error {
                 ("name", name.into()),
                 ("min", min.into()),
                 ("max", max.into()),
-                ("got", got.into()),
+                ("got", got.as_str().into()),
             ],
             format!("{name} must be in {min}..={max}, got {got}"),
         )
@@ -467,7 +469,7 @@ mod tests {
             Error::rank_mismatch("input", 4, &[2, 2]),
             Error::non_finite_value("bias", 2, f32::NEG_INFINITY),
             Error::at_least("dilation rows", 1, 0),
-            Error::out_of_range("epochs", 1, 100_000, 0),
+            Error::out_of_range("epochs", 1.0, 100_000.0, 0),
             Error::bad_choice("mode", &["signed", "range"], "x"),
             Error::unknown_option("conv2d", "dilaton", &["stride", "dilation"]),
             Error::unknown_layer_key(2, "dilation", &["type", "k"]),

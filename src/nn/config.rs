@@ -179,7 +179,7 @@ impl Range {
             return arg_err!("{} must be a finite number, got {v}", self.key);
         }
         if !(x >= T::bound(self.lo) && x <= T::bound(self.hi)) {
-            return arg_err!("{} must be in {}..={}, got {v}", self.key, self.lo, self.hi);
+            return Err(Error::out_of_range(self.key, self.lo, self.hi, v));
         }
         Ok(())
     }

@@ -25,22 +25,24 @@ pub fn parse_csv(text: &str) -> Result<(Vec<[f32; 3]>, usize)> {
         seen_data = true;
         let shown: String = line.chars().take(60).collect();
         if fields.len() != 3 {
-            return Err(Error::Parse(format!(
-                "line {line_no}: expected 3 comma-separated numbers x1,x2,label, got '{shown}'"
-            )));
+            return Err(Error::parse_at(
+                line_no,
+                &format!("expected 3 comma-separated numbers x1,x2,label, got '{shown}'"),
+            ));
         }
         let mut v = [0.0f32; 3];
         for (k, f) in fields.iter().enumerate() {
             let x: f64 = f.parse().map_err(|_| {
-                Error::Parse(format!(
-                    "line {line_no}: expected 3 comma-separated numbers x1,x2,label, got '{shown}' ('{f}' is not a number)"
-                ))
+                Error::parse_at(line_no, &format!("expected 3 comma-separated numbers x1,x2,label, got '{shown}' ('{f}' is not a number)"))
             })?;
             if !x.is_finite() || x.abs() > 1e6 {
-                return Err(Error::Parse(format!(
-                    "line {line_no}: {} is {f}; values must be finite numbers within +-1e6",
-                    ["x1", "x2", "label"][k]
-                )));
+                return Err(Error::parse_at(
+                    line_no,
+                    &format!(
+                        "{} is {f}; values must be finite numbers within +-1e6",
+                        ["x1", "x2", "label"][k]
+                    ),
+                ));
             }
             v[k] = x as f32;
         }

@@ -3,7 +3,12 @@
 //! (datasets with their task, features with their labels, activations, inits, losses,
 //! optimizers, schedules), the limits with the ranges table that validation uses
 //! (`nn::config::RANGES`), and the layouts of the history rows and histogram blocks.
-//! Contract: /work/notes/schema.md.
+//!
+//! Shape (JS): `{defaults: {seed, dataset, trainRatio, ...}, datasets: [{name, task}], features:
+//! [{name, label}], activations, inits, losses, optimizers, schedules: [name], limits: {maxLayers,
+//! maxUnits, maxPoints, maxClasses, maxEpochsPerCall, ranges: {key: [min, max]}}, layout:
+//! {historyStride, histHeader, domain}}`. `datasets` ends with `custom` (task "custom"), which the
+//! page keeps out of its generated-set menu.
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};

@@ -210,7 +210,7 @@ impl BatchNorm {
         let o: BnOpts = opts::read("BatchNorm", options)?;
         let c = channels as usize;
         if c == 0 || c > 1 << 20 {
-            return Err(Error::out_of_range("channels", 1, 1 << 20, c as i64).into());
+            return Err(Error::out_of_range("channels", 1.0, (1 << 20) as f64, c).into());
         }
         Ok(BatchNorm {
             weight: vec![1.0; c],

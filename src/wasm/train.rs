@@ -29,10 +29,7 @@ pub struct Trainer {
 
 fn check_epochs(n: u32) -> JsResult<usize> {
     if n == 0 || n as usize > MAX_EPOCHS_PER_CALL {
-        return Err(Error::InvalidArg(format!(
-            "epochs must be in 1..={MAX_EPOCHS_PER_CALL}, got {n}"
-        ))
-        .into());
+        return Err(Error::out_of_range("epochs", 1.0, MAX_EPOCHS_PER_CALL as f64, n).into());
     }
     Ok(n as usize)
 }

@@ -65,9 +65,10 @@ test('zero-width, reversed, NaN and infinite ranges give a short answer, not an 
   }
 });
 
-test('ticks of ranges far from zero', { skip: 'niceTicks loops forever when the step is below the spacing of floats at lo, e.g. [1e16, 1e16 + 4]: plot.js belongs to helper D' }, () => {
+test('ticks of ranges far from zero end (the step is below the spacing of floats there)', () => {
   const { ticks } = niceTicks(1e16, 1e16 + 4);
   assert.ok(ticks.length >= 1 && ticks.length < 100);
+  assert.ok(ticks.every((v) => v >= 1e16 && v <= 1e16 + 4), `${ticks}`);
 });
 
 test('labels read back as the tick values, with no more decimals than the step needs', () => {

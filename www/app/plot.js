@@ -8,12 +8,19 @@ export const PALETTE = ['#1f6feb', '#d1242f', '#1a7f37', '#9a6700', '#8250df', '
 /** Tick values covering [lo, hi] with a step of 1, 2 or 5 times a power of ten (about n ticks). */
 export function niceTicks(lo, hi, n = 5) {
   if (!(hi > lo)) return { ticks: [lo], step: 0 };
+  if (!Number.isFinite(hi - lo)) return { ticks: [], step: 0 }; // an infinite range has no scale
   const raw = (hi - lo) / Math.max(1, n);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const f = raw / mag;
   const step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+  // Ticks are k * step for whole k (not a running sum, which stops moving once the step is
+  // below the spacing of floats at lo, e.g. [1e16, 1e16 + 4]); such a range gets its ends.
+  const k0 = Math.ceil(lo / step - 1e-9);
+  const k1 = Math.floor(hi / step + 1e-9);
+  if (!(k1 - k0 <= 4 * n + 4) || lo + step === lo) return { ticks: [lo, hi], step: 0 };
   const ticks = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+  for (let k = k0; k <= k1; k++) {
+    const v = k * step;
     ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   }
   return { ticks, step };

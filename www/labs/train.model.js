@@ -1,7 +1,7 @@
 //! The training lab's schema and state, pure (no DOM, no wasm: Node imports it for its tests).
 //!
 //! The vocabulary (names, defaults, limits, ranges) comes from the Rust schema (`trainSchema()`,
-//! contract in /work/notes/schema.md): `createModel(schema)` wraps it with what belongs to the
+//! its shape is in src/nn/schema.rs): `createModel(schema)` wraps it with what belongs to the
 //! page, i.e. the URL-hash codec (each config key's short hash key and its text form), the
 //! presets (`WHY`, `AB`), derived facts (`classesOf`, `isRegression`) and the validation of hash
 //! values against the schema's names and ranges. A config is the Trainer's options object

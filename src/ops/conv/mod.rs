@@ -30,18 +30,18 @@ use params::Geom;
 pub use simd::{kernel_for, Kernel};
 
 use crate::tensor::{check_finite, check_len, numel, View};
-use crate::{arg_err, shape_err, Result};
+use crate::{arg_err, shape_err, Error, Result};
 
 /// Output length of one axis, or an error naming the axis when the window does not fit.
 pub fn conv_out_len(axis: &str, n: usize, k: usize, s: usize, p: usize, d: usize) -> Result<usize> {
     if k == 0 {
-        return arg_err!("kernel {axis} must be >= 1, got 0");
+        return Err(Error::at_least(&format!("kernel {axis}"), 1, 0));
     }
     if s == 0 {
-        return arg_err!("stride {axis} must be >= 1, got 0");
+        return Err(Error::at_least(&format!("stride {axis}"), 1, 0));
     }
     if d == 0 {
-        return arg_err!("dilation {axis} must be >= 1, got 0");
+        return Err(Error::at_least(&format!("dilation {axis}"), 1, 0));
     }
     let span = d * (k - 1) + 1;
     let padded = n + 2 * p;
@@ -59,7 +59,7 @@ pub fn conv2d_out_shape(xs: [usize; 4], ws: [usize; 4], p: &Conv2dParams) -> Res
     let [o, cg, kh, kw] = ws;
     let g = p.groups;
     if g == 0 {
-        return arg_err!("groups must be >= 1, got 0");
+        return Err(Error::at_least("groups", 1, 0));
     }
     if c % g != 0 {
         return arg_err!("groups={g} must divide the input channels {c}");
