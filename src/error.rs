@@ -10,7 +10,8 @@
 //!
 //! Specific codes (constructor of the same name): element_limit, pixel_limit, image_empty,
 //! length_mismatch, rank_mismatch, non_finite_value, at_least, out_of_range, bad_choice,
-//! unknown_option, unknown_layer_key, bad_option, parse_line (`parse_at`), and options_not_object
+//! unknown_option, unknown_layer_key, bad_option, parse_line (`parse_at`), csv_fields,
+//! csv_not_number, csv_value, and options_not_object
 //! (`wasm/opts.rs`). Generic: shape_error, invalid_argument, limit_exceeded, not_finite,
 //! parse_error. Each needs `error.<code>` in `www/i18n/{en,zh}.json`; the English string
 //! reproduces the message exactly (the page shows the same text as the message in English).
@@ -382,6 +383,46 @@ impl Error {
             format!("line {line}: {detail}"),
         )
     }
+
+    /// A CSV line of points does not have the three fields `x1,x2,label` (`got`: the line, cut).
+    pub fn csv_fields(line: usize, got: &str) -> Error {
+        Error::coded(
+            Kind::Parse,
+            "csv_fields",
+            vec![("line", line.into()), ("got", got.into())],
+            format!("line {line}: expected 3 comma-separated numbers x1,x2,label, got '{got}'"),
+        )
+    }
+
+    /// A field of a CSV line of points is not a number.
+    pub fn csv_not_number(line: usize, got: &str, field: &str) -> Error {
+        Error::coded(
+            Kind::Parse,
+            "csv_not_number",
+            vec![
+                ("line", line.into()),
+                ("got", got.into()),
+                ("field", field.into()),
+            ],
+            format!(
+                "line {line}: expected 3 comma-separated numbers x1,x2,label, got '{got}' ('{field}' is not a number)"
+            ),
+        )
+    }
+
+    /// A value of a CSV line of points is not finite or beyond +-1e6.
+    pub fn csv_value(line: usize, name: &str, value: &str) -> Error {
+        Error::coded(
+            Kind::Parse,
+            "csv_value",
+            vec![
+                ("line", line.into()),
+                ("name", name.into()),
+                ("value", value.into()),
+            ],
+            format!("line {line}: {name} is {value}; values must be finite numbers within +-1e6"),
+        )
+    }
 }
 
 fn texts(v: &[&str]) -> Var {
@@ -475,6 +516,9 @@ mod tests {
             Error::unknown_layer_key(2, "dilation", &["type", "k"]),
             Error::bad_option("conv2d", "stride", "invalid type"),
             Error::parse_at(7, "expected 3 numbers"),
+            Error::csv_fields(3, "1,2"),
+            Error::csv_not_number(4, "1,a,0", "a"),
+            Error::csv_value(5, "x2", "inf"),
             Error::Shape("s".into()),
             Error::InvalidArg("a".into()),
             Error::TooLarge("t".into()),

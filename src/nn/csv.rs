@@ -25,24 +25,15 @@ pub fn parse_csv(text: &str) -> Result<(Vec<[f32; 3]>, usize)> {
         seen_data = true;
         let shown: String = line.chars().take(60).collect();
         if fields.len() != 3 {
-            return Err(Error::parse_at(
-                line_no,
-                &format!("expected 3 comma-separated numbers x1,x2,label, got '{shown}'"),
-            ));
+            return Err(Error::csv_fields(line_no, &shown));
         }
         let mut v = [0.0f32; 3];
         for (k, f) in fields.iter().enumerate() {
-            let x: f64 = f.parse().map_err(|_| {
-                Error::parse_at(line_no, &format!("expected 3 comma-separated numbers x1,x2,label, got '{shown}' ('{f}' is not a number)"))
-            })?;
+            let x: f64 = f
+                .parse()
+                .map_err(|_| Error::csv_not_number(line_no, &shown, f))?;
             if !x.is_finite() || x.abs() > 1e6 {
-                return Err(Error::parse_at(
-                    line_no,
-                    &format!(
-                        "{} is {f}; values must be finite numbers within +-1e6",
-                        ["x1", "x2", "label"][k]
-                    ),
-                ));
+                return Err(Error::csv_value(line_no, ["x1", "x2", "label"][k], f));
             }
             v[k] = x as f32;
         }

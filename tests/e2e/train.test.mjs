@@ -119,6 +119,19 @@ export default [
     },
   },
   {
+    name: 'zh: Rust\'s CSV error shows in Chinese with its line number and text',
+    timeout: 60000,
+    async run({ page, base }) {
+      await openLab(page, base, 'lang=zh');
+      await page.setInputFiles('#csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV_BAD) });
+      await page.waitForSelector('#csv-error:not([hidden])', SEL);
+      const msg = await page.textContent('#csv-error');
+      // error.csv_fields in zh, filled with the line and the line's text from Rust's vars
+      assert.match(msg, /第 7 行应是 3 个用逗号分隔的数 x1,x2,label，实际是“a,b”/);
+      assert.doesNotMatch(msg, /expected|parse error/);
+    },
+  },
+  {
     name: 'clicking the output plot adds a point of the chosen class, kept in the URL',
     timeout: 60000,
     async run({ page, base }) {

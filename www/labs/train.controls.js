@@ -3,7 +3,7 @@
 //! card, and the A/B editing bar. `build*` make the elements and their events once (again on a
 //! language change); `renderControls` reflects the state in all of them after any change.
 //! Menus list the Rust schema's names (`app.model`); the steps of numeric menus are the page's.
-import { t } from '../app/i18n.js';
+import { t, describeError } from '../app/i18n.js';
 import { fitCanvas } from '../app/canvas.js';
 import { WHY, AB, roundPoint, snakeCase } from './train.model.js';
 import { COLORS, rgb, divergent } from './train.style.js';
@@ -246,7 +246,9 @@ export function createControls(app) {
   function renderCsvError() {
     const el = $('csv-error');
     el.hidden = !view.csvError;
-    el.textContent = view.csvError ? t('train.csv_error', { detail: view.csvError.replace(/^parse error: /, '') }) : '';
+    // view.csvError: the page's own text, or a Rust error ({message, code, vars}) in the page's language
+    const detail = view.csvError ? describeError(view.csvError).replace(/^(parse error: |解析错误：)/, '') : '';
+    el.textContent = detail ? t('train.csv_error', { detail }) : '';
   }
 
   /** Config A becomes the defaults (same seed) plus a preset's values. */

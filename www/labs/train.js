@@ -10,7 +10,7 @@
 //! configuration restarts the run(s): a run is a pure function of its configuration, so a URL
 //! reproduces its curves exactly.
 //! Test hooks: `window.__train` and `document.body.dataset.{trainState,trainEpoch}`.
-import { initI18n, showError, withLang } from '../app/i18n.js';
+import { initI18n, showError, withLang, describeError } from '../app/i18n.js';
 import { readState, writeState, onStateChange } from '../app/state.js';
 import { createModel, same } from './train.model.js';
 import { createControls } from './train.controls.js';
@@ -173,7 +173,7 @@ function onWorker(msg) {
       scheduleRender();
       break;
     case 'loadError':
-      view.loadErrors[msg.run] = msg.message;
+      view.loadErrors[msg.run] = msg.error;
       scheduleRender();
       break;
     case 'csv':
@@ -181,11 +181,11 @@ function onWorker(msg) {
       app.controls.onCsvPoints(msg.points);
       break;
     case 'csvError':
-      view.csvError = msg.message;
+      view.csvError = msg.error;
       app.controls.renderCsvError();
       break;
     case 'addError':
-      view.addError = msg.message;
+      view.addError = msg.error;
       scheduleRender();
       break;
     case 'fatal':
@@ -223,11 +223,11 @@ window.__train = {
       metrics: f.metrics ? structuredClone(f.metrics) : null,
       history: view.histories[i].map((r) => r.slice()),
       health: f.health ? structuredClone(f.health) : null,
-      error: view.loadErrors[i] || f.error || null,
+      error: view.loadErrors[i] || f.error ? describeError(view.loadErrors[i] || f.error) : null,
     }));
   },
   get csvError() {
-    return view.csvError;
+    return view.csvError ? describeError(view.csvError) : '';
   },
 };
 

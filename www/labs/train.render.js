@@ -5,7 +5,7 @@
 //! is train.network.js. Buffers: `boundary` is `grid² x boundary_channels`, row 0 at the top
 //! (x2 = +domain); `hist` is per layer 3 blocks (weights, activations, gradients) of
 //! `hist_header + hist_bins` values (lo, hi, mean, sd, near-zero share, counts...).
-import { t } from '../app/i18n.js';
+import { t, describeError } from '../app/i18n.js';
 import { fitCanvas, pointerPos } from '../app/canvas.js';
 import { Plot, niceTicks, formatTick } from '../app/plot.js';
 import { num } from './train.model.js';
@@ -48,7 +48,7 @@ export function createRenderer(app) {
     renderAbTable();
     const addErr = $('add-error');
     addErr.hidden = !view.addError;
-    addErr.textContent = view.addError;
+    addErr.textContent = view.addError ? describeError(view.addError) : '';
     app.setBody(S.playing ? 'playing' : 'paused');
     view.layoutDirty = false;
   }
@@ -69,7 +69,7 @@ export function createRenderer(app) {
       div.className = 'readout-run';
       if (!f.metrics) {
         div.classList.add('bad');
-        div.textContent = `${runLabel(i)} ${t('train.config_error', { detail: view.loadErrors[i] || f.error || '' })}`;
+        div.textContent = `${runLabel(i)} ${t('train.config_error', { detail: describeError(view.loadErrors[i] || f.error || '') })}`;
         return div;
       }
       const m = f.metrics;

@@ -10,10 +10,13 @@
 //! Messages in:  init | load {configs, play, until, speed} | play | pause | step {epochs} | reset |
 //!               addPoint {x1, x2, label} | parseCsv {text} | previews {names} | ack | speed {speed} |
 //!               until {until} | featureMaps {features, grid, domain, key}
-//! Messages out: ready {version, schema} | frame {runs, playing, reason} | loadError {run, message} |
-//!               csv {points, classes} | csvError {message} | previews {sets} |
-//!               featureMaps {key, values: Float32Array features x grid²} | fatal {message, code}
+//! Messages out: ready {version, schema} | frame {runs, playing, reason} | loadError {run, error} |
+//!               csv {points, classes} | csvError {error, name} | addError {error} | previews {sets} |
+//!               featureMaps {key, values: Float32Array features x grid²} | fatal {message, code, vars}
+//! Errors travel as `errorToJSON` objects {message, code, vars}; the page shows them with
+//! `describeError`, so a Rust error reads in the page's language.
 import { ready } from '../app/wasm.js';
+import { errorToJSON } from '../app/errors.js';
 import { createModel } from './train.model.js';
 
 const TRAIN_BUDGET_MS = 12; // training time per turn at speed "max"
@@ -52,8 +55,9 @@ function build() {
       const trainer = new dl.Trainer(cfg);
       return { trainer, sent: 0, info: trainer.info(), error: null, points: true };
     } catch (err) {
-      post({ type: 'loadError', run: i, message: err.message || String(err) });
-      return { trainer: null, sent: 0, info: null, error: err.message || String(err) };
+      const error = errorToJSON(err); // {message, code, vars}: the page shows it in its language
+      post({ type: 'loadError', run: i, error });
+      return { trainer: null, sent: 0, info: null, error };
     }
   });
 }
@@ -150,7 +154,7 @@ async function loop() {
     }
   } catch (err) {
     playing = false;
-    post({ type: 'fatal', message: err.message || String(err) });
+    post({ type: 'fatal', ...errorToJSON(err) });
   } finally {
     looping = false;
   }
@@ -232,10 +236,10 @@ async function handle(msg) {
           r.points = true;
           r.info = r.trainer.info();
         } catch (err) {
-          error = err.message || String(err);
+          error = errorToJSON(err);
         }
       }
-      if (error) post({ type: 'addError', message: error });
+      if (error) post({ type: 'addError', error });
       if (!playing) sendFrame(true);
       break;
     }
@@ -244,7 +248,7 @@ async function handle(msg) {
         const r = dl.parsePointsCsv(msg.text);
         post({ type: 'csv', points: r.points, classes: r.classes, name: msg.name });
       } catch (err) {
-        post({ type: 'csvError', message: err.message || String(err), name: msg.name });
+        post({ type: 'csvError', error: errorToJSON(err), name: msg.name });
       }
       break;
     case 'previews':
@@ -265,5 +269,5 @@ async function handle(msg) {
 }
 
 self.onmessage = (e) => {
-  handle(e.data).catch((err) => post({ type: 'fatal', message: err.message || String(err), code: err.code, vars: err.vars }));
+  handle(e.data).catch((err) => post({ type: 'fatal', ...errorToJSON(err) }));
 };
