@@ -71,42 +71,89 @@ pub fn cross_entropy(
     target: &[i64],
     p: &CrossEntropyParams,
 ) -> Result<LossOut> {
-    check_len("logits", x.len(), shape)?;
-    check_smoothing(p.label_smoothing)?;
-    let (n, c, inner) = classes(shape)?;
-    let tshape: Vec<usize> = std::iter::once(n)
-        .chain(shape[2..].iter().copied())
-        .collect();
-    check_len("target", target.len(), &tshape)?;
-    if let Some(w) = p.weight {
-        check_len("class weight", w.len(), &[c])?;
-    }
-    let wc = |k: usize| p.weight.map_or(1.0, |w| w[k] as f64);
+    let t = IndexTargets::new(x, shape, target, p)?;
     let eps = p.label_smoothing as f64;
-    let mut per = vec![0.0f64; n * inner];
-    let mut denom = 0.0f64;
-    let mut lp = vec![0.0f64; c];
-    for b in 0..n {
-        for i in 0..inner {
-            let t = target[b * inner + i];
-            if t == p.ignore_index {
-                continue;
-            }
-            if t < 0 || t as usize >= c {
-                return arg_err!(
-                    "target {t} at position {} is not a class index in [0, {c})",
-                    b * inner + i
-                );
-            }
-            let t = t as usize;
-            log_probs(x, b, c, inner, i, &mut lp);
-            let nll = -lp[t] * wc(t);
-            let smooth: f64 = (0..c).map(|k| -lp[k] * wc(k)).sum();
-            per[b * inner + i] = (1.0 - eps) * nll + eps / c as f64 * smooth;
-            denom += wc(t);
+    let mut per = vec![0.0f64; t.n * t.inner];
+    let denom = t.walk(|pos, y, lp| {
+        let nll = -lp[y] * t.wc(y);
+        let smooth: f64 = (0..t.c).map(|k| -lp[k] * t.wc(k)).sum();
+        per[pos.0 * t.inner + pos.1] = (1.0 - eps) * nll + eps / t.c as f64 * smooth;
+    })?;
+    Ok(reduce(per, t.tshape, p.reduction, denom))
+}
+
+/// The checked inputs of `cross_entropy` and its backward: logits `[N, C, *]`, class-index
+/// targets `[N, *]`, optional class weights, and the walk over the positions they share.
+struct IndexTargets<'a> {
+    x: &'a [f32],
+    target: &'a [i64],
+    p: &'a CrossEntropyParams<'a>,
+    /// `[N, *]`, the shape of the targets and of the per-position losses.
+    tshape: Vec<usize>,
+    n: usize,
+    c: usize,
+    inner: usize,
+}
+
+impl<'a> IndexTargets<'a> {
+    fn new(
+        x: &'a [f32],
+        shape: &[usize],
+        target: &'a [i64],
+        p: &'a CrossEntropyParams<'a>,
+    ) -> Result<Self> {
+        check_len("logits", x.len(), shape)?;
+        check_smoothing(p.label_smoothing)?;
+        let (n, c, inner) = classes(shape)?;
+        let tshape: Vec<usize> = std::iter::once(n)
+            .chain(shape[2..].iter().copied())
+            .collect();
+        check_len("target", target.len(), &tshape)?;
+        if let Some(w) = p.weight {
+            check_len("class weight", w.len(), &[c])?;
         }
+        Ok(IndexTargets {
+            x,
+            tshape,
+            target,
+            p,
+            n,
+            c,
+            inner,
+        })
     }
-    Ok(reduce(per, tshape, p.reduction, denom))
+
+    /// The weight of class `k` (1 without class weights).
+    fn wc(&self, k: usize) -> f64 {
+        self.p.weight.map_or(1.0, |w| w[k] as f64)
+    }
+
+    /// Calls `f((b, i), y, log_probs)` for every position whose target `y` is not
+    /// `ignore_index` (an out-of-range target is an error) and returns `sum w[y]`, the mean's
+    /// denominator.
+    fn walk(&self, mut f: impl FnMut((usize, usize), usize, &[f64])) -> Result<f64> {
+        let (c, inner) = (self.c, self.inner);
+        let mut lp = vec![0.0f64; c];
+        let mut denom = 0.0f64;
+        for b in 0..self.n {
+            for i in 0..inner {
+                let t = self.target[b * inner + i];
+                if t == self.p.ignore_index {
+                    continue;
+                }
+                if t < 0 || t as usize >= c {
+                    return arg_err!(
+                        "target {t} at position {} is not a class index in [0, {c})",
+                        b * inner + i
+                    );
+                }
+                log_probs(self.x, b, c, inner, i, &mut lp);
+                f((b, i), t as usize, &lp);
+                denom += self.wc(t as usize);
+            }
+        }
+        Ok(denom)
+    }
 }
 
 /// Cross-entropy with probability targets `[N, C, *]` (same shape as the logits):
@@ -252,42 +299,19 @@ pub fn cross_entropy_backward(
     target: &[i64],
     p: &CrossEntropyParams,
 ) -> Result<Vec<f32>> {
-    check_len("logits", x.len(), shape)?;
-    check_smoothing(p.label_smoothing)?;
-    let (n, c, inner) = classes(shape)?;
-    check_len("target", target.len(), &[n * inner])?;
-    if let Some(w) = p.weight {
-        check_len("class weight", w.len(), &[c])?;
-    }
-    let wc = |k: usize| p.weight.map_or(1.0, |w| w[k] as f64);
-    let wsum: f64 = (0..c).map(wc).sum();
+    let t = IndexTargets::new(x, shape, target, p)?;
+    let (c, inner) = (t.c, t.inner);
+    let wsum: f64 = (0..c).map(|k| t.wc(k)).sum();
     let eps = p.label_smoothing as f64;
     let mut g = vec![0.0f64; x.len()];
-    let mut lp = vec![0.0f64; c];
-    let mut denom = 0.0f64;
-    for b in 0..n {
-        for i in 0..inner {
-            let t = target[b * inner + i];
-            if t == p.ignore_index {
-                continue;
-            }
-            if t < 0 || t as usize >= c {
-                return arg_err!(
-                    "target {t} at position {} is not a class index in [0, {c})",
-                    b * inner + i
-                );
-            }
-            let t = t as usize;
-            log_probs(x, b, c, inner, i, &mut lp);
-            for k in 0..c {
-                let pk = lp[k].exp();
-                let hard = (1.0 - eps) * wc(t) * (pk - if k == t { 1.0 } else { 0.0 });
-                let smooth = eps / c as f64 * (wsum * pk - wc(k));
-                g[(b * c + k) * inner + i] = hard + smooth;
-            }
-            denom += wc(t);
+    let denom = t.walk(|(b, i), y, lp| {
+        for k in 0..c {
+            let pk = lp[k].exp();
+            let hard = (1.0 - eps) * t.wc(y) * (pk - if k == y { 1.0 } else { 0.0 });
+            let smooth = eps / c as f64 * (wsum * pk - t.wc(k));
+            g[(b * c + k) * inner + i] = hard + smooth;
         }
-    }
+    })?;
     let s = grad_scale(p.reduction, denom);
     Ok(g.into_iter().map(|v| (v * s) as f32).collect())
 }
