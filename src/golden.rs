@@ -294,48 +294,16 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                 .filter_map(Value::as_u64)
                 .map(|v| v as usize)
                 .collect();
-            let (w, b) = (
-                c.opt_input("weight")?.map(|t| t.f32()),
-                c.opt_input("bias")?.map(|t| t.f32()),
-            );
-            let xd = x.f32();
-            let affine = Affine {
-                weight: w.as_deref(),
-                bias: b.as_deref(),
-            };
-            let xv = ViewD::new("input", &xd, &x.shape)?;
-            let y = norm::layer_norm(xv, &ns, affine, c.f64("eps")?)?;
-            out_f32(y, x.shape)
+            affine_norm(c, x, |xv, affine, eps| {
+                norm::layer_norm(xv, &ns, affine, eps)
+            })?
         }
-        "instance_norm" => {
-            let x = c.input("x")?;
-            let (w, b) = (
-                c.opt_input("weight")?.map(|t| t.f32()),
-                c.opt_input("bias")?.map(|t| t.f32()),
-            );
-            let xd = x.f32();
-            let affine = Affine {
-                weight: w.as_deref(),
-                bias: b.as_deref(),
-            };
-            let y =
-                norm::instance_norm(ViewD::new("input", &xd, &x.shape)?, affine, c.f64("eps")?)?;
-            out_f32(y, x.shape)
-        }
+        "instance_norm" => affine_norm(c, c.input("x")?, norm::instance_norm)?,
         "group_norm" => {
-            let x = c.input("x")?;
-            let (w, b) = (
-                c.opt_input("weight")?.map(|t| t.f32()),
-                c.opt_input("bias")?.map(|t| t.f32()),
-            );
-            let xd = x.f32();
-            let affine = Affine {
-                weight: w.as_deref(),
-                bias: b.as_deref(),
-            };
-            let xv = ViewD::new("input", &xd, &x.shape)?;
-            let y = norm::group_norm(xv, c.usize("num_groups")?, affine, c.f64("eps")?)?;
-            out_f32(y, x.shape)
+            let groups = c.usize("num_groups")?;
+            affine_norm(c, c.input("x")?, |xv, affine, eps| {
+                norm::group_norm(xv, groups, affine, eps)
+            })?
         }
         "softmax" | "log_softmax" => {
             let x = c.input("x")?;
@@ -501,6 +469,26 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
         _ => return Err(Error::InvalidArg(format!("unknown op {op:?}"))),
     };
     Ok((main, aux))
+}
+
+/// The layer/instance/group-norm cases: input `x` with the optional affine `weight`/`bias` and
+/// `eps` of the case, handed to the kernel `f`.
+fn affine_norm(
+    c: &Ctx,
+    x: GTensor,
+    f: impl FnOnce(ViewD<'_>, Affine<'_>, f64) -> Result<Vec<f32>>,
+) -> Result<Out> {
+    let (w, b) = (
+        c.opt_input("weight")?.map(|t| t.f32()),
+        c.opt_input("bias")?.map(|t| t.f32()),
+    );
+    let xd = x.f32();
+    let affine = Affine {
+        weight: w.as_deref(),
+        bias: b.as_deref(),
+    };
+    let y = f(ViewD::new("input", &xd, &x.shape)?, affine, c.f64("eps")?)?;
+    Ok(out_f32(y, x.shape))
 }
 
 fn receptive_field(c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
