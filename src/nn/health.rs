@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::diagnosis::Diagnosis;
 use super::features;
 use super::train::{Status, Trainer, Which};
 use crate::ops::activation::Activation;
@@ -12,24 +13,6 @@ use crate::Result;
 
 /// Near-zero threshold for weights (the L1-vs-L2 comparison) and activations.
 pub const NEAR_ZERO: f32 = 0.01;
-
-/// Why a run stopped by itself, and the likely cause.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Diagnosis {
-    /// "nan", "inf" or "exploding".
-    pub reason: &'static str,
-    /// "lr_too_high", "bad_init_scale" or "dead_relus".
-    pub cause: &'static str,
-    pub epoch: usize,
-    pub loss: f32,
-    pub lr: f64,
-    /// ReLU units that output 0 for every training point (with the last finite weights).
-    pub dead_units: usize,
-    pub relu_units: usize,
-    /// Largest ratio of a layer's initial weight std to LeCun's `1/sqrt(fan_in)`.
-    pub init_ratio: f32,
-    pub message: String,
-}
 
 /// Readings of the network for failures that do not blow up.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use super::config::{check_points, Plan, TrainConfig, DOMAIN};
 use super::data::{self, DatasetKind, Points, MAX_POINTS};
+use super::diagnosis::Diagnosis;
 use super::features;
-use super::health::Diagnosis;
 use super::net::{Mlp, MlpSpec, ParamKind};
 use super::optim::{self, OptimState};
 use super::schedule;
