@@ -74,44 +74,30 @@ function wireSize() {
   });
 }
 
+/** Edit S, redraw what shows it, record it in the hash and let the job loop catch up. */
+function change(edit, redraw = syncControls) {
+  edit();
+  redraw();
+  saveHash();
+  schedule();
+}
+
 function wireMethod() {
-  $('method').addEventListener('change', (e) => {
-    S.m = e.target.value;
-    syncControls();
-    saveHash();
-    schedule();
-  });
+  $('method').addEventListener('change', (e) => change(() => { S.m = e.target.value; }));
   for (const r of document.querySelectorAll('input[name="conv"]')) {
-    r.addEventListener('change', () => {
-      S.conv = r.value;
-      syncControls();
-      saveHash();
-      schedule();
-    });
+    r.addEventListener('change', () => change(() => { S.conv = r.value; }));
   }
-  $('quality').addEventListener('change', (e) => {
-    S.q = e.target.value;
-    saveHash();
-    schedule();
-  });
+  $('quality').addEventListener('change', (e) => change(() => { S.q = e.target.value; }, () => {}));
 }
 
 function wireView() {
   for (const b of document.querySelectorAll('[data-view]')) {
-    b.addEventListener('click', () => {
-      S.v = b.dataset.view;
+    b.addEventListener('click', () => change(() => { S.v = b.dataset.view; }, () => {
       syncControls();
       if (S.v === 'diff') renderDiff();
-      saveHash();
-      schedule();
-    });
+    }));
   }
-  $('compare').addEventListener('change', (e) => {
-    S.b = e.target.value;
-    renderLabels();
-    saveHash();
-    schedule();
-  });
+  $('compare').addEventListener('change', (e) => change(() => { S.b = e.target.value; }, renderLabels));
   $('split').addEventListener('input', (e) => {
     S.split = +e.target.value;
     lab.viewer.setSplit(S.split);
