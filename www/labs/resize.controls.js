@@ -1,0 +1,119 @@
+//! The resize lab's controls: output size (scale slider and box, presets, W x H with the aspect
+//! lock), method A with its bilinear convention and browser quality, the view (single, side by
+//! side, split, |A − B|) with method B and the split line, zoom buttons, download, cancel and the
+//! notice's close button. Each edits S, records it in the hash and asks the job loop for the rest.
+import { codedError } from '../app/errors.js';
+import { S, lab, saveHash, saveHashSoon } from './resize.session.js';
+import { SCALE_MIN, SCALE_MAX, scaleOfSlider, isSizeRefusal } from './resize.state.js';
+import { schedule, cancel, download } from './resize.jobs.js';
+import { showNotice, clearNotice, clearNoticeOf } from './resize.notice.js';
+import { syncControls, renderLabels, renderDiff } from './resize.render.js';
+
+const $ = (id) => document.getElementById(id);
+
+function setScale(s) {
+  S.sizeMode = 'scale';
+  S.s = Math.min(SCALE_MAX, Math.max(SCALE_MIN, s));
+  clearNoticeOf(isSizeRefusal);
+  syncControls();
+  saveHash();
+  schedule();
+}
+
+function applySize() {
+  const w = Math.round(+$('out-w').value);
+  const h = Math.round(+$('out-h').value);
+  if (!(w >= 1 && h >= 1)) {
+    showNotice(codedError('bad_size', { w: $('out-w').value, h: $('out-h').value }));
+    syncControls();
+    return;
+  }
+  S.sizeMode = 'size';
+  S.w = w;
+  S.h = h;
+  clearNoticeOf((err) => isSizeRefusal(err) || err.code === 'bad_size');
+  syncControls();
+  saveHash();
+  schedule();
+}
+
+function wireSize() {
+  for (const r of document.querySelectorAll('input[name="sizemode"]')) {
+    r.addEventListener('change', () => {
+      if (r.value === 'scale') setScale(S.s);
+      else applySize();
+    });
+  }
+  $('scale-range').addEventListener('input', (e) => setScale(scaleOfSlider(+e.target.value)));
+  $('scale').addEventListener('change', (e) => {
+    const v = parseFloat(e.target.value);
+    if (Number.isFinite(v) && v > 0) setScale(v);
+    else syncControls();
+  });
+  for (const b of document.querySelectorAll('[data-scale]')) b.addEventListener('click', () => setScale(+b.dataset.scale));
+  const aspect = () => (lab.source ? lab.source.h / lab.source.w : 1);
+  $('out-w').addEventListener('input', () => {
+    if (S.lock && +$('out-w').value > 0) $('out-h').value = Math.max(1, Math.round(+$('out-w').value * aspect()));
+  });
+  $('out-h').addEventListener('input', () => {
+    if (S.lock && +$('out-h').value > 0) $('out-w').value = Math.max(1, Math.round(+$('out-h').value / aspect()));
+  });
+  $('size-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    // Enter in the scale box submits the form too; that one is handled by its change event
+    if (document.activeElement === $('scale')) {
+      $('scale').dispatchEvent(new Event('change'));
+      return;
+    }
+    applySize();
+  });
+  $('lock').addEventListener('change', (e) => {
+    S.lock = e.target.checked;
+    if (S.lock && lab.source) $('out-h').value = Math.max(1, Math.round(+$('out-w').value * aspect()));
+    saveHash();
+  });
+}
+
+/** Edit S, redraw what shows it, record it in the hash and let the job loop catch up. */
+function change(edit, redraw = syncControls) {
+  edit();
+  redraw();
+  saveHash();
+  schedule();
+}
+
+function wireMethod() {
+  $('method').addEventListener('change', (e) => change(() => { S.m = e.target.value; }));
+  for (const r of document.querySelectorAll('input[name="conv"]')) {
+    r.addEventListener('change', () => change(() => { S.conv = r.value; }));
+  }
+  $('quality').addEventListener('change', (e) => change(() => { S.q = e.target.value; }, () => {}));
+}
+
+function wireView() {
+  for (const b of document.querySelectorAll('[data-view]')) {
+    b.addEventListener('click', () => change(() => { S.v = b.dataset.view; }, () => {
+      syncControls();
+      if (S.v === 'diff') renderDiff();
+    }));
+  }
+  $('compare').addEventListener('change', (e) => change(() => { S.b = e.target.value; }, renderLabels));
+  $('split').addEventListener('input', (e) => {
+    S.split = +e.target.value;
+    lab.viewer.setSplit(S.split);
+    saveHashSoon();
+  });
+  $('zoom-in').addEventListener('click', () => lab.viewer.step(1));
+  $('zoom-out').addEventListener('click', () => lab.viewer.step(-1));
+  $('zoom-fit').addEventListener('click', () => lab.viewer.fit());
+  $('zoom-1').addEventListener('click', () => lab.viewer.step(0));
+}
+
+export function wireControls() {
+  wireSize();
+  wireMethod();
+  wireView();
+  $('download').addEventListener('click', download);
+  $('cancel').addEventListener('click', cancel);
+  $('notice-close').addEventListener('click', clearNotice);
+}
