@@ -197,16 +197,15 @@ fn dim_index(shape: &[usize], dim: usize, i: usize) -> usize {
     (i / inner) % shape[dim]
 }
 
-/// BCE with logits: `-[pw y log s(x) + (1-y) log s(-x)]`, element-wise, `pos_weight` along
-/// `pos_weight_dim` (torch broadcasts it against the last dim; pass `shape.len()-1` for that).
-pub fn bce_with_logits(
+/// The checks of `bce_with_logits` and its backward: logits and targets of `shape`, and one
+/// `pos_weight` per entry of dim `pos_weight_dim`.
+fn check_bce(
     x: &[f32],
     shape: &[usize],
     target: &[f32],
     pos_weight: Option<&[f32]>,
     pos_weight_dim: usize,
-    red: Reduction,
-) -> Result<LossOut> {
+) -> Result<()> {
     check_len("logits", x.len(), shape)?;
     check_len("target", target.len(), shape)?;
     if let Some(pw) = pos_weight {
@@ -217,6 +216,20 @@ pub fn bce_with_logits(
             );
         }
     }
+    Ok(())
+}
+
+/// BCE with logits: `-[pw y log s(x) + (1-y) log s(-x)]`, element-wise, `pos_weight` along
+/// `pos_weight_dim` (torch broadcasts it against the last dim; pass `shape.len()-1` for that).
+pub fn bce_with_logits(
+    x: &[f32],
+    shape: &[usize],
+    target: &[f32],
+    pos_weight: Option<&[f32]>,
+    pos_weight_dim: usize,
+    red: Reduction,
+) -> Result<LossOut> {
+    check_bce(x, shape, target, pos_weight, pos_weight_dim)?;
     let per: Vec<f64> = x
         .iter()
         .zip(target)
@@ -326,16 +339,7 @@ pub fn bce_with_logits_backward(
     pos_weight_dim: usize,
     red: Reduction,
 ) -> Result<Vec<f32>> {
-    check_len("logits", x.len(), shape)?;
-    check_len("target", target.len(), shape)?;
-    if let Some(pw) = pos_weight {
-        if pos_weight_dim >= shape.len() || pw.len() != shape[pos_weight_dim] {
-            return shape_err!(
-                "pos_weight has {} values but must have one per entry of dim {pos_weight_dim} of {shape:?}",
-                pw.len()
-            );
-        }
-    }
+    check_bce(x, shape, target, pos_weight, pos_weight_dim)?;
     let s = grad_scale(red, x.len() as f64);
     Ok(x.iter()
         .zip(target)

@@ -27,6 +27,13 @@ async function noHorizontalScroll(page) {
   assert.ok(scroll <= inner, `page is ${scroll}px wide in a ${inner}px viewport`);
 }
 
+/** Uploads `text` as a CSV file and returns the error message the page shows for it. */
+async function csvError(page, text) {
+  await page.setInputFiles('#csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.waitForSelector('#csv-error:not([hidden])', SEL);
+  return page.textContent('#csv-error');
+}
+
 const CSV_BAD = 'x1,x2,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n\na,b\n';
 
 export default [
@@ -98,9 +105,7 @@ export default [
     timeout: 60000,
     async run({ page, base }) {
       await openLab(page, base, 'lang=en');
-      await page.setInputFiles('#csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV_BAD) });
-      await page.waitForSelector('#csv-error:not([hidden])', SEL);
-      const msg = await page.textContent('#csv-error');
+      const msg = await csvError(page, CSV_BAD);
       assert.match(msg, /line 7: expected 3 comma-separated numbers x1,x2,label, got 'a,b'/);
       const good = 'x1,x2,label\n' + Array.from({ length: 30 }, (_, i) => {
         const a = (i / 30) * 2 * Math.PI;
@@ -123,9 +128,7 @@ export default [
     timeout: 60000,
     async run({ page, base }) {
       await openLab(page, base, 'lang=zh');
-      await page.setInputFiles('#csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV_BAD) });
-      await page.waitForSelector('#csv-error:not([hidden])', SEL);
-      const msg = await page.textContent('#csv-error');
+      const msg = await csvError(page, CSV_BAD);
       // error.csv_fields in zh, filled with the line and the line's text from Rust's vars
       assert.match(msg, /第 7 行应是 3 个用逗号分隔的数 x1,x2,label，实际是“a,b”/);
       assert.doesNotMatch(msg, /expected|parse error/);
