@@ -3,14 +3,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { halfMassRadius, regroupedCells, maxDiffInside } from '../../www/labs/conv.measure.js';
+import { lcg } from './kit.mjs';
 
 /** A seeded oh x ow map of values in [0, 1). */
 function randomMap(oh, ow, seed) {
-  let s = seed;
-  return Float32Array.from({ length: oh * ow }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  });
+  const rand = lcg(seed);
+  return Float32Array.from({ length: oh * ow }, rand);
 }
 
 /** `m` moved by (di, dj) cells, zeros shifted in. */

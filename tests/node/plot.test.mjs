@@ -4,14 +4,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { niceTicks, formatTick } from '../../www/app/plot.js';
+import { lcg } from './kit.mjs';
 
 /** Seeded ranges of every scale: [lo, hi] with hi > lo. */
 function ranges() {
-  let s = 12345;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const rand = lcg(12345);
   const out = [[0, 1], [-1, 1], [0, 100], [0.001, 0.002], [-5e-7, 5e-7], [1, 1e6], [-3, -2], [0, 0.3], [99.5, 100.5]];
   for (let k = 0; k < 300; k++) {
     const scale = 10 ** Math.floor(rand() * 16 - 8);

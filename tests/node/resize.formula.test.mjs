@@ -14,14 +14,14 @@ import {
   fmt, methodKind, sub, sumTerms, premultiplied, coordExpr, centroid, whereLines, tapRows, formulaLines, channelRows,
   CH, MAX_TERMS, MAX_ROWS, MAX_NEIGHBOURS,
 } from '../../www/labs/resize.formula.js';
+import { lcg } from './kit.mjs';
 
 const back = (s) => Number(s.replace('−', '-'));
 
 test('fmt keeps at most d decimals, drops trailing zeros and reads back within half a unit', () => {
-  let s = 7;
+  const rand = lcg(7);
   for (let k = 0; k < 2000; k++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const v = ((s / 2 ** 32) - 0.5) * 10 ** ((k % 9) - 3);
+    const v = (rand() - 0.5) * 10 ** ((k % 9) - 3);
     for (const d of [0, 1, 2, 4, 6]) {
       const text = fmt(v, d);
       assert.ok(Math.abs(back(text) - v) <= 0.5 * 10 ** -d + 1e-12 * Math.abs(v), `${v} d=${d}: ${text}`);
@@ -123,11 +123,11 @@ const HALF = 5e-5;
 
 /** A seeded random w x h RGBA image: opaque, or with random alpha. */
 function randomImage(w, h, seed, opaque) {
-  let s = seed;
+  const rand = lcg(seed);
   const bytes = new Uint8Array(w * h * 4);
   for (let i = 0; i < bytes.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    bytes[i] = opaque && i % 4 === 3 ? 255 : s >>> 24;
+    const v = Math.floor(rand() * 256);
+    bytes[i] = opaque && i % 4 === 3 ? 255 : v;
   }
   return { w, h, bytes, px: (x, y) => [...bytes.subarray((y * w + x) * 4, (y * w + x) * 4 + 4)] };
 }

@@ -9,6 +9,7 @@ import {
   defaultState, applyHash, stateToHash, methodA, outSize, snapshot, srcOfKind, sliderOfScale, scaleOfSlider, mp,
   isSizeRefusal, round,
 } from '../../www/labs/resize.state.js';
+import { lcg } from './kit.mjs';
 
 /** The hash string the page writes for S (and a viewer's zoom and pan). */
 const encode = (S, view = null) => formatHash(stateToHash(S, view));
@@ -18,8 +19,7 @@ const decode = (hash) => applyHash(defaultState(), parseHash(`#${hash}`));
 /** A seeded generator of states the page can be in, with only the fields the link records set
  * (the others keep their defaults, as a page reading the link would have them). */
 function* states(n, seed = 12345) {
-  let s = seed;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = lcg(seed);
   const of = (list) => list[Math.floor(rnd() * list.length)];
   for (let k = 0; k < n; k++) {
     const S = defaultState();
