@@ -244,6 +244,20 @@ pub fn bce_with_logits(
     Ok(reduce(per, shape.to_vec(), red, n))
 }
 
+/// The checks of `sigmoid_focal_loss` and its backward: logits and targets of `shape`,
+/// `gamma >= 0`, `alpha <= 1` (negative disables it).
+fn check_focal(x: &[f32], shape: &[usize], target: &[f32], alpha: f32, gamma: f32) -> Result<()> {
+    check_len("logits", x.len(), shape)?;
+    check_len("target", target.len(), shape)?;
+    if !(gamma >= 0.0 && gamma.is_finite()) {
+        return arg_err!("gamma must be a finite number >= 0, got {gamma}");
+    }
+    if alpha > 1.0 || alpha.is_nan() {
+        return arg_err!("alpha must be in [0, 1], or negative to disable it; got {alpha}");
+    }
+    Ok(())
+}
+
 /// torchvision's `sigmoid_focal_loss` (Lin et al. 2017): `ce * (1-p_t)^gamma`, times
 /// `alpha y + (1-alpha)(1-y)` when `alpha >= 0`; mean is over all elements.
 pub fn sigmoid_focal_loss(
@@ -254,14 +268,7 @@ pub fn sigmoid_focal_loss(
     gamma: f32,
     red: Reduction,
 ) -> Result<LossOut> {
-    check_len("logits", x.len(), shape)?;
-    check_len("target", target.len(), shape)?;
-    if !(gamma >= 0.0 && gamma.is_finite()) {
-        return arg_err!("gamma must be a finite number >= 0, got {gamma}");
-    }
-    if alpha > 1.0 || alpha.is_nan() {
-        return arg_err!("alpha must be in [0, 1], or negative to disable it; got {alpha}");
-    }
+    check_focal(x, shape, target, alpha, gamma)?;
     let per: Vec<f64> = x
         .iter()
         .zip(target)
@@ -363,14 +370,7 @@ pub fn sigmoid_focal_loss_backward(
     gamma: f32,
     red: Reduction,
 ) -> Result<Vec<f32>> {
-    check_len("logits", x.len(), shape)?;
-    check_len("target", target.len(), shape)?;
-    if !(gamma >= 0.0 && gamma.is_finite()) {
-        return arg_err!("gamma must be a finite number >= 0, got {gamma}");
-    }
-    if alpha > 1.0 || alpha.is_nan() {
-        return arg_err!("alpha must be in [0, 1], or negative to disable it; got {alpha}");
-    }
+    check_focal(x, shape, target, alpha, gamma)?;
     let g = gamma as f64;
     let s = grad_scale(red, x.len() as f64);
     Ok(x.iter()
