@@ -286,9 +286,14 @@ impl Error {
     }
 
     /// The parameter `name` is `got` but must lie in `min..=max` (integers print as integers:
-    /// `1..=8`; `got` keeps the caller's own formatting, so an f32 0.3 reads "0.3").
+    /// `1..=8`; `got` keeps the caller's own formatting, so an f32 0.3 reads "0.3", and reaches JS
+    /// as a number).
     pub fn out_of_range(name: &str, min: f64, max: f64, got: impl fmt::Display) -> Error {
         let got = got.to_string();
+        // A number for JS (parsed from its own text, so an f32 0.3 stays 0.3), else the text.
+        let got_var = got
+            .parse::<f64>()
+            .map_or_else(|_| got.as_str().into(), Var::Num);
         Error::coded(
             Kind::InvalidArg,
             "out_of_range",
@@ -296,7 +301,7 @@ impl Error {
                 ("name", name.into()),
                 ("min", min.into()),
                 ("max", max.into()),
-                ("got", got.as_str().into()),
+                ("got", got_var),
             ],
             format!("{name} must be in {min}..={max}, got {got}"),
         )
@@ -533,6 +538,19 @@ mod tests {
                 .unwrap_or_else(|| panic!("en.json has no {key}"));
             assert_eq!(fill(template, &e.vars()), e.to_string(), "{key}");
         }
+    }
+
+    #[test]
+    fn out_of_range_keeps_the_callers_number() {
+        let e = Error::out_of_range("dropout", 0.0, 0.9, 0.95f32);
+        assert_eq!(e.detail(), "dropout must be in 0..=0.9, got 0.95");
+        assert!(
+            e.vars().contains(&("got", Var::Num(0.95))),
+            "{:?}",
+            e.vars()
+        );
+        let e = Error::out_of_range("k", 1.0, 8.0, "many");
+        assert!(e.vars().contains(&("got", Var::Text("many".into()))));
     }
 
     #[test]
