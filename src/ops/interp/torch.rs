@@ -102,12 +102,26 @@ pub fn resize_planes(
     y: &mut [f32],
     path: Path,
 ) {
+    // One copy of the loops per path, so the lane path's hot loops carry no runtime branch.
+    match path {
+        Path::Simd => passes::<true>(x, [planes, h, w], fy, fx, y),
+        Path::Scalar => passes::<false>(x, [planes, h, w], fy, fx, y),
+    }
+}
+
+fn passes<const LANES: bool>(
+    x: &[f32],
+    [planes, h, w]: [usize; 3],
+    fy: &AxisFilter,
+    fx: &AxisFilter,
+    y: &mut [f32],
+) {
     let (oh, ow) = (fy.out_len(), fx.out_len());
     let mut tmp = vec![0.0f32; h * ow];
     for pl in 0..planes {
         let src = &x[pl * h * w..][..h * w];
         for r in 0..h {
-            hpass(&src[r * w..][..w], fx, &mut tmp[r * ow..][..ow], path);
+            hpass::<LANES>(&src[r * w..][..w], fx, &mut tmp[r * ow..][..ow]);
         }
         let dst = &mut y[pl * oh * ow..][..oh * ow];
         for i in 0..oh {
@@ -116,9 +130,10 @@ pub fn resize_planes(
             let wts = &fy.weights[i * fy.taps..][..fy.taps];
             if fy.taps == 2 {
                 let (r0, r1) = (&tmp[s * ow..][..ow], &tmp[(s + 1) * ow..][..ow]);
-                let done = match path {
-                    Path::Simd => torch_simd::blend2(r0, r1, wts[0], wts[1], out),
-                    Path::Scalar => 0,
+                let done = if LANES {
+                    torch_simd::blend2(r0, r1, wts[0], wts[1], out)
+                } else {
+                    0
                 };
                 blend2_scalar(&r0[done..], &r1[done..], wts[0], wts[1], &mut out[done..]);
             } else {
@@ -134,11 +149,12 @@ pub fn resize_planes(
 }
 
 /// One row through a horizontal filter.
-fn hpass(row: &[f32], f: &AxisFilter, out: &mut [f32], path: Path) {
+fn hpass<const LANES: bool>(row: &[f32], f: &AxisFilter, out: &mut [f32]) {
     if f.taps == 2 {
-        let done = match path {
-            Path::Simd => torch_simd::h2(row, &f.starts, &f.weights, out),
-            Path::Scalar => 0,
+        let done = if LANES {
+            torch_simd::h2(row, &f.starts, &f.weights, out)
+        } else {
+            0
         };
         h2_scalar(
             row,
