@@ -3,6 +3,26 @@ import assert from 'node:assert/strict';
 
 export default [
   {
+    name: 'every page starts from a link with malformed percent escapes, and says what it ignored',
+    timeout: 90000,
+    async run({ page, base }) {
+      const ready = {
+        'index.html': () => document.querySelectorAll('main a').length > 5,
+        'selftest.html': () => document.body.textContent.includes('golden'),
+        'resize.html': () => Boolean(window.__resizeLab?.result),
+        'conv.html': () => Boolean(window.__convLab),
+        'train.html': () => ['paused', 'playing'].includes(document.body.dataset.trainState),
+      };
+      for (const [file, started] of Object.entries(ready)) {
+        await page.goto(`${base}${file}#lang=zh&%E0%A4%A&seed=%`);
+        await page.waitForFunction(() => document.documentElement.lang === 'zh-CN', null, { timeout: 30000 });
+        await page.waitForFunction(started, null, { timeout: 60000, polling: 100 });
+        const note = await page.textContent('.hash-note');
+        assert.match(note, /已忽略：%E0%A4%A, seed=%/, `${file}: ${note}`);
+      }
+    },
+  },
+  {
     name: 'state.js: hash parse/format/write round-trips',
     async run({ page, base }) {
       await page.goto(`${base}index.html#lang=en`);

@@ -22,3 +22,15 @@ test('typed getters clamp, and fall back on missing or malformed values', () => 
   assert.equal(pick({ m: 'x' }, 'm', ['a', 'b'], 'a'), 'a');
   assert.equal(pick({ m: 'b' }, 'm', ['a', 'b'], 'a'), 'b');
 });
+
+test('a malformed percent escape drops only its own part, and is reported', () => {
+  for (const hash of ['#%', '#lang=%E0%A4%A', '#lang=zh&%zz=1&seed=7', '#a=%']) {
+    const o = parseHash(hash);
+    assert.ok(o.malformed.length === 1, `${hash}: ${o.malformed}`);
+    assert.ok(!Object.keys(o).includes('malformed'), 'the report is not a hash key');
+  }
+  const o = parseHash('#lang=zh&%zz=1&seed=7');
+  assert.deepEqual(o, { lang: 'zh', seed: '7' });
+  assert.deepEqual(o.malformed, ['%zz=1']);
+  assert.deepEqual(parseHash('#lang=en').malformed, []);
+});

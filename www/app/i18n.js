@@ -1,7 +1,7 @@
 //! zh + en strings: load i18n/<lang>.json, translate with t(key, vars), fill `[data-i18n]`
 //! elements, and switch language from a toggle. The choice lives in the URL hash (`#lang=zh`);
 //! without one, it follows navigator.language (zh* -> zh, anything else -> en).
-import { readState, writeState } from './state.js';
+import { readState, writeState, malformedAtLoad } from './state.js';
 
 export const LANGS = ['en', 'zh'];
 const HTML_LANG = { en: 'en', zh: 'zh-CN' };
@@ -99,7 +99,19 @@ export async function initI18n() {
     console.warn(`i18n: ${want} failed (${err.message}); using en`);
     await setLang('en');
   }
+  noteMalformedHash();
   return lang;
+}
+
+/** A link whose hash has malformed escapes still opens the page; this says what was ignored. */
+function noteMalformedHash() {
+  const parts = malformedAtLoad;
+  if (!parts.length || document.querySelector('.hash-note')) return;
+  const p = document.createElement('p');
+  p.className = 'hint hash-note';
+  p.setAttribute('role', 'status');
+  p.textContent = t('hash.malformed', { parts: parts.join(', ') });
+  document.querySelector('main')?.prepend(p);
 }
 
 /** Link to another page of the site carrying the current language along. */

@@ -1,17 +1,39 @@
 //! Page state in the URL hash, as `#key=value&key=value` (values URI-encoded), so a link
 //! reproduces what the page shows: the language, a lab's knobs, its random seed.
 
-/** Parse a hash string (default: the current one) into a plain object of strings. */
+/** `decodeURIComponent`, or null for a malformed escape (`%`, `%E0%A4%A`) instead of a throw. */
+function decode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parse a hash string (default: the current one) into a plain object of strings. A part with a
+ * malformed percent escape is left out (a hand-edited or cut link must never stop a page from
+ * starting; the other parts still apply), and its raw text is listed in the non-enumerable
+ * `malformed` property so a page can say what it ignored.
+ */
 export function parseHash(hash = location.hash) {
   const out = {};
+  const malformed = [];
   for (const part of hash.replace(/^#/, '').split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
-    const key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
-    out[key] = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
+    const key = decode(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? '' : decode(part.slice(eq + 1));
+    if (key === null || value === null) malformed.push(part);
+    else out[key] = value;
   }
+  Object.defineProperty(out, 'malformed', { value: malformed, enumerable: false });
   return out;
 }
+
+/** The parts of the hash the page was opened with that could not be read (see `parseHash`): kept
+ * from load time, because the page rewrites its hash (without them) as soon as it saves state. */
+export const malformedAtLoad = typeof location === 'undefined' ? [] : parseHash(location.hash).malformed;
 
 /** Format an object as a hash string (without the '#'); null/undefined values are left out. */
 export function formatHash(obj) {
