@@ -5,7 +5,7 @@
 //! optional; a misspelt key is an error listing the valid ones, a wrong type names its key).
 //! `step(n)` trains n epochs and returns small metrics; the big buffers (history rows,
 //! decision-boundary and per-neuron heatmaps, histograms) stay in wasm memory and are read through
-//! `*Ptr()`/`*Len()` views: `new Float32Array(wasm_memory().buffer, t.boundaryPtr(),
+//! `*Ptr()`/`*Len()` views: `new Float32Array(wasmMemory().buffer, t.boundaryPtr(),
 //! t.boundaryLen())`, made fresh after every call into wasm (memory growth detaches old views).
 
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! Convolution and receptive-field lab (entry). A layer stack (edited here, kept in the URL hash)
 //! runs through the wasm build: `convStackPlan` gives every feature map's shape, receptive field
-//! and cost (or the layer that breaks and why); `conv_cell_maps` gives, for the picked cell of
+//! and cost (or the layer that breaks and why); `convCellMaps` gives, for the picked cell of
 //! the last map, the exact support and the effective receptive field over the photo. Also: the
 //! standard / separable / bottleneck cost comparison, a step-by-step conv on a small grid, and
 //! classic kernels slid over the photo (weight sharing: a shifted input gives a shifted map).
