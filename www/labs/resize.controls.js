@@ -14,7 +14,7 @@ const $ = (id) => document.getElementById(id);
 function setScale(s) {
   S.sizeMode = 'scale';
   S.s = Math.min(SCALE_MAX, Math.max(SCALE_MIN, s));
-  clearNoticeOf(isSizeRefusal);
+  clearNoticeOf((err) => isSizeRefusal(err) || err.code === 'size_fallback');
   syncControls();
   saveHash();
   schedule();
@@ -31,7 +31,7 @@ function applySize() {
   S.sizeMode = 'size';
   S.w = w;
   S.h = h;
-  clearNoticeOf((err) => isSizeRefusal(err) || err.code === 'bad_size');
+  clearNoticeOf((err) => isSizeRefusal(err) || err.code === 'bad_size' || err.code === 'size_fallback');
   syncControls();
   saveHash();
   schedule();

@@ -123,6 +123,7 @@ async function main() {
     throw await explainStart(err);
   }
   lab.maxPixels = info.maxPixels;
+  lab.maxSide = info.maxSide;
   if (S.src === 'own') {
     showNotice(codedError('own_not_in_link'));
     S.src = 'photo';

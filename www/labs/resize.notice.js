@@ -66,10 +66,22 @@ function describe(err) {
     vars.limit_px = vars.max.toLocaleString('en-US');
     return t(vars.what === 'input' ? 'resize.err.input_too_large' : 'resize.err.too_large', vars);
   }
+  if (code === 'size_fallback') return describeFallback(err.vars);
   if (code && has(`resize.err.${code}`)) return t(`resize.err.${code}`, vars);
   if (code === 'wasm_missing' || code === 'wasm_load') return t(`error.${code}`, vars);
   // anything else, e.g. another coded error from Rust: the generic notice around its own text
   return t('resize.err.generic', { detail: describeError(err) });
+}
+
+/** A new input over a limit at the current settings, and the largest size the lab chose instead. */
+function describeFallback(v) {
+  const from = v.from.s !== undefined ? `×${v.from.s}` : `${v.from.w} × ${v.from.h}`;
+  const why = v.reason === 'side'
+    ? t('resize.fallback.side', { max: v.maxSide })
+    : t('resize.fallback.pixels', { limit: mp(v.maxPixels, 1) });
+  const size = { w: v.w, h: v.h, mp: mp(v.w, v.h) };
+  const to = v.to.s !== undefined ? t('resize.fallback.to_scale', { s: v.to.s, ...size }) : t('resize.fallback.to_size', size);
+  return t('resize.err.size_fallback', { from, ow: v.ow, oh: v.oh, omp: mp(v.ow, v.oh), why, to });
 }
 
 export function showNotice(err) {
@@ -84,7 +96,8 @@ export function renderNotice() {
     return;
   }
   let text = describe(noticeErr);
-  if (lab.have.a && noticeErr.code !== 'cancelled_by_user') text += ` ${t('resize.err.kept')}`;
+  // (a fall-back is not a failure: its result replaces the previous one)
+  if (lab.have.a && noticeErr.code !== 'cancelled_by_user' && noticeErr.code !== 'size_fallback') text += ` ${t('resize.err.kept')}`;
   $('notice-text').textContent = text;
   box.dataset.code = noticeErr.code || '';
   box.hidden = false;

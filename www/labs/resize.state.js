@@ -134,6 +134,29 @@ export function snapshot(S) {
   return { sizeMode: S.sizeMode, s: S.s, w: S.w, h: S.h, m: S.m, conv: S.conv, q: S.q };
 }
 
+/**
+ * The largest output for input `src` ({w, h}) under `limits` ({maxPixels, maxSide}), for settings
+ * `S` whose own output is over one: in scale mode the largest factor (rounded down to the 3
+ * decimals the link keeps) whose output fits, at most S.s; in W x H mode the size S asks for,
+ * shrunk with its aspect until it fits. Returns the size settings to apply ({sizeMode, s, w, h}).
+ * Pure arithmetic on the limits the worker reported; the worker still checks the result.
+ */
+export function largestFit(S, src, { maxPixels, maxSide }) {
+  const fits = ({ w, h }) => w <= maxSide && h <= maxSide && w * h <= maxPixels;
+  if (S.sizeMode === 'scale' || !(S.w && S.h)) {
+    const top = Math.min(S.s, maxSide / src.w, maxSide / src.h, Math.sqrt(maxPixels / (src.w * src.h)));
+    let s = Math.floor(top * 1000) / 1000;
+    // rounding the output up can overshoot by a pixel: step down until it fits
+    while (s > SCALE_MIN && !fits(outSize({ sizeMode: 'scale', s }, src))) s = round(s - 0.001, 3);
+    if (s >= SCALE_MIN) return { sizeMode: 'scale', s, w: S.w, h: S.h };
+    // (an input the lab accepted always fits at x1, so this is only for inputs near 0.1 of it)
+  }
+  const want = S.sizeMode === 'size' && S.w && S.h ? { w: S.w, h: S.h } : outSize(S, src);
+  const k = Math.min(1, maxSide / want.w, maxSide / want.h, Math.sqrt(maxPixels / (want.w * want.h)));
+  // floor on both sides: floor(w k) * floor(h k) <= w h k^2 <= maxPixels
+  return { sizeMode: 'size', s: S.s, w: Math.max(1, Math.floor(want.w * k)), h: Math.max(1, Math.floor(want.h * k)) };
+}
+
 /** The settings a page goes back to when nothing has worked yet. */
 export const FIRST_GOOD = { sizeMode: 'scale', s: 2, m: 'bilinear', conv: 'half' };
 
