@@ -154,6 +154,7 @@ export default [
       await page.screenshot({ path: join(out, 'resize-fallback-zh.png') });
       // switching the language re-renders the message
       await page.click('[data-lang-choice="en"]');
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
       assert.match((await notice(page)).text, /^This image at ×8 would be 15360 × 8640 = 132\.7 MP/);
     },
   },
