@@ -367,6 +367,12 @@ export default [
         ['wide.csv', Buffer.from(`${'1,'.repeat(50000)}1\n`)],
       ];
       for (const [name, buffer] of junk) {
+        // (the test hides the last message, so each file has to show its own)
+        await page.evaluate(() => {
+          const el = document.getElementById('csv-error');
+          el.hidden = true;
+          el.textContent = '';
+        });
         await page.setInputFiles('#csv', { name, mimeType: 'text/csv', buffer });
         await page.waitForSelector('#csv-error:not([hidden])', { timeout: 30000 }).catch(() => { throw new Error(`${name}: no message`); });
         const text = await page.textContent('#csv-error');

@@ -122,6 +122,8 @@ export function wireMaps() {
     $(id).addEventListener('change', () => {
       S.fm.dx = clampInt($('fm-dx').value, -32, 32);
       S.fm.dy = clampInt($('fm-dy').value, -32, 32);
+      $('fm-dx').value = String(S.fm.dx); // the values in effect (an entry out of range is clamped)
+      $('fm-dy').value = String(S.fm.dy);
       saveState();
       featureMaps();
     });
