@@ -186,4 +186,27 @@ export default [
       await page.screenshot({ path: join(out, 'resize-fallback-wide.png') });
     },
   },
+  {
+    name: 'Cancel during the first resize of a new photo stops it: not run again by itself, and a new setting runs',
+    timeout: 120000,
+    async run({ page, base }) {
+      await openLab(page, base, '#lang=en&v=single&m=pillow&s=2');
+      // x2 of 4032 x 3024 is 48.8 MP, under the limit; Pillow-exact (scalar) takes a while
+      await page.setInputFiles('#file', { name: 'phone.png', mimeType: 'image/png', buffer: bigPng(4032, 3024) });
+      await page.waitForFunction(() => !document.getElementById('busy').hidden
+        && /8064 × 6048/.test(document.getElementById('busy-text').textContent), null, { timeout: 40000, polling: 20 });
+      await page.click('#cancel');
+      await page.waitForFunction(() => document.body.dataset.lab === 'idle' && window.__resizeLab.source.w === 4032
+        && !document.getElementById('notice').hidden, null, { timeout: 40000 });
+      const n = await notice(page);
+      assert.equal(n.code, 'cancelled_stopped', 'nothing worked on this photo yet: it stays stopped');
+      assert.equal(n.text, 'Cancelled. Change the size or method to run it again.');
+      await page.waitForTimeout(1000);
+      assert.equal(await page.evaluate(() => document.body.dataset.lab), 'idle', 'the cancelled resize did not start again');
+      // a new setting runs, and clears nothing it should not
+      await page.click('[data-scale="0.5"]');
+      await page.waitForFunction(() => window.__resizeLab.result?.w === 2016 && document.body.dataset.lab === 'idle', null, { timeout: 40000 });
+      assert.deepEqual(await page.evaluate(() => window.__resizeLab.result), { w: 2016, h: 1512, method: 'pillow' });
+    },
+  },
 ];

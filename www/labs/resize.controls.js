@@ -11,6 +11,12 @@ import { syncControls, renderLabels, renderDiff } from './resize.render.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** A setting the user changed: what Cancel (or a trap) stopped may run again, then catch up. */
+function runAgain() {
+  lab.blocked = null;
+  schedule();
+}
+
 /** Notices a new size makes obsolete: a refused or replaced size, a refused entry. */
 const sizeNotice = (err) => isSizeRefusal(err) || ['size_fallback', 'bad_size', 'bad_scale', 'scale_range'].includes(err.code);
 
@@ -20,7 +26,7 @@ function setScale(s) {
   clearNoticeOf(sizeNotice);
   syncControls();
   saveHash();
-  schedule();
+  runAgain();
 }
 
 function applySize() {
@@ -39,7 +45,7 @@ function applySize() {
   clearNoticeOf(sizeNotice);
   syncControls();
   saveHash();
-  schedule();
+  runAgain();
 }
 
 function wireSize() {
@@ -91,7 +97,7 @@ function change(edit, redraw = syncControls) {
   edit();
   redraw();
   saveHash();
-  schedule();
+  runAgain();
 }
 
 function wireMethod() {

@@ -306,10 +306,12 @@ function invalidate() {
 function restartWorker() {
   if (lab.runningA) lab.blocked = lab.runningA;
   lab.runningA = null;
-  if (canRevert()) revert();
+  const reverted = canRevert();
+  if (reverted) revert();
   lab.engine.restart();
   invalidate();
   if (lab.source) lab.pendingLoad = { spec: lab.source.spec, opts: { restore: true } };
+  return reverted;
 }
 
 function recoverFromTrap(err) {
@@ -319,8 +321,8 @@ function recoverFromTrap(err) {
 
 /** Stop the running job: a fresh worker, the last settings that worked, the same input. */
 export function cancel() {
-  restartWorker();
-  showNotice(codedError('cancelled_by_user'));
+  // back to the settings that worked on this input, or (none yet) stopped until a setting changes
+  showNotice(codedError(restartWorker() ? 'cancelled_by_user' : 'cancelled_stopped'));
   schedule();
 }
 

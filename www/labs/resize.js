@@ -84,7 +84,10 @@ function followHash() {
   }
   lab.viewer.setPick(S.pick);
   if (S.src !== before && S.src !== 'own') requestLoad(SAMPLES[S.src], { keepNotice: true, fromHash: true });
-  else schedule();
+  else {
+    lab.blocked = null; // a link the user followed or edited: what Cancel stopped may run again
+    schedule();
+  }
 }
 
 function rerenderAll() {

@@ -97,7 +97,7 @@ export function renderNotice() {
   }
   let text = describe(noticeErr);
   // (a fall-back is not a failure: its result replaces the previous one)
-  if (lab.have.a && noticeErr.code !== 'cancelled_by_user' && noticeErr.code !== 'size_fallback') text += ` ${t('resize.err.kept')}`;
+  if (lab.have.a && !['cancelled_by_user', 'cancelled_stopped', 'size_fallback'].includes(noticeErr.code)) text += ` ${t('resize.err.kept')}`;
   $('notice-text').textContent = text;
   box.dataset.code = noticeErr.code || '';
   box.hidden = false;
