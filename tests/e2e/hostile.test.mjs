@@ -280,6 +280,8 @@ export default [
         const msg = await resizeNotice(page);
         assert.ok(msg, `scale "${n}": no message`);
         assert.ok(['bad_scale', 'scale_range'].includes(msg.code), `scale "${n}": ${msg.code} ${msg.text}`);
+        if (msg.code === 'scale_range') assert.ok(msg.text.startsWith(`×${n} is outside 0.1–8: using ×`), msg.text);
+        else assert.match(msg.text, /^The scale factor must be a number from 0\.1 to 8; it stays ×[\d.]+\.$/);
         await assertInRange(page, '#scale', 0.1, 8, `scale "${n}"`);
         const r = await page.evaluate(() => window.__resizeLab.result);
         const s = Number(await page.inputValue('#scale'));

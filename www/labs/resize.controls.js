@@ -57,12 +57,13 @@ function wireSize() {
   }
   $('scale-range').addEventListener('input', (e) => setScale(scaleOfSlider(+e.target.value)));
   $('scale').addEventListener('change', (e) => {
-    const v = parseFloat(e.target.value);
+    const got = e.target.value; // (read before setScale writes the factor in effect back)
+    const v = parseFloat(got);
     const range = { min: SCALE_MIN, max: SCALE_MAX };
     if (Number.isFinite(v) && v > 0) {
       setScale(v);
       // outside the slider's range: say which factor is used instead
-      if (v !== S.s) showNotice(codedError('scale_range', { got: e.target.value, s: S.s, ...range }));
+      if (v !== S.s) showNotice(codedError('scale_range', { got, s: S.s, ...range }));
     } else {
       showNotice(codedError('bad_scale', { s: S.s, ...range }));
       syncControls();

@@ -97,7 +97,9 @@ export function renderNotice() {
   }
   let text = describe(noticeErr);
   // (a fall-back is not a failure: its result replaces the previous one)
-  if (lab.have.a && !['cancelled_by_user', 'cancelled_stopped', 'size_fallback'].includes(noticeErr.code)) text += ` ${t('resize.err.kept')}`;
+  // (not after what is no failure of a result: a cancel, a fall-back or a corrected entry)
+  const news = ['cancelled_by_user', 'cancelled_stopped', 'size_fallback', 'bad_scale', 'scale_range'];
+  if (lab.have.a && !news.includes(noticeErr.code)) text += ` ${t('resize.err.kept')}`;
   $('notice-text').textContent = text;
   box.dataset.code = noticeErr.code || '';
   box.hidden = false;
