@@ -117,11 +117,21 @@ function hashTest(file, works, timeout = 120000) {
   return {
     name: `${file}: HTML/script, javascript:, long and absurd-number hashes open a working page; no dialog, no markup`,
     timeout,
-    async run({ page, base }) {
+    async run({ page, base, out }) {
       const dialogs = noDialogs(page);
-      for (const hash of hostileHashes(file)) {
+      for (const [i, hash] of hostileHashes(file).entries()) {
         await openAt(page, base, file, hash);
         await assertClean(page, `${file}${hash.slice(0, 80)}`);
+        if (i === 0) await page.screenshot({ path: join(out, `hostile-${file.replace('.html', '')}.png`) });
+        // the values the page could not use are named in a note (as text): every page for lang,
+        // the resize lab for all its keys (the conv and training labs fall back silently for theirs)
+        const note = await page.evaluate(() => document.querySelector('.hash-ignored')?.textContent ?? '');
+        const lang = new URLSearchParams(hash.slice(1)).get('lang');
+        if (!['en', 'zh'].includes(lang)) assert.match(note, /\blang=/, `${file}${hash.slice(0, 80)}: no note for lang`);
+        if (file === 'resize.html') {
+          const want = lang === 'en' ? ['s'] : ['lang', 'src', 'm', 'conv', 'q', 'b', '+12'];
+          for (const k of want) assert.ok(note.includes(k.startsWith('+') ? k : `${k}=`), `${file}${hash.slice(0, 80)}: the note does not name ${k}: ${note}`);
+        }
       }
       // the same payload arriving by a hash change on a running page (a followed link)
       for (const x of XSS.slice(0, 2)) {

@@ -217,3 +217,18 @@ test('largestFit: the largest factor (3 decimals) or size under both limits, and
   assert.equal(sized.sizeMode, 'size');
   assert.ok(fits(sized) && sized.w === 11585 && sized.h === 5792, JSON.stringify(sized));
 });
+
+test('applyHash names the values it could not use, and only those', () => {
+  const rejectedOf = (hash) => {
+    const rejected = [];
+    applyHash(defaultState(), parseHash(`#${hash}`), rejected);
+    return rejected;
+  };
+  assert.deepEqual(rejectedOf('src=chart&s=1.5&m=opencv&v=side&b=pillow&px=3&py=4&sp=0.25&z=2&cx=1&cy=2&ch=g&pk=b&lock=0'), []);
+  assert.deepEqual(rejectedOf('size=300x200&m=nearest'), []);
+  assert.deepEqual(rejectedOf('src=<img>&s=1e309&m=javascript:x&px=-1&z=NaN&ch=q&lock=2'),
+    [['src', '<img>'], ['m', 'javascript:x'], ['s', '1e309'], ['lock', '2'], ['ch', 'q'], ['px', '-1'], ['z', 'NaN']]);
+  assert.deepEqual(rejectedOf('size=0x5'), [['size', '0x5']]);
+  assert.deepEqual(rejectedOf('s=9'), [['s', '9']], 'clamped to 8: named');
+  assert.deepEqual(rejectedOf('s='), [['s', '']]);
+});

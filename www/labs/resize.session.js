@@ -25,8 +25,8 @@ export const lab = {
   needFit: true, // the next result A fits the viewer to the stage
 };
 
-/** Read the hash into S. */
-export const loadState = () => applyHash(S, readState());
+/** Read the hash into S; the values it could not use go onto `rejected` ([key, value] pairs). */
+export const loadState = (rejected = []) => applyHash(S, readState(), rejected);
 
 /** Record S (and the viewer's zoom and pan once a result is shown) in the hash. */
 export function saveHash() {
