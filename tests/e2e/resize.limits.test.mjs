@@ -209,4 +209,21 @@ export default [
       assert.deepEqual(await page.evaluate(() => window.__resizeLab.result), { w: 2016, h: 1512, method: 'pillow' });
     },
   },
+  {
+    name: 'a link asking for 999999 x 999999 opens with the largest size of that shape that fits, and says so',
+    timeout: 60000,
+    async run({ page, base }) {
+      await page.goto(`${base}resize.html#lang=en&v=single&m=nearest&size=999999x999999`);
+      await waitSettled(page, 451, 300);
+      const st = await page.evaluate(() => window.__resizeLab.state);
+      const r = await page.evaluate(() => window.__resizeLab.result);
+      assert.equal(st.sizeMode, 'size');
+      assert.equal(r.w, r.h, 'the shape asked for (square)');
+      assert.ok(r.w * r.h <= MAX_PIXELS && (r.w + 1) * (r.h + 1) > MAX_PIXELS, `${r.w}x${r.h} is the largest square that fits`);
+      const n = await notice(page);
+      assert.equal(n.code, 'size_fallback');
+      assert.equal(n.text, 'An output of 999999 × 999999 = 999998 MP is over the 67.1 MP limit and longer than the 32767 px a browser can show on a side. '
+        + `Showing the largest size allowed instead: ${r.w} × ${r.h} (${(r.w * r.h / 1e6).toFixed(1)} MP).`);
+    },
+  },
 ];

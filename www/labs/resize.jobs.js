@@ -82,8 +82,13 @@ function fallBack(refused, keyA, size) {
   Object.assign(S, largestFit(S, source, { maxPixels: lab.maxPixels, maxSide: lab.maxSide }));
   const to = outSize(S, source);
   lab.fallbackKey = `${source.id}|${to.w}x${to.h}|${methodA(S)}`;
+  // every limit the asked size is over (the worker names only the first it checks)
+  const reasons = [];
+  if (size.w * size.h > lab.maxPixels) reasons.push('pixels');
+  if (size.w > lab.maxSide || size.h > lab.maxSide) reasons.push('side');
+  if (!reasons.length) reasons.push(refused.code === 'too_wide' ? 'side' : 'pixels');
   const vars = {
-    reason: refused.code === 'too_wide' ? 'side' : 'pixels', ow: size.w, oh: size.h, w: to.w, h: to.h,
+    reasons, ow: size.w, oh: size.h, w: to.w, h: to.h,
     from, to: S.sizeMode === 'scale' ? { s: S.s } : { w: to.w, h: to.h }, maxPixels: lab.maxPixels, maxSide: lab.maxSide,
   };
   showNotice(codedError('size_fallback', vars, `${size.w}x${size.h} is over a limit; using ${to.w}x${to.h}`));

@@ -75,13 +75,15 @@ function describe(err) {
 
 /** A new input over a limit at the current settings, and the largest size the lab chose instead. */
 function describeFallback(v) {
-  const from = v.from.s !== undefined ? `×${v.from.s}` : `${v.from.w} × ${v.from.h}`;
-  const why = v.reason === 'side'
+  const why = v.reasons.map((r) => (r === 'side'
     ? t('resize.fallback.side', { max: v.maxSide })
-    : t('resize.fallback.pixels', { limit: mp(v.maxPixels, 1) });
+    : t('resize.fallback.pixels', { limit: mp(v.maxPixels, 1) }))).join(t('resize.fallback.and'));
   const size = { w: v.w, h: v.h, mp: mp(v.w, v.h) };
   const to = v.to.s !== undefined ? t('resize.fallback.to_scale', { s: v.to.s, ...size }) : t('resize.fallback.to_size', size);
-  return t('resize.err.size_fallback', { from, ow: v.ow, oh: v.oh, omp: mp(v.ow, v.oh), why, to });
+  const vars = { ow: v.ow, oh: v.oh, omp: mp(v.ow, v.oh), why, to };
+  // a factor: "this image at x3 would be ..."; a size asked for: "an output of W x H is ..."
+  if (v.from.s !== undefined) return t('resize.err.size_fallback', { from: `×${v.from.s}`, ...vars });
+  return t('resize.err.size_fallback_wh', vars);
 }
 
 export function showNotice(err) {
