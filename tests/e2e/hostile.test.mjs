@@ -18,6 +18,8 @@ const XSS = [
   "'><svg/onload=alert(4)>",
 ];
 const NUMS = ['1e309', '-1e309', '-0', String(2 ** 53), 'NaN', '1e-320', '-1', 'Infinity', '0x10'];
+/** The ones that differ most, for fields whose every change recomputes a lot (the conv lab). */
+const NUMS_SHORT = ['1e309', '-0', String(2 ** 53), 'NaN', '-1'];
 const LONG = 'A'.repeat(4000);
 
 /** What each page reads from its hash: its keys, and how a number goes into each numeric one. */
@@ -328,7 +330,7 @@ export default [
   {
     name: 'conv.html: bad image files are refused with a message; absurd numbers in every number field are clamped or named at their layer',
     timeout: 120000,
-    async run({ page, base }) {
+    async run({ page, base, out }) {
       const dialogs = noDialogs(page);
       await convWorks(page, base);
       for (const [name, buffer, what] of BAD_IMAGES) {
@@ -343,7 +345,7 @@ export default [
       }
       // the lab's own number fields (clamped to their ranges) and the first layer's fields
       const fields = [['#draws', 1, 32], ['#seed', 0, 999999], ['#sl-s', 1, 3], ['#sl-p', 0, 3], ['#sl-d', 1, 3], ['#fm-dx', -32, 32], ['#fm-dy', -32, 32]];
-      for (const n of NUMS) {
+      for (const n of NUMS_SHORT) {
         for (const [sel, min, max] of fields) {
           if (!(await page.isVisible(sel))) await page.locator(sel).scrollIntoViewIfNeeded();
           await typeInto(page, sel, n);
@@ -359,7 +361,19 @@ export default [
           await typeInto(page, sel, f === 'p' ? '1' : f === 'k' ? '3' : '1');
         }
       }
+      // the feature-map kernel's weights: any finite number is a weight, the rest is refused as 0
+      for (const n of NUMS_SHORT) {
+        const sel = '#fm-weights input >> nth=4';
+        await typeInto(page, sel, n);
+        await page.waitForTimeout(50);
+        const v = await page.inputValue(sel);
+        assert.ok(v !== '' && Number.isFinite(Number(v)), `weight "${n}": the field shows "${v}"`);
+        const canvasOk = await page.evaluate(() => [...document.querySelectorAll('canvas')].every((c) => c.width >= 0));
+        assert.ok(canvasOk);
+      }
       await assertClean(page, 'conv numbers');
+      await page.locator('#fm-weights').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(out, 'hostile-conv-fields.png') });
       await convWorks(page, base);
       assert.deepEqual(dialogs, []);
     },

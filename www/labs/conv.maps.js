@@ -38,6 +38,7 @@ export function renderKernelInputs() {
       const cur = kernelWeights().slice();
       const x = Number(inp.value);
       cur[k] = Number.isFinite(x) ? x : 0;
+      inp.value = String(cur[k]); // the weight in effect (an unreadable entry counts as 0)
       S.fm.custom = cur;
       S.fm.kernel = 'custom';
       $('fm-kernel').value = 'custom';
