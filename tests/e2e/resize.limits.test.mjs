@@ -159,6 +159,20 @@ export default [
     },
   },
   {
+    name: 'phone (375x812, zh): the fall-back message fits without horizontal scroll',
+    timeout: 90000,
+    async run({ newPage, base, out }) {
+      const phone = await newPage({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      await openLab(phone, base, '#lang=zh&v=single&m=nearest&s=8');
+      await load(phone, 'hd.png', bigPng(1920, 1080), 1920, 1080);
+      assert.equal((await notice(phone)).code, 'size_fallback');
+      const { scroll, inner } = await phone.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth }));
+      assert.ok(scroll <= inner, `page is ${scroll}px wide in a ${inner}px viewport`);
+      await phone.locator('#notice').scrollIntoViewIfNeeded();
+      await phone.screenshot({ path: join(out, 'resize-fallback-phone-zh.png') });
+    },
+  },
+  {
     name: 'default x2: a photo over 16.8 MP and one wider than 16,383 px fall back (pixel limit, canvas side limit)',
     timeout: 150000,
     async run({ page, base, out }) {
