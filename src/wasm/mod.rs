@@ -6,6 +6,7 @@
 
 mod conv_lab;
 mod errors;
+mod explore;
 mod handles;
 mod ops;
 mod opts;
@@ -13,6 +14,7 @@ mod train;
 pub use train::*;
 
 pub use conv_lab::*;
+pub use explore::*;
 pub use errors::{JsErr, JsResult};
 pub use handles::*;
 pub use ops::*;
