@@ -137,7 +137,11 @@ pub fn depth_gradients(activation: &str, options: JsValue) -> JsResult<JsValue> 
                 .iter()
                 .enumerate()
                 .map(|(i, &zi)| {
-                    let y = if x[2 * i] * x[2 * i + 1] > 0.0 { 1.0 } else { 0.0 };
+                    let y = if x[2 * i] * x[2 * i + 1] > 0.0 {
+                        1.0
+                    } else {
+                        0.0
+                    };
                     (sigmoid1(zi) - y) / batch as f32
                 })
                 .collect();

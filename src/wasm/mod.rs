@@ -14,8 +14,8 @@ mod train;
 pub use train::*;
 
 pub use conv_lab::*;
-pub use explore::*;
 pub use errors::{JsErr, JsResult};
+pub use explore::*;
 pub use handles::*;
 pub use ops::*;
 
