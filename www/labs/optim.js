@@ -100,7 +100,9 @@ function layoutPlot() {
   const w = Math.max(260, Math.floor(box.clientWidth));
   const [x0, x1, y0, y1] = S.fn.view;
   const pw = w - 72;
-  const h = Math.round(Math.min(Math.max(260, pw * ((y1 - y0) / (x1 - x0)) + 58), Math.max(300, innerHeight * 0.72), 620));
+  // true aspect where it fits, but never so flat that the ravine's zigzag is unreadable
+  const floor = Math.min(360, Math.round(w * 0.8));
+  const h = Math.round(Math.min(Math.max(floor, pw * ((y1 - y0) / (x1 - x0)) + 58), Math.max(300, innerHeight * 0.75), 640));
   if (!plot) {
     plot = new Plot($('plot'), {
       width: w,
