@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
-  FUNCTIONS, OPTIMIZERS, runPaths, ruleState, stateFromHash, stateToHash, logLevels, engineOptions, MAX_STEPS,
+  FUNCTIONS, OPTIMIZERS, OPT_IDS, runPaths, ruleState, stateFromHash, stateToHash, logLevels, engineOptions, MAX_STEPS,
 } from '../../www/labs/optim.model.js';
 import { lcg } from './kit.mjs';
 
@@ -29,6 +29,11 @@ async function engine() {
 }
 
 const STEPS = 12;
+
+test("the explorer shows exactly the engine's optimizers (trainSchema)", { skip }, async () => {
+  const dl = await engine();
+  assert.deepEqual(dl.trainSchema().optimizers, OPT_IDS);
+});
 
 test('every path equals the engine Optimizer stepped by hand', { skip }, async () => {
   const dl = await engine();

@@ -103,7 +103,7 @@ function buildCards() {
 function layoutCards() {
   for (const c of cards) {
     const w = Math.max(220, Math.floor(c.canvas.parentElement.clientWidth - 2));
-    c.plot.resize(w, Math.round(Math.min(230, Math.max(170, w * 0.62))));
+    c.plot.resize(w, Math.round(Math.min(230, Math.max(150, w * 0.5))));
   }
 }
 
