@@ -136,7 +136,6 @@ function setCursor(x, { quiet = false } = {}) {
 function computeDepth() {
   depth = {};
   for (const name of ACTIVATIONS) depth[name] = dl.depthGradients(name, { init: S.init, maxDepth: MAX_DEPTH });
-  if (window.__activ) window.__activ.depth = depth;
 }
 
 function drawDepth() {
@@ -239,7 +238,7 @@ async function main() {
     keepLang();
     dl = await ready();
     S = stateFromHash(readState());
-    window.__activ = { get state() { return S; }, cards, depth };
+    window.__activ = { get state() { return S; }, cards, get depth() { return depth; } };
     fillInit();
     wire();
     buildCards();

@@ -73,7 +73,6 @@ function computeContours() {
 
 function recompute() {
   paths = runPaths(dl, S.fn, S.start, S.lrs, MAX_STEPS);
-  if (window.__optim) window.__optim.paths = paths;
 }
 
 function draw() {
@@ -421,7 +420,7 @@ async function main() {
     keepLang();
     dl = await ready();
     S = stateFromHash(readState());
-    window.__optim = { get state() { return S; }, paths };
+    window.__optim = { get state() { return S; }, get paths() { return paths; }, get plot() { return plot; } };
     wire();
     applyState();
     saveHash();
