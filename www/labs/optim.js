@@ -251,7 +251,7 @@ function ruleLines(o, i) {
     adagrad: ['s ← s + g²', 'θ ← θ − η·g / (√s + 1e-10)'],
     rmsprop: ['s ← 0.99·s + 0.01·g²', 'θ ← θ − η·g / (√s + 1e-8)'],
     adam: ['m ← 0.9·m + 0.1·g,  v ← 0.999·v + 0.001·g²', 'm̂ = m/(1 − 0.9ᵗ),  v̂ = v/(1 − 0.999ᵗ)', 'θ ← θ − η·m̂ / (√v̂ + 1e-8)'],
-    adamw: [`θ ← θ·(1 − η·λ),  λ = ${ADAMW_DECAY}`, 'then Adam’s step (without λ in g)'],
+    adamw: [`θ ← θ·(1 − η·λ),  λ = ${ADAMW_DECAY}`, t('optim.rule_adamw_then')],
   }[o.id];
   if (k === 0) return [...symbolic, t('optim.rule_start')];
   const last = p.pts.length - 1;
