@@ -16,6 +16,7 @@ import {
 
 const FORMULA = {
   ravine: 'f = ½x² + 25y²',
+  rotated: 'f = ¼(x + y)² + 12.5(x − y)²',
   rosenbrock: 'f = (1 − x)² + 100(y − x²)²',
   saddle: 'f = ½x² − ½y² + ¼y⁴',
   twowell: 'f = (x² − 1)² + 0.3x + ½y²',

@@ -22,6 +22,16 @@ export const FUNCTIONS = [
     minima: [[0, 0]],
   },
   {
+    id: 'rotated',
+    // the same ravine turned 45°: u = (x + y)/√2 along the valley, v = (x − y)/√2 across it
+    f: (x, y) => 0.25 * (x + y) ** 2 + 12.5 * (x - y) ** 2,
+    grad: (x, y) => [0.5 * (x + y) + 25 * (x - y), 0.5 * (x + y) - 25 * (x - y)],
+    view: [-4, 4, -4, 4],
+    start: [-1.697, -3.394], // the ravine's start (u, v) = (−3.6, 1.2), turned
+    lr: [0.038, 0.01, 0.01, 0.5, 0.03, 0.1, 0.1],
+    minima: [[0, 0]],
+  },
+  {
     id: 'rosenbrock',
     f: (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2,
     grad: (x, y) => [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)],
