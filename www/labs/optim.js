@@ -215,7 +215,10 @@ function renderTable() {
     });
     const val = document.createElement('td');
     val.className = 'num mono f-val';
-    const cells = [show, name, lr].map((el) => {
+    const label = document.createElement('label');
+    label.className = 'opt-show';
+    label.append(show, name);
+    const cells = [label, lr].map((el) => {
       const td = document.createElement('td');
       td.append(el);
       return td;
