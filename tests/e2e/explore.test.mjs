@@ -120,6 +120,13 @@ export default [
       assert.ok(Math.abs(s.p0[0] - s.start[0]) < 1e-6 && Math.abs(s.p0[1] - s.start[1]) < 1e-6, 'paths start at the new start');
       const m = /start=([^&]+)/.exec(s.hash);
       assert.ok(m, s.hash);
+      // the same by keyboard: the start's number inputs (clamped to the view)
+      await page.locator('#start-x').fill('-1.5');
+      await page.locator('#start-x').press('Enter');
+      await page.waitForFunction(() => window.__optim.state.start[0] === -1.5 && window.__optim.paths[0].pts[0][0] === -1.5);
+      await page.locator('#start-y').fill('99');
+      await page.locator('#start-y').press('Enter');
+      await page.waitForFunction(() => window.__optim.state.start[1] === 1.6);
       // another surface, a learning rate, then reload the link: the same view
       await page.click('#fns button[data-fn="rosenbrock"]');
       await page.waitForFunction(() => /f=rosenbrock/.test(location.hash));
@@ -188,6 +195,10 @@ export default [
       const f = 1 / (1 + Math.exp(-Math.fround(x)));
       assert.ok(text.includes(`f = ${fmtNum(Math.fround(f))}`) || text.includes(`f = ${fmtNum(f)}`), `${text} vs sigmoid(${x}) = ${f}`);
       await page.waitForFunction(() => /x=-[12]/.test(location.hash));
+      // the slider moves the same cursor
+      await page.locator('#x').fill('-4');
+      await page.waitForFunction(() => window.__activ.state.x === -4);
+      assert.match(await sig.locator('.act-readout').textContent(), /x = -4/);
       // the depth plot: 8 lines, the legend beside it (not on it), init changes the numbers
       const ink = await inkOf(page, '#depth');
       assert.ok(ink.painted > ink.total * 0.03, 'depth plot not drawn');

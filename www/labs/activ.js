@@ -92,6 +92,8 @@ function buildCards() {
       },
     });
     entry.plot.margin = { left: 44, right: 10, top: 10, bottom: 36 };
+    // a finger may still scroll the page over these plots; a sideways drag moves the cursor
+    canvas.style.touchAction = 'pan-y';
     entry.plot.runs = saturatedRuns(xa, curve.dy, SATURATION);
     entry.plot.setSeries(curveSeries(xa, curve));
     cards.push(entry);
@@ -119,6 +121,8 @@ function labelCards() {
 function setCursor(x, { quiet = false } = {}) {
   S.x = x;
   const xs = Float32Array.of(x);
+  $('x-out').textContent = fmt(xs[0]);
+  if (document.activeElement !== $('x')) $('x').value = String(x);
   for (const c of cards) {
     const r = dl.activationCurve(c.name, xs);
     const y = r.y[0];
@@ -199,6 +203,7 @@ function keepLang() {
 }
 
 function wire() {
+  $('x').addEventListener('input', () => setCursor(Number($('x').value)));
   $('init').addEventListener('change', () => {
     S.init = $('init').value;
     computeDepth();

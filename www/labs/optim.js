@@ -144,7 +144,11 @@ function render() {
   $('t').value = String(S.t);
   $('t-out').textContent = String(S.t);
   $('rules-t').textContent = `t = ${S.t}`;
-  $('start-out').textContent = `${t('optim.start')}: (${fmt(S.start[0])}, ${fmt(S.start[1])}) · f = ${fmt(S.fn.f(...S.start))}`;
+  $('start-out').textContent = `f = ${fmt(S.fn.f(...S.start))}`;
+  for (const [k, id] of [[0, 'start-x'], [1, 'start-y']]) {
+    const el = $(id);
+    if (document.activeElement !== el) el.value = String(Number(S.start[k].toFixed(3)));
+  }
   renderValues();
   renderRules();
 }
@@ -168,6 +172,9 @@ function renderFnButtons() {
     box.append(b);
   }
   $('fn-formula').textContent = FORMULA[S.fn.id];
+  const [x0, x1, y0, y1] = S.fn.view;
+  Object.assign($('start-x'), { min: String(x0), max: String(x1) });
+  Object.assign($('start-y'), { min: String(y0), max: String(y1) });
 }
 
 function renderTable() {
@@ -373,6 +380,19 @@ function wire() {
     render();
   });
   $('t').addEventListener('change', saveHash);
+  // the start by keyboard (the same as a drag on the plot)
+  for (const [k, id] of [[0, 'start-x'], [1, 'start-y']]) {
+    $(id).addEventListener('change', () => {
+      const v = Number($(id).value);
+      const [lo, hi] = k === 0 ? S.fn.view.slice(0, 2) : S.fn.view.slice(2, 4);
+      if ($(id).value === '' || !Number.isFinite(v)) return render();
+      S.start = k === 0 ? [Math.min(hi, Math.max(lo, v)), S.start[1]] : [S.start[0], Math.min(hi, Math.max(lo, v))];
+      $(id).value = String(Number(S.start[k].toFixed(3)));
+      recompute();
+      render();
+      saveHash();
+    });
+  }
   $('play').addEventListener('click', () => {
     if (!playing && S.t >= MAX_STEPS) S.t = 0;
     setPlaying(!playing);
