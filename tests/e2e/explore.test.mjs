@@ -92,6 +92,16 @@ export default [
       // the slider sets the step
       await page.locator('#t').fill('150');
       await page.waitForFunction(() => document.getElementById('t-out').textContent === '150');
+      // a link of the explanation opens its view while playing, and the hash follows it
+      await page.click('#play');
+      await page.click('a[href^="#f=saddle"]');
+      await page.waitForFunction(() => window.__optim.state.fn.id === 'saddle' && window.__optim.state.t === 30);
+      await page.waitForTimeout(100);
+      const h = await page.evaluate(() => location.hash);
+      assert.match(h, /f=saddle/);
+      assert.match(h, /t=30/);
+      assert.match(h, /lang=en/);
+      assert.equal(await page.locator('#t-out').textContent(), '30', 'still playing after following a link');
       // reset goes back to 0
       await page.click('#reset');
       await page.waitForFunction(() => document.getElementById('t-out').textContent === '0');
@@ -157,6 +167,7 @@ export default [
         assert.ok(s.start.every(Number.isFinite) && s.lrs.every((v) => v > 0 && v <= 10), `${hash}: ${JSON.stringify(s)}`);
         const ink = await inkOf(page, '#plot');
         assert.ok(ink.painted > ink.total * 0.05, `${hash}: plot not drawn`);
+        if (hash.includes('%E0%A4%A')) assert.match(await page.textContent('.hash-note'), /f=%E0%A4%A/, 'the ignored part is named');
         await page.click('#step');
         await page.waitForFunction((t0) => Number(document.getElementById('t-out').textContent) === Math.min(300, t0 + 1), s.t);
       }
@@ -223,6 +234,7 @@ export default [
         assert.ok(Number.isFinite(s.x) && s.x >= -6 && s.x <= 6, `${hash}: x ${s.x}`);
         assert.equal(s.init, 'xavier_uniform');
         assert.equal(await page.locator('#acts .act-card').count(), 8);
+        if (hash.includes('%%')) assert.match(await page.textContent('.hash-note'), /init=%%/, 'the ignored part is named');
       }
     },
   },

@@ -343,13 +343,13 @@ function renderRules() {
   });
 }
 
-function setPlaying(on) {
+function setPlaying(on, { save = true } = {}) {
   playing = on;
   $('play').classList.toggle('playing', on);
   $('play').setAttribute('aria-label', t(on ? 'optim.pause' : 'optim.play'));
   $('play').title = t(on ? 'optim.pause' : 'optim.play');
   if (on) requestAnimationFrame(tick);
-  else saveHash();
+  else if (save) saveHash();
 }
 
 function tick() {
@@ -418,9 +418,11 @@ function wire() {
     });
   });
   onStateChange((h) => {
-    setPlaying(false);
+    // a link inside the page (or an edited hash): its state wins, then the hash is normalized
+    setPlaying(false, { save: false });
     S = stateFromHash(h);
     applyState();
+    saveHash();
   });
   document.addEventListener('langchange', () => {
     if (!S) return;

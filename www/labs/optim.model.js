@@ -139,7 +139,7 @@ export function runOne(dl, fn, start, o, lr, steps = MAX_STEPS) {
       grads.push(g);
       const g32 = Float32Array.from(g);
       if (!g32.every(Number.isFinite)) {
-        diverged = t;
+        diverged = t + 1; // step t+1 cannot be taken: as below, pts.length === diverged
         break;
       }
       const gt = new dl.Tensor(g32, [2]);
