@@ -18,6 +18,10 @@ use crate::Error;
 
 /// Most inputs `activationCurve` takes in one call.
 const MAX_POINTS: usize = 1 << 20;
+/// Most multiply-adds of one forward pass summed over every net `depthGradients` builds
+/// (repeats * batch * width^2 * (1 + 2 + ... + maxDepth)); the defaults need 8.9M, so a call
+/// stays well under a second even at the limit.
+const MAX_WORK: f64 = 6e7;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -100,7 +104,8 @@ fn rms(v: &[f32]) -> f64 {
 /// binary cross-entropy's logit gradient `(sigmoid(z) - y)/n`; the rms of the first and of the
 /// output layer's weight gradients, averaged over `repeats` seeds (`seed`, `seed+1`, ...).
 /// Options (defaults): `{maxDepth: 16 (1..=32), width: 16 (1..=64), batch: 64 (1..=512),
-/// init: "xavier_uniform", seed: 1, repeats: 4 (1..=16)}`.
+/// init: "xavier_uniform", seed: 1, repeats: 4 (1..=16)}`, with at most `MAX_WORK` (6e7)
+/// multiply-adds per forward summed over all the nets.
 /// Returns `{depth, first_rms, last_rms}`.
 #[wasm_bindgen(js_name = depthGradients)]
 pub fn depth_gradients(activation: &str, options: JsValue) -> JsResult<JsValue> {
@@ -110,6 +115,16 @@ pub fn depth_gradients(activation: &str, options: JsValue) -> JsResult<JsValue> 
     let width = ranged("width", o.width, 16, 1, 64)?;
     let batch = ranged("batch", o.batch, 64, 1, 512)?;
     let repeats = ranged("repeats", o.repeats, 4, 1, 16)?;
+    let work = (repeats * batch * width * width) as f64 * (max_depth * (max_depth + 1) / 2) as f64;
+    if work > MAX_WORK {
+        return Err(Error::out_of_range(
+            "repeats * batch * width^2 * maxDepth * (maxDepth + 1) / 2",
+            1.0,
+            MAX_WORK,
+            work,
+        )
+        .into());
+    }
     let init = Init::parse(o.init.as_deref().unwrap_or("xavier_uniform"), 1.0)?;
     let seed = o.seed.unwrap_or(1) as u64;
     let mut out = DepthGrads {

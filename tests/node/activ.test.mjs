@@ -93,6 +93,11 @@ test('bad input throws coded errors and the module keeps working', { skip }, asy
   assert.equal(code(() => dl.depthGradients('relu', { maxDepth: 33 })), 'out_of_range');
   assert.equal(code(() => dl.depthGradients('relu', { init: 'he' })), 'invalid_argument');
   assert.equal(code(() => dl.depthGradients('nope')), 'bad_choice');
+  // a work budget keeps every call short: the largest of each option at once is refused
+  assert.equal(code(() => dl.depthGradients('relu', { maxDepth: 32, width: 64, batch: 512, repeats: 16 })), 'out_of_range');
+  const t0 = performance.now();
+  dl.depthGradients('relu', { maxDepth: 32, width: 16, batch: 64, repeats: 6 }); // ~5.1e7, under the 6e7 budget
+  assert.ok(performance.now() - t0 < 5000, 'a call at the budget takes seconds');
   assert.equal(dl.activationCurve('relu', Float32Array.of(2)).y[0], 2);
 });
 
