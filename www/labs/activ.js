@@ -137,31 +137,49 @@ function setCursor(x, { quiet = false } = {}) {
   }
 }
 
-function computeDepth() {
-  depth = {};
-  for (const name of ACTIVATIONS) depth[name] = dl.depthGradients(name, { init: S.init, maxDepth: MAX_DEPTH });
+let depthRun = 0;
+
+/**
+ * The depth curves, one activation per task (~0.1 s each: the page has no worker, its CSP says
+ * worker-src 'none'), drawn as they arrive; a newer call (another init) supersedes this one.
+ */
+async function computeDepth() {
+  const run = ++depthRun;
+  const next = {};
+  for (const name of ACTIVATIONS) {
+    await new Promise((r) => setTimeout(r, 0));
+    if (run !== depthRun) return false;
+    next[name] = dl.depthGradients(name, { init: S.init, maxDepth: MAX_DEPTH });
+    depth = { ...next };
+    drawDepth();
+  }
+  return true;
 }
 
 function drawDepth() {
   const box = $('depth-box');
   const w = Math.max(260, Math.floor(box.clientWidth));
   const h = Math.round(Math.min(420, Math.max(260, w * 0.55)));
-  const series = ACTIVATIONS.map((name, i) => ({
+  const names = ACTIVATIONS.filter((name) => depth?.[name]);
+  const series = names.map((name) => ({
     type: 'line',
     xs: depth[name].depth,
     ys: depth[name].first_rms.map((v) => Math.log10(v)),
-    color: COLORS[i],
+    color: COLORS[ACTIVATIONS.indexOf(name)],
     width: name === 'linear' ? 1.5 : 2.5,
     dash: name === 'linear' ? [5, 4] : undefined,
   }));
-  const dots = ACTIVATIONS.map((name, i) => ({
+  const dots = names.map((name) => ({
     type: 'scatter',
     xs: depth[name].depth,
     ys: depth[name].first_rms.map((v) => Math.log10(v)),
-    color: COLORS[i],
+    color: COLORS[ACTIVATIONS.indexOf(name)],
     radius: 2.5,
   }));
-  const opts = { x: { label: t('activ.depth_x'), min: 1, max: MAX_DEPTH }, y: { label: t('activ.depth_y') } };
+  // a fixed y range while the lines arrive (widened if a curve leaves it)
+  let lo = -14;
+  for (const sr of series) for (const v of sr.ys) if (Number.isFinite(v) && v < lo) lo = Math.floor(v / 2) * 2;
+  const opts = { x: { label: t('activ.depth_x'), min: 1, max: MAX_DEPTH }, y: { label: t('activ.depth_y'), min: lo, max: 2 } };
   if (!depthPlot) depthPlot = new Plot($('depth'), { width: w, height: h, ...opts });
   Object.assign(depthPlot.opts, opts);
   depthPlot.resize(w, h);
@@ -178,7 +196,7 @@ function drawDepth() {
     label.textContent = t(`activ.name.${name}`);
     const v = document.createElement('span');
     v.className = 'mono';
-    v.textContent = fmt(depth[name].first_rms[at - 1]);
+    v.textContent = depth?.[name] ? fmt(depth[name].first_rms[at - 1]) : '…';
     li.append(sw, label, v);
     return li;
   }));
@@ -207,7 +225,6 @@ function wire() {
   $('init').addEventListener('change', () => {
     S.init = $('init').value;
     computeDepth();
-    drawDepth();
     saveHash();
   });
   let rz = 0;
@@ -224,10 +241,7 @@ function wire() {
     S = next;
     $('init').value = S.init;
     setCursor(S.x, { quiet: true });
-    if (initChanged) {
-      computeDepth();
-      drawDepth();
-    }
+    if (initChanged) computeDepth();
   });
   document.addEventListener('langchange', () => {
     if (!S) return;
@@ -247,9 +261,9 @@ async function main() {
     fillInit();
     wire();
     buildCards();
-    computeDepth();
     drawDepth();
     saveHash();
+    await computeDepth();
     document.body.dataset.activReady = '1';
   } catch (err) {
     console.error(err);
