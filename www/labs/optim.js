@@ -8,6 +8,7 @@ import { initI18n, showError, t, withLang } from '../app/i18n.js';
 import { readState, writeState, onStateChange } from '../app/state.js';
 import { ready } from '../app/wasm.js';
 import { Plot } from '../app/plot.js';
+import { fitCanvas } from '../app/canvas.js';
 import { contours } from '../vendor/d3-contour.mjs';
 import {
   FUNCTIONS, OPTIMIZERS, COLORS, MAX_STEPS, LR_MIN, LR_MAX, MOMENTUM, ADAMW_DECAY,
@@ -28,6 +29,7 @@ let dl = null;
 let S = null; // {fn, start, lrs, t, hidden}
 let paths = [];
 let contourSeries = [];
+let bands = []; // per level: polygons (arrays of rings of [x, y] in data units) where f >= level
 let plot = null;
 let playing = false;
 let dragging = false;
@@ -52,24 +54,72 @@ function computeContours() {
   const [x0, x1, y0, y1] = fn.view;
   const sx = (x1 - x0) / (GRID - 1);
   const sy = (y1 - y0) / (GRID - 1);
+  bands = [];
   contourSeries = levels.map((level, k) => {
     const xs = [];
     const ys = [];
+    const polys = [];
     for (const poly of gen.contour(values, level).coordinates) {
+      const rings = [];
       for (const ring of poly) {
+        const pts = [];
         for (const [gx, gy] of ring) {
-          xs.push(x0 + (gx - 0.5) * sx);
-          ys.push(y0 + (gy - 0.5) * sy);
+          const p = [x0 + (gx - 0.5) * sx, y0 + (gy - 0.5) * sy];
+          pts.push(p);
+          xs.push(p[0]);
+          ys.push(p[1]);
         }
+        rings.push(pts);
         xs.push(NaN);
         ys.push(NaN);
       }
+      polys.push(rings);
     }
+    bands.push(polys);
     // low levels dark blue, high levels pale grey
     const a = k / Math.max(1, levels.length - 1);
     const l = Math.round(38 + a * 44);
     return { type: 'line', xs, ys, color: `hsl(212 ${Math.round(60 - a * 45)}% ${l}%)`, width: 1 };
   });
+}
+
+/**
+ * Filled bands under the plot (its own canvas behind the transparent plot canvas, drawn once per
+ * surface or size): the band below each level a shade of blue, darker where f is lower.
+ */
+function drawBands() {
+  const bg = $('plot-bg');
+  const { width, height } = plot.opts;
+  const ctx = fitCanvas(bg, width, height);
+  ctx.clearRect(0, 0, width, height);
+  const [x0, x1, y0, y1] = S.fn.view;
+  const a = plot.toPixel(x0, y1);
+  const b = plot.toPixel(x1, y0);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(a.x, a.y, b.x - a.x, b.y - a.y);
+  ctx.clip();
+  const shade = (k) => {
+    const u = k / Math.max(1, bands.length);
+    return `hsl(212 ${Math.round(75 - 50 * u)}% ${Math.round(72 + 27 * u)}%)`;
+  };
+  ctx.fillStyle = shade(0);
+  ctx.fillRect(a.x, a.y, b.x - a.x, b.y - a.y);
+  bands.forEach((polys, k) => {
+    ctx.fillStyle = shade(k + 1);
+    ctx.beginPath();
+    for (const rings of polys) {
+      for (const ring of rings) {
+        ring.forEach(([x, y], i) => {
+          const p = plot.toPixel(x, y);
+          ctx[i ? 'lineTo' : 'moveTo'](p.x, p.y);
+        });
+        ctx.closePath();
+      }
+    }
+    ctx.fill('evenodd');
+  });
+  ctx.restore();
 }
 
 function recompute() {
@@ -370,6 +420,7 @@ function applyState() {
   renderTable();
   layoutPlot();
   render();
+  drawBands();
 }
 
 function wire() {
@@ -415,6 +466,7 @@ function wire() {
     rz = requestAnimationFrame(() => {
       layoutPlot();
       draw();
+      drawBands();
     });
   });
   onStateChange((h) => {
