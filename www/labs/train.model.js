@@ -47,6 +47,9 @@ export const FIELDS = [
 
 /** Epochs per displayed frame (the speed= hash key; "max" = as many as fit in a frame). */
 export const SPEEDS = ['1', '5', '25', 'max'];
+/** The speed a page opens at: one epoch per frame, a few dozen per second, so the curves can be
+ * watched as they fall ("max" squeezes thousands of epochs into an "L" at x = 0). */
+export const DEFAULT_SPEED = '1';
 
 /** "Why isn't it converging?": each sets config A; `fix` is what B changes to cure it. */
 export const WHY = [
@@ -183,7 +186,9 @@ export function createModel(schema) {
       abOn: h.ab !== undefined && h.ab !== '0',
       showTest: h.test === '1',
       discretize: h.disc === '1',
-      speed: SPEEDS.includes(h.speed) ? h.speed : 'max',
+      speed: SPEEDS.includes(h.speed) ? h.speed : DEFAULT_SPEED,
+      logY: h.logy === '1',
+      keepLr: h.keeplr !== '0',
       until: Math.max(0, parse('int', h.until ?? '0') ?? 0),
       playing: h.play === '1',
     };
@@ -215,7 +220,9 @@ export function createModel(schema) {
     out.why = state.why;
     out.test = state.showTest ? '1' : null;
     out.disc = state.discretize ? '1' : null;
-    out.speed = state.speed === 'max' ? null : state.speed;
+    out.speed = state.speed === DEFAULT_SPEED ? null : state.speed;
+    out.logy = state.logY ? '1' : null;
+    out.keeplr = state.keepLr === false ? '0' : null;
     out.until = state.until > 0 ? String(state.until) : null;
     out.play = state.playing || state.reachedUntil ? '1' : null;
     return out;
