@@ -55,6 +55,17 @@ export function integerTicks(lo, hi, n = 5) {
   return { ticks, step: 1 };
 }
 
+/** Levels the |A − B| colour scale spans at least: a difference of a level or two (rounding
+ * between two exact pipelines) stays dark instead of lighting up the whole image. */
+export const DIFF_MIN_RANGE = 16;
+
+/** The difference the brightest colour stands for: the largest one when stretched (at least 1),
+ * else at least DIFF_MIN_RANGE levels. */
+export function diffScale(max, stretch) {
+  const m = Number.isFinite(max) && max > 0 ? Math.ceil(max) : 0;
+  return stretch ? Math.max(1, m) : Math.max(DIFF_MIN_RANGE, m);
+}
+
 /**
  * Ticks of a log10 axis over [lo, hi] (both > 0): the powers of ten inside, thinned to about n;
  * when the range holds fewer than two of them, 1-2-5 steps within the decade(s).

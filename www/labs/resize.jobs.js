@@ -14,6 +14,7 @@ import { S, lab, saveHash } from './resize.session.js';
 import { methodA, outSize, snapshot, FIRST_GOOD, srcOfKind, mp, isSizeRefusal, SAMPLES } from './resize.state.js';
 import { busyStart, showNotice, clearNotice } from './resize.notice.js';
 import { label, syncControls, renderSource, renderLabels, renderTiming, logRun, renderDiff, renderInspectorPanel } from './resize.render.js';
+import { DIFF_MIN_RANGE } from '../app/plot.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -92,7 +93,7 @@ async function step() {
       return true;
     }
     if (S.v === 'diff' && have.b?.key === keyB) {
-      const keyD = `${keyA}~${keyB}`;
+      const keyD = `${keyA}~${keyB}${lab.diffStretch ? '~stretch' : ''}`;
       if (have.diff?.key !== keyD && have.failed !== keyD) {
         await runDiff(keyD);
         return true;
@@ -205,7 +206,7 @@ async function runDiff(key) {
   const { have } = lab;
   const job = busyStart(t('resize.busy.diff'));
   try {
-    const r = await lab.engine.call('diff', {}, { onProgress: job.progress });
+    const r = await lab.engine.call('diff', { stretch: !!lab.diffStretch, minRange: DIFF_MIN_RANGE }, { onProgress: job.progress });
     const old = have.diff;
     have.diff = { key, ...r };
     lab.viewer.setImages({ diff: r.bitmap });
