@@ -15,7 +15,7 @@ export const TOPICS = [
   { id: 'weight-sharing', lab: 'conv.html#preset=vgg' },
   { id: 'receptive-field', lab: 'conv.html#preset=three3' },
   { id: 'under-overfitting', lab: 'train.html#ab=capacity&play=1' },
-  { id: 'optimizers', lab: 'train.html#ab=sgd_adam&play=1' },
+  { id: 'optimizers', lab: 'train.html#ab=sgd_adam&logy=1&play=1' },
   { id: 'non-convergence', lab: 'train.html#why=lr_too_high&play=1' },
   { id: 'weight-init', lab: 'train.html#why=zero_init&play=1' },
   { id: 'training-tricks', lab: 'train.html#ab=bn&play=1' },

@@ -300,6 +300,7 @@ export function createControls(app) {
       S.abOn = true;
       S.abId = p.id;
       S.why = null;
+      if (p.logY) S.logY = true;
     })));
   }
 
