@@ -299,7 +299,7 @@ export class Plot {
     // grid and tick labels
     ctx.lineWidth = 1;
     const xt = niceTicks(L.x0, L.x1, Math.max(2, Math.floor(L.pw / 70)));
-    const nY = Math.max(2, Math.floor(L.ph / 45));
+    const nY = Math.max(2, Math.floor(L.ph / (L.ylog ? 26 : 45)));
     const yTicks = L.ylog
       ? logTicks(10 ** L.y0, 10 ** L.y1, nY).map((v) => [Math.log10(v), formatLogTick(v)])
       : (() => {

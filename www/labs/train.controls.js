@@ -131,7 +131,7 @@ export function createControls(app) {
     const el = $('opt-rule');
     const name = t(`train.opt.${cfg.optimizer}`);
     const rule = t(`train.rule.${cfg.optimizer}`);
-    const vars = t(['momentum', 'nesterov'].includes(cfg.optimizer) ? 'train.rule_vars_mom' : 'train.rule_vars', { lr: cfg.lr, mom: cfg.momentum });
+    const vars = t(`train.rule_vars.${cfg.optimizer}`, { lr: cfg.lr, mom: cfg.momentum, wd: cfg.weightDecay });
     el.replaceChildren();
     const b = document.createElement('strong');
     b.textContent = `${name}: `;
@@ -139,7 +139,7 @@ export function createControls(app) {
     code.textContent = rule;
     const small = document.createElement('span');
     small.className = 'muted';
-    small.textContent = ` ${vars} ${t('train.rule_legend')}`;
+    small.textContent = t('train.rule_paren', { vars });
     el.append(b, code, small);
   }
 
