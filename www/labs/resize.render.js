@@ -5,7 +5,7 @@
 //! inspector's channel tabs, which set S.ch).
 import { t, has, pluralKey } from '../app/i18n.js';
 import { fitCanvas, inferno } from '../app/canvas.js';
-import { integerTicks, diffScale, DIFF_MIN_RANGE } from '../app/plot.js';
+import { integerTicks, diffScale } from '../app/plot.js';
 import { S, lab, saveHash } from './resize.session.js';
 import { outSize, round, mp, sliderOfScale } from './resize.state.js';
 import { fmt } from './resize.formula.js';
@@ -187,9 +187,7 @@ export function renderDiff() {
   ctx.fillText(t('resize.legend'), (x0 + x1) / 2, height - 1);
   canvas.dataset.ticks = labels.join(' ');
   canvas.dataset.scale = String(scale);
-  $('diff-scale').textContent = d.stretch
-    ? t('resize.diff_scale_stretched', { scale })
-    : t('resize.diff_scale', { scale, min: DIFF_MIN_RANGE });
+  $('diff-scale').textContent = t(scale > d.max ? 'resize.diff_scale_min' : 'resize.diff_scale', { scale });
   $('diff-stats').textContent = t(pluralKey('resize.diff_stats', d.max, has), {
     max: d.max, mean: fmt(d.mean, 3), changed: d.changed.toLocaleString('en-US'),
     pct: fmt((100 * d.changed) / d.n, 2), n: d.n.toLocaleString('en-US'),
