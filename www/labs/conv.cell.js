@@ -4,7 +4,7 @@
 //! readout of those numbers, the enlarged crops, and the last map (each cell shows the photo at
 //! its box centre). A cell is picked by clicking / tapping the photo or the last map, or moved
 //! with the arrow keys (Shift: 8 cells).
-import { t, describeError } from '../app/i18n.js';
+import { t, has, pluralKey, describeError } from '../app/i18n.js';
 import { drawRGBA, crisp, pointerPos } from '../app/canvas.js';
 import { clampInt } from './conv.state.js';
 import { S, saveState, lastRow } from './conv.session.js';
@@ -166,7 +166,10 @@ function drawCell() {
   ro('ro-rows', `${box.r0}..${box.r1}`);
   ro('ro-cols', `${box.c0}..${box.c1}`);
   ro('ro-clip', nWin ? t('conv.cell.clip_value', { r0: part.r0, r1: part.r1 - 1, c0: part.c0, c1: part.c1 - 1 }) : t('conv.cell.clip_none'));
-  ro('ro-support', t('conv.cell.support_value', { n: fmtInt(nSupport), of: fmtInt(nWin), holes: fmtInt(nWin - nSupport) }));
+  const count = (key, v) => t(pluralKey(key, v, has), { n: fmtInt(v) }); // "1 pixel", "2 pixels"
+  ro('ro-support', t('conv.cell.support_value', {
+    n: fmtInt(nSupport), of: count('conv.cell.pixels', nWin), holes: count('conv.cell.holes', nWin - nSupport),
+  }));
   ro('ro-time', `${cd.ms.toFixed(1)} ms`);
   $('image-error').hidden = true;
   drawLastMap();
