@@ -176,6 +176,14 @@ export default [
       await page.uncheck('#lr-keep');
       await page.selectOption('#lr', '0.01');
       await page.waitForFunction(() => window.__train.epoch < 50, null, LONG);
+      // a diverged run has nothing to keep: a new rate restarts it, even with the box ticked
+      await openTrain(page, base, 'lang=en&why=lr_too_high&play=1');
+      await page.waitForSelector('#diagnosis .diag-stop', LONG);
+      assert.ok(await page.isChecked('#lr-keep'));
+      await page.selectOption('#lr', '0.03');
+      await page.waitForFunction(() => window.__train.runs[0]?.metrics?.status === 'training' && window.__train.epoch === 0, null, LONG);
+      await page.click('#play');
+      await page.waitForFunction(() => window.__train.runs[0]?.metrics?.status === 'training' && window.__train.epoch >= 5, null, LONG);
     },
   },
   {

@@ -145,12 +145,15 @@ function restart({ play = S.playing || S.reachedUntil } = {}) {
 /**
  * A new learning rate for the config being edited. With "keep the weights" on and a run under
  * way, the running model(s) whose rate changes get it from the next epoch on (Trainer.setLr);
- * otherwise (or at epoch 0, where both are the same) the run restarts, as any other change.
+ * otherwise (at epoch 0, where both are the same, or after a run diverged or stopped) the run
+ * restarts, as any other change.
  */
 function setLr(lr) {
   const epoch = view.frames[0]?.metrics?.epoch ?? 0;
   const before = runConfigs().map((c) => c.lr);
-  if (!S.keepLr || epoch === 0 || view.loadErrors.some(Boolean)) {
+  // a run that diverged or stopped has no training to go on with: the new rate restarts it
+  const stopped = view.frames.some((f) => f?.metrics && f.metrics.status !== 'training');
+  if (!S.keepLr || epoch === 0 || stopped || view.loadErrors.some(Boolean)) {
     setField('lr', lr);
     return;
   }
