@@ -238,6 +238,7 @@ export default [
       // the box touches pixel (0, 0), yet no pixel can change the cell: its layer 2 reads padding
       assert.equal(await page.textContent('#ro-clip'), 'rows 0..0, cols 0..0');
       assert.equal(await page.textContent('#ro-support'), '0 of 1 pixel (1 hole)');
+      assert.match(await page.textContent('#erf-caption'), /empty/);
       await page.screenshot({ path: join(out, 'ux-conv-border.png') });
       // a cell on the image: red is the formula box's part on the image, as the caption says
       await openConv(page, base, 'lang=en&stack=c3.1.1.1.16.1_c1.1.1.1.16.1&cell=1,1');

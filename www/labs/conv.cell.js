@@ -246,6 +246,10 @@ function drawZooms(box) {
   // How concentrated is the ERF? Radius (from the box centre) holding half its mass.
   const cy = (box.r0 + box.r1) / 2;
   const cx = (box.c0 + box.c1) / 2;
+  if (!maps.erf.some((v) => v > 0)) {
+    $('erf-caption').textContent = t('conv.cell.zoom_erf_empty');
+    return;
+  }
   const half = halfMassRadius(maps.erf, win, cy, cx);
   $('erf-caption').textContent = t('conv.cell.zoom_erf', {
     draws: S.draws, half: (2 * half + 1).toFixed(0), r: info.r,
