@@ -145,12 +145,15 @@ export default [
     name: 'defect 8: "1 hidden layer" (singular) in English, and the counts in Chinese',
     timeout: 60000,
     async run({ page, base }) {
-      await openTrain(page, base, 'lang=en&hidden=4');
-      assert.equal(await page.textContent('#layers-count'), '1 hidden layer');
-      await openTrain(page, base, 'lang=en&hidden=4,4');
-      assert.equal(await page.textContent('#layers-count'), '2 hidden layers');
-      await openTrain(page, base, 'lang=zh&hidden=4');
-      assert.equal(await page.textContent('#layers-count'), '1 个隐藏层');
+      // (a new hash on the same page is a hashchange, not a load: wait for the text to follow)
+      const layers = async (hash, want) => {
+        await openTrain(page, base, hash);
+        await page.waitForFunction((w) => document.getElementById('layers-count').textContent === w, want, LONG)
+          .catch(async () => assert.equal(await page.textContent('#layers-count'), want));
+      };
+      await layers('lang=en&hidden=4', '1 hidden layer');
+      await layers('lang=en&hidden=4,4', '2 hidden layers');
+      await layers('lang=zh&hidden=4', '1 个隐藏层');
     },
   },
   {
