@@ -149,7 +149,8 @@ function axisTitle(ax) {
  * above it, NaN is a gap. A point outside the y range is marked on the edge with a triangle (the
  * largest one above is labelled with its value) and the line runs to it dashed: a blow-up shows
  * where it leaves the plot instead of vanishing.
- * The legend sits in a strip above the plot area, never over the data.
+ * The legend sits in a strip above the plot area, never over the data. `vlines: [{x, color}]`
+ * draws dotted vertical guides (e.g. the epochs where a setting changed).
  * After each draw, `summary` says what was drawn (ranges, plot and legend boxes, visible
  * segments per series, marked points), for tests and screen readers alike.
  * onPointer({type: 'down'|'move'|'up', x, y, inside}) gets data coordinates; while it is set the
@@ -438,6 +439,19 @@ export class Plot {
       }
       drawn.push(visible);
     });
+    // vertical guides at x values (opts.vlines: [{x, color?}]), e.g. where a setting changed
+    for (const v of this.opts.vlines || []) {
+      if (!(v.x >= L.x0 && v.x <= L.x1)) continue;
+      const x = Math.round(L.px(v.x)) + 0.5;
+      ctx.strokeStyle = v.color || '#8250df';
+      ctx.lineWidth = 1;
+      ctx.setLineDash([2, 3]);
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
     if (this.crosshair) {
       ctx.strokeStyle = ink;
       ctx.setLineDash([4, 4]);

@@ -92,6 +92,13 @@ export function createRenderer(app) {
         s.append(kk, vv);
         div.append(s);
       }
+      if (i === 0 && view.lrChanges.length) {
+        const c = view.lrChanges[view.lrChanges.length - 1];
+        const note = document.createElement('span');
+        note.className = 'lr-note';
+        note.textContent = t('train.lr_changed', { lr: c.lr, epoch: c.epoch });
+        div.append(' ', note);
+      }
       if (m.status !== 'training') {
         const st = document.createElement('span');
         st.className = `badge status-${m.status}`;
@@ -136,6 +143,7 @@ export function createRenderer(app) {
     const last = Math.max(0, ...view.histories.map((rows) => (rows.length ? rows[rows.length - 1][0] : 0)));
     lossPlot.opts.x.max = Math.max(5, last);
     lossPlot.opts.y.log = S.logY;
+    lossPlot.opts.vlines = view.lrChanges.map((c) => ({ x: c.epoch }));
     if (S.logY) {
       lossPlot.opts.y.min = undefined;
       lossPlot.opts.y.max = undefined;
