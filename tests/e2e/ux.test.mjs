@@ -200,7 +200,10 @@ export default [
       assert.match(await page.textContent('#opt-rule'), /w ← w − η/);
       await page.selectOption('#opt-optimizer', 'adam');
       await page.waitForFunction(() => /v̂/.test(document.getElementById('opt-rule').textContent));
+      // a new hash on the same page is a hashchange, not a load: wait for the rule to follow
       await openTrain(page, base, 'lang=zh&opt=rmsprop');
+      await page.waitForFunction(() => /RMSprop/.test(document.getElementById('opt-rule').textContent), null, LONG)
+        .catch(() => {});
       assert.match(await page.textContent('#opt-rule'), /RMSprop/);
       assert.match(await page.textContent('#opt-rule'), /[\u4e00-\u9fff]/);
     },
