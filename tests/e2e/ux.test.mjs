@@ -248,7 +248,7 @@ export default [
       await page.screenshot({ path: join(out, 'ux-conv-border.png') });
       // a cell on the image: red is the formula box's part on the image, as the caption says
       await openConv(page, base, 'lang=en&stack=c3.1.1.1.16.1_c1.1.1.1.16.1&cell=1,1');
-      await page.waitForFunction(() => document.getElementById('ro-r').textContent !== '–', null, LONG);
+      await page.waitForFunction(() => document.getElementById('ro-cell').textContent === '(1, 1)', null, LONG);
       assert.equal(await page.textContent('#ro-clip'), 'rows 0..1, cols 0..1');
       assert.equal(await page.textContent('#ro-support'), '4 of 4 pixels (0 holes)');
     },
