@@ -435,6 +435,16 @@ impl Trainer {
         })
     }
 
+    /// Changes the base learning rate of the running model (the schedule and warmup still apply
+    /// to it), keeping its weights, optimizer state and history: the page's "keep the weights"
+    /// choice when the learning rate is changed mid-run. Checked like the config's `lr`.
+    pub fn set_lr(&mut self, lr: f64) -> Result<()> {
+        super::config::LR.check(lr)?;
+        self.cfg.lr = lr;
+        self.plan.lr.base = lr;
+        Ok(())
+    }
+
     /// Trains `n` epochs (stopping early on divergence or early stopping), recording the full
     /// train/test loss and accuracy after each. Returns the latest metrics.
     pub fn step(&mut self, n: usize) -> Result<Metrics> {
@@ -571,6 +581,37 @@ pub(super) mod tests {
         let mut t = Trainer::new(c).unwrap();
         t.step(epochs).unwrap();
         t
+    }
+
+    /// Issue 10: a new learning rate mid-run keeps the run (epochs, history, weights) and
+    /// applies from the next epoch on; a bad one is refused and changes nothing.
+    #[test]
+    fn set_lr_keeps_the_run_and_applies_from_the_next_epoch() {
+        let c = cfg(|c| c.lr = 0.03);
+        let plain = train_to(c.clone(), 25);
+        let mut t = train_to(c, 20);
+        assert!(t.set_lr(0.0).is_err() && t.set_lr(f64::NAN).is_err());
+        t.set_lr(0.1).unwrap();
+        assert_eq!(t.epoch(), 20);
+        let h = t.history().to_vec();
+        assert_eq!(
+            &h[..],
+            &plain.history()[..h.len()],
+            "the first 20 epochs are the same run"
+        );
+        t.step(5).unwrap();
+        let rows: Vec<&[f32]> = t.history().chunks(HISTORY_STRIDE).collect();
+        assert_eq!(rows.len(), 26);
+        assert_close("lr before", &[rows[20][5]], &[0.03], 1e-7, 0.0);
+        assert_close(
+            "lr after",
+            &[rows[21][5], rows[25][5]],
+            &[0.1, 0.1],
+            1e-7,
+            0.0,
+        );
+        assert_ne!(rows[25][1], plain.history()[25 * HISTORY_STRIDE + 1]);
+        assert_eq!(t.config().lr, 0.1);
     }
 
     /// Each dataset, trained with a fixed seed, reaches a stated test accuracy (or regression loss).

@@ -108,6 +108,16 @@ fn windows(layers: &[Layer], sizes: &[(usize, usize)], cell: (usize, usize)) -> 
     for li in (0..nl).rev() {
         let rl = layers[li].rf();
         let o = wins[li + 1];
+        if o.h() == 0 || o.w() == 0 {
+            // nothing of this map is read (the cell lies in a later layer's padding)
+            wins[li] = Win {
+                r0: 0,
+                r1: 0,
+                c0: 0,
+                c1: 0,
+            };
+            continue;
+        }
         let (h, w) = sizes[li];
         let (r0, r1) = need(&rl, o.r0, o.r1);
         let (c0, c1) = need(&rl, o.c0, o.c1);
@@ -224,6 +234,16 @@ pub fn cell_maps(
         )));
     }
     let wins = windows(layers, &sizes, cell);
+    if wins.iter().any(|w| w.h() == 0 || w.w() == 0) {
+        // The cell reads only padding somewhere on the way down: it is a constant (its bias),
+        // so no input pixel can change it. An empty support, not an error (issue 10).
+        return Ok(CellMaps {
+            win: wins[0],
+            support: Vec::new(),
+            erf: Vec::new(),
+            macs: 0,
+        });
+    }
     let has_max = layers.iter().any(|l| {
         matches!(
             l,

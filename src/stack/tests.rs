@@ -293,3 +293,21 @@ fn cell_errors_say_why() {
     let e = cell_maps(&big, &img, [3, 64, 64], (30, 30), 1, 8).unwrap_err();
     assert!(e.to_string().contains("million multiply-adds"), "{e}");
 }
+
+/// Issue 10, defect 6: a cell of a valid stack whose receptive field lies in a layer's padding
+/// (three 3x3 minus one, layer 2 = 1x1 with pad 1, top-left cell) reads only zeros: its support
+/// is empty, not a shape error. Its neighbours on the image keep their usual support.
+#[test]
+fn a_cell_that_reads_only_padding_has_an_empty_support() {
+    let st = [conv(3, 1, 1, 1, 16), conv(1, 1, 1, 1, 16)];
+    let (c, h, w) = (3, 12, 10);
+    let img = image(c, h, w);
+    for cell in [(0, 0), (0, 5), (13, 11), (6, 0)] {
+        let m = cell_maps(&st, &img, [c, h, w], cell, 7, 2).unwrap();
+        assert_eq!(m.win.h() * m.win.w(), 0, "cell {cell:?}: {:?}", m.win);
+        assert!(m.support.is_empty() && m.erf.is_empty(), "cell {cell:?}");
+    }
+    let m = cell_maps(&st, &img, [c, h, w], (1, 1), 7, 2).unwrap();
+    assert_eq!((m.win.h(), m.win.w()), (2, 2), "{:?}", m.win);
+    assert_eq!(m.support.iter().filter(|&&s| s == 1).count(), 4);
+}

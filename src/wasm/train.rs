@@ -69,6 +69,12 @@ impl Trainer {
         })
     }
 
+    /// Sets the learning rate of the running model, keeping its weights and history.
+    #[wasm_bindgen(js_name = setLr)]
+    pub fn set_lr(&mut self, lr: f64) -> JsResult<()> {
+        Ok(self.inner.set_lr(lr)?)
+    }
+
     /// Trains `epochs` epochs (fewer if the run diverges or stops early) and returns
     /// `{epoch, iterations, train_loss, test_loss, train_acc, test_acc, lr, grad_norm, status,
     /// diagnosis, best_epoch}`.

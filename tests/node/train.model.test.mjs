@@ -55,14 +55,14 @@ test('a config survives the hash round trip, B overrides and page flags included
   };
   const state = {
     a, b: { hidden: [16, 16, 16], optimizer: 'adam', batchNorm: true }, why: null, abId: 'capacity', abOn: true,
-    showTest: true, discretize: true, speed: '25', until: 300, playing: true,
+    showTest: true, discretize: true, speed: '25', until: 300, playing: true, logY: true, keepLr: false,
   };
   const hash = encode(state);
   const back = decode(hash);
   assert.deepEqual(back, state);
   assert.equal(encode(back), hash, 'writing the decoded state gives the same link');
   // the A-only state: defaults are left out of the link, the seed is always written
-  assert.equal(encode({ ...state, a: structuredClone(model.defaults), b: {}, abOn: false, abId: null, showTest: false, discretize: false, speed: 'max', until: 0, playing: false }), 'seed=1');
+  assert.equal(encode({ ...state, a: structuredClone(model.defaults), b: {}, abOn: false, abId: null, showTest: false, discretize: false, speed: '1', until: 0, playing: false, logY: false, keepLr: true }), 'seed=1');
 });
 
 test('old links (today\'s keys and values) decode to the same configs as before', { skip }, () => {
@@ -83,7 +83,7 @@ test('old links (today\'s keys and values) decode to the same configs as before'
       { dataset: 'xor', features: ALL_FEATURES, hidden: [8, 8], l1: 0.003 }, { l1: 0, l2: 0.003 }, { abOn: true, abId: 'l1_l2', until: 150, playing: true }],
     ['why=dead_relus', { activation: 'relu', hidden: [8, 8], optimizer: 'momentum', lr: 0.3 }, {}, { why: 'dead_relus' }],
   ];
-  const page = { why: null, abId: null, abOn: false, showTest: false, discretize: false, speed: 'max', until: 0, playing: false };
+  const page = { why: null, abId: null, abOn: false, showTest: false, discretize: false, speed: '1', until: 0, playing: false, logY: false, keepLr: true };
   for (const [hash, a, b, flags] of cases) {
     const s = decode(hash);
     assert.deepEqual(fields(s.a), { ...OLD_DEFAULTS, ...a }, hash);
@@ -127,7 +127,7 @@ test('malformed or unknown values fall back to the defaults; numbers are clamped
   assert.deepEqual(decode('pts=1,2;3,4,5;a,b,c;6,7,8,9').a.customPoints, [[3, 4, 5]]);
   assert.deepEqual(decode('b.lr=nan&b.act=nope').b, { lr: d.lr, activation: d.activation });
   const page = decode('speed=7&until=-3&why=nope&ab=nope');
-  assert.equal(page.speed, 'max');
+  assert.equal(page.speed, '1');
   assert.equal(page.until, 0);
   assert.equal(page.why, null);
   assert.equal(page.abId, null);
@@ -194,4 +194,16 @@ test('classes and regression follow the schema\'s dataset tasks and the custom l
   assert.equal(custom([-1, 1, 1, -1]), 2);
   assert.equal(custom([0.5, 1.25, 2, 3]), 0);
   assert.equal(custom([]), 2);
+});
+
+test('issue 10 (defect 2): a link opens at one epoch per frame, not "fastest"; speed=max is kept', { skip }, () => {
+  assert.equal(decode('why=lr_too_high&play=1').speed, '1');
+  assert.equal(decode('ab=sgd_adam&play=1').speed, '1');
+  const fast = decode('speed=max&play=1');
+  assert.equal(fast.speed, 'max');
+  assert.match(encode(fast), /(^|&)speed=max(&|$)/);
+  assert.doesNotMatch(encode(decode('play=1')), /speed=/);
+  // the log loss axis is a page flag of the link
+  assert.equal(decode('logy=1').logY, true);
+  assert.match(encode(decode('logy=1')), /(^|&)logy=1(&|$)/);
 });

@@ -1,8 +1,33 @@
 //! Home page: the cheat-sheet's topics in order, each linking to its lab once the lab exists.
 import { TOPICS } from './topics.js';
 import { initI18n, t, withLang, showError } from './i18n.js';
+import { readState, writeState } from './state.js';
 
 const list = document.getElementById('topics');
+const compactBtn = document.getElementById('home-compact');
+const labsBtn = document.getElementById('home-labs-only');
+
+/** The list's view, from the hash: compact=1 (titles only, one line each), labs=1 (only topics
+ * with a lab). A phone shows all 25 described topics in ~6,000 px; compact fits a few screens. */
+function applyView() {
+  const h = readState();
+  const compact = h.compact === '1';
+  const labsOnly = h.labs === '1';
+  list.classList.toggle('compact', compact);
+  list.classList.toggle('labs-only', labsOnly);
+  compactBtn.setAttribute('aria-pressed', String(compact));
+  labsBtn.setAttribute('aria-pressed', String(labsOnly));
+}
+
+function toggle(key) {
+  const on = readState()[key] === '1';
+  writeState({ [key]: on ? null : '1' });
+  applyView();
+}
+compactBtn.addEventListener('click', () => toggle('compact'));
+labsBtn.addEventListener('click', () => toggle('labs'));
+addEventListener('hashchange', applyView);
+applyView();
 
 function render() {
   const items = TOPICS.map((topic, i) => {

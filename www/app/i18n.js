@@ -42,6 +42,19 @@ export function t(key, vars = {}) {
   return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
+/**
+ * The key to use for a count `n`: `key_one` when n is 1 and the language has that form (English
+ * does; Chinese has one form for every count), else `key`. Pure, so Node can test it.
+ */
+export function pluralKey(key, n, hasKey) {
+  return Number(n) === 1 && hasKey(`${key}_one`) ? `${key}_one` : key;
+}
+
+/** `t` for a sentence about a count `n` ("1 hidden layer", "2 hidden layers"); n is in vars. */
+export function tn(key, n, vars = {}) {
+  return t(pluralKey(key, n, has), { n, ...vars });
+}
+
 export function has(key) {
   return key in strings;
 }

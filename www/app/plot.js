@@ -39,15 +39,120 @@ export function formatTick(v, step) {
   return v.toFixed(Math.min(decimals, 10));
 }
 
+/**
+ * Integer ticks for [lo, hi] (counts, levels): never a fractional step, so labels never repeat
+ * ("0 0 0 1 1 1" for a range of one level); about n ticks.
+ */
+export function integerTicks(lo, hi, n = 5) {
+  const a = Math.ceil(lo);
+  const b = Math.floor(hi);
+  if (!(b >= a) || !Number.isFinite(b - a)) return { ticks: [], step: 0 };
+  if (a === b) return { ticks: [a], step: 1 };
+  const nt = niceTicks(a, b, n);
+  if (nt.step >= 1) return nt;
+  const ticks = [];
+  for (let v = a; v <= b; v++) ticks.push(v);
+  return { ticks, step: 1 };
+}
+
+/** Levels the |A − B| colour scale spans at least: a difference of a level or two (rounding
+ * between two exact pipelines) stays dark instead of lighting up the whole image. */
+export const DIFF_MIN_RANGE = 16;
+
+/** The difference the brightest colour stands for: the largest one when stretched (at least 1),
+ * else at least DIFF_MIN_RANGE levels. */
+export function diffScale(max, stretch) {
+  const m = Number.isFinite(max) && max > 0 ? Math.ceil(max) : 0;
+  return stretch ? Math.max(1, m) : Math.max(DIFF_MIN_RANGE, m);
+}
+
+/**
+ * Ticks of a log10 axis over [lo, hi] (both > 0): the powers of ten inside, thinned to about n;
+ * when the range holds fewer than two of them, 1-2-5 steps within the decade(s).
+ */
+export function logTicks(lo, hi, n = 5) {
+  if (!(lo > 0) || !(hi > lo) || !Number.isFinite(hi)) return [];
+  const e0 = Math.ceil(Math.log10(lo) - 1e-9);
+  const e1 = Math.floor(Math.log10(hi) + 1e-9);
+  const out = [];
+  if (e1 - e0 >= 1) {
+    const every = Math.max(1, Math.ceil((e1 - e0 + 1) / Math.max(2, n)));
+    for (let e = e0; e <= e1; e++) if ((e - e0) % every === 0) out.push(10 ** e);
+    return out;
+  }
+  for (let e = e0 - 1; e <= e1; e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(+v.toPrecision(12));
+    }
+  }
+  return out.length ? out : [lo, hi];
+}
+
+/** Label of a log-axis tick: 0.001 .. 1000 as decimals, the rest as 1e-5, 2e6. */
+export function formatLogTick(v) {
+  if (!(v > 0) || !Number.isFinite(v)) return String(v);
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  if (e >= -3 && e <= 3) return String(+v.toPrecision(6));
+  const m = +(v / 10 ** e).toPrecision(3);
+  return `${m}e${e}`;
+}
+
+/**
+ * The part of the segment (x0, y0)-(x1, y1) inside the rectangle [left, right] x [top, bottom]
+ * (Liang-Barsky), or null. Works on any finite coordinates, however far out (a blow-up to 1e11 is
+ * a pixel coordinate near -1e13: the canvas must only ever see the clipped part).
+ */
+export function clipSegment(x0, y0, x1, y1, { left, right, top, bottom }) {
+  let t0 = 0;
+  let t1 = 1;
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  for (const [p, q] of [[-dx, x0 - left], [dx, right - x0], [-dy, y0 - top], [dy, bottom - y0]]) {
+    if (p === 0) {
+      if (q < 0) return null;
+    } else {
+      const r = q / p;
+      if (p < 0) {
+        if (r > t1) return null;
+        if (r > t0) t0 = r;
+      } else {
+        if (r < t0) return null;
+        if (r < t1) t1 = r;
+      }
+    }
+  }
+  return [x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy];
+}
+
+/**
+ * A data value on an axis as a coordinate: log10 on a log axis (0 and negatives -> -Infinity,
+ * i.e. below any range), the value itself on a linear one; NaN stays NaN (a gap).
+ */
+export function axisValue(v, log) {
+  if (typeof v !== 'number' || Number.isNaN(v)) return NaN;
+  if (!log) return v;
+  if (v === Infinity) return Infinity;
+  return v > 0 ? Math.log10(v) : -Infinity;
+}
+
 function axisTitle(ax) {
   return ax.unit ? `${ax.label} (${ax.unit})` : ax.label || '';
 }
 
 /**
- * new Plot(canvas, {width, height, x: {label, unit, min, max}, y: {...}, onPointer})
+ * new Plot(canvas, {width, height, x: {label, unit, min, max}, y: {..., log}, onPointer})
  * Series: {type: 'line'|'scatter', xs, ys, color?, label?, radius?, width?, dash?} (dash: a
  * canvas setLineDash pattern such as [6, 4]).
- * Missing axis min/max are taken from the data and widened to the nearest ticks.
+ * Missing axis min/max are taken from the data and widened to the nearest ticks. `y.log`: a
+ * log10 axis (min/max are then data values > 0); 0 and negative values lie below it, +Infinity
+ * above it, NaN is a gap. A point outside the y range is marked on the edge with a triangle (the
+ * largest one above is labelled with its value) and the line runs to it dashed: a blow-up shows
+ * where it leaves the plot instead of vanishing.
+ * The legend sits in a strip above the plot area, never over the data. `vlines: [{x, color}]`
+ * draws dotted vertical guides (e.g. the epochs where a setting changed).
+ * After each draw, `summary` says what was drawn (ranges, plot and legend boxes, visible
+ * segments per series, marked points), for tests and screen readers alike.
  * onPointer({type: 'down'|'move'|'up', x, y, inside}) gets data coordinates; while it is set the
  * canvas takes touch gestures for itself (touch-action: none) so dragging on a phone works.
  */
@@ -58,6 +163,7 @@ export class Plot {
     this.series = [];
     this.crosshair = null;
     this.margin = { left: 58, right: 14, top: 14, bottom: 44 };
+    this.summary = null;
     this.resize(this.opts.width, this.opts.height);
     if (opts.onPointer) this.#listen(opts.onPointer);
   }
@@ -80,43 +186,85 @@ export class Plot {
     this.draw();
   }
 
+  /** [lo, hi] of an axis in axis coordinates (log10 of the values on a log axis). */
   #range(axis, key) {
     const ax = this.opts[axis];
-    let lo = ax.min;
-    let hi = ax.max;
+    const log = !!ax.log;
+    let lo = ax.min === undefined ? undefined : axisValue(ax.min, log);
+    let hi = ax.max === undefined ? undefined : axisValue(ax.max, log);
+    if (!Number.isFinite(lo)) lo = undefined;
+    if (!Number.isFinite(hi)) hi = undefined;
     if (lo === undefined || hi === undefined) {
       let dlo = Infinity;
       let dhi = -Infinity;
       for (const s of this.series) {
-        for (const v of s[key]) {
+        for (const raw of s[key]) {
+          const v = axisValue(raw, log);
           if (Number.isFinite(v)) {
             dlo = Math.min(dlo, v);
             dhi = Math.max(dhi, v);
           }
         }
       }
-      if (!Number.isFinite(dlo)) [dlo, dhi] = [0, 1];
-      if (dlo === dhi) [dlo, dhi] = [dlo - 0.5, dhi + 0.5];
-      const { step } = niceTicks(dlo, dhi);
-      lo ??= Math.floor(dlo / step) * step;
-      hi ??= Math.ceil(dhi / step) * step;
+      if (lo !== undefined) dhi = Math.max(dhi, lo);
+      if (hi !== undefined) dlo = Math.min(dlo, hi);
+      if (!Number.isFinite(dlo) || !Number.isFinite(dhi)) [dlo, dhi] = log ? [-1, 0] : [0, 1];
+      if (log) {
+        lo ??= Math.floor(dlo + 1e-9);
+        hi ??= Math.ceil(dhi - 1e-9);
+        if (hi <= lo) hi = lo + 1;
+      } else {
+        if (dlo === dhi) [dlo, dhi] = [dlo - 0.5, dhi + 0.5];
+        const { step } = niceTicks(dlo, dhi);
+        lo ??= step > 0 ? Math.floor(dlo / step) * step : dlo;
+        hi ??= step > 0 ? Math.ceil(dhi / step) * step : dhi;
+      }
     }
+    if (!(hi > lo)) hi = lo + 1;
     return [lo, hi];
   }
 
-  #layout() {
+  /** The legend's items laid out in rows of the strip above the plot: [{s, i, x, row}], rows. */
+  #legendLayout(ctx) {
+    const labelled = this.series.map((s, i) => ({ s, i })).filter(({ s }) => s.label);
+    if (!labelled.length) return { items: [], rows: 0 };
+    const { width } = this.opts;
+    const m = this.margin;
+    let x = m.left;
+    let row = 0;
+    const items = labelled.map((it) => {
+      const w = 20 + ctx.measureText(it.s.label).width + 14;
+      if (x > m.left && x + w > width - m.right) {
+        x = m.left;
+        row++;
+      }
+      const out = { ...it, x, row, w };
+      x += w;
+      return out;
+    });
+    return { items, rows: row + 1 };
+  }
+
+  #layout(legendRows = this.legendRows ?? 0) {
     const { width, height } = this.opts;
     const m = this.margin;
+    const top = m.top + legendRows * 16;
     const [x0, x1] = this.#range('x', 'xs');
     const [y0, y1] = this.#range('y', 'ys');
     const pw = Math.max(1, width - m.left - m.right);
-    const ph = Math.max(1, height - m.top - m.bottom);
+    const ph = Math.max(1, height - top - m.bottom);
+    const ylog = !!this.opts.y.log;
     return {
-      x0, x1, y0, y1,
+      x0, x1, y0, y1, top, ylog,
       px: (x) => m.left + ((x - x0) / (x1 - x0)) * pw,
-      py: (y) => m.top + ph - ((y - y0) / (y1 - y0)) * ph,
+      /** y in axis coordinates (already log10 on a log axis) -> pixels */
+      pa: (a) => top + ph - ((a - y0) / (y1 - y0)) * ph,
+      py: (y) => top + ph - ((axisValue(y, ylog) - y0) / (y1 - y0)) * ph,
       dx: (px) => x0 + ((px - m.left) / pw) * (x1 - x0),
-      dy: (py) => y0 + ((m.top + ph - py) / ph) * (y1 - y0),
+      dy: (py) => {
+        const a = y0 + ((top + ph - py) / ph) * (y1 - y0);
+        return ylog ? 10 ** a : a;
+      },
       pw, ph,
     };
   }
@@ -136,18 +284,29 @@ export class Plot {
     const { ctx } = this;
     const { width, height } = this.opts;
     const m = this.margin;
-    const L = this.#layout();
     const style = getComputedStyle(this.canvas);
     const font = style.fontFamily || 'sans-serif';
     const ink = style.getPropertyValue('--plot-ink').trim() || '#1f2328';
     const faint = style.getPropertyValue('--plot-grid').trim() || '#d8dee4';
     ctx.clearRect(0, 0, width, height);
+    ctx.font = `12px ${font}`;
+    const legend = this.#legendLayout(ctx);
+    this.legendRows = legend.rows;
+    const L = this.#layout(legend.rows);
+    const top = L.top;
+    const bottom = top + L.ph;
+    const right = m.left + L.pw;
 
     // grid and tick labels
-    ctx.font = `12px ${font}`;
     ctx.lineWidth = 1;
     const xt = niceTicks(L.x0, L.x1, Math.max(2, Math.floor(L.pw / 70)));
-    const yt = niceTicks(L.y0, L.y1, Math.max(2, Math.floor(L.ph / 45)));
+    const nY = Math.max(2, Math.floor(L.ph / (L.ylog ? 26 : 45)));
+    const yTicks = L.ylog
+      ? logTicks(10 ** L.y0, 10 ** L.y1, nY).map((v) => [Math.log10(v), formatLogTick(v)])
+      : (() => {
+        const yt = niceTicks(L.y0, L.y1, nY);
+        return yt.ticks.map((v) => [v, formatTick(v, yt.step)]);
+      })();
     ctx.strokeStyle = faint;
     ctx.fillStyle = ink;
     ctx.textAlign = 'center';
@@ -155,28 +314,28 @@ export class Plot {
     for (const v of xt.ticks) {
       const x = Math.round(L.px(v)) + 0.5;
       ctx.beginPath();
-      ctx.moveTo(x, m.top);
-      ctx.lineTo(x, m.top + L.ph);
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
       ctx.stroke();
-      ctx.fillText(formatTick(v, xt.step), x, m.top + L.ph + 5);
+      ctx.fillText(formatTick(v, xt.step), x, bottom + 5);
     }
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (const v of yt.ticks) {
-      const y = Math.round(L.py(v)) + 0.5;
+    for (const [a, label] of yTicks) {
+      const y = Math.round(L.pa(a)) + 0.5;
       ctx.beginPath();
       ctx.moveTo(m.left, y);
-      ctx.lineTo(m.left + L.pw, y);
+      ctx.lineTo(right, y);
       ctx.stroke();
-      ctx.fillText(formatTick(v, yt.step), m.left - 6, y);
+      ctx.fillText(label, m.left - 6, y);
     }
 
     // axes
     ctx.strokeStyle = ink;
     ctx.beginPath();
-    ctx.moveTo(m.left + 0.5, m.top);
-    ctx.lineTo(m.left + 0.5, m.top + L.ph + 0.5);
-    ctx.lineTo(m.left + L.pw, m.top + L.ph + 0.5);
+    ctx.moveTo(m.left + 0.5, top);
+    ctx.lineTo(m.left + 0.5, bottom + 0.5);
+    ctx.lineTo(right, bottom + 0.5);
     ctx.stroke();
 
     // axis titles
@@ -184,42 +343,115 @@ export class Plot {
     ctx.textBaseline = 'bottom';
     ctx.fillText(axisTitle(this.opts.x), m.left + L.pw / 2, height - 2);
     ctx.save();
-    ctx.translate(12, m.top + L.ph / 2);
+    ctx.translate(12, top + L.ph / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
     ctx.fillText(axisTitle(this.opts.y), 0, 0);
     ctx.restore();
 
-    // series, clipped to the plot area
+    // series: segments clipped in double precision first (the canvas never sees a coordinate
+    // far outside), then to the plot area; points beyond the y range are marked at the edge
+    const box = { left: m.left, right, top, bottom };
+    const far = 1e9; // pixels: where +-Infinity is placed before clipping
+    const pix = (s, k) => {
+      const x = s.xs[k];
+      const a = axisValue(s.ys[k], L.ylog);
+      if (!Number.isFinite(x) || Number.isNaN(a)) return null;
+      const y = a === Infinity ? top - far : a === -Infinity ? bottom + far : L.pa(a);
+      return [L.px(x), Math.max(top - far, Math.min(bottom + far, y))];
+    };
+    const drawn = [];
+    const marks = [];
     ctx.save();
     ctx.beginPath();
-    ctx.rect(m.left, m.top, L.pw, L.ph);
+    ctx.rect(m.left, top, L.pw, L.ph);
     ctx.clip();
     this.series.forEach((s, i) => {
       const color = s.color || PALETTE[i % PALETTE.length];
       ctx.strokeStyle = color;
       ctx.fillStyle = color;
+      let visible = 0;
       if (s.type === 'scatter') {
         const r = s.radius ?? 3;
         for (let k = 0; k < s.xs.length; k++) {
+          const p = pix(s, k);
+          if (!p) continue;
+          if (p[1] < top || p[1] > bottom) {
+            marks.push({ x: p[0], up: p[1] < top, v: s.ys[k], color });
+            continue;
+          }
           ctx.beginPath();
-          ctx.arc(L.px(s.xs[k]), L.py(s.ys[k]), r, 0, 2 * Math.PI);
+          ctx.arc(p[0], p[1], r, 0, 2 * Math.PI);
           ctx.fill();
+          visible++;
         }
       } else {
         ctx.lineWidth = s.width ?? 2;
         ctx.setLineDash(s.dash || []);
         ctx.beginPath();
-        let pen = false;
+        const off = []; // segments to or from a point beyond the y range: drawn dashed to the edge
+        const edge = (p) => [p[0], Math.max(top, Math.min(bottom, p[1]))];
+        const outside = (p) => p[1] < top || p[1] > bottom;
+        let prev = null;
+        let at = null; // where the pen is
         for (let k = 0; k < s.xs.length; k++) {
-          const ok = Number.isFinite(s.xs[k]) && Number.isFinite(s.ys[k]);
-          if (ok) ctx[pen ? 'lineTo' : 'moveTo'](L.px(s.xs[k]), L.py(s.ys[k]));
-          pen = ok;
+          const p = pix(s, k);
+          if (p && outside(p)) marks.push({ x: p[0], up: p[1] < top, v: s.ys[k], color });
+          if (p && prev) {
+            if (outside(p) || outside(prev)) {
+              // same side: nothing between them is on the plot; else the segment's clipped part
+              // and a dashed run along it to the marked point at the edge
+              const sameSide = (p[1] < top && prev[1] < top) || (p[1] > bottom && prev[1] > bottom);
+              if (!sameSide) {
+                const seg = clipSegment(prev[0], prev[1], p[0], p[1], box);
+                const [a, b] = [edge(prev), edge(p)];
+                off.push([a[0], a[1], b[0], b[1]]);
+                if (seg) visible++;
+              }
+            } else {
+              const seg = clipSegment(prev[0], prev[1], p[0], p[1], box);
+              if (seg) {
+                if (!at || at[0] !== seg[0] || at[1] !== seg[1]) ctx.moveTo(seg[0], seg[1]);
+                ctx.lineTo(seg[2], seg[3]);
+                at = [seg[2], seg[3]];
+                visible++;
+              }
+            }
+          } else if (p && !outside(p) && (k === s.xs.length - 1 || !pix(s, k + 1))) {
+            // a lone point (first of a run with nothing after it): a dot, so it is seen
+            ctx.moveTo(p[0] + 1, p[1]);
+            ctx.arc(p[0], p[1], 1, 0, 2 * Math.PI);
+            visible++;
+          }
+          prev = p;
         }
         ctx.stroke();
+        if (off.length) {
+          ctx.setLineDash([3, 3]);
+          ctx.beginPath();
+          for (const [a, b, c, d] of off) {
+            ctx.moveTo(a, b);
+            ctx.lineTo(c, d);
+          }
+          ctx.stroke();
+        }
         ctx.setLineDash([]);
       }
+      drawn.push(visible);
     });
+    // vertical guides at x values (opts.vlines: [{x, color?}]), e.g. where a setting changed
+    for (const v of this.opts.vlines || []) {
+      if (!(v.x >= L.x0 && v.x <= L.x1)) continue;
+      const x = Math.round(L.px(v.x)) + 0.5;
+      ctx.strokeStyle = v.color || '#8250df';
+      ctx.lineWidth = 1;
+      ctx.setLineDash([2, 3]);
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
     if (this.crosshair) {
       ctx.strokeStyle = ink;
       ctx.setLineDash([4, 4]);
@@ -227,34 +459,76 @@ export class Plot {
       const x = L.px(this.crosshair.x);
       const y = L.py(this.crosshair.y);
       ctx.beginPath();
-      ctx.moveTo(x, m.top);
-      ctx.lineTo(x, m.top + L.ph);
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
       ctx.moveTo(m.left, y);
-      ctx.lineTo(m.left + L.pw, y);
+      ctx.lineTo(right, y);
       ctx.stroke();
       ctx.setLineDash([]);
     }
     ctx.restore();
 
-    // legend, top right
-    const labelled = this.series.map((s, i) => [s, i]).filter(([s]) => s.label);
-    if (labelled.length) {
-      const w = Math.max(...labelled.map(([s]) => ctx.measureText(s.label).width)) + 34;
-      ctx.fillStyle = 'rgb(255 255 255 / 0.85)';
-      ctx.fillRect(m.left + L.pw - w - 2, m.top + 1, w, labelled.length * 16 + 4);
-      ctx.textAlign = 'right';
-      ctx.textBaseline = 'middle';
-      labelled.forEach(([s, i], row) => {
-        const y = m.top + 10 + row * 16;
-        const x = m.left + L.pw - 6;
-        ctx.fillStyle = ink;
-        ctx.fillText(s.label, x - 20, y);
-        ctx.fillStyle = s.color || PALETTE[i % PALETTE.length];
-        ctx.fillRect(x - 14, y - 2, 14, 4);
-      });
+    // out-of-range marks: a triangle on the edge at the point's x; the largest value labelled
+    const shown = marks.filter((mk) => mk.x >= m.left - 0.5 && mk.x <= right + 0.5);
+    for (const mk of shown) {
+      const y = mk.up ? top : bottom;
+      const d = mk.up ? 1 : -1;
+      ctx.fillStyle = mk.color;
+      ctx.beginPath();
+      ctx.moveTo(mk.x, y - 5 * d);
+      ctx.lineTo(mk.x - 4, y + 2 * d);
+      ctx.lineTo(mk.x + 4, y + 2 * d);
+      ctx.closePath();
+      ctx.fill();
     }
-  }
+    const ups = shown.filter((mk) => mk.up);
+    let markLabel = '';
+    if (ups.length) {
+      const big = ups.reduce((a, b) => (!(a.v >= b.v) ? b : a));
+      const value = Number.isFinite(big.v) ? `${big.v < 0 ? '−' : ''}${formatLogTick(Math.abs(big.v))}` : String(big.v);
+      markLabel = `↑ ${value}`;
+      ctx.font = `11px ${font}`;
+      ctx.fillStyle = ink;
+      ctx.textBaseline = 'top';
+      const tw = ctx.measureText(markLabel).width;
+      const left = big.x + 7 + tw <= right ? big.x + 7 : big.x - 7 - tw;
+      ctx.textAlign = 'left';
+      ctx.fillText(markLabel, Math.max(m.left + 2, left), top + 3);
+      ctx.font = `12px ${font}`;
+    }
 
+    // legend: a strip above the plot area
+    let legendBox = null;
+    if (legend.items.length) {
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'middle';
+      for (const it of legend.items) {
+        const y = m.top - 2 + it.row * 16 + 6;
+        ctx.strokeStyle = it.s.color || PALETTE[it.i % PALETTE.length];
+        ctx.lineWidth = 3;
+        ctx.setLineDash(it.s.dash || []);
+        ctx.beginPath();
+        ctx.moveTo(it.x, y);
+        ctx.lineTo(it.x + 16, y);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = ink;
+        ctx.fillText(it.s.label, it.x + 20, y);
+      }
+      const lx1 = Math.max(...legend.items.map((it) => it.x + it.w));
+      legendBox = { left: m.left, top: m.top - 4, width: lx1 - m.left, height: legend.rows * 16 };
+    }
+    this.summary = {
+      x: [L.x0, L.x1],
+      y: L.ylog ? [10 ** L.y0, 10 ** L.y1] : [L.y0, L.y1],
+      log: L.ylog,
+      plot: { left: m.left, top, width: L.pw, height: L.ph },
+      legend: legendBox,
+      drawn,
+      marks: shown.length,
+      markLabel,
+    };
+  }
   #listen(cb) {
     const c = this.canvas;
     c.style.touchAction = 'none';

@@ -4,7 +4,7 @@
 //! readout of those numbers, the enlarged crops, and the last map (each cell shows the photo at
 //! its box centre). A cell is picked by clicking / tapping the photo or the last map, or moved
 //! with the arrow keys (Shift: 8 cells).
-import { t, describeError } from '../app/i18n.js';
+import { t, has, pluralKey, describeError } from '../app/i18n.js';
 import { drawRGBA, crisp, pointerPos } from '../app/canvas.js';
 import { clampInt } from './conv.state.js';
 import { S, saveState, lastRow } from './conv.session.js';
@@ -26,6 +26,13 @@ export function boxOf(info, i, j) {
   const r0 = info.start + i * info.jump;
   const c0 = info.start + j * info.jump;
   return { r0, r1: r0 + info.r - 1, c0, c1: c0 + info.r - 1 };
+}
+
+/** The part of a box on the image (IMG.w x IMG.h), as half-open ranges; empty: r1 <= r0. */
+export function onImage(box) {
+  const r0 = Math.max(0, box.r0);
+  const c0 = Math.max(0, box.c0);
+  return { r0, r1: Math.max(r0, Math.min(IMG.h, box.r1 + 1)), c0, c1: Math.max(c0, Math.min(IMG.w, box.c1 + 1)) };
 }
 
 /** Run `cellMaps` for the picked cell (the centre when none), then redraw. */
@@ -91,10 +98,12 @@ function drawCell() {
   }
   const { info, maps, row, col } = cd;
   const box = boxOf(info, row, col);
-  const win = maps.win;
+  const win = maps.win; // where the maps lie: empty for a cell that reads only padding
+  const part = onImage(box); // the formula box's part on the image (red)
+  const winEmpty = win.r1 <= win.r0 || win.c1 <= win.c0;
   ctx.scale(2, 2);
   // (c) ERF heat, under everything else.
-  if (S.show.erf) {
+  if (S.show.erf && !winEmpty) {
     const w = win.c1 - win.c0;
     const h = win.r1 - win.r0;
     const id = new ImageData(w, h);
@@ -127,9 +136,11 @@ function drawCell() {
     ctx.setLineDash([3, 2]);
     ctx.strokeRect(box.c0 + 0.25, box.r0 + 0.25, box.c1 - box.c0 + 0.5, box.r1 - box.r0 + 0.5);
     ctx.setLineDash([]);
-    ctx.strokeStyle = '#ff2d55';
-    ctx.lineWidth = 1.5;
-    ctx.strokeRect(win.c0, win.r0, win.c1 - win.c0, win.r1 - win.r0);
+    if (part.r1 > part.r0 && part.c1 > part.c0) {
+      ctx.strokeStyle = '#ff2d55';
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(part.c0, part.r0, part.c1 - part.c0, part.r1 - part.r0);
+    }
   }
   // A target around the box, so a 15-pixel box on a 512-pixel photo is easy to find on a phone.
   const cy = (box.r0 + box.r1 + 1) / 2;
@@ -147,15 +158,18 @@ function drawCell() {
     ctx.stroke();
   }
   const nSupport = maps.support.reduce((a, b) => a + b, 0);
-  const nWin = (win.r1 - win.r0) * (win.c1 - win.c0);
+  const nWin = (part.r1 - part.r0) * (part.c1 - part.c0);
   ro('ro-cell', `(${row}, ${col})`);
   ro('ro-r', String(info.r));
   ro('ro-jump', String(info.jump));
   ro('ro-start', String(info.start));
   ro('ro-rows', `${box.r0}..${box.r1}`);
   ro('ro-cols', `${box.c0}..${box.c1}`);
-  ro('ro-clip', t('conv.cell.clip_value', { r0: win.r0, r1: win.r1 - 1, c0: win.c0, c1: win.c1 - 1 }));
-  ro('ro-support', t('conv.cell.support_value', { n: fmtInt(nSupport), of: fmtInt(nWin), holes: fmtInt(nWin - nSupport) }));
+  ro('ro-clip', nWin ? t('conv.cell.clip_value', { r0: part.r0, r1: part.r1 - 1, c0: part.c0, c1: part.c1 - 1 }) : t('conv.cell.clip_none'));
+  const count = (key, v) => t(pluralKey(key, v, has), { n: fmtInt(v) }); // "1 pixel", "2 pixels"
+  ro('ro-support', t('conv.cell.support_value', {
+    n: fmtInt(nSupport), of: count('conv.cell.pixels', nWin), holes: count('conv.cell.holes', nWin - nSupport),
+  }));
   ro('ro-time', `${cd.ms.toFixed(1)} ms`);
   $('image-error').hidden = true;
   drawLastMap();
@@ -232,6 +246,10 @@ function drawZooms(box) {
   // How concentrated is the ERF? Radius (from the box centre) holding half its mass.
   const cy = (box.r0 + box.r1) / 2;
   const cx = (box.c0 + box.c1) / 2;
+  if (!maps.erf.some((v) => v > 0)) {
+    $('erf-caption').textContent = t('conv.cell.zoom_erf_empty');
+    return;
+  }
   const half = halfMassRadius(maps.erf, win, cy, cx);
   $('erf-caption').textContent = t('conv.cell.zoom_erf', {
     draws: S.draws, half: (2 * half + 1).toFixed(0), r: info.r,

@@ -117,6 +117,7 @@ function wireView() {
     }));
   }
   $('compare').addEventListener('change', (e) => change(() => { S.b = e.target.value; }, renderLabels));
+  $('diff-stretch').addEventListener('change', (e) => change(() => { lab.diffStretch = e.target.checked; }, () => {}));
   $('split').addEventListener('input', (e) => {
     S.split = +e.target.value;
     lab.viewer.setSplit(S.split);

@@ -21,6 +21,7 @@ import {
 } from './resize.state.js';
 import { busyStart, showNotice, clearNotice } from './resize.notice.js';
 import { label, syncControls, renderSource, renderLabels, renderTiming, logRun, renderDiff, renderInspectorPanel } from './resize.render.js';
+import { DIFF_MIN_RANGE } from '../app/plot.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -137,7 +138,7 @@ async function step() {
       return true;
     }
     if (S.v === 'diff' && have.b?.key === keyB) {
-      const keyD = `${keyA}~${keyB}`;
+      const keyD = `${keyA}~${keyB}${lab.diffStretch ? '~stretch' : ''}`;
       if (have.diff?.key !== keyD && have.failed !== keyD) {
         await runDiff(keyD);
         return true;
@@ -256,7 +257,7 @@ async function runDiff(key) {
   const { have } = lab;
   const job = busyStart(t('resize.busy.diff'));
   try {
-    const r = await lab.engine.call('diff', {}, { onProgress: job.progress });
+    const r = await lab.engine.call('diff', { stretch: !!lab.diffStretch, minRange: DIFF_MIN_RANGE }, { onProgress: job.progress });
     const old = have.diff;
     have.diff = { key, ...r };
     lab.viewer.setImages({ diff: r.bitmap });

@@ -3,9 +3,9 @@
 //! and the table of recent runs, the |A − B| legend and statistics, the viewer's pane labels and
 //! the pixel inspector (resize.inspector.js). Reads state, never changes it (except the
 //! inspector's channel tabs, which set S.ch).
-import { t } from '../app/i18n.js';
+import { t, has, pluralKey } from '../app/i18n.js';
 import { fitCanvas, inferno } from '../app/canvas.js';
-import { niceTicks, formatTick } from '../app/plot.js';
+import { integerTicks, diffScale } from '../app/plot.js';
 import { S, lab, saveHash } from './resize.session.js';
 import { outSize, round, mp, sliderOfScale } from './resize.state.js';
 import { fmt } from './resize.formula.js';
@@ -126,7 +126,11 @@ export function viewerLabels() {
   return { a, b, diff: d };
 }
 
-/** The |A − B| colour bar with its ticks, and the difference statistics. */
+/**
+ * The |A − B| colour bar with its ticks, and the difference statistics. The bar spans 0 to the
+ * result's `scale` (the largest difference when stretched, else at least DIFF_MIN_RANGE levels);
+ * ticks are whole levels, never repeated; "1 level" is singular.
+ */
 export function renderDiff() {
   const d = lab.have.diff;
   const canvas = $('legend');
@@ -134,11 +138,13 @@ export function renderDiff() {
   const height = 56;
   const ctx = fitCanvas(canvas, width, height);
   ctx.clearRect(0, 0, width, height);
+  $('diff-stretch').checked = !!lab.diffStretch;
   if (!d) {
     $('diff-stats').textContent = '';
+    $('diff-scale').textContent = '';
     return;
   }
-  const max = Math.max(1, d.max);
+  const scale = d.scale ?? diffScale(d.max, d.stretch);
   const x0 = 12;
   const x1 = width - 12;
   const barY = 4;
@@ -150,23 +156,39 @@ export function renderDiff() {
   }
   ctx.strokeStyle = '#57606a';
   ctx.strokeRect(x0 + 0.5, barY + 0.5, x1 - x0 - 1, barH - 1);
+  // where the largest difference sits on the bar (when the scale reaches beyond it)
+  if (d.max < scale) {
+    const xm = Math.round(x0 + (d.max / scale) * (x1 - x0)) + 0.5;
+    ctx.strokeStyle = '#ffffff';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(xm, barY);
+    ctx.lineTo(xm, barY + barH);
+    ctx.stroke();
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = '#57606a';
+  }
   const font = getComputedStyle(document.body).fontFamily;
   ctx.font = `11px ${font}`;
   ctx.fillStyle = '#1f2328';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  const { ticks, step } = niceTicks(0, max, Math.max(2, Math.floor((x1 - x0) / 60)));
-  for (const v of ticks) {
-    const x = Math.round(x0 + (v / max) * (x1 - x0)) + 0.5;
+  const { ticks } = integerTicks(0, scale, Math.max(2, Math.floor((x1 - x0) / 60)));
+  const labels = ticks.map((v) => String(v));
+  ticks.forEach((v, i) => {
+    const x = Math.round(x0 + (v / scale) * (x1 - x0)) + 0.5;
     ctx.beginPath();
     ctx.moveTo(x, barY + barH);
     ctx.lineTo(x, barY + barH + 4);
     ctx.stroke();
-    ctx.fillText(formatTick(v, Math.max(step, 1)), x, barY + barH + 5);
-  }
+    ctx.fillText(labels[i], x, barY + barH + 5);
+  });
   ctx.textBaseline = 'bottom';
   ctx.fillText(t('resize.legend'), (x0 + x1) / 2, height - 1);
-  $('diff-stats').textContent = t('resize.diff_stats', {
+  canvas.dataset.ticks = labels.join(' ');
+  canvas.dataset.scale = String(scale);
+  $('diff-scale').textContent = t(scale > d.max ? 'resize.diff_scale_min' : 'resize.diff_scale', { scale });
+  $('diff-stats').textContent = t(pluralKey('resize.diff_stats', d.max, has), {
     max: d.max, mean: fmt(d.mean, 3), changed: d.changed.toLocaleString('en-US'),
     pct: fmt((100 * d.changed) / d.n, 2), n: d.n.toLocaleString('en-US'),
   });

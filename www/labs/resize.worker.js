@@ -249,7 +249,9 @@ function inspect({ slot, x, y }) {
   return { result: { ...base, ...ins } };
 }
 
-async function diff() {
+/** `stretch`: the colour scale ends at the largest difference; else it spans at least
+ * `minRange` levels (the page's DIFF_MIN_RANGE), so one level of rounding stays dark. */
+async function diff({ stretch = false, minRange = 16 } = {}) {
   const a = result('A');
   const b = result('B');
   if (a.w !== b.w || a.h !== b.h) throw codedError('diff_sizes');
@@ -273,11 +275,13 @@ async function diff() {
     sum += m;
     if (m > max) max = m;
   }
-  // colour table scaled to [0, max] (at least 1 so identical images show as all dark)
+  // colour table scaled to [0, scale]: the largest difference (at least 1) when stretched, else
+  // at least minRange levels
+  const scale = stretch ? Math.max(1, max) : Math.max(minRange, max);
   const lut = new Uint32Array(256);
   const lutBytes = new Uint8Array(lut.buffer);
   for (let v = 0; v < 256; v++) {
-    const [r, g, bl] = inferno(v / Math.max(1, max));
+    const [r, g, bl] = inferno(Math.min(1, v / scale));
     lutBytes.set([r, g, bl, 255], v * 4);
   }
   const heat = new Uint8ClampedArray(n * 4);
@@ -286,7 +290,7 @@ async function diff() {
   const bitmap = await createImageBitmap(new ImageData(heat, a.w, a.h));
   return {
     result: {
-      w: a.w, h: a.h, methods: [a.method, b.method], max, mean: sum / n, changed: n - hist[0], n,
+      w: a.w, h: a.h, methods: [a.method, b.method], max, scale, stretch, mean: sum / n, changed: n - hist[0], n,
       hist: [...hist], bitmap,
     },
     transfer: [bitmap],

@@ -65,10 +65,13 @@ export function createControls(app) {
     ['earlyStopping', 'select', () => [off(0), 10, 20, 50, 100]],
   ];
   const inputOf = (key) => $(`opt-${snakeCase(key)}`);
+  /** Options shown in the toolbar beside the learning rate (the rest sit in "Training options"). */
+  const IN_TOOLBAR = new Set(['optimizer', 'momentum']);
 
   function buildAdvanced() {
     const grid = $('adv-grid');
     grid.replaceChildren();
+    $('opt-knobs').replaceChildren();
     for (const [key, kind] of ADVANCED) {
       const label = document.createElement('label');
       label.className = kind === 'check' ? 'inline adv-check' : 'adv-field';
@@ -90,7 +93,8 @@ export function createControls(app) {
         label.append(span, input);
       }
       input.id = `opt-${snakeCase(key)}`;
-      grid.append(label);
+      if (IN_TOOLBAR.has(key)) $('opt-knobs').append(label);
+      else grid.append(label);
     }
     // page-level: stop at an epoch
     const lab = document.createElement('label');
@@ -119,6 +123,24 @@ export function createControls(app) {
       input.closest('label').classList.toggle('differs', S.abOn && key in S.b);
     }
     fillSelect($('opt-until'), [{ value: 0, label: t('train.never') }, ...UNTIL], S.until);
+    renderRule(cfg);
+  }
+
+  /** The update rule of the chosen optimizer, with the run's learning rate (and momentum). */
+  function renderRule(cfg) {
+    const el = $('opt-rule');
+    const name = t(`train.opt.${cfg.optimizer}`);
+    const rule = t(`train.rule.${cfg.optimizer}`);
+    const vars = t(`train.rule_vars.${cfg.optimizer}`, { lr: cfg.lr, mom: cfg.momentum, wd: cfg.weightDecay });
+    el.replaceChildren();
+    const b = document.createElement('strong');
+    b.textContent = `${name}: `;
+    const code = document.createElement('code');
+    code.textContent = rule;
+    const small = document.createElement('span');
+    small.className = 'muted';
+    small.textContent = t('train.rule_paren', { vars });
+    el.append(b, code, small);
   }
 
   function buildToolbar() {
@@ -144,7 +166,16 @@ export function createControls(app) {
       renderControls();
     });
     $('reset').addEventListener('click', () => app.restart({ play: false }));
-    $('lr').addEventListener('change', (e) => app.setField('lr', Number(e.target.value)));
+    $('lr').addEventListener('change', (e) => app.setLr(Number(e.target.value)));
+    $('lr-keep').addEventListener('change', (e) => {
+      S.keepLr = e.target.checked;
+      app.saveToHash();
+    });
+    $('loss-log').addEventListener('change', (e) => {
+      S.logY = e.target.checked;
+      app.saveToHash();
+      app.scheduleRender();
+    });
     $('act').addEventListener('change', (e) => app.setField('activation', e.target.value));
     $('reg').addEventListener('change', (e) => {
       const [, rate] = regOf(app.current());
@@ -269,6 +300,7 @@ export function createControls(app) {
       S.abOn = true;
       S.abId = p.id;
       S.why = null;
+      if (p.logY) S.logY = true;
     })));
   }
 
@@ -346,6 +378,8 @@ export function createControls(app) {
     $('classes-row').hidden = !model.isMulticlass(cfg.dataset);
     for (const id of ['noise', 'points']) $(id).disabled = model.isCustom(cfg.dataset);
     $('seed').value = cfg.seed;
+    $('lr-keep').checked = S.keepLr;
+    $('loss-log').checked = S.logY;
     $('show-test').checked = S.showTest;
     $('discretize').checked = S.discretize;
     $('ab-on').checked = S.abOn;

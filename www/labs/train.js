@@ -25,7 +25,10 @@ const S = {
   why: null,
   showTest: false,
   discretize: false,
-  speed: 'max',
+  speed: '1',
+  logY: false,
+  /** A new learning rate mid-run goes to the running model (weights kept) instead of a restart. */
+  keepLr: true,
   addClass: 1,
   until: 0,
   playing: false,
@@ -45,6 +48,10 @@ const view = {
   /** Set when the layout may have changed (resize, language, A/B): sizes are measured again. */
   layoutDirty: true,
   netKey: '',
+  /** Run generation: bumped by every (re)start; frames of an older generation are dropped. */
+  gen: 0,
+  /** Learning-rate changes applied to the running model: [{epoch, lr}] (reset by a restart). */
+  lrChanges: [],
 };
 
 const worker = new Worker(new URL('./train.worker.js', import.meta.url), { type: 'module' });
@@ -64,6 +71,7 @@ const app = {
   setField,
   setFields,
   restart,
+  setLr,
   saveToHash,
   scheduleRender,
   setBody,
@@ -115,6 +123,8 @@ function setFields(obj) {
 function restart({ play = S.playing || S.reachedUntil } = {}) {
   S.playing = play;
   S.reachedUntil = false;
+  view.gen++;
+  view.lrChanges = [];
   view.histories = [[], []];
   view.loadErrors = [];
   view.addError = '';
@@ -124,11 +134,43 @@ function restart({ play = S.playing || S.reachedUntil } = {}) {
   if (!view.workerReady) return;
   post({
     type: 'load',
+    gen: view.gen,
     configs: runConfigs().map(app.model.trainerConfig),
     play: S.playing,
     until: S.until,
     speed: S.speed,
   });
+}
+
+/**
+ * A new learning rate for the config being edited. With "keep the weights" on and a run under
+ * way, the running model(s) whose rate changes get it from the next epoch on (Trainer.setLr);
+ * otherwise (at epoch 0, where both are the same, or after a run diverged or stopped) the run
+ * restarts, as any other change.
+ */
+function setLr(lr) {
+  const epoch = view.frames[0]?.metrics?.epoch ?? 0;
+  const before = runConfigs().map((c) => c.lr);
+  // a run that diverged or stopped has no training to go on with: the new rate restarts it
+  const stopped = view.frames.some((f) => f?.metrics && f.metrics.status !== 'training');
+  if (!S.keepLr || epoch === 0 || stopped || view.loadErrors.some(Boolean)) {
+    setField('lr', lr);
+    return;
+  }
+  if (S.editing === 'b' && S.abOn) {
+    if (same(S.a.lr, lr)) delete S.b.lr;
+    else S.b.lr = lr;
+  } else {
+    S.a.lr = lr;
+    if (same(S.b.lr, lr)) delete S.b.lr;
+  }
+  runConfigs().forEach((c, run) => {
+    if (c.lr !== before[run]) post({ type: 'setLr', run, lr: c.lr });
+  });
+  view.lrChanges.push({ epoch, lr });
+  saveToHash();
+  app.controls.renderControls();
+  scheduleRender();
 }
 
 /** Appends a frame's new history rows to the run's history (rows of `stride` values). */
@@ -156,6 +198,11 @@ function onWorker(msg) {
       scheduleRender();
       break;
     case 'frame':
+      if (msg.gen !== undefined && msg.gen !== view.gen) {
+        // a frame of the previous run, sent before the worker read the new one: not drawn
+        post({ type: 'ack' });
+        break;
+      }
       msg.runs.forEach((r, i) => {
         if (!r.metrics) return;
         addRows(i, r);
@@ -225,6 +272,13 @@ window.__train = {
       health: f.health ? structuredClone(f.health) : null,
       error: view.loadErrors[i] || f.error ? describeError(view.loadErrors[i] || f.error) : null,
     }));
+  },
+  /** What the loss plot drew last (Plot.summary): ranges, boxes, segments, marks. */
+  get lossPlot() {
+    return app.render?.lossSummary() ?? null;
+  },
+  get lrChanges() {
+    return view.lrChanges.map((c) => ({ ...c }));
   },
   get csvError() {
     return view.csvError ? describeError(view.csvError) : '';

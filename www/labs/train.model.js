@@ -47,6 +47,9 @@ export const FIELDS = [
 
 /** Epochs per displayed frame (the speed= hash key; "max" = as many as fit in a frame). */
 export const SPEEDS = ['1', '5', '25', 'max'];
+/** The speed a page opens at: one epoch per frame, a few dozen per second, so the curves can be
+ * watched as they fall ("max" squeezes thousands of epochs into an "L" at x = 0). */
+export const DEFAULT_SPEED = '1';
 
 /** "Why isn't it converging?": each sets config A; `fix` is what B changes to cure it. */
 export const WHY = [
@@ -63,7 +66,8 @@ export const WHY = [
 export const AB = [
   { id: 'bn', set: { activation: 'sigmoid', hidden: [8, 8, 8, 8, 8, 8] }, b: { batchNorm: true } },
   { id: 'l1_l2', set: { dataset: 'xor', features: 'all', hidden: [8, 8], l1: 0.003 }, b: { l1: 0, l2: 0.003 } },
-  { id: 'sgd_adam', set: { dataset: 'spiral', hidden: [16, 16, 16], activation: 'relu', init: 'kaiming_uniform', lr: 0.01 }, b: { optimizer: 'adam' } },
+  // logY: Adam's loss falls by decades below SGD's; on a linear axis it lies flat on 0
+  { id: 'sgd_adam', set: { dataset: 'spiral', hidden: [16, 16, 16], activation: 'relu', init: 'kaiming_uniform', lr: 0.01 }, b: { optimizer: 'adam' }, logY: true },
   { id: 'dropout', set: { dataset: 'spiral', noise: 40, trainRatio: 20, hidden: [16, 16], activation: 'relu', optimizer: 'adam', lr: 0.01 }, b: { dropout: 0.3 } },
   { id: 'capacity', set: { dataset: 'spiral', noise: 30, trainRatio: 20, hidden: [2], activation: 'relu', optimizer: 'adam', lr: 0.01 }, b: { hidden: [16, 16, 16] } },
 ];
@@ -183,7 +187,9 @@ export function createModel(schema) {
       abOn: h.ab !== undefined && h.ab !== '0',
       showTest: h.test === '1',
       discretize: h.disc === '1',
-      speed: SPEEDS.includes(h.speed) ? h.speed : 'max',
+      speed: SPEEDS.includes(h.speed) ? h.speed : DEFAULT_SPEED,
+      logY: h.logy === '1',
+      keepLr: h.keeplr !== '0',
       until: Math.max(0, parse('int', h.until ?? '0') ?? 0),
       playing: h.play === '1',
     };
@@ -215,7 +221,9 @@ export function createModel(schema) {
     out.why = state.why;
     out.test = state.showTest ? '1' : null;
     out.disc = state.discretize ? '1' : null;
-    out.speed = state.speed === 'max' ? null : state.speed;
+    out.speed = state.speed === DEFAULT_SPEED ? null : state.speed;
+    out.logy = state.logY ? '1' : null;
+    out.keeplr = state.keepLr === false ? '0' : null;
     out.until = state.until > 0 ? String(state.until) : null;
     out.play = state.playing || state.reachedUntil ? '1' : null;
     return out;

@@ -3,7 +3,7 @@
 //! (add/remove units), and on one canvas the weighted links and every hidden unit's heatmap.
 //! Frame buffers used: `weights` (every dense layer's `[out, in]` block, layer by layer) and
 //! `neurons` (`nodes x neuron_grid²`: the selected features, then each hidden unit).
-import { t } from '../app/i18n.js';
+import { t, tn } from '../app/i18n.js';
 import { fitCanvas } from '../app/canvas.js';
 import { maxAbs, paintDivergent } from './train.style.js';
 
@@ -140,7 +140,7 @@ export function createNetwork(app) {
     const f = view.frames[run];
     const box = $('network');
     const hidden = cfg.hidden;
-    $('layers-count').textContent = t('train.hidden_layers', { n: hidden.length });
+    $('layers-count').textContent = tn('train.hidden_layers', hidden.length);
     $('add-layer').disabled = hidden.length >= model.limits.maxLayers;
     $('remove-layer').disabled = hidden.length === 0;
     const nOut = f?.info ? f.info.layer_sizes[f.info.layer_sizes.length - 1] : 1;

@@ -92,6 +92,13 @@ export function createRenderer(app) {
         s.append(kk, vv);
         div.append(s);
       }
+      if (i === 0 && view.lrChanges.length) {
+        const c = view.lrChanges[view.lrChanges.length - 1];
+        const note = document.createElement('span');
+        note.className = 'lr-note';
+        note.textContent = t('train.lr_changed', { lr: c.lr, epoch: c.epoch });
+        div.append(' ', note);
+      }
       if (m.status !== 'training') {
         const st = document.createElement('span');
         st.className = `badge status-${m.status}`;
@@ -106,15 +113,15 @@ export function createRenderer(app) {
     const canvas = $('loss-plot');
     if (view.layoutDirty || !view.plotWidth) view.plotWidth = canvas.parentElement.clientWidth;
     const w = Math.max(200, Math.floor(view.plotWidth));
-    const h = 150;
+    const h = 176;
     if (!lossPlot) {
       lossPlot = new Plot(canvas, { width: w, height: h, x: { label: t('train.epoch_axis'), min: 0 }, y: { label: t('train.loss_axis'), min: 0 } });
-      lossPlot.margin = { left: 48, right: 16, top: 8, bottom: 36 };
+      lossPlot.margin = { left: 52, right: 16, top: 10, bottom: 36 };
     } else if (lossPlot.opts.width !== w) {
       lossPlot.resize(w, h);
     }
     lossPlot.opts.x.label = t('train.epoch_axis');
-    lossPlot.opts.y.label = t('train.loss_axis');
+    lossPlot.opts.y.label = t(S.logY ? 'train.loss_axis_log' : 'train.loss_axis');
     const series = [];
     let ymax = 0;
     view.histories.forEach((rows, i) => {
@@ -131,12 +138,23 @@ export function createRenderer(app) {
       series.push({ type: 'line', xs, ys: tr, color: i === 0 ? '#8c959f' : '#d4a72c', width: 1.5, dash, label: `${t('train.train')}${suffix}` });
       series.push({ type: 'line', xs, ys: te, color: i === 0 ? '#1f2328' : '#bc4c00', width: 2, dash, label: `${t('train.test')}${suffix}` });
     });
-    // a blow-up would flatten the curve: cap the axis at 4x the starting loss and mark the escape
+    // The axes are this run's own (the histories were emptied by the restart): epochs from 0
+    // to the last one (at least 5), the loss from 0 (linear) or from its decades (log).
     const last = Math.max(0, ...view.histories.map((rows) => (rows.length ? rows[rows.length - 1][0] : 0)));
-    lossPlot.opts.x.max = Math.max(10, last);
-    const start = view.histories[0]?.[0];
-    const cap = start ? 4 * Math.max(start[1], start[2], 1e-3) : 1;
-    lossPlot.opts.y.max = series.length ? Math.min(Math.max(ymax, 1e-3), cap) * 1.05 : 1;
+    lossPlot.opts.x.max = Math.max(5, last);
+    lossPlot.opts.y.log = S.logY;
+    lossPlot.opts.vlines = view.lrChanges.map((c) => ({ x: c.epoch }));
+    if (S.logY) {
+      lossPlot.opts.y.min = undefined;
+      lossPlot.opts.y.max = undefined;
+    } else {
+      // a blow-up would flatten the curve: cap the axis at 4x the starting loss; the line runs
+      // up to the edge and the escape is marked there with its value (Plot draws it clipped)
+      const start = view.histories[0]?.[0];
+      const cap = start ? 4 * Math.max(start[1], start[2], 1e-3) : 1;
+      lossPlot.opts.y.min = 0;
+      lossPlot.opts.y.max = series.length ? Math.min(Math.max(ymax, 1e-3), cap) * 1.05 : 1;
+    }
     lossPlot.setSeries(series);
   }
 
@@ -519,5 +537,5 @@ export function createRenderer(app) {
     box.replaceChildren(table);
   }
 
-  return { renderFrame, renderPlayState, invalidate };
+  return { renderFrame, renderPlayState, invalidate, lossSummary: () => (lossPlot ? structuredClone(lossPlot.summary) : null) };
 }

@@ -7,10 +7,11 @@
 //! Configs are the Trainer's options objects (camelCase keys, built by train.model.js); the
 //! Rust schema (`trainSchema()`) goes to the page with `ready`, so both sides use one vocabulary.
 //!
-//! Messages in:  init | load {configs, play, until, speed} | play | pause | step {epochs} | reset |
+//! Messages in:  init | load {gen, configs, play, until, speed} | play | pause | step {epochs} | reset |
+//!               setLr {run, lr} |
 //!               addPoint {x1, x2, label} | parseCsv {text} | previews {names} | ack | speed {speed} |
 //!               until {until} | featureMaps {features, grid, domain, key}
-//! Messages out: ready {version, schema} | frame {runs, playing, reason} | loadError {run, error} |
+//! Messages out: ready {version, schema} | frame {gen, runs, playing, reason} | loadError {run, error} |
 //!               csv {points, classes} | csvError {error, name} | addError {error} | previews {sets} |
 //!               featureMaps {key, values: Float32Array features x grid²} | fatal {message, code, vars}
 //! Errors travel as `errorToJSON` objects {message, code, vars}; the page shows them with
@@ -34,6 +35,7 @@ let acked = true;
 let pendingFrame = false;
 let frameNo = 0;
 let msPerEpoch = 1;
+let gen = 0; // the page's run generation, echoed in every frame
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
@@ -112,7 +114,7 @@ function sendFrame(force = false, reason = '') {
     }
     return frame;
   });
-  post({ type: 'frame', runs: out, playing, reason }, transfer);
+  post({ type: 'frame', gen, runs: out, playing, reason }, transfer);
 }
 
 function stepAll(n) {
@@ -186,6 +188,7 @@ async function handle(msg) {
     }
     case 'load':
       configs = msg.configs;
+      gen = msg.gen ?? gen;
       until = msg.until || 0;
       speed = msg.speed || speed;
       playing = false;
@@ -221,6 +224,19 @@ async function handle(msg) {
       build();
       sendFrame(true);
       break;
+    case 'setLr': {
+      // keep the weights: the running model learns at the new rate from its next epoch
+      const r = runs[msg.run];
+      if (r?.trainer) {
+        try {
+          r.trainer.setLr(msg.lr);
+        } catch (err) {
+          post({ type: 'loadError', run: msg.run, error: errorToJSON(err) });
+        }
+      }
+      if (!playing) sendFrame(true);
+      break;
+    }
     case 'until':
       until = msg.until || 0;
       break;
