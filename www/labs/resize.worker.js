@@ -7,7 +7,7 @@
 //! {stage, fraction}}. Messages are handled one at a time, in order (one queue), so a view into
 //! wasm memory is never used across another call into wasm. `fatal` means the wasm instance is
 //! unusable (a trap): the page starts a new worker.
-import init, { RgbaImage, checkImageSize, wasmMemory, version } from '../pkg/dlplay.js';
+import init, { RgbaImage, checkImageSize, wasmMemory, version } from '../app/api.js'; // the checked API
 import { codedError } from '../app/errors.js';
 import { decodePng, encodePng, isPng, pngHeader } from '../app/png.js';
 import { inferno } from '../app/canvas.js';
@@ -31,6 +31,8 @@ function checkSize(w, h) {
   if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) {
     throw codedError('bad_size', { w, h }, `output size must be whole pixels >= 1, got ${w}x${h}`);
   }
+  // beyond u32 the checked API would refuse the number itself (a RangeError without a code)
+  if (w > 0xffffffff || h > 0xffffffff) throw codedError('too_wide', { w, h, max: MAX_SIDE }, `a side is over ${MAX_SIDE} px`);
   checkImageSize(w, h, 'output'); // the pixel limit lives in Rust: throws its coded pixel_limit
   if (w > MAX_SIDE || h > MAX_SIDE) throw codedError('too_wide', { w, h, max: MAX_SIDE }, `a side is over ${MAX_SIDE} px`);
 }
