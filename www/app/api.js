@@ -252,7 +252,7 @@ function checkArray(kind, where, what, v) {
     if (!(i in v)) throw new TypeError(`${where}: ${what} must be ${k.expected}, element ${i} is a hole`);
     const e = v[i];
     if (!k.elem(e)) {
-      const Kind = typeof e === 'number' ? RangeError : TypeError;
+      const Kind = typeof e === 'number' && kind !== 'str[]' ? RangeError : TypeError;
       throw new Kind(`${where}: ${what} must be ${k.expected}, element ${i} is ${show(e)}`);
     }
     copy[i] = e;
