@@ -447,7 +447,7 @@ const RECIPES = {
     if (which === 'sigmoid') return call(which, fnc(which), null, [x], { nan: true });
     if (which === 'dropout') {
       const p = chance(0.8) ? real(0, 0.9) : f64(-1, 2);
-      return call(which, fnc(which), null, [x, p, chance(0.5), u32(0, 1000, which)], { nan: p >= 0 && p < 0.95 });
+      return call(which, fnc(which), null, [x, p, chance(0.5), u32(0, 1000, which)], { nan: typeof p === 'number' && p >= 0 && p < 0.95 });
     }
     if (which === 'shiftTensor') {
       const t = tensor([int(1, 2), int(1, 2), int(0, 6), int(0, 6)]);
@@ -459,7 +459,7 @@ const RECIPES = {
       return call(which, fnc(which), null, [t, u32(0, 3, which), chance(0.9) ? pick(['signed', 'magnitude', 'range']) : pick(['', 'x', 7])]);
     }
     const dim = chance(0.85) ? int(0, Math.max(0, rank - 1)) : u32(0, 6, which);
-    return call(which, fnc(which), null, [x, dim], { nan: dim < rank && shape.every((d) => d > 0) });
+    return call(which, fnc(which), null, [x, dim], { nan: typeof dim === 'number' && dim < rank && shape.every((d) => d > 0) });
   },
   loss() {
     const which = pick(['crossEntropy', 'crossEntropyProbs', 'bceWithLogits', 'sigmoidFocalLoss', 'mseLoss', 'kdLoss']);
@@ -515,48 +515,54 @@ const RECIPES = {
     return call('mseLoss', fnc('mseLoss'), null, [logits, target, chance(0.3) ? undefined : red], { nan: !bad && nonEmpty });
   },
   roc() {
-    const n = chance(0.05) ? 0 : int(1, 30);
-    const labels = Uint8Array.from({ length: n }, () => (chance(0.05) ? pick([2, 255]) : int(0, 1)));
-    const scores = Float32Array.from({ length: chance(0.1) ? int(0, 30) : n }, () => (chance(0.05) ? pick([NaN, Infinity, -Infinity]) : rand()));
-    return call('rocCurve', fnc('rocCurve'), null, [labels, scores, chance(0.3) ? undefined : chance(0.5)]);
+    const bad = chance(0.3);
+    const n = bad && chance(0.2) ? 0 : int(2, 40);
+    const labels = Uint8Array.from({ length: n }, (_, i) => (bad && chance(0.1) ? pick([2, 255]) : i < 2 ? i : int(0, 1)));
+    const ties = chance(0.3);
+    const scores = Float32Array.from({ length: bad && chance(0.3) ? int(0, 30) : n }, () => (bad && chance(0.1) ? pick([NaN, Infinity, -Infinity, 3.4e38]) : ties ? int(0, 3) / 3 : rand()));
+    return call('rocCurve', fnc('rocCurve'), null, [labels, scores, chance(0.3) ? undefined : chance(0.5)], { post: bad ? undefined : (r) => { if (!Number.isFinite(r.auc)) nanIn('rocCurve', 'auc'); } });
   },
   rf() {
-    const n = int(0, 5);
+    const bad = chance(0.3);
+    const small = (lo, hi) => (bad ? u32(lo, hi, 'rf') : int(lo, hi));
+    const n = bad ? int(0, 5) : int(1, 5);
     const layers = Array.from({ length: n }, () => {
-      const l = { k: u32(1, 5, 'rf') };
-      if (chance(0.5)) l.s = u32(1, 3, 'rf');
-      if (chance(0.4)) l.d = u32(1, 3, 'rf');
-      if (chance(0.4)) l.p = u32(0, 3, 'rf');
-      if (chance(0.3)) l.type = pick(['conv', 'pool', 'maxpool', 'avgpool', 'dense']);
-      if (chance(0.05)) l.dilation = 2;
+      const l = { k: small(1, 5) };
+      if (chance(0.5)) l.s = small(1, 3);
+      if (chance(0.4)) l.d = small(1, 3);
+      if (chance(0.4)) l.p = small(0, 3);
+      if (chance(0.3)) l.type = bad ? pick(['conv', 'pool', 'maxpool', 'avgpool', 'dense', 3]) : pick(['conv', 'pool', 'maxpool', 'avgpool']);
+      if (bad && chance(0.1)) l.dilation = 2;
       return l;
     });
-    const arg = chance(0.05) ? JUNK() : layers;
-    if (chance(0.5)) return call('receptiveField', fnc('receptiveField'), null, [arg, chance(0.3) ? undefined : u32(0, 64, 'receptiveField')]);
-    return call('receptiveSupport', fnc('receptiveSupport'), null, [arg, u32(1, 64, 'receptiveSupport'), u32(0, 64, 'receptiveSupport')]);
+    const arg = bad && chance(0.1) ? JUNK() : layers;
+    if (chance(0.5)) return call('receptiveField', fnc('receptiveField'), null, [arg, chance(0.3) ? undefined : small(8, 64)]);
+    const size = small(8, 64);
+    return call('receptiveSupport', fnc('receptiveSupport'), null, [arg, size, bad ? u32(0, 64, 'receptiveSupport') : int(0, 3)]);
   },
   stack() {
-    const n = int(0, 4);
+    const bad = chance(0.3);
+    const small = (lo, hi) => (bad && chance(0.3) ? u32(lo, hi, 'stack') : int(lo, hi));
+    const n = bad ? int(0, 4) : int(1, 4);
     const layers = Array.from({ length: n }, () => {
-      const type = chance(0.95) ? pick(['conv', 'conv', 'maxpool', 'avgpool']) : pick(['pool', 'dense', 3]);
-      const l = { type, k: u32(1, 5, 'stack') };
-      if (chance(0.5)) l.s = u32(1, 2, 'stack');
-      if (chance(0.5)) l.p = u32(0, 2, 'stack');
+      const type = !bad || chance(0.9) ? pick(['conv', 'conv', 'maxpool', 'avgpool']) : pick(['pool', 'dense', 3]);
+      const l = { type, k: small(1, 3) };
+      if (chance(0.5)) l.s = small(1, 2);
+      if (chance(0.5)) l.p = small(0, 1);
       if (type === 'conv') {
-        l.out = u32(1, 4, 'stack');
-        if (chance(0.3)) l.d = u32(1, 3, 'stack');
-        if (chance(0.2)) l.groups = u32(1, 2, 'stack');
+        l.out = small(1, 4);
+        if (chance(0.3)) l.d = small(1, 2);
+        if (bad && chance(0.2)) l.groups = small(1, 2);
       }
-      if (chance(0.05)) l.dilation = 1;
+      if (bad && chance(0.05)) l.dilation = 1;
       return l;
     });
     const which = pick(['convStackPlan', 'convCellMaps', 'convAlternatives']);
-    if (which === 'convStackPlan') return call(which, fnc(which), null, [layers, u32(1, 4, which), u32(1, 32, which), u32(1, 32, which)]);
-    if (which === 'convAlternatives') return call(which, fnc(which), null, [u32(1, 16, which), u32(1, 16, which), u32(1, 7, which), u32(1, 64, which), u32(1, 64, which)]);
+    if (which === 'convStackPlan') return call(which, fnc(which), null, [layers, small(1, 4), small(1, 64), small(1, 64)]);
+    if (which === 'convAlternatives') return call(which, fnc(which), null, [small(1, 16), small(1, 16), small(1, 7), small(1, 64), small(1, 64)]);
     const C = int(1, 3);
-    const img = tensor(chance(0.9) ? [1, C, int(1, 24), int(1, 24)] : pick([[C, 4, 4], [2, C, 4, 4], [0, C, 2, 2], [1, C, 0, 3]]));
-    for (const l of layers) if (l.type === 'conv' && chance(0.8) && l === layers[0]) l.groups = 1;
-    return call(which, fnc(which), null, [layers, img, u32(0, 8, which), u32(0, 8, which), u32(0, 99, which), u32(0, 3, which)]);
+    const img = tensor(!bad || chance(0.5) ? [1, C, int(8, 32), int(8, 32)] : pick([[C, 4, 4], [2, C, 4, 4], [0, C, 2, 2], [1, C, 0, 3]]));
+    return call(which, fnc(which), null, [layers, img, small(0, 3), small(0, 3), small(0, 99), small(1, 3)]);
   },
   image() {
     const which = pick(['new RgbaImage', 'RgbaImage.fromRgba', 'RgbaImage#resize', 'RgbaImage#resizeInto', 'RgbaImage#inspect', 'imageToTensor', 'checkImageSize', 'RgbaImage#toBytes']);
@@ -576,7 +582,10 @@ const RECIPES = {
     const ow = u32(1, 24, which);
     const oh = u32(1, 24, which);
     if (which === 'RgbaImage#resize') return call(which, meth('RgbaImage', 'resize'), img, [ow, oh, method()]);
-    if (which === 'RgbaImage#inspect') return call(which, meth('RgbaImage', 'inspect'), img, [ow, oh, method(), u32(0, 24, which), u32(0, 24, which)]);
+    if (which === 'RgbaImage#inspect') {
+      const inside = (v) => (Number.isInteger(v) && v > 0 && chance(0.8) ? int(0, Math.min(v, 1 << 20) - 1) : u32(0, 24, which));
+      return call(which, meth('RgbaImage', 'inspect'), img, [ow, oh, method(), inside(ow), inside(oh)]);
+    }
     const out = chance(0.05) ? img : keep(new dl.RgbaImage(int(1, 24), int(1, 24)));
     return call(which, meth('RgbaImage', 'resizeInto'), img, [out, method()]);
   },
@@ -595,7 +604,11 @@ const RECIPES = {
       return call(which, (...a) => dl.Tensor.zeros(...a), null, [shape]);
     }
     const t = chance(0.9) ? poolOf('Tensor') : handle('Tensor');
-    if (which === 'Tensor#reshape') return call(which, meth('Tensor', 'reshape'), t, [dims()]);
+    if (which === 'Tensor#reshape') {
+      const n = t.__wbg_ptr ? t.len : 0;
+      const same = n > 0 && chance(0.6) ? (n % 2 === 0 ? [2, n / 2] : [n, 1, 1]) : dims();
+      return call(which, meth('Tensor', 'reshape'), t, [same]);
+    }
     if (which === 'Tensor#shape') return call(which, accessor('Tensor', 'shape', 'get'), t, []);
     return call(which, meth('Tensor', which.split('#')[1]), t, []);
   },
@@ -629,7 +642,8 @@ const RECIPES = {
   trainer() {
     const which = pick(['new Trainer', 'step', 'other', 'other', 'loadCsv', 'addPoint', 'parsePointsCsv', 'featureMaps', 'trainSchema']);
     if (which === 'parsePointsCsv' || which === 'loadCsv') {
-      const lines = Array.from({ length: int(0, 12) }, () => (chance(0.85) ? `${real(-5, 5)},${real(-5, 5)},${int(0, 2)}` : pick(['a,b', '1,2', '1,2,3,4', 'NaN,1,0', '1e40,0,1', '#c', '', '1,1,1e9', '0,0,-1', '0,0,2.5'])));
+      const bad = chance(0.3);
+      const lines = Array.from({ length: bad ? int(0, 12) : int(4, 12) }, () => (!bad || chance(0.7) ? `${real(-5, 5).toFixed(3)},${real(-5, 5).toFixed(3)},${int(0, 2)}` : pick(['a,b', '1,2', '1,2,3,4', 'NaN,1,0', '1e40,0,1', '#c', '', '1,1,1e9', '0,0,-1', '0,0,2.5'])));
       const text = (chance(0.3) ? 'x1,x2,label\n' : '') + lines.join(chance(0.9) ? '\n' : '\r\n');
       if (which === 'parsePointsCsv') return call(which, fnc(which), null, [chance(0.95) ? text : JUNK()]);
       return call('Trainer#loadCsv', meth('Trainer', 'loadCsv'), poolOf('Trainer'), [text]);
