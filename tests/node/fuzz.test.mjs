@@ -13,7 +13,7 @@
 // the rest of the time. After a trap the worker re-instantiates the module and goes on, so
 // one run counts every trap cause.
 //
-// Environment: DLPLAY_FUZZ_SECONDS (default 30), DLPLAY_FUZZ_SEED (default 1),
+// Environment: DLPLAY_FUZZ_SECONDS (default 25), DLPLAY_FUZZ_SEED (default 1),
 // DLPLAY_FUZZ_MIN_CALLS (default 20000: the run goes on past the seconds until it made that
 // many calls, up to seconds + 25), DLPLAY_FUZZ_CALL_MS (default 5000: the per-call limit; the largest legal
 // tensor, 2^28 zeros, takes ~2 s on a loaded 2-core machine when memory first grows to 1 GiB),
@@ -30,7 +30,7 @@ const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`
 const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first';
 
 const env = process.env;
-const SECONDS = Number(env.DLPLAY_FUZZ_SECONDS || 30);
+const SECONDS = Number(env.DLPLAY_FUZZ_SECONDS || 25);
 const SEED = Number(env.DLPLAY_FUZZ_SEED || 1);
 const MIN_CALLS = Number(env.DLPLAY_FUZZ_MIN_CALLS || 20000);
 const CALL_MS = Number(env.DLPLAY_FUZZ_CALL_MS || 5000);
@@ -186,7 +186,8 @@ test(`fuzz the checked API: >= ${MIN_CALLS} calls, 0 traps`, { skip, timeout: (S
       total.traps++;
       total.calls++;
       tame.push(key);
-      if (Date.now() < hardEndAt) continue;
+      // go on: past the end, the next worker makes no calls and only checks the module after the run
+      if (gen < 50) continue;
     } else if (r.error) {
       total.unchecked[`worker: ${r.error.message}`] = { count: 1, key: 'worker', repro: String(r.error.stack).slice(0, 500), message: r.error.message };
     }
@@ -199,5 +200,5 @@ test(`fuzz the checked API: >= ${MIN_CALLS} calls, 0 traps`, { skip, timeout: (S
   assert.equal(Object.keys(total.trapCauses).length, 0, `${total.traps} traps, causes:\n${Object.entries(total.trapCauses).map(([k, v]) => `${k}\n    ${v.repro}`).join('\n')}`);
   assert.deepEqual(Object.keys(total.nans), [], 'NaN from moderate finite inputs');
   assert.deepEqual(Object.keys(total.unchecked), [], 'errors that are neither the facade\'s nor coded Rust errors');
-  assert.ok(total.health?.ok, `the module after the run: ${total.health?.notes.join('; ')}`);
+  assert.ok(total.health?.ok, `the module after the run: ${total.health ? total.health.notes.join('; ') : 'not checked'}`);
 });
