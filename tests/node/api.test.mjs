@@ -136,7 +136,21 @@ test('a freed handle is refused by every door; free() twice is a no-op', { skip 
   throwsClear(() => t.toArray(), TypeError, /^Tensor#toArray: this Tensor was freed$/);
   throwsClear(() => t.shape, TypeError, /^Tensor#shape: this Tensor was freed$/);
   throwsClear(() => dl.Tensor.prototype.item.call({}), TypeError, /^Tensor#item called on an object, not a Tensor$/);
-  throwsClear(() => dl.sigmoid(Object.create(dl.Tensor.prototype)), TypeError, /^sigmoid: x is a Tensor that was freed/);
+  throwsClear(() => dl.sigmoid(Object.create(dl.Tensor.prototype)), TypeError, /^sigmoid: x is not a Tensor this module made/);
+  // a copy of a live handle, or a changed pointer, would make two owners of one buffer
+  const live = T([2]);
+  throwsClear(() => dl.sigmoid(Object.assign(Object.create(dl.Tensor.prototype), live)), TypeError, /^sigmoid: x is not a Tensor this module made \(a copy/);
+  const forged = T([2]);
+  forged.__wbg_ptr += 8;
+  throwsClear(() => forged.toArray(), TypeError, /^Tensor#toArray: this is not a Tensor this module made/);
+  throwsClear(() => forged.free(), TypeError, /^Tensor#free: this is not a Tensor/);
+  // a typed array whose own length lies is copied by its real length
+  const lying = new Float32Array([1, 2, 3, 4]);
+  Object.defineProperty(lying, 'length', { value: -1 });
+  assert.deepEqual([...new dl.Tensor(lying, [4]).toArray()], [1, 2, 3, 4]);
+  const stride = [1, 1];
+  Object.defineProperty(stride, 1, { get() { throw new Error('index getter'); } });
+  throwsClear(() => dl.conv2d(live, live, undefined, { stride }), TypeError, /^conv2d: reading options\.stride\[1\] threw: index getter$/);
   throwsClear(() => dl.sigmoid(new dl.RgbaImage(1, 1)), TypeError, /^sigmoid: x must be a Tensor of this module, got a RgbaImage$/);
   const opt = new dl.Optimizer('sgd', {});
   opt.free();

@@ -45,6 +45,7 @@ export const MAX_STRING = 2 ** 26;
 const MAX_DEPTH = 16;
 const MAX_NODES = 1 << 22;
 const F32_MAX = 3.4028234663852886e38;
+const TYPED_LENGTH = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
 
 /**
  * Every export of the package with its parameters, `name:type`, space-separated. Types:
@@ -241,8 +242,12 @@ const ARRAYS = {
 function checkArray(kind, where, what, v) {
   const k = ARRAYS[kind];
   if (ArrayBuffer.isView(v) && k.typed.some((C) => v instanceof C)) {
-    checkLength(where, what, v.length);
-    return v;
+    // the glue sizes its copy by `.length`: a subclass or an own `length` could lie about it
+    const C = k.typed.find((T) => Object.getPrototypeOf(v) === T.prototype);
+    const exact = C && !Object.prototype.hasOwnProperty.call(v, 'length');
+    const n = TYPED_LENGTH.call(v);
+    checkLength(where, what, n);
+    return exact ? v : new k.typed[0](v);
   }
   if (!Array.isArray(v)) fail(TypeError, where, what, k.expected, v);
   const n = v.length;
@@ -258,6 +263,15 @@ function checkArray(kind, where, what, v) {
     copy[i] = e;
   }
   return k.make(copy);
+}
+
+/** `o[key]`, read here in JS: a getter that throws throws a TypeError naming the export and the key. */
+function read(where, o, key, path) {
+  try {
+    return o[key];
+  } catch (e) {
+    throw new TypeError(`${where}: reading ${path} threw: ${e && e.message}`, { cause: e });
+  }
 }
 
 /**
@@ -295,7 +309,7 @@ function copyData(where, path, v, depth, budget) {
     const n = v.length;
     checkLength(where, path, n);
     const out = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = copyData(where, `${path}[${i}]`, v[i], depth + 1, budget);
+    for (let i = 0; i < n; i++) out[i] = copyData(where, `${path}[${i}]`, read(where, v, i, `${path}[${i}]`), depth + 1, budget);
     return out;
   }
   const proto = Object.getPrototypeOf(v);
@@ -304,13 +318,7 @@ function copyData(where, path, v, depth, budget) {
   }
   const out = {};
   for (const key of Object.keys(v)) {
-    let raw;
-    try {
-      raw = v[key];
-    } catch (e) {
-      throw new TypeError(`${where}: reading ${path}.${key} threw: ${e && e.message}`, { cause: e });
-    }
-    const value = copyData(where, `${path}.${key}`, raw, depth + 1, budget);
+    const value = copyData(where, `${path}.${key}`, read(where, v, key, `${path}.${key}`), depth + 1, budget);
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
@@ -324,12 +332,24 @@ function checkData(kind, where, what, v) {
   return copyData(where, what, v, 0, { nodes: MAX_NODES });
 }
 
+/**
+ * Every handle the facade saw being made (by a checked constructor or by the glue's `__wrap`)
+ * with its pointer: a copy of a handle (`Object.assign(Object.create(Tensor.prototype), t)`)
+ * or one whose `__wbg_ptr` was changed is refused, so no two objects own one pointer.
+ */
+const LIVE = new WeakMap();
+const register = (h) => (LIVE.set(h, h.__wbg_ptr), h);
+
+function checkLive(cls, v, freed, forged) {
+  const ptr = v.__wbg_ptr;
+  if (ptr === 0 && LIVE.has(v)) throw new TypeError(freed);
+  if (typeof ptr !== 'number' || LIVE.get(v) !== ptr) throw new TypeError(forged);
+}
+
 function checkHandle(cls, where, what, v) {
   if (!(v instanceof cls)) fail(TypeError, where, what, `a ${cls.name} of this module`, v);
-  const ptr = v.__wbg_ptr;
-  if (typeof ptr !== 'number' || ptr === 0) {
-    throw new TypeError(`${where}: ${what} is a ${cls.name} that was freed (free() was called, or it was moved)`);
-  }
+  checkLive(cls, v, `${where}: ${what} is a ${cls.name} that was freed (free() was called)`,
+    `${where}: ${what} is not a ${cls.name} this module made (a copy, or its pointer was changed)`);
   return v;
 }
 
@@ -397,8 +417,7 @@ function makeChecker(where, text, classes) {
 
 function checkThis(cls, where, self) {
   if (!(self instanceof cls)) throw new TypeError(`${where} called on ${show(self)}, not a ${cls.name}`);
-  const ptr = self.__wbg_ptr;
-  if (typeof ptr !== 'number' || ptr === 0) throw new TypeError(`${where}: this ${cls.name} was freed`);
+  checkLive(cls, self, `${where}: this ${cls.name} was freed`, `${where}: this is not a ${cls.name} this module made (a copy, or its pointer was changed)`);
 }
 
 const CHECKED = Symbol('dlplay.checked');
@@ -456,6 +475,10 @@ export function makeApi(raw) {
     for (const key of Object.getOwnPropertyNames(cls)) {
       if (!CLASS_BUILTIN_STATIC.has(key) && !(key in statics)) missing.push(`${name}.${key}`);
     }
+    if (!patched && typeof cls.__wrap === 'function') {
+      const wrapRaw = cls.__wrap;
+      cls.__wrap = (ptr) => register(wrapRaw(ptr));
+    }
     for (const [key, text] of Object.entries(statics)) {
       if (typeof cls[key] !== 'function') stale.push(`${name}.${key}`);
       else if (!patched) cls[key] = wrap(`${name}.${key}`, text, cls[key], false);
@@ -496,7 +519,8 @@ export function makeApi(raw) {
       const rawFree = proto.free;
       const free = function free() {
         if (!(this instanceof cls)) throw new TypeError(`${name}#free called on ${show(this)}, not a ${name}`);
-        if (typeof this.__wbg_ptr !== 'number' || this.__wbg_ptr === 0) return;
+        if (this.__wbg_ptr === 0 && LIVE.has(this)) return;
+        checkLive(cls, this, '', `${name}#free: this is not a ${name} this module made (a copy, or its pointer was changed)`);
         rawFree.call(this);
       };
       proto.free = free;
@@ -507,7 +531,7 @@ export function makeApi(raw) {
     const checkNew = makeChecker(`new ${name}`, spec.new || '', classes);
     api[name] = new Proxy(cls, {
       construct(target, args, newTarget) {
-        return Reflect.construct(target, checkNew(args, null), newTarget);
+        return register(Reflect.construct(target, checkNew(args, null), newTarget));
       },
     });
   }
