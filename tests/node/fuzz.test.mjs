@@ -116,11 +116,12 @@ function merge(total, s) {
   total.traps += s.traps;
   total.instances += s.instances;
   for (const [k, v] of Object.entries(s.stats)) {
-    const t = (total.stats[k] ??= { calls: 0, ok: 0, errors: 0, traps: 0, msgs: {} });
+    const t = (total.stats[k] ??= { calls: 0, ok: 0, errors: 0, traps: 0, ms: 0, msgs: {} });
     t.calls += v.calls;
     t.ok += v.ok;
     t.errors += v.errors;
     t.traps += v.traps;
+    t.ms += v.ms || 0;
     for (const [m, n] of Object.entries(v.msgs)) t.msgs[m] = (t.msgs[m] || 0) + n;
   }
   for (const kind of ['trapCauses', 'nans', 'unchecked']) {
@@ -136,11 +137,11 @@ function report(total, seconds) {
   const lines = [];
   lines.push(`fuzz: seed ${SEED}, ${seconds.toFixed(1)} s, ${total.calls} calls, ${total.traps} traps, ${Object.keys(total.trapCauses).length} trap causes, ` +
     `${Object.keys(total.nans).length} NaN outputs, ${Object.keys(total.unchecked).length} unchecked errors, ${total.workers} workers, ${total.instances} instances`);
-  lines.push('export                          calls     ok  errors  traps  distinct errors (first few)');
+  lines.push('export                          calls     ok  errors  traps     ms  distinct errors (first few)');
   for (const [k, v] of Object.entries(total.stats).sort((a, b) => a[0].localeCompare(b[0]))) {
     const msgs = Object.entries(v.msgs).sort((a, b) => b[1] - a[1]);
     const first = msgs.slice(0, 3).map(([m, n]) => `${n}x ${m.slice(0, 70)}`).join(' | ');
-    lines.push(`${k.padEnd(30)} ${String(v.calls).padStart(6)} ${String(v.ok).padStart(6)} ${String(v.errors).padStart(7)} ${String(v.traps).padStart(6)}  ${String(msgs.length).padStart(3)}: ${first}`);
+    lines.push(`${k.padEnd(30)} ${String(v.calls).padStart(6)} ${String(v.ok).padStart(6)} ${String(v.errors).padStart(7)} ${String(v.traps).padStart(6)} ${String(Math.round(v.ms)).padStart(6)}  ${String(msgs.length).padStart(3)}: ${first}`);
   }
   const list = (title, o) => {
     const e = Object.entries(o);
