@@ -211,31 +211,26 @@ const ARRAYS = {
     typed: [Float32Array, Float64Array],
     expected: 'a Float32Array or an array of numbers',
     elem: (v) => typeof v === 'number',
-    make: (a) => Float32Array.from(a),
   },
   'u8[]': {
     typed: [Uint8Array, Uint8ClampedArray],
     expected: 'a Uint8Array or an array of integers in [0, 255]',
     elem: (v) => Number.isInteger(v) && v >= 0 && v <= 255,
-    make: (a) => Uint8Array.from(a),
   },
   'i32[]': {
     typed: [Int32Array],
     expected: `an Int32Array or an array of integers in [${-(2 ** 31)}, ${2 ** 31 - 1}]`,
     elem: (v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31,
-    make: (a) => Int32Array.from(a),
   },
   'u32[]': {
     typed: [Uint32Array],
     expected: 'a Uint32Array or an array of integers in [0, 4294967295]',
     elem: (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32,
-    make: (a) => Uint32Array.from(a),
   },
   'str[]': {
     typed: [],
     expected: 'an array of strings',
     elem: (v) => typeof v === 'string' && v.length <= MAX_STRING,
-    make: (a) => a.slice(),
   },
 };
 
@@ -252,7 +247,7 @@ function checkArray(kind, where, what, v) {
   if (!Array.isArray(v)) fail(TypeError, where, what, k.expected, v);
   const n = v.length;
   checkLength(where, what, n);
-  const copy = new Array(n);
+  const copy = k.typed.length ? new k.typed[0](n) : new Array(n); // one copy, of the checked values
   for (let i = 0; i < n; i++) {
     if (!(i in v)) throw new TypeError(`${where}: ${what} must be ${k.expected}, element ${i} is a hole`);
     const e = v[i];
@@ -262,7 +257,7 @@ function checkArray(kind, where, what, v) {
     }
     copy[i] = e;
   }
-  return k.make(copy);
+  return copy;
 }
 
 /** `o[key]`, read here in JS: a getter that throws throws a TypeError naming the export and the key. */
