@@ -124,6 +124,10 @@ test('options: only plain finite data (NaN, functions, symbols, BigInt, class in
   const loop = {};
   loop.self = loop;
   throwsClear(() => new dl.Optimizer('adam', loop), RangeError, /nested more than 16 deep/);
+  // a hostile Proxy throws while it is inspected: still a TypeError naming the parameter
+  const hostile = new Proxy({}, { getPrototypeOf() { throw new Error('trap'); }, ownKeys() { throw new Error('trap'); } });
+  throwsClear(() => new dl.Optimizer('adam', hostile), TypeError, /^new Optimizer: options could not be read: trap$/);
+  throwsClear(() => dl.sigmoid(hostile), TypeError, /^sigmoid: x could not be read: trap$/);
   // misspelt keys still reach Rust, which lists the valid ones
   assert.throws(() => new dl.Optimizer('adam', { learningRate: 0.1 }), /learningRate/);
 });

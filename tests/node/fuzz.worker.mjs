@@ -52,6 +52,8 @@ const JUNK = () => pick([
   [undefined, null], () => 1, new Date(0), new Map(), true, false, [[1, 2], [3]], Object.create(null),
   new Proxy({}, {}), [NaN, Infinity], new Float64Array(3), new Int8Array([-1, -2]), new ArrayBuffer(8),
   'x'.repeat(300), '\ud800', { valueOf: () => 2 }, { toString: () => 'mean' },
+  new Proxy({}, { getPrototypeOf() { throw new Error('proxy trap'); }, ownKeys() { throw new Error('proxy trap'); } }),
+  new Proxy([1, 2, 3], { get(t, k) { if (k === '1') throw new Error('proxy get'); return t[k]; } }),
 ]);
 const REAL_EXTREME = [0, -0, 1e-45, 1e-38, 1e38, 3.4e38, 3.5e38, -1e38, 1e-300, 1e300, NaN, Infinity, -Infinity, 2 ** 53];
 

@@ -169,6 +169,14 @@ const CLASS_BUILTIN_PROTO = new Set(['constructor', '__destroy_into_raw', 'free'
 // ---- argument checks ----------------------------------------------------------------------
 
 function show(v) {
+  try {
+    return showValue(v);
+  } catch {
+    return 'an object'; // a Proxy whose traps throw
+  }
+}
+
+function showValue(v) {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'symbol') return v.toString();
@@ -249,8 +257,14 @@ function checkArray(kind, where, what, v) {
   checkLength(where, what, n);
   const copy = k.typed.length ? new k.typed[0](n) : new Array(n); // one copy, of the checked values
   for (let i = 0; i < n; i++) {
-    if (!(i in v)) throw new TypeError(`${where}: ${what} must be ${k.expected}, element ${i} is a hole`);
-    const e = v[i];
+    let e;
+    try {
+      if (!(i in v)) throw new TypeError(`${where}: ${what} must be ${k.expected}, element ${i} is a hole`);
+      e = v[i];
+    } catch (err) {
+      if (err instanceof TypeError && err.message.startsWith(where)) throw err;
+      throw new TypeError(`${where}: reading ${what}[${i}] threw: ${err && err.message}`, { cause: err });
+    }
     if (!k.elem(e)) {
       const Kind = typeof e === 'number' && kind !== 'str[]' ? RangeError : TypeError;
       throw new Kind(`${where}: ${what} must be ${k.expected}, element ${i} is ${show(e)}`);
@@ -369,6 +383,20 @@ function makeChecker(where, text, classes) {
     }
   }
   const outs = params.filter((p) => p.out);
+  const checkOne = (p, v) => {
+    const t = p.type;
+    if (t in classes) return checkHandle(classes[t], where, p.name, v);
+    if (t === 'u32' || t === 'i32') return checkInt(t, where, p.name, v);
+    if (t === 'f32' || t === 'f64') return checkReal(t, where, p.name, v);
+    if (t === 'bool') return typeof v === 'boolean' ? v : fail(TypeError, where, p.name, 'a boolean', v);
+    if (t === 'str') {
+      if (typeof v !== 'string') fail(TypeError, where, p.name, 'a string', v);
+      if (v.length > MAX_STRING) throw new RangeError(`${where}: ${p.name} is longer than ${MAX_STRING} characters`);
+      return v;
+    }
+    if (t in ARRAYS) return checkArray(t, where, p.name, v);
+    return checkData(t, where, p.name, v);
+  };
   return function check(args, self) {
     if (args.length > params.length) {
       for (let i = params.length; i < args.length; i++) {
@@ -385,17 +413,13 @@ function makeChecker(where, text, classes) {
         out[i] = undefined;
         continue;
       }
-      const t = p.type;
-      if (t in classes) out[i] = checkHandle(classes[t], where, p.name, v);
-      else if (t === 'u32' || t === 'i32') out[i] = checkInt(t, where, p.name, v);
-      else if (t === 'f32' || t === 'f64') out[i] = checkReal(t, where, p.name, v);
-      else if (t === 'bool') out[i] = typeof v === 'boolean' ? v : fail(TypeError, where, p.name, 'a boolean', v);
-      else if (t === 'str') {
-        if (typeof v !== 'string') fail(TypeError, where, p.name, 'a string', v);
-        if (v.length > MAX_STRING) throw new RangeError(`${where}: ${p.name} is longer than ${MAX_STRING} characters`);
-        out[i] = v;
-      } else if (t in ARRAYS) out[i] = checkArray(t, where, p.name, v);
-      else out[i] = checkData(t, where, p.name, v);
+      try {
+        out[i] = checkOne(p, v);
+      } catch (e) {
+        // ours, or a Proxy trap / getter of the argument that threw while it was inspected
+        if ((e instanceof TypeError || e instanceof RangeError) && String(e.message).startsWith(where)) throw e;
+        throw new TypeError(`${where}: ${p.name} could not be read: ${e && e.message}`, { cause: e });
+      }
     }
     for (const o of outs) {
       const h = out[params.indexOf(o)];
@@ -411,7 +435,13 @@ function makeChecker(where, text, classes) {
 }
 
 function checkThis(cls, where, self) {
-  if (!(self instanceof cls)) throw new TypeError(`${where} called on ${show(self)}, not a ${cls.name}`);
+  let ok;
+  try {
+    ok = self instanceof cls;
+  } catch (e) {
+    throw new TypeError(`${where}: this could not be read: ${e && e.message}`, { cause: e });
+  }
+  if (!ok) throw new TypeError(`${where} called on ${show(self)}, not a ${cls.name}`);
   checkLive(cls, self, `${where}: this ${cls.name} was freed`, `${where}: this is not a ${cls.name} this module made (a copy, or its pointer was changed)`);
 }
 
