@@ -602,7 +602,12 @@ const RECIPES = {
     const dims = () => (chance(0.75) ? Array.from({ length: int(0, 4) }, () => int(0, 5)) : pick([[2 ** 16, 2 ** 16], [2 ** 31], [2 ** 32 - 1, 0], [2 ** 32 - 1, 2 ** 32 - 1], [65536, 65536, 65536], [1, 1, 65536, 1], [2 ** 26], [2 ** 28 + 1], [-1], [1.5], Array(40).fill(2), JUNK()]));
     if (which === 'new Tensor') {
       const shape = dims();
-      const n = Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0) ? numel(shape) : 4;
+      let n = 4;
+      try {
+        if (Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0)) n = numel(shape);
+      } catch {
+        // a hostile Proxy as the shape: the call itself must refuse it
+      }
       const len = n <= 4096 && chance(0.85) ? n : int(0, 10);
       return call(which, ctor('Tensor'), null, [chance(0.9) ? new Float32Array(len) : JUNK(), shape]);
     }
