@@ -304,7 +304,13 @@ function pair(lo, hi, p = 0.15, key = '') {
   const one = () => (chance(p) ? u32(lo, hi, key) : int(lo, hi));
   return chance(0.5) ? one() : [one(), one()];
 }
-const pairVal = (v) => (Array.isArray(v) ? v : [v, v]);
+const pairVal = (v) => {
+  try {
+    return Array.isArray(v) ? [v[0], v[1]] : [v, v];
+  } catch {
+    return [NaN, NaN]; // a hostile Proxy: the call must refuse it, the fuzzer only needs numbers
+  }
+};
 
 /** Misspelt keys, throwing getters, NaN: one of them applied to an options object. */
 function spoil(o) {
