@@ -625,7 +625,12 @@ const RECIPES = {
     }
     const t = chance(0.9) ? poolOf('Tensor') : handle('Tensor');
     if (which === 'Tensor#reshape') {
-      const n = t instanceof raw.Tensor && t.__wbg_ptr ? t.len : 0;
+      let n = 0;
+      try {
+        if (t instanceof raw.Tensor && t.__wbg_ptr) n = t.len;
+      } catch {
+        // a hostile Proxy as the receiver: the call must refuse it
+      }
       const same = n > 0 && chance(0.6) ? (n % 2 === 0 ? [2, n / 2] : [n, 1, 1]) : dims();
       return call(which, meth('Tensor', 'reshape'), t, [same]);
     }
