@@ -103,12 +103,29 @@ async function instantiate() {
   pool.BatchNorm.push(new dl.BatchNorm(2, {}), new dl.BatchNorm(3, {}));
   pool.Trainer.push(new dl.Trainer({ points: 40, grid: 8, neuronGrid: 4 }));
   pool.GoldenSuite.push(new dl.GoldenSuite(JSON.stringify({ header: golden.header, cases: golden.cases.slice(0, 6) })));
-  const freed = [tensor([2, 2], false), new dl.RgbaImage(2, 2), new dl.Optimizer('sgd', {}), new dl.BatchNorm(1, {})];
+  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'Trainer'].map(fresh);
   for (const h of freed) h.free();
   pool.freed = freed;
 }
 
 const keep = (h) => (made.push(h), h);
+/** A new small live handle of class `C` (not tracked). */
+function fresh(C) {
+  switch (C) {
+    case 'Tensor':
+      return tensor([2, 2], false);
+    case 'RgbaImage':
+      return new dl.RgbaImage(2, 2);
+    case 'Optimizer':
+      return new dl.Optimizer('sgd', {});
+    case 'BatchNorm':
+      return new dl.BatchNorm(1, {});
+    case 'GoldenSuite':
+      return new dl.GoldenSuite(JSON.stringify({ header: golden.header, cases: golden.cases.slice(0, 1) }));
+    default:
+      return new dl.Trainer({ points: 8, grid: 8, neuronGrid: 4 });
+  }
+}
 function numel(shape) {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -856,8 +873,9 @@ function fromTable() {
   if (kind === 'static') return call(key, (...a) => dl[C][m](...a), null, args);
   let self = chance(0.9) ? (C === 'Tensor' ? tensor([2, 2]) : handle(C)) : handle(C);
   if (m === 'free') {
-    // free only what this call made (the pool's handles stay), or a freed one (a no-op)
-    self = C === 'Tensor' ? tensor([1]) : pick(pool.freed);
+    // free only a handle made for it (the pool's handles stay), a freed one (a no-op) or another class
+    const r = rand();
+    self = r < 0.6 ? keep(fresh(C)) : r < 0.85 ? pool.freed.find((h) => h instanceof raw[C]) : pick(pool.freed);
   }
   if (C === 'Trainer' && (m === 'step' || m === 'fit') && typeof args[0] === 'number' && args[0] > 50 && args[0] < 2 ** 32) {
     args[0] = tame.has(key) ? 3 : args[0];
