@@ -14,4 +14,16 @@ import json, os
 names = sorted(f for f in os.listdir("www/golden") if f.endswith(".json") and f != "index.json")
 json.dump(names, open("www/golden/index.json", "w"))
 PY
-echo "[build] www/pkg and www/golden are ready"
+# d3-contour 4.0.3 + d3-array 3 (ISC, Mike Bostock; README "Vendored code"), the contour plots of
+# the optimizer explorer: copied from node_modules (npm dev packages) into www/vendor/ (git-ignored),
+# with d3-contour's bare 'd3-array' import made relative (the CSP forbids an inline import map).
+for f in node_modules/d3-contour/dist/d3-contour.mjs node_modules/d3-array/dist/d3-array.mjs; do
+  [ -f "$f" ] || { echo "[build] $f is missing: run npm install (bash .ci/setup.sh)" >&2; exit 1; }
+done
+mkdir -p www/vendor
+sed "s#from 'd3-array'#from './d3-array.mjs'#" node_modules/d3-contour/dist/d3-contour.mjs > www/vendor/d3-contour.mjs
+grep -q "from './d3-array.mjs'" www/vendor/d3-contour.mjs || { echo "[build] d3-contour's import was not rewritten" >&2; exit 1; }
+cp node_modules/d3-array/dist/d3-array.mjs www/vendor/d3-array.mjs
+cp node_modules/d3-contour/LICENSE www/vendor/LICENSE.d3-contour
+cp node_modules/d3-array/LICENSE www/vendor/LICENSE.d3-array
+echo "[build] www/pkg, www/golden and www/vendor are ready"

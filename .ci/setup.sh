@@ -42,7 +42,7 @@ fi
 
 # npm dev packages: binaryen (the wasm-opt wasm-pack must use: Debian's v108 corrupts the
 # output) and playwright-core (drives the system Chromium; it never downloads a browser).
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/d3-contour ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dev packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -6,6 +6,7 @@
 
 mod conv_lab;
 mod errors;
+mod explore;
 mod handles;
 mod ops;
 mod opts;
@@ -14,6 +15,7 @@ pub use train::*;
 
 pub use conv_lab::*;
 pub use errors::{JsErr, JsResult};
+pub use explore::*;
 pub use handles::*;
 pub use ops::*;
 

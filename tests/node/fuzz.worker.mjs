@@ -736,6 +736,30 @@ const RECIPES = {
     }
     return undefined;
   },
+  explore() {
+    const bad = chance(0.3);
+    const names = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu', 'silu'];
+    const name = bad && chance(0.3) ? pick(['', 'swish', 'RELU', 3]) : pick(names);
+    if (chance(0.6)) {
+      const xs = Float32Array.from({ length: bad && chance(0.2) ? pick([0, 1 << 16]) : int(1, 64) }, () => (bad && chance(0.1) ? pick(REAL_EXTREME) : real(-8, 8)));
+      const o = {};
+      if (chance(0.3)) o.negativeSlope = bad ? f64(-2, 2) : real(0, 0.5);
+      if (chance(0.3)) o.alpha = bad ? f64(-2, 4) : real(0.1, 2);
+      return call('activationCurve', fnc('activationCurve'), null, [name, xs, optsOf(o)], {
+        post: bad ? undefined : (r) => { if (r.y.some(Number.isNaN) || r.dy.some(Number.isNaN)) nanIn('activationCurve', `y or dy of ${name} ${JSON.stringify(o)}`); },
+      });
+    }
+    const small = (lo, hi) => (bad ? u32(lo, hi, 'depthGradients') : int(lo, hi));
+    const o = {};
+    if (chance(0.6)) o.maxDepth = small(1, 6);
+    if (chance(0.5)) o.width = small(1, 8);
+    if (chance(0.5)) o.batch = small(1, 16);
+    if (chance(0.4)) o.repeats = small(1, 2);
+    if (chance(0.3)) o.init = bad ? pick(['x', '', 'he_normal', 'zeros']) : pick(['xavier_uniform', 'he_normal', 'zeros', 'normal']);
+    if (chance(0.3)) o.seed = small(0, 99);
+    if (!('maxDepth' in o)) o.maxDepth = 4;
+    return call('depthGradients', fnc('depthGradients'), null, [name, optsOf(o)]);
+  },
   golden() {
     const cases = Array.from({ length: int(1, 3) }, () => structuredClone(pick(golden.cases)));
     changes = [];
@@ -888,7 +912,7 @@ const p0out = (kind, params) => kind === 'method' && params.length > 0 && params
 
 // ---- the loop ----------------------------------------------------------------------------
 const RECIPE_NAMES = Object.keys(RECIPES);
-const WEIGHTS = { conv2d: 3, interpolate: 3, pool: 2, norm: 3, activation: 2, loss: 3, roc: 1, rf: 1, stack: 2, image: 3, tensor: 2, optimizer: 1, trainer: 1, golden: 1 };
+const WEIGHTS = { explore: 1, conv2d: 3, interpolate: 3, pool: 2, norm: 3, activation: 2, loss: 3, roc: 1, rf: 1, stack: 2, image: 3, tensor: 2, optimizer: 1, trainer: 1, golden: 1 };
 const BAG = RECIPE_NAMES.flatMap((n) => Array(WEIGHTS[n] || 1).fill(n));
 let lastPost = Date.now();
 

@@ -187,3 +187,48 @@ test('snapshot, srcOfKind, mp and isSizeRefusal', () => {
   assert.ok(!isSizeRefusal({ code: 'pixel_limit', vars: { what: 'input' } }), 'a too-large input is not a size setting');
   assert.ok(!isSizeRefusal({ code: 'bad_size', vars: {} }));
 });
+
+test('largestFit: the largest factor (3 decimals) or size under both limits, and one step more is over', async () => {
+  const { largestFit } = await import('../../www/labs/resize.state.js');
+  const limits = { maxPixels: 64 * 1024 * 1024, maxSide: 32767 };
+  const fits = ({ w, h }) => w <= limits.maxSide && h <= limits.maxSide && w * h <= limits.maxPixels;
+  const cases = [
+    [{ w: 4032, h: 3024 }, 3, 2.346], [{ w: 1920, h: 1080 }, 8, 5.688], [{ w: 20000, h: 600 }, 2, 1.638],
+    [{ w: 4800, h: 3600 }, 2, 1.97], [{ w: 32767, h: 1 }, 8, 1], [{ w: 8192, h: 8192 }, 2, 1],
+  ];
+  for (const [src, s, want] of cases) {
+    const S = { ...defaultState(), s };
+    const fit = largestFit(S, src, limits);
+    assert.equal(fit.sizeMode, 'scale');
+    assert.equal(fit.s, want, `${src.w}x${src.h} at x${s}`);
+    assert.ok(fits(outSize({ ...S, ...fit }, src)));
+    assert.ok(!fits(outSize({ ...S, s: round(want + 0.001, 3) }, src)), `x${want} + 0.001 is over`);
+  }
+  const rnd = lcg(9);
+  for (let k = 0; k < 2000; k++) {
+    const src = { w: 1 + Math.floor(rnd() * 32767), h: 1 + Math.floor(rnd() * 2048) };
+    const S = { ...defaultState(), s: SCALE_MIN + rnd() * (SCALE_MAX - SCALE_MIN) };
+    const fit = largestFit(S, src, limits);
+    assert.ok(fits(outSize({ ...S, ...fit }, src)), `${src.w}x${src.h} x${S.s} -> ${JSON.stringify(fit)}`);
+    assert.ok(fit.sizeMode === 'size' || fit.s <= S.s);
+  }
+  // W x H mode: the asked size shrunk with its aspect
+  const sized = largestFit({ ...defaultState(), sizeMode: 'size', w: 40000, h: 20000 }, { w: 10, h: 10 }, limits);
+  assert.equal(sized.sizeMode, 'size');
+  assert.ok(fits(sized) && sized.w === 11585 && sized.h === 5792, JSON.stringify(sized));
+});
+
+test('applyHash names the values it could not use, and only those', () => {
+  const rejectedOf = (hash) => {
+    const rejected = [];
+    applyHash(defaultState(), parseHash(`#${hash}`), rejected);
+    return rejected;
+  };
+  assert.deepEqual(rejectedOf('src=chart&s=1.5&m=opencv&v=side&b=pillow&px=3&py=4&sp=0.25&z=2&cx=1&cy=2&ch=g&pk=b&lock=0'), []);
+  assert.deepEqual(rejectedOf('size=300x200&m=nearest'), []);
+  assert.deepEqual(rejectedOf('src=<img>&s=1e309&m=javascript:x&px=-1&z=NaN&ch=q&lock=2'),
+    [['src', '<img>'], ['m', 'javascript:x'], ['s', '1e309'], ['lock', '2'], ['ch', 'q'], ['px', '-1'], ['z', 'NaN']]);
+  assert.deepEqual(rejectedOf('size=0x5'), [['size', '0x5']]);
+  assert.deepEqual(rejectedOf('s=9'), [['s', '9']], 'clamped to 8: named');
+  assert.deepEqual(rejectedOf('s='), [['s', '']]);
+});

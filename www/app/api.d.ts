@@ -276,6 +276,20 @@ export class Trainer {
 }
 
 /**
+ * `f(x)` and `f'(x)` of the engine's activation `name` (`linear`, `sigmoid`, `tanh`, `relu`,
+ * `leaky_relu`, `elu`, `gelu`, `silu`) at every `xs`: `{y, dy}`.
+ */
+export function activationCurve(name: string, xs: F32s, options?: { negativeSlope?: number; alpha?: number } | null): { y: number[]; dy: number[] };
+
+/**
+ * The rms gradient of the first and of the output layer of an engine MLP, for every depth
+ * 1..=maxDepth: `{depth, first_rms, last_rms}`.
+ */
+export function depthGradients(activation: string, options?: {
+    maxDepth?: number; width?: number; batch?: number; init?: string; seed?: number; repeats?: number;
+} | null): { depth: number[]; first_rms: number[]; last_rms: number[] };
+
+/**
  * `F.avg_pool2d(x, kernel_size, stride=kernel_size, padding, ceil_mode, count_include_pad)`.
  */
 export function avgPool2d(x: Tensor, options?: PoolOptions | null): Tensor;

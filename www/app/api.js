@@ -57,6 +57,7 @@ const TYPED_LENGTH = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8
  */
 export const SPEC = {
   functions: {
+    activationCurve: 'name:str xs:f32[] options:opts',
     avgPool2d: 'x:Tensor options:opts',
     bceWithLogits: 'logits:Tensor target:Tensor options:opts',
     checkImageSize: 'width:u32 height:u32 what:str?',
@@ -69,6 +70,7 @@ export const SPEC = {
     convStackPlan: 'layers:data channels:u32 height:u32 width:u32',
     crossEntropy: 'logits:Tensor target:i32[] options:opts',
     crossEntropyProbs: 'logits:Tensor target:Tensor options:opts',
+    depthGradients: 'activation:str options:opts',
     dropout: 'x:Tensor p:f32 training:bool seed:u32',
     featureMaps: 'features:str[] grid:u32 domain:f32?',
     groupNorm: 'x:Tensor numGroups:u32 options:opts',
@@ -576,6 +578,7 @@ const { api } = makeApi(pkg);
 export default api.default;
 export const {
   initSync,
+  activationCurve,
   avgPool2d,
   bceWithLogits,
   checkImageSize,
@@ -588,6 +591,7 @@ export const {
   convStackPlan,
   crossEntropy,
   crossEntropyProbs,
+  depthGradients,
   dropout,
   featureMaps,
   groupNorm,

@@ -91,6 +91,7 @@ export async function initI18n() {
     const l = readState().lang;
     if (LANGS.includes(l) && l !== lang) setLang(l);
   });
+  const asked = readState().lang; // (setLang writes the language in effect into the hash)
   const want = preferredLang();
   try {
     await setLang(want);
@@ -100,6 +101,10 @@ export async function initI18n() {
     await setLang('en');
   }
   noteMalformedHash();
+  if (asked !== undefined && !LANGS.includes(asked)) {
+    langIgnored = [['lang', asked]];
+    noteIgnoredHash([]);
+  }
   return lang;
 }
 
@@ -112,6 +117,35 @@ function noteMalformedHash() {
   p.setAttribute('role', 'status');
   p.textContent = t('hash.malformed', { parts: parts.join(', ') });
   document.querySelector('main')?.prepend(p);
+}
+
+/** The link's `lang` when it named no language of the site (listed in every ignored-values note). */
+let langIgnored = [];
+
+/** A value shown in a note, cut short (a link may carry a very long one). */
+const shortValue = (v) => (v.length > 60 ? `${v.slice(0, 57)}…` : v);
+
+/**
+ * Say which values of the link the page could not use and replaced ([[key, value], ...], after
+ * an unknown `lang`, which initI18n notes itself; nothing when there are none). One note per page, replaced by the next call (a page that follows hash
+ * edits calls it again); as text, never markup: the values come from whoever wrote the link.
+ */
+export function noteIgnoredHash(pagePairs) {
+  const pairs = [...langIgnored, ...pagePairs];
+  let p = document.querySelector('.hash-ignored');
+  if (!pairs.length) {
+    p?.remove();
+    return;
+  }
+  if (!p) {
+    p = document.createElement('p');
+    p.className = 'hint hash-ignored';
+    p.setAttribute('role', 'status');
+    document.querySelector('main')?.prepend(p);
+  }
+  const shown = pairs.slice(0, 6).map(([k, v]) => `${shortValue(k)}=${shortValue(v)}`);
+  if (pairs.length > 6) shown.push(`+${pairs.length - 6}`);
+  p.textContent = t('hash.ignored', { parts: shown.join(', ') });
 }
 
 /** Link to another page of the site carrying the current language along. */

@@ -38,6 +38,7 @@ export function renderKernelInputs() {
       const cur = kernelWeights().slice();
       const x = Number(inp.value);
       cur[k] = Number.isFinite(x) ? x : 0;
+      inp.value = String(cur[k]); // the weight in effect (an unreadable entry counts as 0)
       S.fm.custom = cur;
       S.fm.kernel = 'custom';
       $('fm-kernel').value = 'custom';
@@ -122,6 +123,8 @@ export function wireMaps() {
     $(id).addEventListener('change', () => {
       S.fm.dx = clampInt($('fm-dx').value, -32, 32);
       S.fm.dy = clampInt($('fm-dy').value, -32, 32);
+      $('fm-dx').value = String(S.fm.dx); // the values in effect (an entry out of range is clamped)
+      $('fm-dy').value = String(S.fm.dy);
       saveState();
       featureMaps();
     });

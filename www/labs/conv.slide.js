@@ -162,6 +162,8 @@ export function wireSlide() {
       S.sl.s = clampInt($('sl-s').value, 1, 3);
       S.sl.p = clampInt($('sl-p').value, 0, 3);
       S.sl.d = clampInt($('sl-d').value, 1, 3);
+      // the fields show the values in effect (an entry out of range or unreadable is clamped)
+      for (const [f, k] of [['sl-s', 's'], ['sl-p', 'p'], ['sl-d', 'd']]) $(f).value = String(S.sl[k]);
       S.sl.step = 0;
       saveState();
       slideCompute();

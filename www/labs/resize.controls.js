@@ -11,30 +11,41 @@ import { syncControls, renderLabels, renderDiff } from './resize.render.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** A setting the user changed: what Cancel (or a trap) stopped may run again, then catch up. */
+function runAgain() {
+  lab.blocked = null;
+  schedule();
+}
+
+/** Notices a new size makes obsolete: a refused or replaced size, a refused entry. */
+const sizeNotice = (err) => isSizeRefusal(err) || ['size_fallback', 'bad_size', 'bad_scale', 'scale_range'].includes(err.code);
+
 function setScale(s) {
   S.sizeMode = 'scale';
   S.s = Math.min(SCALE_MAX, Math.max(SCALE_MIN, s));
-  clearNoticeOf(isSizeRefusal);
+  clearNoticeOf(sizeNotice);
   syncControls();
   saveHash();
-  schedule();
+  runAgain();
 }
 
 function applySize() {
   const w = Math.round(+$('out-w').value);
   const h = Math.round(+$('out-h').value);
   if (!(w >= 1 && h >= 1)) {
-    showNotice(codedError('bad_size', { w: $('out-w').value, h: $('out-h').value }));
+    // an entry the number field could not read (1e309, a lone '-') reaches us as ''
+    const shown = (el) => el.value || (el.validity.badInput ? '?' : '');
+    showNotice(codedError('bad_size', { w: shown($('out-w')), h: shown($('out-h')) }));
     syncControls();
     return;
   }
   S.sizeMode = 'size';
   S.w = w;
   S.h = h;
-  clearNoticeOf((err) => isSizeRefusal(err) || err.code === 'bad_size');
+  clearNoticeOf(sizeNotice);
   syncControls();
   saveHash();
-  schedule();
+  runAgain();
 }
 
 function wireSize() {
@@ -46,9 +57,17 @@ function wireSize() {
   }
   $('scale-range').addEventListener('input', (e) => setScale(scaleOfSlider(+e.target.value)));
   $('scale').addEventListener('change', (e) => {
-    const v = parseFloat(e.target.value);
-    if (Number.isFinite(v) && v > 0) setScale(v);
-    else syncControls();
+    const got = e.target.value; // (read before setScale writes the factor in effect back)
+    const v = parseFloat(got);
+    const range = { min: SCALE_MIN, max: SCALE_MAX };
+    if (Number.isFinite(v) && v > 0) {
+      setScale(v);
+      // outside the slider's range: say which factor is used instead
+      if (v !== S.s) showNotice(codedError('scale_range', { got, s: S.s, ...range }));
+    } else {
+      showNotice(codedError('bad_scale', { s: S.s, ...range }));
+      syncControls();
+    }
   });
   for (const b of document.querySelectorAll('[data-scale]')) b.addEventListener('click', () => setScale(+b.dataset.scale));
   const aspect = () => (lab.source ? lab.source.h / lab.source.w : 1);
@@ -79,7 +98,7 @@ function change(edit, redraw = syncControls) {
   edit();
   redraw();
   saveHash();
-  schedule();
+  runAgain();
 }
 
 function wireMethod() {

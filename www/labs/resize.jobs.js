@@ -2,7 +2,12 @@
 //! time (load an input, resize A, resize B, diff, inspect the picked pixel), always from the
 //! latest state, so a dragged slider never queues stale work. Each job shows its progress, hands
 //! its ImageBitmaps to the viewer and keeps the previous result on any failure: a refused size or
-//! a failed resize goes back to the last settings that worked, a trap restarts the worker.
+//! a failed resize goes back to the last settings that worked on this input, a trap restarts the
+//! worker. A new input whose output is over a limit at the current settings (where the last
+//! settings that worked belong to another input) falls back to the largest size that fits.
+//! Every automatic change of settings leads to settings that work or to a stop, never round again:
+//! a revert goes only to settings that worked on the input shown; a fall-back is tried once per
+//! key; a key stopped by a trap or Cancel is not retried by itself (`lab.blocked`).
 //! Also cancel (a fresh worker, the same input) and the PNG download.
 //!
 //! Result keys: `${source id}|${w}x${h}|${method}` for A and B, `${keyA}~${keyB}` for the diff,
@@ -11,7 +16,9 @@
 import { codedError } from '../app/errors.js';
 import { t, showError } from '../app/i18n.js';
 import { S, lab, saveHash } from './resize.session.js';
-import { methodA, outSize, snapshot, FIRST_GOOD, srcOfKind, mp, isSizeRefusal, SAMPLES } from './resize.state.js';
+import {
+  methodA, outSize, snapshot, FIRST_GOOD, srcOfKind, mp, isSizeRefusal, largestFit, SAMPLES,
+} from './resize.state.js';
 import { busyStart, showNotice, clearNotice } from './resize.notice.js';
 import { label, syncControls, renderSource, renderLabels, renderTiming, logRun, renderDiff, renderInspectorPanel } from './resize.render.js';
 
@@ -59,6 +66,37 @@ export function revert() {
   saveHash();
 }
 
+/** Whether the last settings that worked, worked on the input shown now and differ from S. */
+const canRevert = () => lab.lastGood && lab.source && lab.lastGoodSrc === lab.source.id
+  && JSON.stringify(lab.lastGood) !== JSON.stringify(snapshot(S));
+
+/**
+ * S asks for an output over a limit (`refused`, a coded too_wide or pixel_limit) and there are no
+ * settings of this input to go back to (a new input at a factor too large for it): switch to the
+ * largest size that fits and say so. Returns false if that was already tried for this very key.
+ */
+function fallBack(refused, keyA, size) {
+  const { source } = lab;
+  if (lab.fallbackKey === keyA) return false;
+  const from = S.sizeMode === 'scale' ? { s: S.s } : { w: S.w, h: S.h };
+  Object.assign(S, largestFit(S, source, { maxPixels: lab.maxPixels, maxSide: lab.maxSide }));
+  const to = outSize(S, source);
+  lab.fallbackKey = `${source.id}|${to.w}x${to.h}|${methodA(S)}`;
+  // every limit the asked size is over (the worker names only the first it checks)
+  const reasons = [];
+  if (size.w * size.h > lab.maxPixels) reasons.push('pixels');
+  if (size.w > lab.maxSide || size.h > lab.maxSide) reasons.push('side');
+  if (!reasons.length) reasons.push(refused.code === 'too_wide' ? 'side' : 'pixels');
+  const vars = {
+    reasons, ow: size.w, oh: size.h, w: to.w, h: to.h,
+    from, to: S.sizeMode === 'scale' ? { s: S.s } : { w: to.w, h: to.h }, maxPixels: lab.maxPixels, maxSide: lab.maxSide,
+  };
+  showNotice(codedError('size_fallback', vars, `${size.w}x${size.h} is over a limit; using ${to.w}x${to.h}`));
+  syncControls();
+  saveHash();
+  return true;
+}
+
 /** Run the next job the state asks for; false when there is nothing left to do. */
 async function step() {
   const { have, source, engine } = lab;
@@ -73,14 +111,21 @@ async function step() {
   const mA = methodA(S);
   const keyA = `${source.id}|${size.w}x${size.h}|${mA}`;
   if (have.a?.key !== keyA) {
-    if (have.failed === keyA) return false;
+    if (have.failed === keyA || lab.blocked === keyA) return false;
     // The worker knows the limits (the pixel limit lives in Rust): a size over one is refused
-    // with its coded error before any work, and the settings go back to the last good ones.
+    // with its coded error before any work, and the settings go back to the last good ones of
+    // this input, or (a new input) to the largest size that fits.
     const refused = await engine.call('check', { w: size.w, h: size.h }).then(() => null, (err) => err);
     if (refused && isSizeRefusal(refused)) {
-      showNotice(refused);
-      revert();
-      return true;
+      if (canRevert()) {
+        showNotice(refused);
+        revert();
+        return true;
+      }
+      if (fallBack(refused, keyA, size)) return true;
+      showNotice(refused); // the fall-back itself was refused: stop here, with the reason shown
+      have.failed = keyA;
+      return false;
     }
     await runResize('a', size, mA, keyA);
     return true;
@@ -121,7 +166,10 @@ async function doLoad({ spec, opts }) {
   try {
     const r = await lab.engine.call('load', { source: spec }, { onProgress: job.progress });
     const prev = lab.source;
-    lab.source = { id: ++lab.srcSeq, w: r.w, h: r.h, format: r.format, exact: r.exact, name: spec.name, spec, bitmap: r.bitmap };
+    // the same input again (after Cancel or a trap) keeps its id: what worked or was stopped on it
+    // still applies
+    const id = opts.restore && prev ? prev.id : ++lab.srcSeq;
+    lab.source = { id, w: r.w, h: r.h, format: r.format, exact: r.exact, name: spec.name, spec, bitmap: r.bitmap };
     invalidate(); // the worker dropped its results with the old input
     if (!opts.restore) {
       S.src = srcOfKind(spec.kind);
@@ -164,6 +212,7 @@ function dropResult(k) {
 async function runResize(slot, size, method, key) {
   const { have, viewer } = lab;
   const job = busyStart(t('resize.busy.resize', { w: size.w, h: size.h, mp: mp(size.w, size.h), method: label(method) }));
+  if (slot === 'a') lab.runningA = key;
   try {
     const r = await lab.engine.call('resize', { slot: slot.toUpperCase(), w: size.w, h: size.h, method }, { onProgress: job.progress });
     const old = have[slot];
@@ -176,6 +225,7 @@ async function runResize(slot, size, method, key) {
     old?.bitmap.close();
     if (slot === 'a') {
       lab.lastGood = snapshot(S);
+      lab.lastGoodSrc = lab.source.id;
       if (S.initialView && Number.isFinite(S.initialView.cx) && Number.isFinite(S.initialView.cy)) {
         viewer.setView(S.initialView); // the zoom and pan of a shared link
         lab.needFit = false;
@@ -194,9 +244,10 @@ async function runResize(slot, size, method, key) {
     if (err.code === 'cancelled') return;
     if (err.fatal) return recoverFromTrap(err);
     showNotice(err);
-    if (slot === 'a' && lab.lastGood && JSON.stringify(lab.lastGood) !== JSON.stringify(snapshot(S))) revert();
+    if (slot === 'a' && canRevert()) revert();
     else have.failed = key;
   } finally {
+    if (slot === 'a') lab.runningA = null;
     job.end();
   }
 }
@@ -254,12 +305,18 @@ function invalidate() {
   delete have.failed;
 }
 
-/** A fresh worker, the last settings that worked, the same input loaded again. */
+/** A fresh worker, the last settings that worked on this input, the same input loaded again. The
+ * resize of A that was stopped is not run again by itself (it may trap again, or be what the user
+ * cancelled); any other settings are. */
 function restartWorker() {
+  if (lab.runningA) lab.blocked = lab.runningA;
+  lab.runningA = null;
+  const reverted = canRevert();
+  if (reverted) revert();
   lab.engine.restart();
   invalidate();
-  revert();
   if (lab.source) lab.pendingLoad = { spec: lab.source.spec, opts: { restore: true } };
+  return reverted;
 }
 
 function recoverFromTrap(err) {
@@ -269,8 +326,8 @@ function recoverFromTrap(err) {
 
 /** Stop the running job: a fresh worker, the last settings that worked, the same input. */
 export function cancel() {
-  restartWorker();
-  showNotice(codedError('cancelled_by_user'));
+  // back to the settings that worked on this input, or (none yet) stopped until a setting changes
+  showNotice(codedError(restartWorker() ? 'cancelled_by_user' : 'cancelled_stopped'));
   schedule();
 }
 

@@ -13,7 +13,7 @@
 //! resize.inspector.js (the inspector's DOM). This file wires them: the first load, hash changes,
 //! language changes, and `window.__resizeLab` for tests.
 import { codedError } from '../app/errors.js';
-import { initI18n, withLang, showError } from '../app/i18n.js';
+import { initI18n, withLang, showError, noteIgnoredHash } from '../app/i18n.js';
 import { onStateChange } from '../app/state.js';
 import { S, lab, loadState, saveHash, saveHashSoon } from './resize.session.js';
 import { SAMPLES } from './resize.state.js';
@@ -71,7 +71,9 @@ function makeViewer() {
 /** A link edited by hand or followed: the new state, a new sample if it names another one. */
 function followHash() {
   const before = S.src;
-  loadState();
+  const rejected = [];
+  loadState(rejected);
+  noteIgnoredHash(rejected);
   if (S.src === 'own' && lab.source?.spec.kind !== 'file') {
     showNotice(codedError('own_not_in_link'));
     S.src = 'photo';
@@ -84,7 +86,10 @@ function followHash() {
   }
   lab.viewer.setPick(S.pick);
   if (S.src !== before && S.src !== 'own') requestLoad(SAMPLES[S.src], { keepNotice: true, fromHash: true });
-  else schedule();
+  else {
+    lab.blocked = null; // a link the user followed or edited: what Cancel stopped may run again
+    schedule();
+  }
 }
 
 function rerenderAll() {
@@ -111,7 +116,9 @@ function wire() {
 
 async function main() {
   await initI18n();
-  loadState();
+  const rejected = [];
+  loadState(rejected);
+  if (rejected.length) noteIgnoredHash(rejected);
   lab.viewer = makeViewer();
   wire();
   syncControls();
@@ -123,6 +130,7 @@ async function main() {
     throw await explainStart(err);
   }
   lab.maxPixels = info.maxPixels;
+  lab.maxSide = info.maxSide;
   if (S.src === 'own') {
     showNotice(codedError('own_not_in_link'));
     S.src = 'photo';

@@ -66,10 +66,24 @@ function describe(err) {
     vars.limit_px = vars.max.toLocaleString('en-US');
     return t(vars.what === 'input' ? 'resize.err.input_too_large' : 'resize.err.too_large', vars);
   }
+  if (code === 'size_fallback') return describeFallback(err.vars);
   if (code && has(`resize.err.${code}`)) return t(`resize.err.${code}`, vars);
   if (code === 'wasm_missing' || code === 'wasm_load') return t(`error.${code}`, vars);
   // anything else, e.g. another coded error from Rust: the generic notice around its own text
   return t('resize.err.generic', { detail: describeError(err) });
+}
+
+/** A new input over a limit at the current settings, and the largest size the lab chose instead. */
+function describeFallback(v) {
+  const why = v.reasons.map((r) => (r === 'side'
+    ? t('resize.fallback.side', { max: v.maxSide })
+    : t('resize.fallback.pixels', { limit: mp(v.maxPixels, 1) }))).join(t('resize.fallback.and'));
+  const size = { w: v.w, h: v.h, mp: mp(v.w, v.h) };
+  const to = v.to.s !== undefined ? t('resize.fallback.to_scale', { s: v.to.s, ...size }) : t('resize.fallback.to_size', size);
+  const vars = { ow: v.ow, oh: v.oh, omp: mp(v.ow, v.oh), why, to };
+  // a factor: "this image at x3 would be ..."; a size asked for: "an output of W x H is ..."
+  if (v.from.s !== undefined) return t('resize.err.size_fallback', { from: `×${v.from.s}`, ...vars });
+  return t('resize.err.size_fallback_wh', vars);
 }
 
 export function showNotice(err) {
@@ -84,7 +98,10 @@ export function renderNotice() {
     return;
   }
   let text = describe(noticeErr);
-  if (lab.have.a && noticeErr.code !== 'cancelled_by_user') text += ` ${t('resize.err.kept')}`;
+  // (a fall-back is not a failure: its result replaces the previous one)
+  // (not after what is no failure of a result: a cancel, a fall-back or a corrected entry)
+  const news = ['cancelled_by_user', 'cancelled_stopped', 'size_fallback', 'bad_scale', 'scale_range'];
+  if (lab.have.a && !news.includes(noticeErr.code)) text += ` ${t('resize.err.kept')}`;
   $('notice-text').textContent = text;
   box.dataset.code = noticeErr.code || '';
   box.hidden = false;

@@ -14,13 +14,19 @@ export const lab = {
   source: null, // {id, w, h, format, exact, name, spec, bitmap}
   srcSeq: 0,
   have: {}, // a, b: {key, w, h, method, ms, totalMs, bitmap}; diff: {...}; ins: {key, r, slot}; failed: key
+  maxSide: 32767, // replaced at start by the canvas side limit the worker reports
   lastGood: null, // size + method settings of the last result that worked
+  lastGoodSrc: 0, // the id of the input lastGood worked on: a revert goes only to settings known
+  //                 to work on the input shown now, never to another input's (it may not fit)
+  fallbackKey: null, // key A of the last automatic fall-back to the largest size that fits
+  blocked: null, // key A (input id, size, method) a trap or Cancel stopped: never retried by itself
+  runningA: null, // key A of the resize running now
   pendingLoad: null, // {spec, opts}: the next input to load
   needFit: true, // the next result A fits the viewer to the stage
 };
 
-/** Read the hash into S. */
-export const loadState = () => applyHash(S, readState());
+/** Read the hash into S; the values it could not use go onto `rejected` ([key, value] pairs). */
+export const loadState = (rejected = []) => applyHash(S, readState(), rejected);
 
 /** Record S (and the viewer's zoom and pan once a result is shown) in the hash. */
 export function saveHash() {

@@ -59,16 +59,31 @@ export const round = (v, d) => Number(v.toFixed(d));
  * Read the hash's values (`h`, strings as app/state.js's parseHash gives them) into `S` in place.
  * Every key the page writes is read; a missing or malformed value takes its default, except that
  * an output size (`size=WxH`) that does not parse leaves the scale mode with `s` and keeps w, h.
+ * The keys given with a value the page could not use as it stands (not one of the choices, not a
+ * number, out of range and clamped) are pushed onto `rejected` as [key, value], for a note.
  */
-export function applyHash(S, h) {
+export function applyHash(S, h, rejected = []) {
+  const given = (k) => Object.hasOwn(h, k);
+  const reject = (k, ok) => {
+    if (given(k) && !ok) rejected.push([k, h[k]]);
+  };
+  const inRange = (k, min = -Infinity, max = Infinity) => {
+    const v = Number(h[k]);
+    return h[k] !== '' && Number.isFinite(v) && v >= min && v <= max;
+  };
+  for (const [k, list] of [['src', SOURCES], ['m', METHODS], ['conv', CONVENTIONS], ['q', QUALITIES], ['b', B_METHODS], ['v', VIEWS]]) {
+    reject(k, list.includes(h[k]));
+  }
   S.src = pick(h, 'src', SOURCES, 'photo');
   const size = /^(\d{1,6})x(\d{1,6})$/.exec(h.size || '');
+  reject('size', size && +size[1] >= 1 && +size[2] >= 1);
   if (size) {
     S.sizeMode = 'size';
     S.w = Math.max(1, +size[1]);
     S.h = Math.max(1, +size[2]);
   } else {
     S.sizeMode = 'scale';
+    reject('s', inRange('s', SCALE_MIN, SCALE_MAX));
     S.s = num(h, 's', 2, { min: SCALE_MIN, max: SCALE_MAX });
   }
   S.lock = h.lock !== '0';
@@ -82,6 +97,15 @@ export function applyHash(S, h) {
     : null;
   S.pickSlot = h.pk === 'b' ? 'b' : 'a';
   S.ch = Math.max(0, CHANNELS.indexOf(h.ch));
+  reject('lock', ['0', '1'].includes(h.lock));
+  reject('pk', ['a', 'b'].includes(h.pk));
+  reject('ch', CHANNELS.includes(h.ch));
+  reject('px', inRange('px', 0));
+  reject('py', inRange('py', 0));
+  reject('sp', inRange('sp', 0, 1));
+  reject('z', inRange('z', 1 / 64, 256));
+  reject('cx', inRange('cx'));
+  reject('cy', inRange('cy'));
   S.split = num(h, 'sp', 0.5, { min: 0, max: 1 });
   S.initialView = 'z' in h
     ? { z: num(h, 'z', 1, { min: 1 / 64, max: 256 }), cx: num(h, 'cx', NaN), cy: num(h, 'cy', NaN) }
@@ -132,6 +156,29 @@ export function outSize(S, src) {
 /** The size and method settings of `S` (what the page reverts to after a refused size). */
 export function snapshot(S) {
   return { sizeMode: S.sizeMode, s: S.s, w: S.w, h: S.h, m: S.m, conv: S.conv, q: S.q };
+}
+
+/**
+ * The largest output for input `src` ({w, h}) under `limits` ({maxPixels, maxSide}), for settings
+ * `S` whose own output is over one: in scale mode the largest factor (rounded down to the 3
+ * decimals the link keeps) whose output fits, at most S.s; in W x H mode the size S asks for,
+ * shrunk with its aspect until it fits. Returns the size settings to apply ({sizeMode, s, w, h}).
+ * Pure arithmetic on the limits the worker reported; the worker still checks the result.
+ */
+export function largestFit(S, src, { maxPixels, maxSide }) {
+  const fits = ({ w, h }) => w <= maxSide && h <= maxSide && w * h <= maxPixels;
+  if (S.sizeMode === 'scale' || !(S.w && S.h)) {
+    const top = Math.min(S.s, maxSide / src.w, maxSide / src.h, Math.sqrt(maxPixels / (src.w * src.h)));
+    let s = Math.floor(top * 1000) / 1000;
+    // rounding the output up can overshoot by a pixel: step down until it fits
+    while (s > SCALE_MIN && !fits(outSize({ sizeMode: 'scale', s }, src))) s = round(s - 0.001, 3);
+    if (s >= SCALE_MIN) return { sizeMode: 'scale', s, w: S.w, h: S.h };
+    // (an input the lab accepted always fits at x1, so this is only for inputs near 0.1 of it)
+  }
+  const want = S.sizeMode === 'size' && S.w && S.h ? { w: S.w, h: S.h } : outSize(S, src);
+  const k = Math.min(1, maxSide / want.w, maxSide / want.h, Math.sqrt(maxPixels / (want.w * want.h)));
+  // floor on both sides: floor(w k) * floor(h k) <= w h k^2 <= maxPixels
+  return { sizeMode: 'size', s: S.s, w: Math.max(1, Math.floor(want.w * k)), h: Math.max(1, Math.floor(want.h * k)) };
 }
 
 /** The settings a page goes back to when nothing has worked yet. */

@@ -31,10 +31,9 @@ function checkSize(w, h) {
   if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) {
     throw codedError('bad_size', { w, h }, `output size must be whole pixels >= 1, got ${w}x${h}`);
   }
-  // beyond u32 the checked API would refuse the number itself (a RangeError without a code)
-  if (w > 0xffffffff || h > 0xffffffff) throw codedError('too_wide', { w, h, max: MAX_SIDE }, `a side is over ${MAX_SIDE} px`);
-  checkImageSize(w, h, 'output'); // the pixel limit lives in Rust: throws its coded pixel_limit
+  // the side first: it also keeps sides over 2^32 (which the checked API refuses without a code) away from Rust
   if (w > MAX_SIDE || h > MAX_SIDE) throw codedError('too_wide', { w, h, max: MAX_SIDE }, `a side is over ${MAX_SIDE} px`);
+  checkImageSize(w, h, 'output'); // the pixel limit lives in Rust: throws its coded pixel_limit
 }
 
 // ---- input -------------------------------------------------------------------------------
