@@ -89,6 +89,14 @@ test('softmax(t, /x/) throws instead of running with dim 0; fractional, negative
   throwsClear(() => dl.softmax(t, NaN), RangeError, /^softmax: dim .* got NaN$/);
   throwsClear(() => dl.softmax(t), TypeError, /^softmax: dim .* got undefined$/);
   throwsClear(() => dl.softmax(t, 1, 'extra'), TypeError, /^softmax takes 2 arguments, got 3$/);
+  // coded like the Rust errors, so a page shows them in its language (error.<code>)
+  const e = (() => { try { dl.softmax(t, /x/); } catch (err) { return err; } })();
+  assert.equal(e.code, 'invalid_argument');
+  assert.equal(e.vars.detail, e.message);
+  const o = (() => { try { dl.conv2d(t, t, undefined, 5); } catch (err) { return err; } })();
+  assert.deepEqual([o.constructor, o.code, o.vars.what], [TypeError, 'options_not_object', 'conv2d']);
+  const n = (() => { try { new dl.Optimizer('adam', { eps: NaN }); } catch (err) { return err; } })();
+  assert.deepEqual([n.constructor, n.code], [RangeError, 'not_finite']);
   const y = dl.softmax(t, 1).toArray();
   assert.ok(Math.abs(y[0] + y[1] + y[2] - 1) < 1e-6);
 });

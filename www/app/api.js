@@ -25,8 +25,9 @@
 //! - at most as many arguments as the export declares (extra `undefined` is fine).
 //!
 //! Failures throw `TypeError` (wrong JS type, freed handle, aliasing) or `RangeError` (right
-//! type, value out of range: negative, fractional, NaN, too large) whose message starts with
-//! the export and names the parameter: `softmax: dim must be an integer in [0, 4294967295],
+//! type, value out of range: negative, fractional, NaN, too large), coded like the Rust errors
+//! (`code` invalid_argument, not_finite or options_not_object, and `vars`), whose message
+//! starts with the export and names the parameter: `softmax: dim must be an integer in [0, 4294967295],
 //! got NaN`. What the facade does not know (shapes, limits, option names) Rust checks and
 //! reports as coded errors (`{message, code, vars}`).
 //!
@@ -190,8 +191,21 @@ function showValue(v) {
   return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
+/**
+ * The facade's errors: a TypeError or RangeError whose message starts with the export and names
+ * the parameter, with a `code` and `vars` as the Rust errors have, so a page can show it in its
+ * language (`error.invalid_argument`, `error.not_finite`, `error.options_not_object`).
+ */
+function argError(Kind, message, options) {
+  const e = new Kind(message, options);
+  const detail = { detail: message };
+  e.code = Kind === RangeError && / finite /.test(message) ? 'not_finite' : 'invalid_argument';
+  e.vars = detail;
+  return e;
+}
+
 const fail = (Kind, where, what, expected, v) => {
-  throw new Kind(`${where}: ${what} must be ${expected}, got ${show(v)}`);
+  throw argError(Kind, `${where}: ${what} must be ${expected}, got ${show(v)}`);
 };
 
 const INT_RANGE = { u32: [0, 2 ** 32 - 1], i32: [-(2 ** 31), 2 ** 31 - 1], u8: [0, 255] };
@@ -212,7 +226,7 @@ function checkReal(kind, where, what, v) {
 }
 
 function checkLength(where, what, n) {
-  if (n > MAX_ARRAY) throw new RangeError(`${where}: ${what} has ${n} elements, more than the ${MAX_ARRAY} allowed`);
+  if (n > MAX_ARRAY) throw argError(RangeError, `${where}: ${what} has ${n} elements, more than the ${MAX_ARRAY} allowed`);
 }
 
 /** Array kinds: the typed arrays passed as they are, and how one element of an Array is checked. */
@@ -261,15 +275,15 @@ function checkArray(kind, where, what, v) {
   for (let i = 0; i < n; i++) {
     let e;
     try {
-      if (!(i in v)) throw new TypeError(`${where}: ${what} must be ${k.expected}, element ${i} is a hole`);
+      if (!(i in v)) throw argError(TypeError, `${where}: ${what} must be ${k.expected}, element ${i} is a hole`);
       e = v[i];
     } catch (err) {
       if (err instanceof TypeError && err.message.startsWith(where)) throw err;
-      throw new TypeError(`${where}: reading ${what}[${i}] threw: ${err && err.message}`, { cause: err });
+      throw argError(TypeError, `${where}: reading ${what}[${i}] threw: ${err && err.message}`, { cause: err });
     }
     if (!k.elem(e)) {
       const Kind = typeof e === 'number' && kind !== 'str[]' ? RangeError : TypeError;
-      throw new Kind(`${where}: ${what} must be ${k.expected}, element ${i} is ${show(e)}`);
+      throw argError(Kind, `${where}: ${what} must be ${k.expected}, element ${i} is ${show(e)}`);
     }
     copy[i] = e;
   }
@@ -281,7 +295,7 @@ function read(where, o, key, path) {
   try {
     return o[key];
   } catch (e) {
-    throw new TypeError(`${where}: reading ${path} threw: ${e && e.message}`, { cause: e });
+    throw argError(TypeError, `${where}: reading ${path} threw: ${e && e.message}`, { cause: e });
   }
 }
 
@@ -290,13 +304,13 @@ function read(where, o, key, path) {
  * Numbers must be finite: no option is defined for NaN or Infinity.
  */
 function copyData(where, path, v, depth, budget) {
-  if (--budget.nodes < 0) throw new RangeError(`${where}: ${path} is too large (more than ${MAX_NODES} values)`);
+  if (--budget.nodes < 0) throw argError(RangeError, `${where}: ${path} is too large (more than ${MAX_NODES} values)`);
   switch (typeof v) {
     case 'undefined':
     case 'boolean':
       return v;
     case 'string':
-      if (v.length > MAX_STRING) throw new RangeError(`${where}: ${path} is a string longer than ${MAX_STRING}`);
+      if (v.length > MAX_STRING) throw argError(RangeError, `${where}: ${path} is a string longer than ${MAX_STRING}`);
       return v;
     case 'number':
       if (!Number.isFinite(v)) fail(RangeError, where, path, 'a finite number', v);
@@ -307,11 +321,11 @@ function copyData(where, path, v, depth, budget) {
       fail(TypeError, where, path, 'a number, string, boolean, array or plain object', v);
   }
   if (v === null) return v;
-  if (depth >= MAX_DEPTH) throw new RangeError(`${where}: ${path} is nested more than ${MAX_DEPTH} deep (a cycle?)`);
+  if (depth >= MAX_DEPTH) throw argError(RangeError, `${where}: ${path} is nested more than ${MAX_DEPTH} deep (a cycle?)`);
   if (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array)) {
     checkLength(where, path, v.length);
     budget.nodes -= v.length;
-    if (budget.nodes < 0) throw new RangeError(`${where}: ${path} is too large (more than ${MAX_NODES} values)`);
+    if (budget.nodes < 0) throw argError(RangeError, `${where}: ${path} is too large (more than ${MAX_NODES} values)`);
     const out = Array.from(v);
     out.forEach((x, i) => Number.isFinite(x) || fail(RangeError, where, `${path}[${i}]`, 'a finite number', x));
     return out;
@@ -338,7 +352,12 @@ function copyData(where, path, v, depth, budget) {
 function checkData(kind, where, what, v) {
   if (kind === 'opts') {
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'object' || Array.isArray(v)) fail(TypeError, where, what, 'an object like {key: value}', v);
+    if (typeof v !== 'object' || Array.isArray(v)) {
+      const e = argError(TypeError, `${where}: ${what} must be an object like {key: value}, got ${show(v)}`);
+      e.code = 'options_not_object';
+      e.vars = { what: where.replace(/^new /, '') };
+      throw e;
+    }
   }
   return copyData(where, what, v, 0, { nodes: MAX_NODES });
 }
@@ -353,8 +372,8 @@ const register = (h) => (LIVE.set(h, h.__wbg_ptr), h);
 
 function checkLive(cls, v, freed, forged) {
   const ptr = v.__wbg_ptr;
-  if (ptr === 0 && LIVE.has(v)) throw new TypeError(freed);
-  if (typeof ptr !== 'number' || LIVE.get(v) !== ptr) throw new TypeError(forged);
+  if (ptr === 0 && LIVE.has(v)) throw argError(TypeError, freed);
+  if (typeof ptr !== 'number' || LIVE.get(v) !== ptr) throw argError(TypeError, forged);
 }
 
 function checkHandle(cls, where, what, v) {
@@ -393,7 +412,7 @@ function makeChecker(where, text, classes) {
     if (t === 'bool') return typeof v === 'boolean' ? v : fail(TypeError, where, p.name, 'a boolean', v);
     if (t === 'str') {
       if (typeof v !== 'string') fail(TypeError, where, p.name, 'a string', v);
-      if (v.length > MAX_STRING) throw new RangeError(`${where}: ${p.name} is longer than ${MAX_STRING} characters`);
+      if (v.length > MAX_STRING) throw argError(RangeError, `${where}: ${p.name} is longer than ${MAX_STRING} characters`);
       return v;
     }
     if (t in ARRAYS) return checkArray(t, where, p.name, v);
@@ -403,7 +422,7 @@ function makeChecker(where, text, classes) {
     if (args.length > params.length) {
       for (let i = params.length; i < args.length; i++) {
         if (args[i] !== undefined) {
-          throw new TypeError(`${where} takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
+          throw argError(TypeError, `${where} takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
         }
       }
     }
@@ -420,15 +439,15 @@ function makeChecker(where, text, classes) {
       } catch (e) {
         // ours, or a Proxy trap / getter of the argument that threw while it was inspected
         if ((e instanceof TypeError || e instanceof RangeError) && String(e.message).startsWith(where)) throw e;
-        throw new TypeError(`${where}: ${p.name} could not be read: ${e && e.message}`, { cause: e });
+        throw argError(TypeError, `${where}: ${p.name} could not be read: ${e && e.message}`, { cause: e });
       }
     }
     for (const o of outs) {
       const h = out[params.indexOf(o)];
-      if (self && self === h) throw new TypeError(`${where}: ${o.name} must not be the object the method is called on`);
+      if (self && self === h) throw argError(TypeError, `${where}: ${o.name} must not be the object the method is called on`);
       params.forEach((p, i) => {
         if (p !== o && out[i] === h && p.type in classes) {
-          throw new TypeError(`${where}: the same ${p.type} is passed as ${o.name} (written to) and as ${p.name}`);
+          throw argError(TypeError, `${where}: the same ${p.type} is passed as ${o.name} (written to) and as ${p.name}`);
         }
       });
     }
@@ -441,9 +460,9 @@ function checkThis(cls, where, self) {
   try {
     ok = self instanceof cls;
   } catch (e) {
-    throw new TypeError(`${where}: this could not be read: ${e && e.message}`, { cause: e });
+    throw argError(TypeError, `${where}: this could not be read: ${e && e.message}`, { cause: e });
   }
-  if (!ok) throw new TypeError(`${where} called on ${show(self)}, not a ${cls.name}`);
+  if (!ok) throw argError(TypeError, `${where} called on ${show(self)}, not a ${cls.name}`);
   checkLive(cls, self, `${where}: this ${cls.name} was freed`, `${where}: this is not a ${cls.name} this module made (a copy, or its pointer was changed)`);
 }
 
@@ -545,7 +564,7 @@ export function makeApi(raw) {
       // free() (and Symbol.dispose): on a freed handle a no-op, on anything else a TypeError
       const rawFree = proto.free;
       const free = function free() {
-        if (!(this instanceof cls)) throw new TypeError(`${name}#free called on ${show(this)}, not a ${name}`);
+        if (!(this instanceof cls)) throw argError(TypeError, `${name}#free called on ${show(this)}, not a ${name}`);
         if (this.__wbg_ptr === 0 && LIVE.has(this)) return;
         checkLive(cls, this, '', `${name}#free: this is not a ${name} this module made (a copy, or its pointer was changed)`);
         rawFree.call(this);
