@@ -15,9 +15,9 @@
 //
 // Environment: DLPLAY_FUZZ_SECONDS (default 25), DLPLAY_FUZZ_SEED (default 1),
 // DLPLAY_FUZZ_MIN_CALLS (default 20000: the run goes on past the seconds until it made that
-// many calls, up to seconds + 25), DLPLAY_FUZZ_CALL_MS (default 10000: the per-call limit; legal work near the
-// limits, e.g. a 30 MP resize or 2^28 zeros growing memory to 1 GiB, takes a few seconds and 3-5x
-// that on a loaded 2-core machine: the limit catches unbounded work, not heavy legal work),
+// many calls, up to seconds + 25), DLPLAY_FUZZ_CALL_MS (default 10000: the per-call limit;
+// legal work near the limits, e.g. a 30 MP resize or 2^28 zeros growing memory to 1 GiB, takes
+// a few seconds, and 3-5x that on a loaded 2-core machine: the limit catches unbounded work),
 // DLPLAY_FUZZ_REPORT_ONLY=1 (print the report, never fail: for local exploration only).
 // The longer run of the README: DLPLAY_FUZZ_SECONDS=600 DLPLAY_FUZZ_SEED=7 node --test tests/node/fuzz.test.mjs
 import { test } from 'node:test';
