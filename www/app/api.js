@@ -154,6 +154,7 @@ export const SPEC = {
         neuronsLen: '',
         neuronsPtr: '',
         points: '',
+        setLr: 'lr:f64',
         step: 'epochs:u32',
         weights: '',
       },
