@@ -259,6 +259,10 @@ export class Trainer {
      */
     points(): Float32Array;
     /**
+     * A new learning rate for the running model, keeping its weights, optimizer state and history.
+     */
+    setLr(lr: number): void;
+    /**
      * Trains `epochs` epochs (fewer if the run diverges or stops early) and returns
      * `{epoch, iterations, train_loss, test_loss, train_acc, test_acc, lr, grad_norm, status,
      * diagnosis, best_epoch}`.
