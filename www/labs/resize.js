@@ -23,9 +23,11 @@ import { schedule, requestLoad } from './resize.jobs.js';
 import { showNotice, renderNotice, renderBusy } from './resize.notice.js';
 import {
   syncControls, renderSource, renderLabels, renderTiming, renderRuns, renderDiff, renderInspectorPanel, viewerLabels,
+  revealInspector,
 } from './resize.render.js';
 import { wireInput } from './resize.input.js';
 import { wireControls } from './resize.controls.js';
+import { detailZoom } from './resize.focus.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,10 +41,15 @@ function setPick(p) {
 function makeViewer() {
   const viewer = new Viewer($('stage'), {
     onPick: (p, which) => {
+      const same = S.pick && S.pick.x === p.x && S.pick.y === p.y && S.pickSlot === which;
       S.pickSlot = which;
+      // bring the inspector into view once it shows this pixel (now, if it already does)
+      if (same && lab.have.ins) revealInspector();
+      else lab.revealInspector = true;
       setPick(p);
     },
     onMove: (dx, dy) => {
+      lab.revealInspector = false; // arrow keys: the focus stays on the image, the page stays put
       const a = lab.have.a;
       if (!a) return;
       const p = S.pick || { x: 0, y: 0 };
@@ -62,6 +69,7 @@ function makeViewer() {
       saveHashSoon();
     },
     labels: viewerLabels,
+    detailZoom: () => (lab.have.a && lab.source ? detailZoom(lab.have.a.w / lab.source.w) : 1),
   });
   viewer.setMode(S.v);
   viewer.setPick(S.pick);
