@@ -1,7 +1,8 @@
 //! The convolution lab's cell view: the photo with the picked cell's overlays, (a) the formula's
 //! box (rows/cols start + i·jump .. + r − 1, Araujo et al. 2019), (b) the exact support and (c)
 //! the effective receptive field from `cellMaps` (both over the box's crop of the photo), the
-//! readout of those numbers, the enlarged crops, and the last map (each cell shows the photo at
+//! readout of those numbers with what r, jump and start mean, the magnified view beside it
+//! (conv.loupe.js), the enlarged crops, and the last map (each cell shows the photo at
 //! its box centre). A cell is picked by clicking / tapping the photo or the last map, or moved
 //! with the arrow keys (Shift: 8 cells).
 import { t, has, pluralKey, describeError } from '../app/i18n.js';

@@ -9,7 +9,8 @@
 //! promises), resize.jobs.js (the job loop towards the latest state, cancel, download),
 //! resize.notice.js (progress and notices), resize.render.js (the panels), resize.input.js
 //! (file, drop, paste, samples), resize.controls.js (size, method, view), resize.viewer.js (the
-//! zoomable canvases), resize.formula.js (pure: the inspector's formula text) and
+//! zoomable canvases), resize.focus.js (pure: where and how far a new result opens zoomed in),
+//! resize.formula.js (pure: the inspector's formula text) and
 //! resize.inspector.js (the inspector's DOM). This file wires them: the first load, hash changes,
 //! language changes, and `window.__resizeLab` for tests.
 import { codedError } from '../app/errors.js';
