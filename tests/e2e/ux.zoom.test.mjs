@@ -257,6 +257,7 @@ export default [
         const innerHoles = inner.filter((p) => !p.support);
         assert.equal(marked.length, innerHoles.length, `${preset}: hole marks vs holes`);
         assert.equal(holes > 0, wantHoles, `${preset}: ${holes} holes`);
+        assert.equal(Number(await page.getAttribute('#loupe', 'data-holes')), holes, `${preset}: holes drawn vs the readout`);
         // ERF: each support pixel has the colour the colour scale gives its value
         for (const [k, p] of L.pixels.entries()) {
           if (!p.support || p.x === c0 || p.y === r0 || p.x === c0 + r - 1 || p.y === r0 + r - 1) continue;

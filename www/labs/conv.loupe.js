@@ -155,11 +155,11 @@ export function drawLoupe(img, box, maps, r) {
   Object.assign(c.dataset, {
     x0, y0, ox, oy, scale: S, mode, holes: holes.length, holeRgb: HOLE.join(','), boxRgb: BOX.join(','),
   });
-  const nHoles = holes.filter(([i, j]) => x0 + i >= 0 && y0 + j >= 0 && x0 + i < img.w && y0 + j < img.h).length;
-  c.setAttribute('aria-label', t('conv.loupe.label', {
-    r0: box.r0, r1: box.r1, c0: box.c0, c1: box.c1, holes: nHoles,
-  }));
+  const nHoles = holes.length; // (pixels of the box on the image only)
   const count = (key, v) => t(pluralKey(key, v, has), { n: v });
+  c.setAttribute('aria-label', t('conv.loupe.label', {
+    r0: box.r0, r1: box.r1, c0: box.c0, c1: box.c1, holes: count('conv.cell.holes', nHoles),
+  }));
   $('loupe-caption').textContent = t(mode === 'erf' ? 'conv.loupe.caption_erf' : 'conv.loupe.caption_photo', {
     zoom: S / dpr, m, r: r, holes: count('conv.cell.holes', nHoles),
   });
