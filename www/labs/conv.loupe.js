@@ -164,7 +164,7 @@ export function drawLoupe(img, box, maps, r) {
     zoom: S / dpr, m, r: r, holes: count('conv.cell.holes', nHoles),
   });
   for (const b of document.querySelectorAll('[data-loupe-mode]')) b.setAttribute('aria-pressed', String(b.dataset.loupeMode === mode));
-  drawScale(cssW, dpr, font);
+  drawScale(Math.max(160, Math.round(W / dpr)), dpr, font); // as wide as the view above it
 }
 
 /** The ERF colour scale: a bar whose position is √value, ticks at round values, a caption. */
