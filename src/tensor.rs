@@ -18,6 +18,79 @@ pub fn numel(shape: &[usize]) -> Result<usize> {
     })
 }
 
+/// The most work one call may do, in elementary steps (one multiply-add of a conv, one tap of a
+/// resize filter, one window element of a pool, one output index of a filter being built):
+/// 2^32, about 2 to 4 seconds of the scalar paths in release wasm on the machines this was
+/// measured on (see `MAX_WORK`'s test for the numbers). The labs' largest requests stay far
+/// below it (a 512x512 photo through a 16-layer 512-channel stack is refused by the lab's own
+/// limits first); a request beyond it is refused with `Error::work_limit`, naming the request.
+pub const MAX_WORK: u64 = 1 << 32;
+
+/// Refuses a call of `what` whose estimated `work` (None: the estimate overflowed u64) exceeds
+/// `MAX_WORK`; `request` describes the call for the message (made only on the error path).
+pub fn check_work(what: &str, work: Option<u64>, request: impl FnOnce() -> String) -> Result<()> {
+    match work {
+        Some(w) if w <= MAX_WORK => Ok(()),
+        w => Err(Error::work_limit(
+            what,
+            &request(),
+            w.unwrap_or(u64::MAX),
+            MAX_WORK,
+        )),
+    }
+}
+
+/// `a * b * ...` in u64, None on overflow (work estimates).
+pub fn prod_u64(dims: &[usize]) -> Option<u64> {
+    dims.iter()
+        .try_fold(1u64, |a, &d| a.checked_mul(d as u64))
+}
+
+/// `n` copies of `v` in a fresh vector, or `Error::out_of_memory` naming `what` when the
+/// allocator cannot provide it. Every tensor's storage and every scratch buffer proportional to
+/// a request is allocated through this (or `try_zeros`): on wasm32, memory is 4 GiB at most and
+/// `vec![..]` aborts the module when it runs out, where `try_reserve_exact` reports it. There is
+/// no running budget of live bytes: the allocator itself is asked, so what is left is exactly
+/// what the other live tensors leave.
+pub fn try_filled<T: Clone>(what: &str, n: usize, v: T) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(n).map_err(|_| {
+        Error::out_of_memory(what, (n as u64).saturating_mul(std::mem::size_of::<T>() as u64))
+    })?;
+    out.resize(n, v);
+    Ok(out)
+}
+
+/// `n` zeros (`try_filled` with 0.0).
+pub fn try_zeros(what: &str, n: usize) -> Result<Vec<f32>> {
+    try_filled(what, n, 0.0)
+}
+
+/// A copy of `src`, or `Error::out_of_memory` (the `to_vec` of a tensor's data).
+pub fn try_copy<T: Clone>(what: &str, src: &[T]) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(src.len()).map_err(|_| {
+        Error::out_of_memory(
+            what,
+            (src.len() as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+        )
+    })?;
+    out.extend_from_slice(src);
+    Ok(out)
+}
+
+/// Grows the scratch buffer `buf` to at least `n` elements (filled with `v`), or
+/// `Error::out_of_memory`.
+pub fn try_grow<T: Clone>(what: &str, buf: &mut Vec<T>, n: usize, v: T) -> Result<()> {
+    if buf.len() < n {
+        buf.try_reserve_exact(n - buf.len()).map_err(|_| {
+            Error::out_of_memory(what, (n as u64).saturating_mul(std::mem::size_of::<T>() as u64))
+        })?;
+        buf.resize(n, v);
+    }
+    Ok(())
+}
+
 /// Checks that a buffer called `name` has exactly the length its `shape` implies.
 pub fn check_len(name: &str, len: usize, shape: &[usize]) -> Result<()> {
     let n = numel(shape)?;

@@ -77,7 +77,7 @@ fn plan_rows_and_the_layer_that_breaks() {
 
 #[test]
 fn cheat_sheet_108_vs_39_and_the_bottleneck() {
-    let [std, sep, bot] = alternatives(3, 4, 3, [1, 1]);
+    let [std, sep, bot] = alternatives(3, 4, 3, [1, 1]).unwrap();
     assert_eq!((std.name, std.params), ("standard", 108));
     assert_eq!(sep.params, 39);
     assert_eq!(
@@ -87,7 +87,7 @@ fn cheat_sheet_108_vs_39_and_the_bottleneck() {
     // 1x1 3->1 (3) + 3x3 1->1 (9) + 1x1 1->4 (4)
     assert_eq!(bot.params, 16);
     // MACs scale with the output size.
-    let [std, ..] = alternatives(3, 4, 3, [10, 10]);
+    let [std, ..] = alternatives(3, 4, 3, [10, 10]).unwrap();
     assert_eq!(std.macs, 10800);
 }
 

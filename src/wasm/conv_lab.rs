@@ -241,18 +241,12 @@ pub fn conv_alternatives(
         ))
         .into());
     }
-    // Bounds that keep every product below 2^64 (params and mult-adds are u64).
-    if c_in > 1 << 16 || c_out > 1 << 16 || k > 1 << 10 || out_h > 1 << 20 || out_w > 1 << 20 {
-        return Err(Error::TooLarge(format!(
-            "c_in={c_in}, c_out={c_out}, k={k}, output {out_h}x{out_w}: the limits are 65536 channels, kernel 1024 and 1048576 per side"
-        )).into());
-    }
     let alts = stack::alternatives(
         c_in as usize,
         c_out as usize,
         k as usize,
         [out_h as usize, out_w as usize],
-    );
+    )?;
     to_js(
         &alts
             .into_iter()
