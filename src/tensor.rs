@@ -61,9 +61,26 @@ pub fn try_filled<T: Clone>(what: &str, n: usize, v: T) -> Result<Vec<T>> {
     Ok(out)
 }
 
-/// `n` zeros (`try_filled` with 0.0).
+/// `n` zeros, or `Error::out_of_memory` naming `what` (as `try_filled`), through the allocator's
+/// zeroed allocation like `vec![0.0; n]`: fresh pages are not written again, so a 1 GiB tensor
+/// costs no more than before.
 pub fn try_zeros(what: &str, n: usize) -> Result<Vec<f32>> {
-    try_filled(what, n, 0.0)
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let oom = || Error::out_of_memory(what, (n as u64).saturating_mul(4));
+    let layout = std::alloc::Layout::array::<f32>(n).map_err(|_| oom())?;
+    // SAFETY: `layout` has a non-zero size; `alloc_zeroed` returns null or a block of exactly
+    // that layout whose bytes are 0, which is `n` valid f32 zeros. `Vec::from_raw_parts` with
+    // length = capacity = `n` takes ownership of a block the global allocator made with the
+    // layout `Vec<f32>` would use for that capacity, so dropping it frees it correctly.
+    unsafe {
+        let ptr = std::alloc::alloc_zeroed(layout).cast::<f32>();
+        if ptr.is_null() {
+            return Err(oom());
+        }
+        Ok(Vec::from_raw_parts(ptr, n, n))
+    }
 }
 
 /// A copy of `src`, or `Error::out_of_memory` (the `to_vec` of a tensor's data).
@@ -194,6 +211,31 @@ mod tests {
         let e = numel(&[1 << 20, 1 << 20]).unwrap_err();
         assert_eq!((e.kind(), e.code()), (Kind::TooLarge, "element_limit"));
         assert_eq!(numel(&[usize::MAX, 2]).unwrap_err().code(), "element_limit");
+    }
+
+    #[test]
+    fn allocation_failure_is_an_error_not_an_abort() {
+        // Beyond any address space: the allocator refuses, the caller gets a coded error.
+        let e = try_zeros("a tensor of [2^61]", 1 << 61).unwrap_err();
+        assert_eq!((e.kind(), e.code()), (Kind::TooLarge, "out_of_memory"));
+        assert!(e.detail().contains("a tensor of [2^61]"), "{e}");
+        assert_eq!(try_filled("x", 1 << 62, 0u8).unwrap_err().code(), "out_of_memory");
+        let mut buf = vec![1.0f32; 2];
+        assert_eq!(try_grow("x", &mut buf, 1 << 61, 0.0).unwrap_err().code(), "out_of_memory");
+        assert_eq!(try_zeros("x", 3).unwrap(), vec![0.0; 3]);
+        assert!(try_zeros("x", 0).unwrap().is_empty());
+        try_grow("x", &mut buf, 4, 0.0).unwrap();
+        assert_eq!(buf, [1.0, 1.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn work_over_the_budget_names_the_request() {
+        assert!(check_work("op", Some(MAX_WORK), || unreachable!()).is_ok());
+        let e = check_work("interpolate", Some(MAX_WORK + 1), || "a -> b".into()).unwrap_err();
+        assert_eq!(e.code(), "work_limit");
+        assert!(e.detail().contains("interpolate (a -> b)"), "{e}");
+        let e = check_work("conv2d", None, || "huge".into()).unwrap_err();
+        assert!(e.detail().contains(&u64::MAX.to_string()), "{e}");
     }
 
     #[test]

@@ -142,8 +142,12 @@ fn taps_bound(in_len: usize, out_len: usize, sf: Option<f64>, wide: bool) -> u64
 /// The estimated steps of a separable resize `[planes, h, w] -> [planes, oh, ow]` (`taps`: the
 /// bound of each axis, rows then columns; `lanes`: values per pixel): the filters, the
 /// horizontal pass into an `h x ow` scratch and the vertical pass. None on overflow.
-fn separable_work(planes: usize, [h, w]: [usize; 2], [oh, ow]: [usize; 2], [ty, tx]: [u64; 2]) -> Option<u64> {
-    let _ = w;
+fn separable_work(
+    planes: usize,
+    [h, _w]: [usize; 2],
+    [oh, ow]: [usize; 2],
+    [ty, tx]: [u64; 2],
+) -> Option<u64> {
     let filters = (oh as u64)
         .checked_mul(ty)?
         .checked_add((ow as u64).checked_mul(tx)?)?
@@ -169,7 +173,7 @@ fn check_resize_cost(xs: [usize; 4], ys: [usize; 4], p: &ResizeParams) -> Result
         taps_bound(xs[2], ys[2], sf[0], wide),
         taps_bound(xs[3], ys[3], sf[1], wide),
     ];
-    let planes = xs[0].checked_mul(xs[1]).unwrap_or(usize::MAX);
+    let planes = xs[0].saturating_mul(xs[1]);
     let work = separable_work(planes, [xs[2], xs[3]], [ys[2], ys[3]], taps);
     check_work("interpolate", work, || {
         format!("{xs:?} -> {ys:?}, mode {:?}", p.mode).to_lowercase()
