@@ -11,7 +11,8 @@
 //! Specific codes (constructor of the same name): element_limit, pixel_limit, image_empty,
 //! length_mismatch, rank_mismatch, non_finite_value, at_least, out_of_range, bad_choice,
 //! unknown_option, unknown_layer_key, bad_option, parse_line (`parse_at`), csv_fields,
-//! csv_not_number, csv_value, work_limit, out_of_memory, count_limit and options_not_object
+//! csv_not_number, csv_value, work_limit, out_of_memory, count_limit, option_not_finite and
+//! options_not_object
 //! (`wasm/opts.rs`). Generic: shape_error, invalid_argument, limit_exceeded, not_finite,
 //! parse_error. Each needs `error.<code>` in `www/i18n/{en,zh}.json`; the English string
 //! reproduces the message exactly (the page shows the same text as the message in English).
@@ -430,6 +431,18 @@ impl Error {
         )
     }
 
+    /// The option or parameter `name` is NaN or infinite where it must be a finite number (no
+    /// option of this crate is defined for NaN or infinity); `got` as Rust prints it ("NaN",
+    /// "inf", "-inf").
+    pub fn option_not_finite(name: &str, got: f64) -> Error {
+        Error::coded(
+            Kind::NonFinite,
+            "option_not_finite",
+            vec![("name", name.into()), ("got", got.to_string().into())],
+            format!("{name} must be a finite number, got {got}"),
+        )
+    }
+
     /// Input text is malformed at `line` (1-based): `detail` says how.
     pub fn parse_at(line: usize, detail: &str) -> Error {
         Error::coded(
@@ -575,9 +588,15 @@ mod tests {
             Error::csv_fields(3, "1,2"),
             Error::csv_not_number(4, "1,a,0", "a"),
             Error::csv_value(5, "x2", "inf"),
-            Error::work_limit("interpolate", "[1, 1, 1, 1] -> [1, 1, 134217728, 1]", 1 << 40, 1 << 32),
+            Error::work_limit(
+                "interpolate",
+                "[1, 1, 1, 1] -> [1, 1, 134217728, 1]",
+                1 << 40,
+                1 << 32,
+            ),
             Error::out_of_memory("a tensor of [268435456]", 1 << 30),
             Error::count_limit("mult-adds", "conv 3x3 2->2", 1 << 53),
+            Error::option_not_finite("Optimizer option eps", f64::NAN),
             Error::Shape("s".into()),
             Error::InvalidArg("a".into()),
             Error::TooLarge("t".into()),

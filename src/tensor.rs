@@ -42,8 +42,7 @@ pub fn check_work(what: &str, work: Option<u64>, request: impl FnOnce() -> Strin
 
 /// `a * b * ...` in u64, None on overflow (work estimates).
 pub fn prod_u64(dims: &[usize]) -> Option<u64> {
-    dims.iter()
-        .try_fold(1u64, |a, &d| a.checked_mul(d as u64))
+    dims.iter().try_fold(1u64, |a, &d| a.checked_mul(d as u64))
 }
 
 /// `n` copies of `v` in a fresh vector, or `Error::out_of_memory` naming `what` when the
@@ -55,7 +54,10 @@ pub fn prod_u64(dims: &[usize]) -> Option<u64> {
 pub fn try_filled<T: Clone>(what: &str, n: usize, v: T) -> Result<Vec<T>> {
     let mut out = Vec::new();
     out.try_reserve_exact(n).map_err(|_| {
-        Error::out_of_memory(what, (n as u64).saturating_mul(std::mem::size_of::<T>() as u64))
+        Error::out_of_memory(
+            what,
+            (n as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+        )
     })?;
     out.resize(n, v);
     Ok(out)
@@ -101,7 +103,10 @@ pub fn try_copy<T: Clone>(what: &str, src: &[T]) -> Result<Vec<T>> {
 pub fn try_grow<T: Clone>(what: &str, buf: &mut Vec<T>, n: usize, v: T) -> Result<()> {
     if buf.len() < n {
         buf.try_reserve_exact(n - buf.len()).map_err(|_| {
-            Error::out_of_memory(what, (n as u64).saturating_mul(std::mem::size_of::<T>() as u64))
+            Error::out_of_memory(
+                what,
+                (n as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+            )
         })?;
         buf.resize(n, v);
     }
@@ -219,9 +224,15 @@ mod tests {
         let e = try_zeros("a tensor of [2^61]", 1 << 61).unwrap_err();
         assert_eq!((e.kind(), e.code()), (Kind::TooLarge, "out_of_memory"));
         assert!(e.detail().contains("a tensor of [2^61]"), "{e}");
-        assert_eq!(try_filled("x", 1 << 62, 0u8).unwrap_err().code(), "out_of_memory");
+        assert_eq!(
+            try_filled("x", 1 << 62, 0u8).unwrap_err().code(),
+            "out_of_memory"
+        );
         let mut buf = vec![1.0f32; 2];
-        assert_eq!(try_grow("x", &mut buf, 1 << 61, 0.0).unwrap_err().code(), "out_of_memory");
+        assert_eq!(
+            try_grow("x", &mut buf, 1 << 61, 0.0).unwrap_err().code(),
+            "out_of_memory"
+        );
         assert_eq!(try_zeros("x", 3).unwrap(), vec![0.0; 3]);
         assert!(try_zeros("x", 0).unwrap().is_empty());
         try_grow("x", &mut buf, 4, 0.0).unwrap();

@@ -252,7 +252,7 @@ fn check_focal(x: &[f32], shape: &[usize], target: &[f32], alpha: f32, gamma: f3
     if !(gamma >= 0.0 && gamma.is_finite()) {
         return arg_err!("gamma must be a finite number >= 0, got {gamma}");
     }
-    if alpha > 1.0 || alpha.is_nan() {
+    if alpha > 1.0 || !alpha.is_finite() {
         return arg_err!("alpha must be in [0, 1], or negative to disable it; got {alpha}");
     }
     Ok(())

@@ -18,6 +18,17 @@ fn stats<I: Iterator<Item = f32> + Clone>(it: I, n: usize, eps: f64) -> (f64, f6
     (mean, var, 1.0 / (var + eps).sqrt())
 }
 
+/// A batch norm's `momentum` (in [0, 1], PyTorch's convention: the weight of the new batch) and
+/// `eps` (finite, >= 0), checked where a layer is made as well as on every forward.
+pub fn check_batch_norm_options(momentum: f64, eps: f64) -> Result<()> {
+    if !(0.0..=1.0).contains(&momentum) {
+        return arg_err!(
+            "momentum must be in [0, 1] (the weight of the new batch, PyTorch convention), got {momentum}"
+        );
+    }
+    check_eps(eps)
+}
+
 fn check_eps(eps: f64) -> Result<()> {
     if !(eps.is_finite() && eps >= 0.0) {
         return arg_err!("eps must be a finite number >= 0, got {eps}");
@@ -96,12 +107,7 @@ pub fn batch_norm(
     if let Some(rv) = &running_var {
         check_affine("running_var", Some(rv), c, "channel")?;
     }
-    if !(0.0..=1.0).contains(&p.momentum) {
-        return arg_err!(
-            "momentum must be in [0, 1] (the weight of the new batch, PyTorch convention), got {}",
-            p.momentum
-        );
-    }
+    check_batch_norm_options(p.momentum, p.eps)?;
     let count = n * inner;
     if p.training && count <= 1 {
         return arg_err!(

@@ -8,7 +8,9 @@
 use std::ops::Range;
 
 use crate::ops::conv::check_geometry;
-use crate::tensor::{check_len, check_work, expect_rank, numel, prod_u64, try_filled, try_zeros, ViewD};
+use crate::tensor::{
+    check_len, check_work, expect_rank, numel, prod_u64, try_filled, try_zeros, ViewD,
+};
 use crate::{arg_err, shape_err, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -337,7 +337,7 @@ pub fn image_to_tensor(img: &RgbaImage, gray: bool) -> JsResult<Tensor> {
             .map(|p| (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0)
             .collect()
     } else {
-        let mut d = vec![0.0f32; 3 * n];
+        let mut d = crate::tensor::try_zeros("an image tensor", 3 * n)?;
         for (i, p) in img.data.chunks_exact(4).enumerate() {
             for ch in 0..3 {
                 d[ch * n + i] = p[ch] as f32 / 255.0;
@@ -358,7 +358,14 @@ pub fn image_to_tensor(img: &RgbaImage, gray: bool) -> JsResult<Tensor> {
 /// `{image, lo, hi}`: the values that map to the ends of the scale.
 #[wasm_bindgen(js_name = tensorToRgba)]
 pub fn tensor_to_rgba(t: &Tensor, channel: u32, mode: &str) -> JsResult<JsValue> {
-    let [_, c, h, w] = t.shape4("tensor")?;
+    let [n, c, h, w] = t.view("tensor")?.shape();
+    if n == 0 {
+        return Err(Error::Shape(format!(
+            "tensorToRgba draws sample 0, but the tensor {:?} has no samples",
+            t.inner.shape
+        ))
+        .into());
+    }
     let ch = channel as usize;
     if ch >= c {
         return Err(
@@ -427,8 +434,8 @@ pub fn tensor_to_rgba(t: &Tensor, channel: u32, mode: &str) -> JsResult<JsValue>
 /// moved in (the weight-sharing demo: conv of a shifted input = shifted conv, away from edges).
 #[wasm_bindgen(js_name = shiftTensor)]
 pub fn shift_tensor(t: &Tensor, dy: i32, dx: i32) -> JsResult<Tensor> {
-    let [n, c, h, w] = t.shape4("tensor")?;
-    let mut out = vec![0.0f32; t.inner.data.len()];
+    let [n, c, h, w] = t.view("tensor")?.shape();
+    let mut out = crate::tensor::try_zeros("the shifted tensor", t.inner.data.len())?;
     for pl in 0..n * c {
         let src = &t.inner.data[pl * h * w..][..h * w];
         let dst = &mut out[pl * h * w..][..h * w];

@@ -40,7 +40,12 @@ pub const MAX_GEOMETRY: usize = crate::tensor::MAX_ELEMENTS;
 /// Checks that `name` (e.g. "stride cols") lies in `min..=MAX_GEOMETRY`.
 pub fn check_geometry(name: &str, v: usize, min: usize) -> Result<()> {
     if v < min || v > MAX_GEOMETRY {
-        return Err(Error::out_of_range(name, min as f64, MAX_GEOMETRY as f64, v));
+        return Err(Error::out_of_range(
+            name,
+            min as f64,
+            MAX_GEOMETRY as f64,
+            v,
+        ));
     }
     Ok(())
 }

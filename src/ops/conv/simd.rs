@@ -136,11 +136,20 @@ impl Phased {
                 "the padded copy of a {h}x{w} input (padding {ph}, {pw}, stride {sw}) is more than {MAX_ELEMENTS} floats"
             ))
         };
-        let wp = pw.checked_mul(2).and_then(|v| v.checked_add(w)).ok_or_else(too_large)?;
+        let wp = pw
+            .checked_mul(2)
+            .and_then(|v| v.checked_add(w))
+            .ok_or_else(too_large)?;
         let max_off = (kw - 1).checked_mul(p.dilation[1]).ok_or_else(too_large)? / sw;
-        let blocks = ow.div_ceil(block).checked_mul(block).and_then(|v| v.checked_add(max_off));
+        let blocks = ow
+            .div_ceil(block)
+            .checked_mul(block)
+            .and_then(|v| v.checked_add(max_off));
         let wq = wp.div_ceil(sw).max(blocks.ok_or_else(too_large)?);
-        let hp = ph.checked_mul(2).and_then(|v| v.checked_add(h)).ok_or_else(too_large)?;
+        let hp = ph
+            .checked_mul(2)
+            .and_then(|v| v.checked_add(h))
+            .ok_or_else(too_large)?;
         checked_size(&[hp, sw, wq])?;
         Ok(Phased {
             h,

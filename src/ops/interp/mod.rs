@@ -257,7 +257,11 @@ pub fn resize_planes(
         [fy.taps as u64, fx.taps as u64],
     );
     check_work("resize_planes", work, || {
-        format!("[{planes}, {h}, {w}] -> [{planes}, {}, {}]", fy.out_len(), fx.out_len())
+        format!(
+            "[{planes}, {h}, {w}] -> [{planes}, {}, {}]",
+            fy.out_len(),
+            fx.out_len()
+        )
     })?;
     torch::resize_planes(x, [planes, h, w], fy, fx, y, best_path())
 }
@@ -320,7 +324,9 @@ fn check_rgba_cost([w, h]: [usize; 2], [ow, oh]: [usize; 2], m: RgbaMethod) -> R
     }
     let taps = [taps_bound(h, oh, None, wide), taps_bound(w, ow, None, wide)];
     let work = separable_work(4, [h, w], [oh, ow], taps);
-    check_work("resize", work, || format!("{w}x{h} -> {ow}x{oh}, {m:?}").to_lowercase())
+    check_work("resize", work, || {
+        format!("{w}x{h} -> {ow}x{oh}, {m:?}").to_lowercase()
+    })
 }
 
 /// RGBA u8 resize `[h,w,4] -> [dst.h,dst.w,4]` into `dst`.
