@@ -45,7 +45,8 @@ fn conv2d_into_reuses_the_output_and_checks_its_shape() {
     conv2d_into(&x, &w, None, &mut out, obj(&[("padding", 1.into())])).unwrap();
     let want = conv2d(&x, &w, None, obj(&[("padding", 1.into())]))
         .unwrap()
-        .to_array().unwrap();
+        .to_array()
+        .unwrap();
     assert_eq!(out.to_array().unwrap(), want);
     let mut bad = Tensor::zeros(vec![1, 1, 2, 2]).unwrap();
     assert!(message(conv2d_into(

@@ -93,8 +93,16 @@ fn malformed_cases_of_every_op_fail_with_a_message_never_a_panic() {
         }
     }
     let _ = std::panic::take_hook();
-    println!("malformed golden cases: {runs} runs, {} panics", panics.len());
-    assert!(panics.is_empty(), "{} panics:\n{}", panics.len(), panics.join("\n"));
+    println!(
+        "malformed golden cases: {runs} runs, {} panics",
+        panics.len()
+    );
+    assert!(
+        panics.is_empty(),
+        "{} panics:\n{}",
+        panics.len(),
+        panics.join("\n")
+    );
 }
 
 #[test]

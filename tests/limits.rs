@@ -311,8 +311,10 @@ fn receptive_support_of_4294967295_inputs_is_refused() {
 
 #[test]
 fn receptive_field_offsets_that_overflow_are_errors() {
-    // start -= p * jump overflowed i64 (a panic in debug, a wrapped offset in release).
-    let ls = vec![rf_conv(2, 1 << 20, 1, 1 << 20); 4];
+    // start -= p * jump overflowed i64 (a panic in debug, a wrapped offset in release): three
+    // layers of stride 2^20 make the jump 2^60, then a padding of 2^20 shifts by 2^80.
+    let mut ls = vec![rf_conv(2, 1 << 20, 1, 0); 3];
+    ls.push(rf_conv(2, 1, 1, 1 << 20));
     let e = rf::receptive_field(&ls).unwrap_err();
     assert!(e.to_string().contains("overflows"), "{e}");
 }

@@ -226,7 +226,11 @@ fn conv2d_round_trip_and_errors() {
     assert_eq!(y.shape(), vec![1, 1, 4, 4]);
     assert!(close(
         &y.to_array().unwrap(),
-        &x.to_array().unwrap().iter().map(|v| v + 0.5).collect::<Vec<_>>(),
+        &x.to_array()
+            .unwrap()
+            .iter()
+            .map(|v| v + 0.5)
+            .collect::<Vec<_>>(),
         0.0
     ));
     // Dilation 2, stride [2,1] as an array: output 0x? -> shape math checked by the kernel.
@@ -272,7 +276,8 @@ fn conv2d_round_trip_and_errors() {
     assert_eq!(
         conv2d(&x, &w, None, obj(&[("padding", 1.into())]))
             .unwrap()
-            .to_array().unwrap(),
+            .to_array()
+            .unwrap(),
         x.to_array().unwrap()
     );
     let g = conv2d_backward_input(
@@ -330,7 +335,8 @@ fn interpolate_and_rgba_resize() {
     assert_eq!((out.width(), out.height(), out.byte_length()), (4, 1, 16));
     // Half-pixel centres: 10, 20, 40, 50 for the red channel.
     assert_eq!(
-        out.to_bytes().unwrap()
+        out.to_bytes()
+            .unwrap()
             .iter()
             .step_by(4)
             .copied()
@@ -417,7 +423,9 @@ fn activations_and_losses() {
     assert_eq!(log_softmax(&x, 1).unwrap().to_array().unwrap()[1], -2000.0);
     assert!(message(softmax(&x, 2)).contains("dim 2 is out of range"));
     assert_eq!(
-        sigmoid(&t(&[-1000.0, 0.0, 1000.0], &[3])).to_array().unwrap(),
+        sigmoid(&t(&[-1000.0, 0.0, 1000.0], &[3]))
+            .to_array()
+            .unwrap(),
         vec![0.0, 0.5, 1.0]
     );
 
@@ -429,7 +437,8 @@ fn activations_and_losses() {
     assert!((l - 2f32.ln()).abs() < 1e-6);
     let l = cross_entropy(&logits, vec![0, -100], obj(&[("reduction", "none".into())]))
         .unwrap()
-        .to_array().unwrap();
+        .to_array()
+        .unwrap();
     assert_eq!(l[1], 0.0);
     assert!(message(cross_entropy(&logits, vec![0, 7], JsValue::UNDEFINED)).contains("target 7"));
     assert!(message(cross_entropy(&logits, vec![0], JsValue::UNDEFINED))
@@ -511,13 +520,15 @@ fn pooling_metrics_rf_dropout() {
     assert_eq!(
         max_pool2d(&x, obj(&[("kernelSize", 2.into())]))
             .unwrap()
-            .to_array().unwrap(),
+            .to_array()
+            .unwrap(),
         vec![5.0, 7.0, 13.0, 15.0]
     );
     assert_eq!(
         avg_pool2d(&x, obj(&[("kernelSize", 2.into())]))
             .unwrap()
-            .to_array().unwrap(),
+            .to_array()
+            .unwrap(),
         vec![2.5, 4.5, 10.5, 12.5]
     );
     assert!(message(max_pool2d(&x, JsValue::UNDEFINED)).contains("kernelSize"));
