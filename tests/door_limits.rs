@@ -188,7 +188,7 @@ fn non_finite_options_are_refused() {
         );
     }
     let mut opt = Optimizer::new("sgd", JsValue::UNDEFINED).unwrap();
-    assert_eq!(code(opt.set_lr(f64::NAN)), "option_not_finite");
+    assert!(message(opt.set_lr(f64::NAN)).contains("learning rate"));
     assert_eq!(
         code(BatchNorm::new(2, obj(&[("momentum", nan.clone())]))),
         "option_not_finite"

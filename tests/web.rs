@@ -406,12 +406,8 @@ fn norms_round_trip_and_errors() {
     assert!(
         message(bn.forward(&t(&[1.0; 3], &[1, 3]), true)).contains("this BatchNorm has 2 channels")
     );
-    assert!(message(
-        BatchNorm::new(2, obj(&[("momentum", 2.into())]))
-            .unwrap()
-            .forward(&t(&[0.0; 4], &[2, 2]), true)
-    )
-    .contains("momentum"));
+    // Checked when the layer is made (issue 9), not at its first forward.
+    assert!(message(BatchNorm::new(2, obj(&[("momentum", 2.into())]))).contains("momentum"));
     assert!(message(bn.set_affine(vec![1.0], vec![0.0, 0.0])).contains("2 values each"));
 }
 

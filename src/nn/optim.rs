@@ -63,55 +63,49 @@ impl OptimConfig {
         }
     }
 
-    /// Every real hyper-parameter by its torch name (for the finiteness check).
+    /// Every real hyper-parameter by its torch name, but the learning rate (checked on its own,
+    /// with its own message), for the finiteness check.
     fn numbers(&self) -> Vec<(&'static str, f64)> {
         match *self {
             OptimConfig::Sgd {
-                lr,
                 momentum,
                 dampening,
                 weight_decay,
                 ..
             } => vec![
-                ("lr", lr),
                 ("momentum", momentum),
                 ("dampening", dampening),
                 ("weight_decay", weight_decay),
             ],
             OptimConfig::Adam {
-                lr,
                 betas: (b1, b2),
                 eps,
                 weight_decay,
                 ..
             } => vec![
-                ("lr", lr),
                 ("betas[0]", b1),
                 ("betas[1]", b2),
                 ("eps", eps),
                 ("weight_decay", weight_decay),
             ],
             OptimConfig::RmsProp {
-                lr,
                 alpha,
                 eps,
                 weight_decay,
                 momentum,
                 ..
             } => vec![
-                ("lr", lr),
                 ("alpha", alpha),
                 ("eps", eps),
                 ("weight_decay", weight_decay),
                 ("momentum", momentum),
             ],
             OptimConfig::Adagrad {
-                lr,
                 lr_decay,
                 weight_decay,
                 eps,
+                ..
             } => vec![
-                ("lr", lr),
                 ("lr_decay", lr_decay),
                 ("weight_decay", weight_decay),
                 ("eps", eps),

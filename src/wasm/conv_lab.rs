@@ -241,6 +241,13 @@ pub fn conv_alternatives(
         ))
         .into());
     }
+    // Plausibility bounds of the cheat-sheet; the counts themselves are checked u64 (at most
+    // 2^53, exact in JS) by `stack::alternatives`: at these bounds a product reaches 2^92.
+    if c_in > 1 << 16 || c_out > 1 << 16 || k > 1 << 10 || out_h > 1 << 20 || out_w > 1 << 20 {
+        return Err(Error::TooLarge(format!(
+            "c_in={c_in}, c_out={c_out}, k={k}, output {out_h}x{out_w}: the limits are 65536 channels, kernel 1024 and 1048576 per side"
+        )).into());
+    }
     let alts = stack::alternatives(
         c_in as usize,
         c_out as usize,
