@@ -293,3 +293,21 @@ fn cell_errors_say_why() {
     let e = cell_maps(&big, &img, [3, 64, 64], (30, 30), 1, 8).unwrap_err();
     assert!(e.to_string().contains("million multiply-adds"), "{e}");
 }
+
+#[test]
+fn a_cell_that_sees_only_padding_has_an_empty_support() {
+    // A 1x1 conv with padding 4, stride 2 on 5x10: output column 0 reads input column -4, in the
+    // padding (its window is empty; embedding it indexed past the buffer: a panic).
+    let layers = [Layer::Conv {
+        k: 1,
+        s: 2,
+        p: 4,
+        d: 3,
+        out: 1,
+        groups: 1,
+    }];
+    let image = vec![0.5f32; 3 * 5 * 10];
+    let m = cell_maps(&layers, &image, [3, 5, 10], (3, 0), 7, 1).unwrap();
+    assert!(m.support.iter().all(|&s| s == 0), "{:?}", m.support);
+    assert!(m.erf.iter().all(|&e| e == 0.0));
+}
