@@ -18,13 +18,18 @@ pub fn numel(shape: &[usize]) -> Result<usize> {
     })
 }
 
-/// The most work one call may do, in elementary steps (one multiply-add of a conv, one tap of a
-/// resize filter, one window element of a pool, one output index of a filter being built):
-/// 2^32, about 2 to 4 seconds of the scalar paths in release wasm on the machines this was
-/// measured on (see `MAX_WORK`'s test for the numbers). The labs' largest requests stay far
-/// below it (a 512x512 photo through a 16-layer 512-channel stack is refused by the lab's own
-/// limits first); a request beyond it is refused with `Error::work_limit`, naming the request.
-pub const MAX_WORK: u64 = 1 << 32;
+/// The most work one call may do, in elementary steps (one multiply-add of a conv, one window
+/// element of a pool, one tap of a resize filter per value, or per pixel for the RGBA paths;
+/// each entry of a resize filter being built is charged 256, see `interp`): 2^30. Measured in
+/// release wasm in headless Chrome on the 2-core machine this was built on (ns per step): SIMD
+/// conv 0.28, reference conv 0.91, conv input gradient 2.7, max pool 4.2, avg pool 1.6, float
+/// bilinear resize 0.8, nearest 1.3, building a filter 225 per entry; natively 0.1 to
+/// 0.7. So the slowest loop (max pooling) stops at about 4.5 s and most at 1 to 3 s. A real
+/// user never meets it: the labs' largest requests (the conv bench's 32-channel 128x128 convs,
+/// 1.5e8; halving a 64 MP photo with Pillow, 3e8) stay below; a request beyond it (a 2^27
+/// scale factor, a 31x31 conv with 64 channels on 256x256) is refused with `Error::work_limit`,
+/// naming the request, before anything is allocated.
+pub const MAX_WORK: u64 = 1 << 30;
 
 /// Refuses a call of `what` whose estimated `work` (None: the estimate overflowed u64) exceeds
 /// `MAX_WORK`; `request` describes the call for the message (made only on the error path).

@@ -120,18 +120,28 @@ pub fn axis_filter(
 }
 
 /// Steps charged for each `(index, weight)` entry of an axis filter being built: each costs a
-/// small heap allocation and ~40 bytes (measured ~90 ns per output natively, where a tap of the
-/// passes costs ~1-2 ns), so this also bounds a filter to `MAX_WORK / 1024` = 4 Mi entries.
-const FILTER_ENTRY_STEPS: u64 = 1024;
+/// small heap allocation and ~40 bytes (measured ~90 ns per output natively, ~225 ns in wasm,
+/// where a tap of the passes costs ~1 ns), so this also bounds a filter to `MAX_WORK / 256` =
+/// 4 Mi entries (~150 MB while it is built).
+const FILTER_ENTRY_STEPS: u64 = 256;
+
+/// How an axis filter weighs its inputs, for the work estimate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Taps {
+    One,
+    Two,
+    /// The triangle widened by the scale when shrinking (antialias, Pillow).
+    Wide,
+}
 
 /// An upper bound of the taps per output of an axis `in_len -> out_len` (`sf`: the user's scale
 /// factor, whose inverse is torch's coordinate scale): 1 (copy, nearest), 2 (linear) or the width
-/// of the widened triangle (antialias, pillow) when shrinking.
-fn taps_bound(in_len: usize, out_len: usize, sf: Option<f64>, wide: bool) -> u64 {
-    if in_len == out_len {
+/// of the widened triangle when shrinking.
+fn taps_bound(in_len: usize, out_len: usize, sf: Option<f64>, kind: Taps) -> u64 {
+    if in_len == out_len || kind == Taps::One {
         return 1;
     }
-    if !wide {
+    if kind == Taps::Two {
         return 2;
     }
     let scale = sf.map_or(in_len as f64 / out_len.max(1) as f64, |f| 1.0 / f);
@@ -168,10 +178,14 @@ fn check_resize_cost(xs: [usize; 4], ys: [usize; 4], p: &ResizeParams) -> Result
         Target::Scale(s) => [Some(s[0]), Some(s[1])],
         Target::Size(_) => [None, None],
     };
-    let wide = p.mode == InterpMode::Bilinear && p.antialias;
+    let kind = match p.mode {
+        InterpMode::Nearest => Taps::One,
+        InterpMode::Bilinear if p.antialias => Taps::Wide,
+        InterpMode::Bilinear => Taps::Two,
+    };
     let taps = [
-        taps_bound(xs[2], ys[2], sf[0], wide),
-        taps_bound(xs[3], ys[3], sf[1], wide),
+        taps_bound(xs[2], ys[2], sf[0], kind),
+        taps_bound(xs[3], ys[3], sf[1], kind),
     ];
     let planes = xs[0].saturating_mul(xs[1]);
     let work = separable_work(planes, [xs[2], xs[3]], [ys[2], ys[3]], taps);
@@ -312,18 +326,23 @@ fn check_rgba(name: &str, len: usize, w: usize, h: usize) -> Result<()> {
     check_len(name, len, &[h, w, 4])
 }
 
-/// Refuses an RGBA resize `[w, h] -> [ow, oh]` whose work (4 channels through both passes, with
+/// Refuses an RGBA resize `[w, h] -> [ow, oh]` whose work (pixels through both passes, with
 /// Pillow's widened filter when it shrinks) exceeds `MAX_WORK`, or whose intermediate image
 /// (Pillow's `h x ow` or `oh x w`, uint8 between passes) is over `MAX_ELEMENTS` bytes. Both sides
 /// are already within `MAX_PIXELS`, yet `1 x 67108864 -> 67108864 x 1` would need 2^52 bytes.
 fn check_rgba_cost([w, h]: [usize; 2], [ow, oh]: [usize; 2], m: RgbaMethod) -> Result<()> {
-    let wide = m == RgbaMethod::Pillow;
-    if wide {
+    let kind = match m {
+        RgbaMethod::Pillow => Taps::Wide,
+        RgbaMethod::Nearest => Taps::One,
+        RgbaMethod::OpenCv | RgbaMethod::Bilinear { .. } => Taps::Two,
+    };
+    if kind == Taps::Wide {
         numel(&[h, ow, 4])?;
         numel(&[oh, w, 4])?;
     }
-    let taps = [taps_bound(h, oh, None, wide), taps_bound(w, ow, None, wide)];
-    let work = separable_work(4, [h, w], [oh, ow], taps);
+    let taps = [taps_bound(h, oh, None, kind), taps_bound(w, ow, None, kind)];
+    // Charged per pixel: the u8 paths handle a pixel's 4 channels together.
+    let work = separable_work(1, [h, w], [oh, ow], taps);
     check_work("resize", work, || {
         format!("{w}x{h} -> {ow}x{oh}, {m:?}").to_lowercase()
     })
