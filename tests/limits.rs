@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use dlplay::nn::optim::OptimConfig;
 use dlplay::ops::conv::{self, conv_out_len, Conv2dParams};
-use dlplay::ops::interp::{self, InterpMode, ResizeParams, Rgba, RgbaMethod, Target};
+use dlplay::ops::interp::{self, InterpMode, Probe, ResizeParams, Rgba, RgbaMethod, Target};
 use dlplay::ops::loss;
 use dlplay::ops::pool::{self, PoolParams};
 use dlplay::ops::Reduction;
@@ -142,6 +142,30 @@ fn rgba_resize_whose_intermediate_image_explodes_is_refused() {
             .len(),
         256
     );
+}
+
+#[test]
+fn inspecting_a_pixel_of_a_huge_axis_is_refused() {
+    // The taps of one pixel came from the whole 2^26-long axis filter (Pillow: built twice),
+    // seconds and gigabytes for one pixel.
+    let src = [1u8, 2, 3, 255];
+    let img = Rgba {
+        data: &src,
+        w: 1,
+        h: 1,
+    };
+    let probe = Probe {
+        out: [1 << 26, 1],
+        at: [5, 0],
+    };
+    refused(&["work_limit"], || {
+        interp::inspect(img, probe, RgbaMethod::Pillow)
+    });
+    let probe = Probe {
+        out: [64, 64],
+        at: [5, 7],
+    };
+    assert!(interp::inspect(img, probe, RgbaMethod::Pillow).is_ok());
 }
 
 fn pool_params(k: usize, s: usize, p: usize, d: usize) -> PoolParams {

@@ -402,6 +402,26 @@ pub fn inspect(src: Rgba, p: Probe, m: RgbaMethod) -> Result<Inspection> {
     if ox >= ow || oy >= oh {
         return arg_err!("pixel ({ox}, {oy}) is outside the {ow}x{oh} output");
     }
+    if m != RgbaMethod::Nearest {
+        // The taps of one pixel come from the whole axis filters (Pillow builds them twice);
+        // only nearest computes its one index directly.
+        let kind = if m == RgbaMethod::Pillow {
+            Taps::Wide
+        } else {
+            Taps::Two
+        };
+        let taps = [
+            taps_bound(src.h, oh, None, kind),
+            taps_bound(src.w, ow, None, kind),
+        ];
+        let work = separable_work(0, [src.h, src.w], [oh, ow], taps).and_then(|w| w.checked_mul(2));
+        check_work("inspect", work, || {
+            format!(
+                "pixel ({ox}, {oy}) of {}x{} -> {ow}x{oh}, pillow",
+                src.w, src.h
+            )
+        })?;
+    }
     Ok(match m {
         RgbaMethod::Bilinear { align_corners } => inspect::textbook(src, p, align_corners),
         RgbaMethod::OpenCv => inspect::opencv(src, p),
