@@ -6,7 +6,7 @@
 //! box: dilation leaves holes in it, which `support_1d` finds exactly by walking back through the
 //! layers' index maps (the set of inputs whose gradient can be non-zero).
 
-use crate::ops::conv::{check_geometry, conv_out_len};
+use crate::ops::conv::{check_geometry, conv_out_len, MAX_COUNT};
 use crate::tensor::{check_work, try_filled};
 use crate::{arg_err, Result};
 
@@ -76,8 +76,18 @@ pub fn receptive_field(layers: &[RfLayer]) -> Result<Vec<RfInfo>> {
             jump.checked_mul(l.s as u64),
             shift.and_then(|sh| start.checked_sub(sh)),
         );
+        // Within 2^53, so JS receives every number exactly (u64 beyond it cannot be sent).
+        let max = MAX_COUNT;
+        let next = (
+            next.0.filter(|&v| v <= max),
+            next.1.filter(|&v| v <= max),
+            next.2.filter(|&v| v.unsigned_abs() <= max),
+        );
         let (Some(nr), Some(nj), Some(ns)) = next else {
-            return arg_err!("layer {}: the receptive field overflows", i + 1);
+            return arg_err!(
+                "layer {}: the receptive field overflows (its size, jump and offset must stay within 2^53 = {max})",
+                i + 1
+            );
         };
         r = nr;
         start = ns;

@@ -342,6 +342,10 @@ fn receptive_field_offsets_that_overflow_are_errors() {
     ls.push(rf_conv(2, 1, 1, 1 << 20));
     let e = rf::receptive_field(&ls).unwrap_err();
     assert!(e.to_string().contains("overflows"), "{e}");
+    // A jump of 2^54 fits u64 but not a JS number exactly: refused too.
+    let e =
+        rf::receptive_field(&[rf_conv(1, 1 << 27, 1, 0), rf_conv(1, 1 << 27, 1, 0)]).unwrap_err();
+    assert!(e.to_string().contains("9007199254740992"), "{e}");
 }
 
 #[test]
