@@ -272,6 +272,34 @@ fn a_stride_that_moves_no_window_gives_the_stride_1_answer() {
 }
 
 #[test]
+fn a_1x1_conv_whose_stride_skips_columns_matches_the_reference() {
+    // Found by the fuzzer after the stride rule above: a 1x1 conv with stride 3 on 2 columns
+    // has one output column, its stride became 1, and the pointwise GEMM then wrote the input's
+    // 2 columns into an output of 1 (index out of bounds).
+    for (xs, ws, stride, dilation, groups) in [
+        ([2, 2, 2, 1], [2, 2, 1, 1], [3, 3], [1, 1], 1),
+        ([2, 4, 1, 2], [4, 2, 1, 1], [1, 3], [2, 2], 2),
+        ([2, 4, 8, 2], [4, 2, 1, 1], [1, 3], [1, 2], 2),
+        ([1, 1, 3, 9], [1, 1, 1, 1], [3, 1], [1, 1], 1),
+    ] {
+        let x: Vec<f32> = (0..xs.iter().product::<usize>())
+            .map(|v| (v % 7) as f32 - 3.0)
+            .collect();
+        let w: Vec<f32> = (0..ws.iter().product::<usize>())
+            .map(|v| (v % 5) as f32 * 0.25)
+            .collect();
+        let xv = View::new("x", &x, xs).unwrap();
+        let wv = View::new("w", &w, ws).unwrap();
+        let mut p = conv_params(stride, [0, 0], dilation);
+        p.groups = groups;
+        let (fast, _) = conv::conv2d(xv, wv, None, &p).unwrap();
+        let mut reference = vec![f32::NAN; fast.len()];
+        conv::conv2d_reference_into(xv, wv, None, &p, &mut reference).unwrap();
+        assert_eq!(fast, reference, "x {xs:?} w {ws:?} stride {stride:?}");
+    }
+}
+
+#[test]
 fn conv_beyond_the_work_budget_is_refused() {
     // 64 -> 64 channels, 31x31 kernel on 256x256: 2.6e11 multiply-adds.
     let x = vec![0.0f32; 64 * 256 * 256];

@@ -90,7 +90,11 @@ pub fn forward(g: &Geom, x: &[f32], w: &[f32], bias: Option<&[f32]>, y: &mut [f3
         let s = &mut *s.borrow_mut();
         let op = Operands { g, x, w, bias };
         match kernel_for(g.ws, &g.p) {
-            Kernel::Pointwise => pointwise(op, y, s),
+            // The GEMM reads the output grid as the input grid: true for a 1x1 stride-1 conv,
+            // but not when the geometry set a stride to 1 because its axis has one output
+            // (a 1x1 conv with stride 3 on 2 columns: 1 output column, 2 input columns).
+            Kernel::Pointwise if g.xs[2..] == g.ys[2..] => pointwise(op, y, s),
+            Kernel::Pointwise => dense(op, y, s),
             Kernel::Depthwise => depthwise(op, y, &mut s.buf),
             Kernel::Dense => dense(op, y, s),
         }
