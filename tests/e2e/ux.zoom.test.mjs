@@ -282,6 +282,9 @@ export default [
       await page.locator('#cell-panel').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(out, 'defect7-conv-loupe-desktop-en.png') });
       await openConv(page, base, 'lang=zh&preset=gridding');
+      // The same document follows the new hash: wait for the strings to switch, not for a load.
+      await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.getElementById('ro-r-why').textContent), null, LONG)
+        .catch(() => {});
       assert.match(await text(page, '#ro-r-why'), /[\u4e00-\u9fff]/);
       assert.match(await text(page, '#loupe-scale-caption'), /[\u4e00-\u9fff]/);
       await page.locator('#cell-panel').scrollIntoViewIfNeeded();
