@@ -80,7 +80,6 @@ export const TOPICS = [
       steps: [
         { set: { pool: 'max' }, watch: '#fm-check' },
         { set: { dx: '5', dy: '3' }, watch: '#fm-check' },
-        { set: { fk: 'blur' }, watch: '#fm-out-cap' },
       ],
     },
   },

@@ -120,13 +120,14 @@ function topLevel(node) {
   return n;
 }
 
-/** Scroll so the header's top is at the top, unless that leaves the panel low in the viewport. */
+/** Scroll so the header's top is at the top, unless that leaves the panel below the viewport's
+ * lower eighth (a phone, a long answer): then just far enough for the panel's top to show. */
 function scrollToTopic() {
   if (!header || !panel) return;
   const y0 = scrollY;
   const head = header.getBoundingClientRect().top + y0 - 8;
   const pan = panel.getBoundingClientRect().top + y0;
-  const y = Math.max(head, pan - innerHeight * 0.55);
+  const y = Math.max(head, pan - innerHeight * 0.88);
   scrollTo({ top: Math.max(0, y), behavior: 'instant' });
 }
 
