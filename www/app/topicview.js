@@ -54,7 +54,8 @@ function crumbLink(tp, dir) {
   a.title = t(`topicview.${dir}`, { n, title });
   const arrow = el('span', 'topic-arrow', dir === 'prev' ? '←' : '→');
   arrow.setAttribute('aria-hidden', 'true');
-  const label = el('span', 'topic-crumb-title', `${n}. ${title}`);
+  const label = el('span', 'topic-crumb-label');
+  label.append(el('span', 'topic-crumb-num', `${n}.`), ' ', el('span', 'topic-crumb-title', title));
   if (dir === 'prev') a.append(arrow, ' ', label);
   else a.append(label, ' ', arrow);
   return a;
