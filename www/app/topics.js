@@ -122,7 +122,7 @@ export const TOPICS = [
     id: 'non-convergence',
     lab: 'train.html#why=lr_too_high&play=1',
     view: {
-      panel: 'why',
+      panel: 'output',
       steps: [
         { set: { lr: '0.03' }, watch: '#lr' },
         { set: { lr: '0.00001' }, watch: '#lr' },
@@ -133,7 +133,7 @@ export const TOPICS = [
     id: 'weight-init',
     lab: 'train.html#why=zero_init&play=1',
     view: {
-      panel: 'why',
+      panel: 'output',
       steps: [
         { set: { init: 'xavier_uniform' }, watch: '#opt-init' },
         { set: { init: 'normal', iscale: '3' }, watch: '#opt-init' },
