@@ -16,15 +16,17 @@ const LONG = { timeout: 45000 };
 const readWatch = (page, sel) => page.evaluate((s) => {
   const el = document.querySelector(s);
   if (!el) return '';
-  return 'value' in el && ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) ? el.value : el.textContent.trim();
+  if (el.type === 'checkbox') return String(el.checked);
+  return ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) ? el.value : el.textContent.trim();
 }, sel);
 
 async function waitWatch(page, sel, not = null) {
   await page.waitForFunction(([s, old]) => {
     const el = document.querySelector(s);
     if (!el) return false;
-    const v = 'value' in el && ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) ? el.value : el.textContent.trim();
-    return v !== '' && v !== old && !/…$/.test(v);
+    const v = el.type === 'checkbox' ? String(el.checked)
+      : ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) ? el.value : el.textContent.trim();
+    return v !== '' && v !== old && !/…$/.test(v) && !['–', '—'].includes(v); // placeholders before the lab draws
   }, [sel, not], LONG);
   return readWatch(page, sel);
 }
@@ -88,6 +90,24 @@ const perTopic = VIEW_TOPICS.map((tp) => ({
 
 export default [
   ...perTopic,
+  {
+    name: 'every try-this step of every topic, in order, changes what it says it changes',
+    timeout: 300000,
+    async run({ page, base }) {
+      for (const tp of VIEW_TOPICS) {
+        await page.goto('about:blank');
+        await page.goto(`${base}${topicHref(tp)}&lang=en`);
+        await page.waitForSelector('#topic-view', LONG);
+        await waitWatch(page, tp.view.steps[0].watch);
+        for (const [i, step] of tp.view.steps.entries()) {
+          const before = await waitWatch(page, step.watch);
+          await page.click(`.topic-step[data-step="${i + 1}"] .topic-step-btn`);
+          const after = await waitWatch(page, step.watch, before).catch(() => readWatch(page, step.watch));
+          assert.notEqual(after, before, `${tp.id} step ${i + 1}: ${step.watch} stayed "${before}"`);
+        }
+      }
+    },
+  },
   {
     name: 'topic view in Chinese: question and answer from zh.json, and they follow the language switch',
     timeout: 60000,

@@ -105,3 +105,13 @@ test('neighbours: previous and next topic with a lab, in cheat-sheet order', () 
   });
   assert.deepEqual(neighbours('batchnorm'), { prev: null, next: null });
 });
+
+test('try-this steps wait for the lab: ready only once the page marks its first state drawn', async () => {
+  const { labReady } = await import(new URL('app/topicview.js', www).href);
+  assert.equal(labReady({}), false);
+  assert.equal(labReady({ trainState: 'loading' }), false);
+  assert.equal(labReady({ lab: 'busy' }), false);
+  for (const ds of [{ convReady: '1' }, { trainState: 'paused' }, { trainState: 'playing' }, { optimReady: '1' }, { activReady: '1' }, { lab: 'idle' }]) {
+    assert.equal(labReady(ds), true, JSON.stringify(ds));
+  }
+});

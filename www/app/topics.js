@@ -9,7 +9,8 @@
 // `topic.<id>.a`), highlights the element marked `data-topic-panel="<panel>"` and offers the
 // `steps`: each applies `set` to the URL hash (one control: the lab follows its hash) and says
 // what to look for (i18n `topic.<id>.try<N>` on the button, `topic.<id>.look<N>` beside it).
-// `watch` names the element whose text (or form value) the step changes, for the e2e test.
+// `watch` names the element whose text (or form value, or checkbox state) the step changes, for
+// the e2e test.
 export const TOPICS = [
   { id: 'batchnorm', lab: null },
   {
@@ -91,7 +92,7 @@ export const TOPICS = [
       steps: [
         { set: { stack: 'c3.1.1.1.16.1_c3.1.1.1.16.1_c3.1.1.1.16.1_c3.1.1.1.16.1' }, watch: '#ro-r' },
         { set: { stack: 'c3.2.1.1.16.1_c3.1.1.1.16.1_c3.1.1.1.16.1' }, watch: '#ro-r' },
-        { set: { show: '111' }, watch: '#erf-caption' },
+        { set: { show: '111' }, watch: '#show-erf' },
       ],
     },
   },

@@ -32,6 +32,28 @@ export function stepHash(state, set) {
   return formatHash(next);
 }
 
+/**
+ * Whether the lab has started (its first state drawn): the steps stay disabled until then, since
+ * a lab may not follow a hash change before its wasm and first picture are loaded. Each lab marks
+ * its body when it is ready (the same hooks its tests wait for).
+ */
+export function labReady(ds) {
+  return ds.convReady === '1' || ['paused', 'playing'].includes(ds.trainState) || ds.optimReady === '1'
+    || ds.activReady === '1' || ds.lab === 'idle';
+}
+let ready = false;
+function watchReady() {
+  const check = () => {
+    if (ready || !labReady(document.body.dataset)) return;
+    ready = true;
+    mo.disconnect();
+    for (const b of document.querySelectorAll('.topic-step-btn')) b.disabled = false;
+  };
+  const mo = new MutationObserver(check);
+  mo.observe(document.body, { attributes: true });
+  check();
+}
+
 let current = null; // the topic shown
 let header = null;
 let panel = null;
@@ -92,6 +114,7 @@ function buildHeader(tp) {
     li.dataset.step = String(i + 1);
     const btn = el('button', 'btn btn-small topic-step-btn', t(`topic.${tp.id}.try${i + 1}`));
     btn.type = 'button';
+    btn.disabled = !ready;
     btn.setAttribute('aria-describedby', `topic-look-${i + 1}`);
     const look = el('span', 'topic-look', t(`topic.${tp.id}.look${i + 1}`));
     look.id = `topic-look-${i + 1}`;
@@ -200,6 +223,7 @@ export function render({ scroll = true } = {}) {
 }
 
 if (typeof document !== 'undefined') {
+  watchReady();
   document.addEventListener('langchange', () => render());
   addEventListener('hashchange', () => {
     const tp = topicFor(readState());
