@@ -169,7 +169,7 @@ export default [
     timeout: 120000,
     async run({ newPage, base }) {
       const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-      for (const id of ['depthwise-separable', 'dropout', 'optimizers', 'interpolation']) {
+      for (const id of ['depthwise-separable', 'dropout', 'optimizers', 'interpolation', 'l1-vs-l2']) {
         const tp = VIEW_TOPICS.find((x) => x.id === id);
         await page.goto(`${base}${topicHref(tp)}&lang=en`);
         await page.waitForSelector('#topic-view', LONG);
