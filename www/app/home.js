@@ -1,5 +1,7 @@
-//! Home page: the cheat-sheet's topics in order, each linking to its lab once the lab exists.
-import { TOPICS } from './topics.js';
+//! Home page: the cheat-sheet's topics in order, each linking to its topic view (app/topicview.js:
+//! the lab with the topic's preset, its question and answer) once the lab exists. `at=<id>` in
+//! the hash (a topic view's "All topics" link) brings that topic's card into view and focuses it.
+import { TOPICS, topicHref } from './topics.js';
 import { initI18n, t, withLang, showError } from './i18n.js';
 import { readState, writeState } from './state.js';
 
@@ -41,7 +43,7 @@ function render() {
     const h = document.createElement('h3');
     if (topic.lab) {
       const a = document.createElement('a');
-      a.href = withLang(topic.lab);
+      a.href = withLang(topicHref(topic));
       a.textContent = t(`topic.${topic.id}.title`);
       h.append(a);
     } else {
@@ -62,7 +64,23 @@ function render() {
   for (const a of document.querySelectorAll('a[data-keep-lang]')) {
     a.href = withLang(a.getAttribute('href').split('#')[0]);
   }
+  showAt();
 }
+
+/** Bring the card named by `at=` into view (once per id), mark it and focus its link. */
+let shownAt = null;
+function showAt() {
+  const id = readState().at;
+  for (const li of list.querySelectorAll('.topic-here')) li.classList.remove('topic-here');
+  const li = id ? [...list.children].find((x) => x.dataset.topic === id) : null;
+  if (!li) return;
+  li.classList.add('topic-here');
+  if (shownAt === id) return;
+  shownAt = id;
+  li.scrollIntoView({ block: 'center' });
+  li.querySelector('a')?.focus({ preventScroll: true });
+}
+addEventListener('hashchange', showAt);
 
 document.addEventListener('langchange', render);
 initI18n().catch((err) => showError(err));
