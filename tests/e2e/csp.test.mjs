@@ -5,11 +5,12 @@
 // request to another host are refused with a `securitypolicyviolation` report. (eval is not tried
 // live: code the test runs through DevTools is exempt from the page's policy; the directives' check
 // proves there is no 'unsafe-eval'.)
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
-export const PAGES = ['index.html', 'resize.html', 'conv.html', 'train.html', 'selftest.html'];
+/** Every page of www/ (read from the folder, so a new page cannot miss its policy). */
+export const PAGES = readdirSync(new URL('../../www/', import.meta.url)).filter((f) => f.endsWith('.html')).sort();
 /** Pages that start module workers (from their own origin). */
 const WORKERS = new Set(['resize.html', 'train.html']);
 

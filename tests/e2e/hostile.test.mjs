@@ -6,7 +6,7 @@
 // errors and page errors, CSP violations included), no markup from the input appears in the page,
 // a message is shown where the input was refused (or, for a clamped field, the field shows the
 // value in effect), and afterwards a normal action still gives its normal result.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { FIELDS } from '../../www/labs/train.model.js';
@@ -53,6 +53,16 @@ const PAGES = {
       })),
     },
     ready: () => ['paused', 'playing', 'done', 'stopped'].includes(document.body.dataset.trainState),
+  },
+  'optim.html': {
+    keys: ['lang', 'topic', 'f', 'start', 'lr', 't', 'hide'],
+    numeric: { t: N, start: (n) => `${n},${n}`, lr: (n) => Array(7).fill(n).join(',') },
+    ready: () => document.body.dataset.optimReady === '1',
+  },
+  'activations.html': {
+    keys: ['lang', 'topic', 'x', 'init'],
+    numeric: { x: N },
+    ready: () => document.body.dataset.activReady === '1',
   },
   'selftest.html': {
     keys: ['lang'],
@@ -233,6 +243,13 @@ const trainWorks = async (page, base) => {
 };
 
 export default [
+  {
+    name: 'every page of www/ has its hostile-hash test here (a new page cannot be forgotten)',
+    async run() {
+      const pages = readdirSync(new URL('../../www/', import.meta.url)).filter((f) => f.endsWith('.html')).sort();
+      assert.deepEqual(Object.keys(PAGES).sort(), pages);
+    },
+  },
   hashTest('index.html', async (page, base) => {
     await openAt(page, base, 'index.html', '#lang=zh');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
@@ -241,6 +258,21 @@ export default [
   hashTest('resize.html', resizeWorks),
   hashTest('conv.html', convWorks),
   hashTest('train.html', trainWorks, 180000),
+  hashTest('optim.html', async (page, base) => {
+    // a normal action: one step forward moves the step counter and the rule cards follow it
+    await openAt(page, base, 'optim.html', '#lang=en&f=ravine&t=5');
+    assert.equal(await page.textContent('#t-out'), '5');
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('t-out').textContent === '6', null, { timeout: 10000 });
+    assert.match(await page.textContent('#rules-t'), /\b6$/);
+  }),
+  hashTest('activations.html', async (page, base) => {
+    // a normal action: the cursor at x = 0 reads sigmoid(0) = 0.5 with slope 0.25 from the engine
+    await openAt(page, base, 'activations.html', '#lang=en&x=0');
+    const text = await page.evaluate(() => document.querySelector('[data-act="sigmoid"]')?.textContent ?? '');
+    assert.match(text, /f = 0\.5\b/, text);
+    assert.match(text, /0\.25\b/, text);
+  }),
   hashTest('selftest.html', async (page, base) => {
     await openAt(page, base, 'selftest.html', '#lang=en');
     const r = await page.evaluate(() => window.__selftest);
