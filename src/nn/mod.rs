@@ -5,6 +5,7 @@
 //! that stopped itself (`diagnosis`), health readings (`health`) and the heatmaps and histograms
 //! it draws (`visual`).
 
+pub mod cnn;
 pub mod config;
 pub mod csv;
 pub mod data;
