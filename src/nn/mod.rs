@@ -1,6 +1,7 @@
 //! Training: dropout, torch.optim's optimizers, initializations, layers with forward and
 //! backward, the MLP (`net`) and its loss head (`head`), LR schedules and clipping, toy datasets
-//! (`data`), their input features (`features`) and CSV points (`csv`), and the training lab's
+//! (`data`), scikit-learn's 8x8 digits (`digits`), the convnet path (`cnn`: layers, norms,
+//! spectral norm, a model from a config), their input features (`features`) and CSV points (`csv`), and the training lab's
 //! engine: its config (`config`), vocabulary (`schema`), loop (`train`), the diagnosis of a run
 //! that stopped itself (`diagnosis`), health readings (`health`) and the heatmaps and histograms
 //! it draws (`visual`).
@@ -10,6 +11,7 @@ pub mod config;
 pub mod csv;
 pub mod data;
 pub mod diagnosis;
+pub mod digits;
 pub mod dropout;
 pub mod features;
 pub mod head;
