@@ -6,8 +6,10 @@
 //! * `layers`: Conv2d, Linear, spectral norm of a weight, MaxPool2d, AvgPool2d, global average
 //!   pooling, activations, dropout;
 //! * `norms`: BatchNorm2d, LayerNorm, InstanceNorm2d, GroupNorm with affine parameters;
-//! * `model`: the serde config of a layer stack and the `Model` built from it.
+//! * `model`: the serde config of a layer stack and the `Model` built from it;
+//! * `fit`: the classifier's training loop (batches, cross-entropy, optimizer, evaluation).
 
+pub mod fit;
 pub mod grads;
 pub mod layers;
 pub mod model;
