@@ -17,7 +17,7 @@ use crate::ops::pool::{
     avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward, pool_out_shape, PoolParams,
 };
 use crate::rng::Rng;
-use crate::tensor::{check_len, expect_rank, View, ViewD};
+use crate::tensor::{check_len, expect_rank, numel, View, ViewD};
 use crate::{arg_err, shape_err, Error, Result};
 
 /// Persistent state of a spectrally normalised weight (torch's `_u`, `_v` buffers), and the
@@ -57,6 +57,23 @@ impl SpectralNorm {
     pub fn backward(&self, g: &[f32], w_sn: &[f32], shape: &[usize]) -> Result<Vec<f32>> {
         spectral::spectral_norm_backward(g, w_sn, shape, &self.u, &self.v, self.sigma, self.p.dim)
     }
+}
+
+/// Most parameter values one layer may hold (16 MiB of f32): a config asking for more is an
+/// error before anything is allocated.
+pub const MAX_LAYER_PARAMS: usize = 1 << 22;
+
+fn check_params(layer: &str, shape: &[usize]) -> Result<usize> {
+    let n = numel(shape)?;
+    if n > MAX_LAYER_PARAMS {
+        return Err(Error::out_of_range(
+            &format!("{layer} parameters"),
+            1.0,
+            MAX_LAYER_PARAMS as f64,
+            n,
+        ));
+    }
+    Ok(n)
 }
 
 /// Checks that a layer got `[N, ...]` with the per-example shape it was built for.
@@ -112,7 +129,7 @@ impl Conv2d {
         }
         let ws = [c_out, c / p.groups.max(1), kernel[0], kernel[1]];
         conv2d_out_shape([1, c, h, w], ws, &p)?;
-        let n = ws.iter().product();
+        let n = check_params("conv2d", &ws)?;
         let fan_in = ws[1] * kernel[0] * kernel[1];
         let mut wv = vec![0.0f32; n];
         let mut b = bias.then(|| vec![0.0f32; c_out]);
@@ -202,6 +219,7 @@ impl Linear {
         if n_in == 0 || n_out == 0 {
             return Err(Error::at_least("linear layer units", 1, 0));
         }
+        check_params("linear", &[n_out, n_in])?;
         let mut dense = Dense::new(n_in, n_out);
         match init {
             None => {

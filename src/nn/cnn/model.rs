@@ -559,6 +559,7 @@ impl Model {
                 cfg.input
             )));
         }
+        numel(&cfg.input)?;
         if cfg.layers.is_empty() {
             return Err(Error::at_least("layers", 1, 0));
         }
@@ -648,6 +649,11 @@ impl Model {
     /// Backward from the gradient of the last layer's output; fills every parameter gradient and
     /// returns the gradient with respect to the model's input.
     pub fn backward(&mut self, dout: &[f32]) -> Result<Vec<f32>> {
+        if self.n == 0 {
+            return Err(Error::InvalidArg(
+                "backward needs a forward first (it differentiates the last forward)".into(),
+            ));
+        }
         if dout.len() != self.n * self.n_out() {
             return Err(Error::Shape(format!(
                 "output gradient has {} values, the last forward produced {}",

@@ -162,6 +162,13 @@ pub fn spectral_norm_backward(
             w_sn.len()
         );
     }
+    if dim >= shape.len() || u.len() != shape[dim] || v.len() * shape[dim] != n {
+        return shape_err!(
+            "spectral norm gradient: u ({}) and v ({}) do not fit a weight of shape {shape:?} with dim {dim}",
+            u.len(),
+            v.len()
+        );
+    }
     let dot: f64 = g.iter().zip(w_sn).map(|(&a, &b)| a as f64 * b as f64).sum();
     let h = shape[dim];
     let outer: usize = shape[..dim].iter().product();

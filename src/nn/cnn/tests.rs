@@ -518,6 +518,28 @@ fn configs_are_strict_and_build_mlps_too() {
             .contains("layer 2 (linear): a linear layer takes [N, features]"),
         "{e}"
     );
+    // absurd sizes are errors before any allocation, and backward needs a forward
+    let e = Model::new(
+        &ModelConfig::from_json(
+            r#"{"input": [1000], "layers": [{"type": "linear", "out": 10000}]}"#,
+        )
+        .unwrap(),
+        &mut Rng::new(1),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "out_of_range");
+    let e = Model::new(
+        &ModelConfig::from_json(r#"{"input": [1, 8, 8], "layers": [{"type": "conv2d", "out": 4000000000, "kernel": 3}]}"#).unwrap(),
+        &mut Rng::new(1),
+    )
+    .unwrap_err();
+    assert!(matches!(e.code(), "out_of_range" | "element_limit"), "{e}");
+    assert!(
+        Model::new(&ModelConfig::digits_convnet(None), &mut Rng::new(1))
+            .unwrap()
+            .backward(&[])
+            .is_err()
+    );
     // the digits convnet's shapes
     let m = Model::new(&ModelConfig::digits_convnet(None), &mut Rng::new(1)).unwrap();
     assert_eq!(
