@@ -1,17 +1,21 @@
 //! Runner for the engine's reference vectors (`cases_engine_seed1.json` and its other seeds; the
 //! format and every op's semantics are in `shared/golden/README.md`, section "Engine ops"). It
 //! reads the same JSON format as `golden`, runs each case through the convnet engine's kernels
-//! (`nn::cnn`, `ops::conv`, `ops::norm`) and compares with the case's tolerance. Ops a later issue
-//! implements (conv1d, the recurrent nets, the loss gradients) are reported as not implemented
+//! (`nn::cnn`, `ops::conv`, `ops::norm`, `ops::loss`, `nn::distill`) and compares with the case's
+//! tolerance. Ops a later issue implements (the recurrent nets) are reported as not implemented
 //! yet, with their counts, never as passed.
 
 use serde_json::{Map, Value};
 
 use crate::golden::CaseResult;
+use crate::nn::cnn::conv1d::{conv1d, conv1d_backward, Conv1dParams};
 use crate::nn::cnn::grads;
 use crate::nn::cnn::spectral::{self, SpectralParams};
+use crate::nn::distill::kd_loss_backward;
 use crate::ops::conv::{conv2d_backward_input, Conv2dParams};
+use crate::ops::loss::{cross_entropy, cross_entropy_backward, kd_loss, CrossEntropyParams};
 use crate::ops::norm::{self, Affine, BatchNormParams};
+use crate::ops::Reduction;
 use crate::tensor::{expect_rank, View, ViewD};
 use crate::{Error, Result};
 
@@ -38,8 +42,12 @@ pub const ENGINE_OPS: [&str; 18] = [
 ];
 
 /// The engine ops this runner computes; the rest of `ENGINE_OPS` are not implemented yet.
-pub const IMPLEMENTED: [&str; 8] = [
+pub const IMPLEMENTED: [&str; 12] = [
     "conv2d_backward",
+    "conv1d",
+    "conv1d_backward",
+    "cross_entropy_backward",
+    "kd_loss_backward",
     "batch_norm_train",
     "batch_norm_backward",
     "layer_norm_backward",
@@ -347,6 +355,74 @@ fn compute(op: &str, c: &Ctx) -> Result<Outputs> {
                 },
                 vec![],
             ))
+        }
+        "conv1d" | "conv1d_backward" => {
+            let (x, w) = (c.input("x")?, c.input("weight")?);
+            let p = Conv1dParams {
+                stride: c.usize("stride")?,
+                padding: c.usize("padding")?,
+                dilation: c.usize("dilation")?,
+                groups: c.usize("groups")?,
+                causal: c.bool_or("causal", false),
+            };
+            let (xd, wd) = (x.f32(), w.f32());
+            if op == "conv1d" {
+                let b = c.opt("bias")?;
+                let (y, ys) = conv1d(&xd, &x.shape, &wd, &w.shape, b.as_deref(), &p)?;
+                return Ok((out(&y, &ys), vec![]));
+            }
+            let gy = c.input("grad_output")?.f32();
+            let (gx, gw, gb) = conv1d_backward(&xd, &x.shape, &wd, &w.shape, &gy, &p)?;
+            Ok((
+                out(&gx, &x.shape),
+                vec![
+                    ("grad_weight".into(), out(&gw, &w.shape)),
+                    ("grad_bias".into(), out(&gb, &w.shape[..1])),
+                ],
+            ))
+        }
+        "cross_entropy_backward" => {
+            let (x, t) = (c.input("logits")?, c.input("target")?);
+            let w = c.opt("weight")?;
+            let red = c.p("reduction")?.as_str().unwrap_or("");
+            let p = CrossEntropyParams {
+                weight: w.as_deref(),
+                ignore_index: c
+                    .params
+                    .get("ignore_index")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(-100),
+                label_smoothing: c.f64("label_smoothing")? as f32,
+                reduction: Reduction::parse(red)?,
+            };
+            let up = c
+                .params
+                .get("upstream_grad")
+                .and_then(Value::as_f64)
+                .unwrap_or(1.0);
+            let target: Vec<i64> = t.data.iter().map(|&v| v as i64).collect();
+            let xd = x.f32();
+            let g = cross_entropy_backward(&xd, &x.shape, &target, &p)?;
+            let g: Vec<f32> = g.iter().map(|&v| (v as f64 * up) as f32).collect();
+            let l = cross_entropy(&xd, &x.shape, &target, &p)?;
+            Ok((
+                out(&g, &x.shape),
+                vec![("loss".into(), out(&l.data, &l.shape))],
+            ))
+        }
+        "kd_loss_backward" => {
+            let (s, t) = (c.input("student_logits")?, c.input("teacher_logits")?);
+            let temp = c.f64("temperature")? as f32;
+            let up = c
+                .params
+                .get("upstream_grad")
+                .and_then(Value::as_f64)
+                .unwrap_or(1.0);
+            let (sd, td) = (s.f32(), t.f32());
+            let g = kd_loss_backward(&sd, &td, &s.shape, temp)?;
+            let g: Vec<f32> = g.iter().map(|&v| (v as f64 * up) as f32).collect();
+            let l = kd_loss(&sd, &td, &s.shape, temp)?;
+            Ok((out(&g, &s.shape), vec![("loss".into(), out(&[l], &[]))]))
         }
         _ => Err(Error::InvalidArg(format!("unknown engine op {op:?}"))),
     }

@@ -12,6 +12,7 @@ pub mod csv;
 pub mod data;
 pub mod diagnosis;
 pub mod digits;
+pub mod distill;
 pub mod dropout;
 pub mod features;
 pub mod head;
