@@ -676,6 +676,74 @@ impl Model {
         }
     }
 
+    /// Every parameter and running statistic (batch norm's, spectral norm's u and v) appended to
+    /// `out` (cleared first): a snapshot `load_state` puts back, e.g. the last finite weights of
+    /// a run that diverged.
+    pub fn save_state(&mut self, out: &mut Vec<f32>) {
+        out.clear();
+        self.for_each_param(|_, p, _| out.extend_from_slice(p));
+        for l in &self.layers {
+            match l {
+                Layer::BatchNorm(b) => {
+                    out.extend_from_slice(&b.running_mean);
+                    out.extend_from_slice(&b.running_var);
+                }
+                Layer::Conv2d(Conv2d { sn: Some(s), .. })
+                | Layer::Linear(Linear { sn: Some(s), .. }) => {
+                    out.extend(s.u.iter().chain(&s.v).map(|&v| v as f32));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Restores a snapshot of `save_state` taken on a model of the same config.
+    pub fn load_state(&mut self, src: &[f32]) -> Result<()> {
+        let mut probe = Vec::new();
+        self.save_state(&mut probe);
+        if probe.len() != src.len() {
+            return Err(Error::Shape(format!(
+                "the snapshot has {} values but this model's state has {}",
+                src.len(),
+                probe.len()
+            )));
+        }
+        let mut at = 0;
+        self.for_each_param(|_, p, _| {
+            p.copy_from_slice(&src[at..at + p.len()]);
+            at += p.len();
+        });
+        for l in &mut self.layers {
+            match l {
+                Layer::BatchNorm(b) => {
+                    for v in [&mut b.running_mean, &mut b.running_var] {
+                        let n = v.len();
+                        v.copy_from_slice(&src[at..at + n]);
+                        at += n;
+                    }
+                }
+                Layer::Conv2d(Conv2d { sn: Some(s), .. })
+                | Layer::Linear(Linear { sn: Some(s), .. }) => {
+                    for v in [&mut s.u, &mut s.v] {
+                        for x in v.iter_mut() {
+                            *x = src[at] as f64;
+                            at += 1;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// True when every parameter and running statistic is finite.
+    pub fn is_finite(&mut self) -> bool {
+        let mut s = Vec::new();
+        self.save_state(&mut s);
+        s.iter().all(|v| v.is_finite())
+    }
+
     /// Number of parameter values.
     pub fn param_count(&mut self) -> usize {
         let mut n = 0;

@@ -557,6 +557,75 @@ fn configs_are_strict_and_build_mlps_too() {
 }
 
 #[test]
+fn dropout_linear_and_activation_layers_backward_match_finite_differences() {
+    let x: Vec<f32> = randn(24, 30, 1.0)
+        .into_iter()
+        .map(|v| if v.abs() < 0.05 { v + 0.2 } else { v })
+        .collect();
+    let cfg = ModelConfig::from_json(
+        r#"{"input": [6], "layers": [{"type": "dropout", "p": 0.3}, {"type": "linear", "out": 5, "init": "xavier_normal"},
+            {"type": "activation", "kind": "relu"}]}"#,
+    )
+    .unwrap();
+    let m = Model::new(&cfg, &mut Rng::new(2)).unwrap();
+    // the same seed gives the same dropout mask in every call of the objective
+    for (i, l) in m.layers.iter().enumerate() {
+        let (xs, xx): (Vec<usize>, Vec<f32>) = if i == 0 {
+            (vec![4, 6], x.clone())
+        } else {
+            (
+                vec![4, m.shapes[i - 1][0]],
+                randn(4 * m.shapes[i - 1][0], 31, 1.0)
+                    .into_iter()
+                    .map(|v| if v.abs() < 0.05 { v + 0.2 } else { v })
+                    .collect(),
+            )
+        };
+        for training in [true, false] {
+            fd_layer(
+                &format!("{} training={training}", l.name()),
+                l,
+                &xx,
+                &xs,
+                training,
+            );
+        }
+    }
+}
+
+#[test]
+fn model_state_round_trips_and_detects_divergence() {
+    let cfg = ModelConfig::from_json(
+        r#"{"input": [1, 6, 6], "layers": [
+            {"type": "conv2d", "out": 3, "kernel": 3, "spectralNorm": {"nPowerIterations": 2}},
+            {"type": "batchNorm"}, {"type": "activation", "kind": "relu"},
+            {"type": "globalAvgPool"}, {"type": "linear", "out": 2}]}"#,
+    )
+    .unwrap();
+    let mut m = Model::new(&cfg, &mut Rng::new(4)).unwrap();
+    let x = randn(4 * 36, 2, 1.0);
+    m.forward(&x, 4, true, &mut Rng::new(1)).unwrap();
+    let mut snap = Vec::new();
+    m.save_state(&mut snap);
+    let saved = m.clone();
+    m.forward(&randn(4 * 36, 3, 5.0), 4, true, &mut Rng::new(1))
+        .unwrap();
+    m.for_each_param(|_, p, _| p.iter_mut().for_each(|v| *v = f32::NAN));
+    assert!(!m.is_finite());
+    m.load_state(&snap).unwrap();
+    assert!(m.is_finite());
+    let mut again = Vec::new();
+    m.save_state(&mut again);
+    assert_eq!(again, snap);
+    let mut s2 = saved.clone();
+    // (u and v are stored as f32 in the snapshot)
+    let a = m.forward(&x, 4, false, &mut Rng::new(1)).unwrap().to_vec();
+    let b = s2.forward(&x, 4, false, &mut Rng::new(1)).unwrap().to_vec();
+    assert_close("restored model", &a, &b, 1e-6, 1e-6);
+    assert!(m.load_state(&snap[1..]).is_err());
+}
+
+#[test]
 fn batch_norm_layer_keeps_torch_running_statistics() {
     // [N=2, C=1, 2, 1]: values 1, 3, 5, 7 -> mean 4, biased var 5, unbiased 20/3
     let mut bn = BatchNorm2d::new(1, 0.1, 1e-5, true).unwrap();
