@@ -12,7 +12,7 @@ use crate::nn::cnn::conv1d::{conv1d, conv1d_backward, Conv1dParams};
 use crate::nn::cnn::grads;
 use crate::nn::cnn::spectral::{self, SpectralParams};
 use crate::nn::distill::kd_loss_backward;
-use crate::ops::conv::{conv2d_backward_input, Conv2dParams};
+use crate::ops::conv::Conv2dParams;
 use crate::ops::loss::{cross_entropy, cross_entropy_backward, kd_loss, CrossEntropyParams};
 use crate::ops::norm::{self, Affine, BatchNormParams};
 use crate::ops::Reduction;
@@ -216,8 +216,8 @@ fn compute(op: &str, c: &Ctx) -> Result<Outputs> {
             );
             let (xd, wd, gyd) = (x.f32(), w.f32(), gy.f32());
             let wv = View::new("weight", &wd, ws)?;
-            let gx = conv2d_backward_input(&gyd, xs, wv, &p)?;
-            let (gw, gb) = grads::conv2d_backward_weight(View::new("x", &xd, xs)?, &gyd, ws, &p)?;
+            // the im2col backward the Conv2d layer runs (tested against the scalar references)
+            let (gx, gw, gb) = grads::conv2d_backward(View::new("x", &xd, xs)?, wv, &gyd, &p)?;
             Ok((
                 out(&gx, &xs),
                 vec![

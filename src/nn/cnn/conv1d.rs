@@ -1,5 +1,5 @@
 //! 1-D convolution over `[N, C, L]` (`F.conv1d`), causal or symmetric, with its backward: conv2d
-//! on a `[N, C, 1, L]` view (the `ops::conv` kernels and `grads::conv2d_backward_weight`).
+//! on a `[N, C, 1, L]` view (the `ops::conv` forward and `grads::conv2d_backward`).
 //!
 //! * causal: `(k-1) d` zeros on the left only, then an unpadded conv, so with stride 1 `y[t]`
 //!   depends on `x[0..=t]` (the pad stays `(k-1) d` with any stride);
@@ -8,8 +8,8 @@
 //! `Lout = floor((L + P - d(k-1) - 1)/s) + 1` with `P = (k-1) d` (causal) or `2 padding`. The
 //! gradient that lands on the causal pad is dropped, so `dx` has length L.
 
-use super::grads::conv2d_backward_weight;
-use crate::ops::conv::{conv2d, conv2d_backward_input, Conv2dParams};
+use super::grads::conv2d_backward;
+use crate::ops::conv::{conv2d, Conv2dParams};
 use crate::tensor::{check_len, expect_rank, numel, View};
 use crate::{Error, Result};
 
@@ -99,8 +99,7 @@ pub fn conv1d_backward(
     check_len("input", x.len(), xs)?;
     let xp = pad_left(x, xs[0] * xs[1], xs[2], left);
     let wv = View::new("weight", w, ws4)?;
-    let gxp = conv2d_backward_input(gy, xs4, wv, &p2)?;
-    let (gw, gb) = conv2d_backward_weight(View::new("input", &xp, xs4)?, gy, ws4, &p2)?;
+    let (gxp, gw, gb) = conv2d_backward(View::new("input", &xp, xs4)?, wv, gy, &p2)?;
     let l = xs[2];
     let gx = if left == 0 {
         gxp

@@ -231,3 +231,161 @@ pub fn layer_norm_backward(
         eps,
     ))
 }
+
+/// The checked shapes of one conv2d backward (`conv2d_out_shape` held).
+struct Geom {
+    xs: [usize; 4],
+    ws: [usize; 4],
+    ys: [usize; 4],
+    p: Conv2dParams,
+}
+
+/// `cols[r][i*ow + j] = xpad[c0 + ci, i*sh + u*dh, j*sw + v*dw]` for `r = (ci*kh + u)*kw + v`: the
+/// patches of one sample's group of channels (`x` is the sample's `[C, H, W]`), zero where a tap
+/// falls on the padding.
+fn im2col(x: &[f32], c0: usize, g: &Geom, cols: &mut [f32]) {
+    let [_, _, h, w] = g.xs;
+    let [_, cg, kh, kw] = g.ws;
+    let [_, _, oh, ow] = g.ys;
+    let p = &g.p;
+    let l = oh * ow;
+    for ci in 0..cg {
+        let plane = &x[(c0 + ci) * h * w..][..h * w];
+        for u in 0..kh {
+            let roff = (u * p.dilation[0]) as isize - p.padding[0] as isize;
+            let rows = valid(roff, p.stride[0], h, oh);
+            for v in 0..kw {
+                let coff = (v * p.dilation[1]) as isize - p.padding[1] as isize;
+                let cs = valid(coff, p.stride[1], w, ow);
+                let dst = &mut cols[((ci * kh + u) * kw + v) * l..][..l];
+                for i in 0..oh {
+                    let drow = &mut dst[i * ow..][..ow];
+                    if !rows.contains(&i) || cs.is_empty() {
+                        drow.fill(0.0);
+                        continue;
+                    }
+                    let xr = ((i * p.stride[0]) as isize + roff) as usize;
+                    let src = &plane[xr * w..][..w];
+                    drow[..cs.start].fill(0.0);
+                    drow[cs.end..].fill(0.0);
+                    let start = ((cs.start * p.stride[1]) as isize + coff) as usize;
+                    if p.stride[1] == 1 {
+                        drow[cs.clone()].copy_from_slice(&src[start..start + cs.len()]);
+                    } else {
+                        for (k, d) in drow[cs.clone()].iter_mut().enumerate() {
+                            *d = src[start + k * p.stride[1]];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The inverse scatter of `im2col`: adds `cols` back onto the sample's `[C, H, W]` gradient,
+/// dropping what falls on the padding.
+fn col2im(cols: &[f32], c0: usize, g: &Geom, dx: &mut [f32]) {
+    let [_, _, h, w] = g.xs;
+    let [_, cg, kh, kw] = g.ws;
+    let [_, _, oh, ow] = g.ys;
+    let p = &g.p;
+    let l = oh * ow;
+    for ci in 0..cg {
+        let plane = &mut dx[(c0 + ci) * h * w..][..h * w];
+        for u in 0..kh {
+            let roff = (u * p.dilation[0]) as isize - p.padding[0] as isize;
+            let rows = valid(roff, p.stride[0], h, oh);
+            for v in 0..kw {
+                let coff = (v * p.dilation[1]) as isize - p.padding[1] as isize;
+                let cs = valid(coff, p.stride[1], w, ow);
+                if cs.is_empty() {
+                    continue;
+                }
+                let src = &cols[((ci * kh + u) * kw + v) * l..][..l];
+                for i in rows.clone() {
+                    let xr = ((i * p.stride[0]) as isize + roff) as usize;
+                    let drow = &mut plane[xr * w..][..w];
+                    let srow = &src[i * ow..][..ow];
+                    let start = ((cs.start * p.stride[1]) as isize + coff) as usize;
+                    for (k, &s) in srow[cs.clone()].iter().enumerate() {
+                        drow[start + k * p.stride[1]] += s;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `sum a[i] b[i]` in f32 with 8 independent partial sums (so the compiler can keep them in
+/// vector registers).
+#[inline]
+fn dot8(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let (ac, bc) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ac
+        .remainder()
+        .iter()
+        .zip(bc.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ac.zip(bc) {
+        for k in 0..8 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+/// The whole conv2d backward at once, through per-sample patch matrices (im2col): `dx` from
+/// `dcols = W^T gy` scattered back (col2im), `dweight += gy cols^T`, `dbias = sum gy`. Same
+/// results as `ops::conv::conv2d_backward_input` (the scalar reference) and
+/// `conv2d_backward_weight` up to f32 summation order; several times faster on the small maps
+/// of the digits convnet. Returns `(dx, dweight, dbias)`.
+pub fn conv2d_backward(
+    x: View<'_>,
+    w: View<'_>,
+    gy: &[f32],
+    p: &Conv2dParams,
+) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
+    let xs = x.shape();
+    let ws = w.shape();
+    let ys = conv2d_out_shape(xs, ws, p)?;
+    check_len("output gradient", gy.len(), &ys)?;
+    let g = Geom { xs, ws, ys, p: *p };
+    let (x, wd) = (x.data(), w.data());
+    let [n, c, h, wi] = xs;
+    let [o, cg, kh, kw] = ws;
+    let [_, _, oh, ow] = ys;
+    let (l, k) = (oh * ow, cg * kh * kw);
+    let og = o / p.groups;
+    let mut cols = vec![0.0f32; k * l];
+    let mut dcols = vec![0.0f32; k * l];
+    let mut dx = vec![0.0f32; n * c * h * wi];
+    let mut gw = vec![0.0f32; o * k];
+    let mut gb = vec![0.0f64; o];
+    for ni in 0..n {
+        let xn = &x[ni * c * h * wi..][..c * h * wi];
+        let dxn = &mut dx[ni * c * h * wi..][..c * h * wi];
+        for gi in 0..p.groups {
+            im2col(xn, gi * cg, &g, &mut cols);
+            dcols.fill(0.0);
+            for ol in 0..og {
+                let oi = gi * og + ol;
+                let gyr = &gy[(ni * o + oi) * l..][..l];
+                gb[oi] += gyr.iter().map(|&v| v as f64).sum::<f64>();
+                let wr = &wd[oi * k..][..k];
+                let gwr = &mut gw[oi * k..][..k];
+                for r in 0..k {
+                    let colr = &cols[r * l..][..l];
+                    gwr[r] += dot8(gyr, colr);
+                    let a = wr[r];
+                    for (d, &gv) in dcols[r * l..][..l].iter_mut().zip(gyr) {
+                        *d += a * gv;
+                    }
+                }
+            }
+            col2im(&dcols, gi * cg, &g, dxn);
+        }
+    }
+    Ok((dx, gw, gb.into_iter().map(|v| v as f32).collect()))
+}

@@ -1,18 +1,18 @@
 //! Convnet layers with forward and backward, on row-major batches whose first axis is the batch
 //! (`[N, C, H, W]` images, `[N, F]` features): `Conv2d` (stride, padding, dilation, groups; the
-//! SIMD forward of `ops::conv`, the scalar input gradient of `ops::conv`, the weight gradient of
-//! `grads`), `Linear` (the MLP's `Dense`), optional spectral normalisation of either weight
+//! SIMD forward of `ops::conv`; the backward of `grads::conv2d_backward`, checked against the
+//! scalar input gradient of `ops::conv` and `grads::conv2d_backward_weight`), `Linear` (the MLP's `Dense`), optional spectral normalisation of either weight
 //! (`SpectralNorm`), `MaxPool2d`, `AvgPool2d`, `GlobalAvgPool`, `Flatten`, element-wise
 //! activations and dropout. Each layer keeps what its backward needs from the last forward;
 //! backward overwrites the parameter gradients (no accumulation) and returns `dL/dx`.
 
-use super::grads::conv2d_backward_weight;
+use super::grads::conv2d_backward;
 use super::spectral::{self, SpectralParams};
 use crate::nn::dropout::dropout;
 use crate::nn::init::Init;
 use crate::nn::layers::Dense;
 use crate::ops::activation::Activation;
-use crate::ops::conv::{conv2d, conv2d_backward_input, conv2d_out_shape, Conv2dParams};
+use crate::ops::conv::{conv2d, conv2d_out_shape, Conv2dParams};
 use crate::ops::pool::{
     avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward, pool_out_shape, PoolParams,
 };
@@ -188,9 +188,7 @@ impl Conv2d {
 
     pub fn backward(&mut self, dy: &[f32]) -> Result<Vec<f32>> {
         let wv = View::new("weight", &self.w_eff, self.ws)?;
-        let dx = conv2d_backward_input(dy, self.xs, wv, &self.p)?;
-        let (gw, gb) =
-            conv2d_backward_weight(View::new("input", &self.x, self.xs)?, dy, self.ws, &self.p)?;
+        let (dx, gw, gb) = conv2d_backward(View::new("input", &self.x, self.xs)?, wv, dy, &self.p)?;
         self.gw = match &self.sn {
             Some(sn) => sn.backward(&gw, &self.w_eff, &self.ws)?,
             None => gw,

@@ -94,6 +94,46 @@ fn conv2d_backward_matches_finite_differences() {
     }
 }
 
+/// The im2col backward the layers use against the scalar references (`ops::conv`'s input
+/// gradient, `grads::conv2d_backward_weight`) on random shapes: strides, padding, dilation,
+/// groups, depthwise, unread rows.
+#[test]
+fn fast_conv_backward_matches_the_scalar_references() {
+    let mut r = Rng::new(17);
+    for case in 0..60 {
+        let groups = [1, 2, 3][r.below(3)];
+        let cg = 1 + r.below(3);
+        let og = 1 + r.below(3);
+        let (c, o) = (cg * groups, og * groups);
+        let k = [1 + r.below(4), 1 + r.below(4)];
+        let p = Conv2dParams {
+            stride: [1 + r.below(3), 1 + r.below(3)],
+            padding: [r.below(3), r.below(3)],
+            dilation: [1 + r.below(2), 1 + r.below(2)],
+            groups,
+        };
+        let xs = [1 + r.below(3), c, 3 + r.below(9), 3 + r.below(9)];
+        let ws = [o, cg, k[0], k[1]];
+        let Ok(ys) = crate::ops::conv::conv2d_out_shape(xs, ws, &p) else {
+            continue;
+        };
+        let x = randn(xs.iter().product(), case, 1.0);
+        let w = randn(ws.iter().product(), case + 100, 1.0);
+        let gy = randn(ys.iter().product(), case + 200, 1.0);
+        let (xv, wv) = (
+            View::new("x", &x, xs).unwrap(),
+            View::new("w", &w, ws).unwrap(),
+        );
+        let (dx, gw, gb) = grads::conv2d_backward(xv, wv, &gy, &p).unwrap();
+        let dx_ref = crate::ops::conv::conv2d_backward_input(&gy, xs, wv, &p).unwrap();
+        let (gw_ref, gb_ref) = grads::conv2d_backward_weight(xv, &gy, ws, &p).unwrap();
+        let what = format!("case {case} {xs:?} {ws:?} {p:?}");
+        assert_close(&format!("{what} dx"), &dx, &dx_ref, 1e-4, 1e-4);
+        assert_close(&format!("{what} dw"), &gw, &gw_ref, 1e-4, 1e-4);
+        assert_close(&format!("{what} db"), &gb, &gb_ref, 1e-5, 1e-5);
+    }
+}
+
 #[test]
 fn conv_layer_forward_is_the_simd_kernel_and_matches_the_scalar_reference() {
     let p = Conv2dParams {
