@@ -1,9 +1,9 @@
 //! Runner for the engine's reference vectors (`cases_engine_seed1.json` and its other seeds; the
 //! format and every op's semantics are in `shared/golden/README.md`, section "Engine ops"). It
 //! reads the same JSON format as `golden`, runs each case through the convnet engine's kernels
-//! (`nn::cnn`, `ops::conv`, `ops::norm`, `ops::loss`, `nn::distill`) and compares with the case's
-//! tolerance. Ops a later issue implements (the recurrent nets) are reported as not implemented
-//! yet, with their counts, never as passed.
+//! (`nn::cnn`, `ops::conv`, `ops::norm`, `ops::loss`, `nn::distill`, `nn::rnn`) and compares
+//! with the case's tolerance. An op of `ENGINE_OPS` missing from `IMPLEMENTED` would be reported
+//! as not implemented yet, with its count, never as passed (today every op is implemented).
 
 use serde_json::{Map, Value};
 
@@ -12,6 +12,7 @@ use crate::nn::cnn::conv1d::{conv1d, conv1d_backward, Conv1dParams};
 use crate::nn::cnn::grads;
 use crate::nn::cnn::spectral::{self, SpectralParams};
 use crate::nn::distill::kd_loss_backward;
+use crate::nn::rnn::{self, Cell};
 use crate::ops::conv::Conv2dParams;
 use crate::ops::loss::{cross_entropy, cross_entropy_backward, kd_loss, CrossEntropyParams};
 use crate::ops::norm::{self, Affine, BatchNormParams};
@@ -41,8 +42,14 @@ pub const ENGINE_OPS: [&str; 18] = [
     "kd_loss_backward",
 ];
 
-/// The engine ops this runner computes; the rest of `ENGINE_OPS` are not implemented yet.
-pub const IMPLEMENTED: [&str; 12] = [
+/// The engine ops this runner computes; any other op of `ENGINE_OPS` counts as not implemented.
+pub const IMPLEMENTED: [&str; 18] = [
+    "rnn_forward",
+    "lstm_forward",
+    "gru_forward",
+    "rnn_backward",
+    "lstm_backward",
+    "gru_backward",
     "conv2d_backward",
     "conv1d",
     "conv1d_backward",
@@ -424,8 +431,58 @@ fn compute(op: &str, c: &Ctx) -> Result<Outputs> {
             let l = kd_loss(&sd, &td, &s.shape, temp)?;
             Ok((out(&g, &s.shape), vec![("loss".into(), out(&[l], &[]))]))
         }
+        "rnn_forward" | "lstm_forward" | "gru_forward" | "rnn_backward" | "lstm_backward"
+        | "gru_backward" => recurrent(op, c),
         _ => Err(Error::InvalidArg(format!("unknown engine op {op:?}"))),
     }
+}
+
+/// The RNN/LSTM/GRU cases: the forward (output, h_n, c_n) or the backward (every gradient).
+fn recurrent(op: &str, c: &Ctx) -> Result<Outputs> {
+    let cell = match op.split('_').next() {
+        Some("lstm") => Cell::Lstm,
+        Some("gru") => Cell::Gru,
+        _ => match c.params.get("nonlinearity").and_then(Value::as_str) {
+            Some("relu") => Cell::RnnRelu,
+            _ => Cell::RnnTanh,
+        },
+    };
+    let x = c.input("x")?;
+    let h0 = c.input("h0")?;
+    let c0 = c.opt("c0")?;
+    let (w_ih, w_hh) = (c.input("w_ih")?, c.input("w_hh")?);
+    let (b_ih, b_hh) = (c.input("b_ih")?.f32(), c.input("b_hh")?.f32());
+    let hidden = c.usize("hidden_size")?;
+    let (wi, wh) = (w_ih.f32(), w_hh.f32());
+    let wt = rnn::Weights {
+        w_ih: &wi,
+        w_hh: &wh,
+        b_ih: &b_ih,
+        b_hh: &b_hh,
+    };
+    let xd = x.f32();
+    let run = rnn::forward(cell, &xd, &x.shape, &h0.f32(), c0.as_deref(), hidden, &wt)?;
+    let state = [1, x.shape[1], hidden];
+    if op.ends_with("_forward") {
+        let mut aux = vec![("h_n".to_string(), out(&run.h_n(), &state))];
+        if cell == Cell::Lstm {
+            aux.push(("c_n".into(), out(&run.c_n(), &state)));
+        }
+        let ys = [x.shape[0], x.shape[1], hidden];
+        return Ok((out(&run.output(), &ys), aux));
+    }
+    let gy = c.input("grad_output")?.f32();
+    let (ghn, gcn) = (c.opt("grad_h_n")?, c.opt("grad_c_n")?);
+    let g = rnn::backward(&run, &xd, &wt, &gy, ghn.as_deref(), gcn.as_deref())?;
+    let mut aux = vec![("grad_h0".to_string(), out(&g.h0, &state))];
+    if cell == Cell::Lstm {
+        aux.push(("grad_c0".into(), out(&g.c0, &state)));
+    }
+    aux.push(("grad_w_ih".into(), out(&g.w_ih, &w_ih.shape)));
+    aux.push(("grad_w_hh".into(), out(&g.w_hh, &w_hh.shape)));
+    aux.push(("grad_b_ih".into(), out(&g.b_ih, &[b_ih.len()])));
+    aux.push(("grad_b_hh".into(), out(&g.b_hh, &[b_hh.len()])));
+    Ok((out(&g.x, &x.shape), aux))
 }
 
 /// Max error of `got` against `exp`, or the first value out of tolerance.

@@ -1,7 +1,7 @@
 //! Runs every engine case file (`cases_engine_*.json`, recognised by its ops) of
 //! `$DLPLAY_GOLDEN_DIR` (default: `tests/golden_engine/`) through the convnet engine, printing one
-//! line per op and a closing `golden_engine: N passed, M failed, K not implemented (ops...)`.
-//! Ops a later issue implements are counted as not implemented, never as passed.
+//! line per op and a closing `golden_engine: N passed, M failed, K not implemented yet (ops...)`.
+//! An op the engine does not implement is counted as not implemented, never as passed.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -74,9 +74,13 @@ fn golden_engine_cases() {
     let failed: usize = stats.values().map(|s| s.failed).sum();
     let not_impl: usize = missing.values().sum();
     let list: Vec<String> = missing.iter().map(|(op, n)| format!("{op} {n}")).collect();
+    let pending = if list.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", list.join(", "))
+    };
     println!(
-        "golden_engine: {passed} passed, {failed} failed, {not_impl} not implemented yet ({})",
-        list.join(", ")
+        "golden_engine: {passed} passed, {failed} failed, {not_impl} not implemented yet{pending}"
     );
     assert_eq!(failed, 0, "{failed} engine cases failed");
     assert_eq!(

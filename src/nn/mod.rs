@@ -1,10 +1,11 @@
 //! Training: dropout, torch.optim's optimizers, initializations, layers with forward and
 //! backward, the MLP (`net`) and its loss head (`head`), LR schedules and clipping, toy datasets
-//! (`data`), scikit-learn's 8x8 digits (`digits`), the convnet path (`cnn`: layers, norms,
-//! spectral norm, a model from a config), their input features (`features`) and CSV points (`csv`), and the training lab's
+//! (`data`), their input features (`features`) and CSV points (`csv`), and the training lab's
 //! engine: its config (`config`), vocabulary (`schema`), loop (`train`), the diagnosis of a run
 //! that stopped itself (`diagnosis`), health readings (`health`) and the heatmaps and histograms
-//! it draws (`visual`).
+//! it draws (`visual`). For the later labs: the convnet path (`cnn`: layers, norms, spectral
+//! norm, a model from a config, the classifier loop), scikit-learn's 8x8 digits (`digits`),
+//! one-layer RNN/LSTM/GRU (`rnn`) and the distillation-loss gradient (`distill`).
 
 pub mod cnn;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod init;
 pub mod layers;
 pub mod net;
 pub mod optim;
+pub mod rnn;
 pub mod schedule;
 pub mod schema;
 pub mod train;
