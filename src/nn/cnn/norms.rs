@@ -132,12 +132,11 @@ impl BatchNorm2d {
     }
 
     pub fn forward(&mut self, x: &[f32], shape: &[usize], training: bool) -> Result<Vec<f32>> {
-        let c = channels("batch norm", shape, self.c)?;
+        channels("batch norm", shape, self.c)?;
         let count = shape[0] * shape[2..].iter().product::<usize>();
         if training && count <= 1 {
             return Err(Error::bn_single_value(count, shape));
         }
-        let _ = c;
         let p = self.params(training);
         let (y, mean, var) = norm::batch_norm(
             ViewD::new("input", x, shape)?,

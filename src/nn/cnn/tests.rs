@@ -48,7 +48,7 @@ fn fd_layer(what: &str, layer: &Layer, x: &[f32], shape: &[usize], training: boo
         dot(&run(&mut layer.clone(), xx), &coef)
     });
     let grads = params_of(&mut l);
-    for (k, (p0, g)) in params_of(&mut layer.clone()).iter().enumerate() {
+    for (k, (p0, _)) in params_of(&mut layer.clone()).iter().enumerate() {
         grad_check(
             &format!("{what} param {k}"),
             p0,
@@ -61,7 +61,6 @@ fn fd_layer(what: &str, layer: &Layer, x: &[f32], shape: &[usize], training: boo
                 dot(&run(&mut m, x), &coef)
             },
         );
-        let _ = g;
     }
     grads.len()
 }
