@@ -397,8 +397,88 @@ fn pool_params(
     }
 }
 
+/// The largest kernel, stride, padding, dilation, group or channel count a config may ask for
+/// (far beyond any lab's use; it keeps every size sum and product well inside `usize`).
+pub const MAX_GEOMETRY: usize = 1 << 16;
+
+/// Checks every size of a layer config against `MAX_GEOMETRY` (and power iterations against 100).
+fn check_sizes(cfg: &LayerConfig) -> Result<()> {
+    let mut sizes: Vec<(&str, usize)> = Vec::new();
+    let mut pair = |name: &'static str, p: Pair| {
+        let [a, b] = p.get();
+        sizes.push((name, a.max(b)));
+    };
+    let mut iters = None;
+    match cfg {
+        LayerConfig::Conv2d {
+            out,
+            kernel,
+            stride,
+            padding,
+            dilation,
+            groups,
+            spectral_norm,
+            ..
+        } => {
+            pair("kernel", *kernel);
+            pair("stride", *stride);
+            pair("padding", *padding);
+            pair("dilation", *dilation);
+            sizes.push(("out", *out));
+            sizes.push(("groups", *groups));
+            iters = spectral_norm.map(|s| s.n_power_iterations);
+        }
+        LayerConfig::Linear {
+            out, spectral_norm, ..
+        } => {
+            sizes.push(("out", *out));
+            iters = spectral_norm.map(|s| s.n_power_iterations);
+        }
+        LayerConfig::MaxPool2d {
+            kernel,
+            stride,
+            padding,
+            dilation,
+            ..
+        } => {
+            pair("kernel", *kernel);
+            if let Some(s) = stride {
+                pair("stride", *s);
+            }
+            pair("padding", *padding);
+            pair("dilation", *dilation);
+        }
+        LayerConfig::AvgPool2d {
+            kernel,
+            stride,
+            padding,
+            ..
+        } => {
+            pair("kernel", *kernel);
+            if let Some(s) = stride {
+                pair("stride", *s);
+            }
+            pair("padding", *padding);
+        }
+        LayerConfig::GroupNorm { groups, .. } => sizes.push(("groups", *groups)),
+        _ => {}
+    }
+    for (name, v) in sizes {
+        if v > MAX_GEOMETRY {
+            return Err(Error::out_of_range(name, 0.0, MAX_GEOMETRY as f64, v));
+        }
+    }
+    if let Some(n) = iters {
+        if !(1..=100).contains(&n) {
+            return Err(Error::out_of_range("nPowerIterations", 1.0, 100.0, n));
+        }
+    }
+    Ok(())
+}
+
 /// Builds one layer for per-example inputs `cur`; returns it and its per-example output shape.
 fn build(cfg: &LayerConfig, cur: &[usize], rng: &mut Rng) -> Result<(Layer, Vec<usize>)> {
+    check_sizes(cfg)?;
     let same = cur.to_vec();
     Ok(match cfg {
         LayerConfig::Conv2d {
@@ -553,13 +633,21 @@ pub struct Model {
 impl Model {
     /// Builds and checks every layer in order (weights drawn from `rng`).
     pub fn new(cfg: &ModelConfig, rng: &mut Rng) -> Result<Model> {
-        if cfg.input.is_empty() || cfg.input.contains(&0) {
+        if cfg.input.is_empty() || cfg.input.contains(&0) || cfg.input.len() > 3 {
             return Err(Error::Shape(format!(
-                "the model input must be a non-empty shape like [C, H, W] or [features], got {:?}",
+                "the model input must be a shape like [C, H, W] or [features] without zeros, got {:?}",
                 cfg.input
             )));
         }
-        numel(&cfg.input)?;
+        let per = numel(&cfg.input)?;
+        if per > MAX_ACTIVATION {
+            return Err(Error::out_of_range(
+                "input values per example",
+                1.0,
+                MAX_ACTIVATION as f64,
+                per,
+            ));
+        }
         if cfg.layers.is_empty() {
             return Err(Error::at_least("layers", 1, 0));
         }

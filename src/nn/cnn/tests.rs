@@ -579,6 +579,16 @@ fn configs_are_strict_and_build_mlps_too() {
             .backward(&[])
             .is_err()
     );
+    for bad in [
+        r#"{"type": "conv2d", "out": 2, "kernel": 3, "padding": 9223372036854775807}"#,
+        r#"{"type": "maxPool2d", "kernel": 2, "stride": [1, 100000000]}"#,
+        r#"{"type": "conv2d", "out": 2, "kernel": 3, "spectralNorm": {"nPowerIterations": 1000000}}"#,
+    ] {
+        let cfg = ModelConfig::from_json(&format!(r#"{{"input": [1, 8, 8], "layers": [{bad}]}}"#))
+            .unwrap();
+        let e = Model::new(&cfg, &mut Rng::new(1)).unwrap_err();
+        assert_eq!(e.code(), "out_of_range", "{bad}: {e}");
+    }
     // the digits convnet's shapes
     let m = Model::new(&ModelConfig::digits_convnet(None), &mut Rng::new(1)).unwrap();
     assert_eq!(
