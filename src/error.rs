@@ -11,7 +11,8 @@
 //! Specific codes (constructor of the same name): element_limit, pixel_limit, image_empty,
 //! length_mismatch, rank_mismatch, non_finite_value, at_least, out_of_range, bad_choice,
 //! unknown_option, unknown_layer_key, bad_option, parse_line (`parse_at`), csv_fields,
-//! csv_not_number, csv_value, norm_groups, bn_single_value, and options_not_object
+//! csv_not_number, csv_value, work_limit, out_of_memory, count_limit, option_not_finite,
+//! norm_groups, bn_single_value and options_not_object
 //! (`wasm/opts.rs`). Generic: shape_error, invalid_argument, limit_exceeded, not_finite,
 //! parse_error. Each needs `error.<code>` in `www/i18n/{en,zh}.json`; the English string
 //! reproduces the message exactly (the page shows the same text as the message in English).
@@ -379,6 +380,69 @@ impl Error {
         )
     }
 
+    /// One call of `what` would cost about `work` elementary steps (multiply-adds, element
+    /// visits) for `request`; the limit of one call is `max` (`tensor::MAX_WORK`, a few seconds).
+    pub fn work_limit(what: &str, request: &str, work: u64, max: u64) -> Error {
+        Error::coded(
+            Kind::TooLarge,
+            "work_limit",
+            vec![
+                ("what", what.into()),
+                ("request", request.into()),
+                ("work", work.into()),
+                ("max", max.into()),
+            ],
+            format!(
+                "{what} ({request}) would take about {work} steps; one call may take at most {max}"
+            ),
+        )
+    }
+
+    /// `bytes` for `what` could not be allocated: wasm memory is full (or the request is beyond
+    /// what the address space can hold).
+    pub fn out_of_memory(what: &str, bytes: u64) -> Error {
+        let mb = bytes.div_ceil(1 << 20);
+        Error::coded(
+            Kind::TooLarge,
+            "out_of_memory",
+            vec![
+                ("what", what.into()),
+                ("bytes", bytes.into()),
+                ("mb", mb.into()),
+            ],
+            format!(
+                "cannot allocate {mb} MiB for {what}: memory is full (free tensors you no longer need with .free())"
+            ),
+        )
+    }
+
+    /// A count (`what`, e.g. "mult-adds") of `request` exceeds `max`, the largest it may be (a
+    /// JS number holds integers exactly up to 2^53).
+    pub fn count_limit(what: &str, request: &str, max: u64) -> Error {
+        Error::coded(
+            Kind::TooLarge,
+            "count_limit",
+            vec![
+                ("what", what.into()),
+                ("request", request.into()),
+                ("max", max.into()),
+            ],
+            format!("the {what} of {request} exceed {max}"),
+        )
+    }
+
+    /// The option or parameter `name` is NaN or infinite where it must be a finite number (no
+    /// option of this crate is defined for NaN or infinity); `got` as Rust prints it ("NaN",
+    /// "inf", "-inf").
+    pub fn option_not_finite(name: &str, got: f64) -> Error {
+        Error::coded(
+            Kind::NonFinite,
+            "option_not_finite",
+            vec![("name", name.into()), ("got", got.to_string().into())],
+            format!("{name} must be a finite number, got {got}"),
+        )
+    }
+
     /// Input text is malformed at `line` (1-based): `detail` says how.
     pub fn parse_at(line: usize, detail: &str) -> Error {
         Error::coded(
@@ -551,6 +615,15 @@ mod tests {
             Error::csv_fields(3, "1,2"),
             Error::csv_not_number(4, "1,a,0", "a"),
             Error::csv_value(5, "x2", "inf"),
+            Error::work_limit(
+                "interpolate",
+                "[1, 1, 1, 1] -> [1, 1, 134217728, 1]",
+                1 << 40,
+                1 << 32,
+            ),
+            Error::out_of_memory("a tensor of [268435456]", 1 << 30),
+            Error::count_limit("mult-adds", "conv 3x3 2->2", 1 << 53),
+            Error::option_not_finite("Optimizer option eps", f64::NAN),
             Error::norm_groups(3, 8),
             Error::bn_single_value(1, &[1, 4]),
             Error::Shape("s".into()),

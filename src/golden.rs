@@ -36,7 +36,7 @@ impl GTensor {
             .iter()
             .map(|d| {
                 d.as_u64()
-                    .map(|d| d as usize)
+                    .and_then(to_usize)
                     .ok_or_else(|| bad("shape entries must be integers"))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -58,7 +58,8 @@ impl GTensor {
         } else {
             data
         };
-        let n: usize = shape.iter().product();
+        let n = crate::tensor::numel(&shape)
+            .map_err(|e| bad(&format!("shape {shape:?}: {}", e.detail())))?;
         if n != data.len() {
             return Err(bad(&format!(
                 "shape {shape:?} needs {n} values, data has {}",
@@ -141,7 +142,7 @@ impl Ctx<'_> {
     fn usize(&self, k: &str) -> Result<usize> {
         self.p(k)?
             .as_u64()
-            .map(|v| v as usize)
+            .and_then(to_usize)
             .ok_or_else(|| Error::Parse(format!("param {k:?} must be an integer")))
     }
     fn bool(&self, k: &str) -> Result<bool> {
@@ -157,7 +158,8 @@ impl Ctx<'_> {
     fn pair(&self, k: &str) -> Result<[usize; 2]> {
         let v = self.p(k)?;
         if let Some(n) = v.as_u64() {
-            return Ok([n as usize; 2]);
+            let n = to_usize(n).ok_or_else(|| Error::Parse(format!("param {k:?} is too large")))?;
+            return Ok([n; 2]);
         }
         let a = v
             .as_array()
@@ -165,7 +167,7 @@ impl Ctx<'_> {
             .ok_or_else(|| Error::Parse(format!("param {k:?} must be a pair")))?;
         let g = |i: usize| {
             a[i].as_u64()
-                .map(|v| v as usize)
+                .and_then(to_usize)
                 .ok_or_else(|| Error::Parse(format!("param {k:?} must hold integers")))
         };
         Ok([g(0)?, g(1)?])
@@ -173,6 +175,11 @@ impl Ctx<'_> {
     fn reduction(&self) -> Result<Reduction> {
         Reduction::parse(self.str("reduction")?)
     }
+}
+
+/// A u64 from the JSON as usize, None when it does not fit (wasm32), instead of truncating.
+fn to_usize(v: u64) -> Option<usize> {
+    usize::try_from(v).ok()
 }
 
 fn shape4(t: &GTensor) -> Result<[usize; 4]> {
@@ -291,9 +298,9 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(Value::as_u64)
-                .map(|v| v as usize)
-                .collect();
+                .map(|v| v.as_u64().and_then(to_usize))
+                .collect::<Option<Vec<usize>>>()
+                .ok_or_else(|| Error::Parse("normalized_shape must hold integers".into()))?;
             affine_norm(c, x, |xv, affine, eps| {
                 norm::layer_norm(xv, &ns, affine, eps)
             })?
@@ -344,8 +351,8 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
             let dim = c
                 .params
                 .get("pos_weight_dim")
-                .and_then(Value::as_u64)
-                .unwrap_or(1) as usize;
+                .map_or(Some(1), |v| v.as_u64().and_then(to_usize))
+                .ok_or_else(|| Error::Parse("pos_weight_dim must be an integer".into()))?;
             let l = loss::bce_with_logits(
                 &x.f32(),
                 &x.shape,
@@ -425,11 +432,12 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
                     data: r.tpr,
                 },
             ));
+            let finite = r.thresholds.get(1..).unwrap_or_default().to_vec();
             aux.push((
                 "thresholds_finite".into(),
                 Out {
-                    shape: vec![n - 1],
-                    data: r.thresholds[1..].to_vec(),
+                    shape: vec![finite.len()],
+                    data: finite,
                 },
             ));
             scalar(r.auc)
@@ -501,7 +509,7 @@ fn receptive_field(c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
             let g = |k: &str| {
                 l.get(k)
                     .and_then(Value::as_u64)
-                    .map(|v| v as usize)
+                    .and_then(to_usize)
                     .ok_or_else(|| Error::Parse(format!("layer needs {k:?}")))
             };
             let kind = match l.get("type").and_then(Value::as_str) {
@@ -524,9 +532,18 @@ fn receptive_field(c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
     aux.push(("offset_u0".into(), scalar(info.start as f64)));
     // The exact support of the probe output (the question is j0; the answer is where it looks).
     if let Some(j0) = c.inputs.get("__probe").and_then(Value::as_u64) {
-        let j0 = j0 as usize;
-        let start = info.start + (j0 as i64) * info.jump as i64;
-        let n = (start.max(0) as u64 + info.r + 16) as usize;
+        // Checked: a malformed case may hold any numbers (support_1d bounds n itself).
+        let n = i64::try_from(j0)
+            .ok()
+            .zip(i64::try_from(info.jump).ok())
+            .and_then(|(j, jump)| j.checked_mul(jump))
+            .and_then(|off| info.start.checked_add(off))
+            .and_then(|start| (start.max(0) as u64).checked_add(info.r))
+            .and_then(|v| v.checked_add(16))
+            .and_then(|v| usize::try_from(v).ok())
+            .ok_or_else(|| Error::Parse(format!("__probe {j0} is beyond any input")))?;
+        let j0 = usize::try_from(j0)
+            .map_err(|_| Error::Parse(format!("__probe {j0} is beyond any input")))?;
         let sup = rf::support_1d(&layers, n, j0)?;
         let first = sup.iter().position(|&b| b).unwrap_or(0);
         let last = sup.iter().rposition(|&b| b).unwrap_or(0);
@@ -599,7 +616,12 @@ fn optimizer(op: &str, c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
         Ok(c.opt_input(&format!("state_{k}"))?.map(|t| t.f32()))
     };
     let mut st = optim::OptimState {
-        step: c.opt_input("state_step")?.map_or(0.0, |t| t.data[0]),
+        step: match c.opt_input("state_step")? {
+            None => 0.0,
+            Some(t) => *t.data.first().ok_or_else(|| {
+                Error::Parse("input \"state_step\" must hold one number, it is empty".into())
+            })?,
+        },
         momentum_buffer: vec_state("momentum_buffer")?,
         exp_avg: vec_state("exp_avg")?,
         exp_avg_sq: vec_state("exp_avg_sq")?,

@@ -6,7 +6,8 @@
 //! box: dilation leaves holes in it, which `support_1d` finds exactly by walking back through the
 //! layers' index maps (the set of inputs whose gradient can be non-zero).
 
-use crate::ops::conv::conv_out_len;
+use crate::ops::conv::{check_geometry, conv_out_len, MAX_COUNT};
+use crate::tensor::{check_work, try_filled};
 use crate::{arg_err, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,11 @@ fn check(i: usize, l: &RfLayer) -> Result<()> {
             l.d
         );
     }
+    let at = |what: &str| format!("layer {}: {what}", i + 1);
+    check_geometry(&at("kernel"), l.k, 1)?;
+    check_geometry(&at("stride"), l.s, 1)?;
+    check_geometry(&at("dilation"), l.d, 1)?;
+    check_geometry(&at("padding"), l.p, 0)?;
     if l.kind == LayerKind::Pool && l.d != 1 {
         return arg_err!(
             "layer {}: pooling layers have dilation 1 here, got {}",
@@ -62,11 +68,29 @@ pub fn receptive_field(layers: &[RfLayer]) -> Result<Vec<RfInfo>> {
         let grow = ((l.k - 1) as u64)
             .checked_mul(l.d as u64)
             .and_then(|v| v.checked_mul(jump));
-        let (Some(grow), Some(nj)) = (grow, jump.checked_mul(l.s as u64)) else {
-            return arg_err!("layer {}: the receptive field overflows", i + 1);
+        let shift = i64::try_from(jump)
+            .ok()
+            .and_then(|j| j.checked_mul(l.p as i64));
+        let next = (
+            grow.and_then(|g| r.checked_add(g)),
+            jump.checked_mul(l.s as u64),
+            shift.and_then(|sh| start.checked_sub(sh)),
+        );
+        // Within 2^53, so JS receives every number exactly (u64 beyond it cannot be sent).
+        let max = MAX_COUNT;
+        let next = (
+            next.0.filter(|&v| v <= max),
+            next.1.filter(|&v| v <= max),
+            next.2.filter(|&v| v.unsigned_abs() <= max),
+        );
+        let (Some(nr), Some(nj), Some(ns)) = next else {
+            return arg_err!(
+                "layer {}: the receptive field overflows (its size, jump and offset must stay within 2^53 = {max})",
+                i + 1
+            );
         };
-        r += grow;
-        start -= (l.p as i64) * jump as i64;
+        r = nr;
+        start = ns;
         jump = nj;
         out.push(RfInfo { r, jump, start });
     }
@@ -93,17 +117,30 @@ pub fn feature_lengths(layers: &[RfLayer], n: usize) -> Result<Vec<usize>> {
 
 /// Exact support along one axis: which of the `n` inputs can influence output index `j` of the
 /// last layer (walking each layer's taps `j*s - p + i*d` back, dropping those in the padding).
+///
+/// `n` is at most `MAX_GEOMETRY` (2^28) and the walk (every layer's output length times its
+/// kernel) at most `MAX_WORK` steps.
 pub fn support_1d(layers: &[RfLayer], n: usize, j: usize) -> Result<Vec<bool>> {
+    check_geometry("input size", n, 1)?;
     let lens = feature_lengths(layers, n)?;
     let last = *lens.last().unwrap_or(&n);
     if j >= last {
         return arg_err!("output index {j} is outside the last feature map (length {last})");
     }
-    let mut cur = vec![false; last];
+    let work = layers.iter().enumerate().try_fold(0u64, |acc, (li, l)| {
+        (lens[li + 1] as u64)
+            .checked_mul(l.k as u64)
+            .and_then(|w| w.checked_add(lens[li] as u64))
+            .and_then(|w| acc.checked_add(w))
+    });
+    check_work("receptiveSupport", work, || {
+        format!("{} layers on an input of {n}", layers.len())
+    })?;
+    let mut cur = try_filled("the support", last, false)?;
     cur[j] = true;
     for (li, l) in layers.iter().enumerate().rev() {
         let n_in = lens[li];
-        let mut prev = vec![false; n_in];
+        let mut prev = try_filled("the support", n_in, false)?;
         for (o, &on) in cur.iter().enumerate() {
             if !on {
                 continue;

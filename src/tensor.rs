@@ -18,6 +18,106 @@ pub fn numel(shape: &[usize]) -> Result<usize> {
     })
 }
 
+/// The most work one call may do, in elementary steps (one multiply-add of a conv, one window
+/// element of a pool, one tap of a resize filter per value, or per pixel for the RGBA paths;
+/// each entry of a resize filter being built is charged 256, see `interp`): 2^30. Measured in
+/// release wasm in headless Chrome on the 2-core machine this was built on (ns per step): SIMD
+/// conv 0.28, reference conv 0.91, conv input gradient 2.7, max pool 4.2, avg pool 1.6, float
+/// bilinear resize 0.8, nearest 1.3, building a filter 225 per entry; natively 0.1 to
+/// 0.7. So the slowest loop (max pooling) stops at about 4.5 s and most at 1 to 3 s. A real
+/// user never meets it: the labs' largest requests (the conv bench's 32-channel 128x128 convs,
+/// 1.5e8; halving a 64 MP photo with Pillow, 3e8) stay below; a request beyond it (a 2^27
+/// scale factor, a 31x31 conv with 64 channels on 256x256) is refused with `Error::work_limit`,
+/// naming the request, before anything is allocated.
+pub const MAX_WORK: u64 = 1 << 30;
+
+/// Refuses a call of `what` whose estimated `work` (None: the estimate overflowed u64) exceeds
+/// `MAX_WORK`; `request` describes the call for the message (made only on the error path).
+pub fn check_work(what: &str, work: Option<u64>, request: impl FnOnce() -> String) -> Result<()> {
+    match work {
+        Some(w) if w <= MAX_WORK => Ok(()),
+        w => Err(Error::work_limit(
+            what,
+            &request(),
+            w.unwrap_or(u64::MAX),
+            MAX_WORK,
+        )),
+    }
+}
+
+/// `a * b * ...` in u64, None on overflow (work estimates).
+pub fn prod_u64(dims: &[usize]) -> Option<u64> {
+    dims.iter().try_fold(1u64, |a, &d| a.checked_mul(d as u64))
+}
+
+/// `n` copies of `v` in a fresh vector, or `Error::out_of_memory` naming `what` when the
+/// allocator cannot provide it. Every tensor's storage and every scratch buffer proportional to
+/// a request is allocated through this (or `try_zeros`): on wasm32, memory is 4 GiB at most and
+/// `vec![..]` aborts the module when it runs out, where `try_reserve_exact` reports it. There is
+/// no running budget of live bytes: the allocator itself is asked, so what is left is exactly
+/// what the other live tensors leave.
+pub fn try_filled<T: Clone>(what: &str, n: usize, v: T) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(n).map_err(|_| {
+        Error::out_of_memory(
+            what,
+            (n as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+        )
+    })?;
+    out.resize(n, v);
+    Ok(out)
+}
+
+/// `n` zeros, or `Error::out_of_memory` naming `what` (as `try_filled`), through the allocator's
+/// zeroed allocation like `vec![0.0; n]`: fresh pages are not written again, so a 1 GiB tensor
+/// costs no more than before.
+pub fn try_zeros(what: &str, n: usize) -> Result<Vec<f32>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let oom = || Error::out_of_memory(what, (n as u64).saturating_mul(4));
+    let layout = std::alloc::Layout::array::<f32>(n).map_err(|_| oom())?;
+    // SAFETY: `layout` has a non-zero size; `alloc_zeroed` returns null or a block of exactly
+    // that layout whose bytes are 0, which is `n` valid f32 zeros. `Vec::from_raw_parts` with
+    // length = capacity = `n` takes ownership of a block the global allocator made with the
+    // layout `Vec<f32>` would use for that capacity, so dropping it frees it correctly.
+    unsafe {
+        let ptr = std::alloc::alloc_zeroed(layout).cast::<f32>();
+        if ptr.is_null() {
+            return Err(oom());
+        }
+        Ok(Vec::from_raw_parts(ptr, n, n))
+    }
+}
+
+/// A copy of `src`, or `Error::out_of_memory` (the `to_vec` of a tensor's data).
+pub fn try_copy<T: Clone>(what: &str, src: &[T]) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(src.len()).map_err(|_| {
+        Error::out_of_memory(
+            what,
+            (src.len() as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+        )
+    })?;
+    out.extend_from_slice(src);
+    Ok(out)
+}
+
+/// Grows the scratch buffer `buf` to at least `n` elements (filled with `v`), or
+/// `Error::out_of_memory`.
+pub fn try_grow<T: Clone>(what: &str, buf: &mut Vec<T>, n: usize, v: T) -> Result<()> {
+    if buf.len() < n {
+        buf.try_reserve_exact(n - buf.len()).map_err(|_| {
+            Error::out_of_memory(
+                what,
+                (n as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+            )
+        })?;
+        buf.resize(n, v);
+    }
+    Ok(())
+}
+
 /// Checks that a buffer called `name` has exactly the length its `shape` implies.
 pub fn check_len(name: &str, len: usize, shape: &[usize]) -> Result<()> {
     let n = numel(shape)?;
@@ -121,6 +221,39 @@ mod tests {
         let e = numel(&[1 << 20, 1 << 20]).unwrap_err();
         assert_eq!((e.kind(), e.code()), (Kind::TooLarge, "element_limit"));
         assert_eq!(numel(&[usize::MAX, 2]).unwrap_err().code(), "element_limit");
+    }
+
+    #[test]
+    fn allocation_failure_is_an_error_not_an_abort() {
+        // Beyond any address space (native or wasm32): the allocator refuses, the caller gets a
+        // coded error.
+        let huge = usize::MAX / 8;
+        let e = try_zeros("a huge tensor", huge).unwrap_err();
+        assert_eq!((e.kind(), e.code()), (Kind::TooLarge, "out_of_memory"));
+        assert!(e.detail().contains("a huge tensor"), "{e}");
+        assert_eq!(
+            try_filled("x", usize::MAX, 0u8).unwrap_err().code(),
+            "out_of_memory"
+        );
+        let mut buf = vec![1.0f32; 2];
+        assert_eq!(
+            try_grow("x", &mut buf, huge, 0.0).unwrap_err().code(),
+            "out_of_memory"
+        );
+        assert_eq!(try_zeros("x", 3).unwrap(), vec![0.0; 3]);
+        assert!(try_zeros("x", 0).unwrap().is_empty());
+        try_grow("x", &mut buf, 4, 0.0).unwrap();
+        assert_eq!(buf, [1.0, 1.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn work_over_the_budget_names_the_request() {
+        assert!(check_work("op", Some(MAX_WORK), || unreachable!()).is_ok());
+        let e = check_work("interpolate", Some(MAX_WORK + 1), || "a -> b".into()).unwrap_err();
+        assert_eq!(e.code(), "work_limit");
+        assert!(e.detail().contains("interpolate (a -> b)"), "{e}");
+        let e = check_work("conv2d", None, || "huge".into()).unwrap_err();
+        assert!(e.detail().contains(&u64::MAX.to_string()), "{e}");
     }
 
     #[test]

@@ -45,8 +45,9 @@ fn conv2d_into_reuses_the_output_and_checks_its_shape() {
     conv2d_into(&x, &w, None, &mut out, obj(&[("padding", 1.into())])).unwrap();
     let want = conv2d(&x, &w, None, obj(&[("padding", 1.into())]))
         .unwrap()
-        .to_array();
-    assert_eq!(out.to_array(), want);
+        .to_array()
+        .unwrap();
+    assert_eq!(out.to_array().unwrap(), want);
     let mut bad = Tensor::zeros(vec![1, 1, 2, 2]).unwrap();
     assert!(message(conv2d_into(
         &x,
@@ -181,11 +182,11 @@ fn image_tensor_round_trips_and_display() {
     let img = RgbaImage::from_rgba(&px, 2, 2).unwrap();
     let g = image_to_tensor(&img, true).unwrap();
     assert_eq!(g.shape(), vec![1, 1, 2, 2]);
-    let v = g.to_array();
+    let v = g.to_array().unwrap();
     assert!(
         (v[0] - 0.299).abs() < 1e-6 && (v[1] - 0.587).abs() < 1e-6 && (v[3] - 1.0).abs() < 1e-6
     );
-    let rgb = image_to_tensor(&img, false).unwrap().to_array();
+    let rgb = image_to_tensor(&img, false).unwrap().to_array().unwrap();
     assert_eq!(&rgb[..4], &[1.0, 0.0, 0.0, 1.0]);
     let t = Tensor::new(&[-2.0, 0.0, 1.0, 2.0], vec![1, 1, 2, 2]).unwrap();
     let r = tensor_to_rgba(&t, 0, "signed").unwrap();
@@ -195,11 +196,11 @@ fn image_tensor_round_trips_and_display() {
     assert!(message(tensor_to_rgba(&t, 0, "rainbow")).contains("mode must be"));
     // [[-2, 0], [1, 2]] moved down-right by one: only -2 survives, at the bottom right.
     assert_eq!(
-        shift_tensor(&t, 1, 1).unwrap().to_array(),
+        shift_tensor(&t, 1, 1).unwrap().to_array().unwrap(),
         vec![0.0, 0.0, 0.0, -2.0]
     );
     assert_eq!(
-        shift_tensor(&t, 0, -1).unwrap().to_array(),
+        shift_tensor(&t, 0, -1).unwrap().to_array().unwrap(),
         vec![0.0, 0.0, 2.0, 0.0]
     );
 }

@@ -63,7 +63,7 @@ fn tensor_views_survive_memory_growth_only_when_refreshed() {
     assert_eq!(fresh.to_vec(), vec![1.0, 2.0, 3.0, 4.0]);
     // Writing through a view is seen by the kernels (zero-copy input).
     fresh.set_index(0, -5.0);
-    assert_eq!(x.to_array()[0], -5.0);
+    assert_eq!(x.to_array().unwrap()[0], -5.0);
     drop(big);
 }
 
@@ -225,8 +225,12 @@ fn conv2d_round_trip_and_errors() {
     let y = conv2d(&x, &w, Some(vec![0.5]), obj(&[("padding", 1.into())])).unwrap();
     assert_eq!(y.shape(), vec![1, 1, 4, 4]);
     assert!(close(
-        &y.to_array(),
-        &x.to_array().iter().map(|v| v + 0.5).collect::<Vec<_>>(),
+        &y.to_array().unwrap(),
+        &x.to_array()
+            .unwrap()
+            .iter()
+            .map(|v| v + 0.5)
+            .collect::<Vec<_>>(),
         0.0
     ));
     // Dilation 2, stride [2,1] as an array: output 0x? -> shape math checked by the kernel.
@@ -272,8 +276,9 @@ fn conv2d_round_trip_and_errors() {
     assert_eq!(
         conv2d(&x, &w, None, obj(&[("padding", 1.into())]))
             .unwrap()
-            .to_array(),
-        x.to_array()
+            .to_array()
+            .unwrap(),
+        x.to_array().unwrap()
     );
     let g = conv2d_backward_input(
         &t(&[1.0; 16], &[1, 1, 4, 4]),
@@ -282,14 +287,14 @@ fn conv2d_round_trip_and_errors() {
         obj(&[("padding", 1.into())]),
     )
     .unwrap();
-    assert_eq!(g.to_array(), vec![1.0; 16]);
+    assert_eq!(g.to_array().unwrap(), vec![1.0; 16]);
 }
 
 #[wasm_bindgen_test]
 fn interpolate_and_rgba_resize() {
     let x = t(&[0.0, 1.0], &[1, 1, 1, 2]);
     let y = interpolate(&x, obj(&[("size", arr(&[1.0, 4.0]))])).unwrap();
-    assert!(close(&y.to_array(), &[0.0, 0.25, 0.75, 1.0], 1e-7));
+    assert!(close(&y.to_array().unwrap(), &[0.0, 0.25, 0.75, 1.0], 1e-7));
     let y = interpolate(
         &x,
         obj(&[("scaleFactor", 2.into()), ("alignCorners", true.into())]),
@@ -297,7 +302,7 @@ fn interpolate_and_rgba_resize() {
     .unwrap();
     assert_eq!(y.shape(), vec![1, 1, 2, 4]);
     assert!(close(
-        &y.to_array()[..4],
+        &y.to_array().unwrap()[..4],
         &[0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0],
         1e-6
     ));
@@ -331,6 +336,7 @@ fn interpolate_and_rgba_resize() {
     // Half-pixel centres: 10, 20, 40, 50 for the red channel.
     assert_eq!(
         out.to_bytes()
+            .unwrap()
             .iter()
             .step_by(4)
             .copied()
@@ -339,7 +345,7 @@ fn interpolate_and_rgba_resize() {
     );
     let mut reuse = RgbaImage::new(3, 3).unwrap();
     img.resize_into(&mut reuse, "pillow").unwrap();
-    assert!(reuse.to_bytes().chunks(4).all(|p| p[3] == 255));
+    assert!(reuse.to_bytes().unwrap().chunks(4).all(|p| p[3] == 255));
     let view = Uint8Array::new_with_byte_offset_and_length(
         &wasm_memory()
             .unchecked_into::<WebAssembly::Memory>()
@@ -347,7 +353,7 @@ fn interpolate_and_rgba_resize() {
         reuse.ptr() as u32,
         36,
     );
-    assert_eq!(view.to_vec(), reuse.to_bytes());
+    assert_eq!(view.to_vec(), reuse.to_bytes().unwrap());
     assert!(message(img.resize(30000, 30000, "opencv"))
         .contains("30000x30000 (900 MP); the limit is 67 MP"));
     assert!(message(img.resize(4, 4, "lanczos"))
@@ -366,7 +372,7 @@ fn interpolate_and_rgba_resize() {
     );
     assert_eq!(code_vars(check_image_size(0, 3, None)).0, "image_empty");
     assert_eq!(
-        img.resize(1, 1, "nearest").unwrap().to_bytes(),
+        img.resize(1, 1, "nearest").unwrap().to_bytes().unwrap(),
         vec![10, 20, 30, 255]
     );
 }
@@ -377,13 +383,13 @@ fn norms_round_trip_and_errors() {
     let y = layer_norm(&x, vec![2, 2], obj(&[("eps", 0.into())])).unwrap();
     let s = 5f32.sqrt();
     assert!(close(
-        &y.to_array(),
+        &y.to_array().unwrap(),
         &[-3.0 / s, -1.0 / s, 1.0 / s, 3.0 / s],
         1e-6
     ));
     assert!(message(layer_norm(&x, vec![3], JsValue::UNDEFINED)).contains("suffix"));
     let y = instance_norm(&x, obj(&[("eps", 0.into())])).unwrap();
-    assert!(close(&y.to_array(), &[-1.0, 1.0, -1.0, 1.0], 1e-6));
+    assert!(close(&y.to_array().unwrap(), &[-1.0, 1.0, -1.0, 1.0], 1e-6));
     assert!(message(group_norm(&x, 3, JsValue::UNDEFINED))
         .contains("num_groups must divide the 2 channels, got 3"));
     assert!(
@@ -394,30 +400,28 @@ fn norms_round_trip_and_errors() {
     let y = bn
         .forward(&t(&[1.0, 10.0, 3.0, 30.0], &[2, 2]), true)
         .unwrap();
-    assert!(close(&y.to_array(), &[-1.0, -1.0, 1.0, 1.0], 1e-6));
+    assert!(close(&y.to_array().unwrap(), &[-1.0, -1.0, 1.0, 1.0], 1e-6));
     assert_eq!(bn.running_mean(), vec![1.0, 10.0]);
     assert_eq!(bn.running_var(), vec![1.5, 100.5]);
     assert!(
         message(bn.forward(&t(&[1.0; 3], &[1, 3]), true)).contains("this BatchNorm has 2 channels")
     );
-    assert!(message(
-        BatchNorm::new(2, obj(&[("momentum", 2.into())]))
-            .unwrap()
-            .forward(&t(&[0.0; 4], &[2, 2]), true)
-    )
-    .contains("momentum"));
+    // Checked when the layer is made (issue 9), not at its first forward.
+    assert!(message(BatchNorm::new(2, obj(&[("momentum", 2.into())]))).contains("momentum"));
     assert!(message(bn.set_affine(vec![1.0], vec![0.0, 0.0])).contains("2 values each"));
 }
 
 #[wasm_bindgen_test]
 fn activations_and_losses() {
     let x = t(&[1000.0, -1000.0, 0.0, 0.0], &[2, 2]);
-    let y = softmax(&x, 1).unwrap().to_array();
+    let y = softmax(&x, 1).unwrap().to_array().unwrap();
     assert_eq!(y, vec![1.0, 0.0, 0.5, 0.5]);
-    assert_eq!(log_softmax(&x, 1).unwrap().to_array()[1], -2000.0);
+    assert_eq!(log_softmax(&x, 1).unwrap().to_array().unwrap()[1], -2000.0);
     assert!(message(softmax(&x, 2)).contains("dim 2 is out of range"));
     assert_eq!(
-        sigmoid(&t(&[-1000.0, 0.0, 1000.0], &[3])).to_array(),
+        sigmoid(&t(&[-1000.0, 0.0, 1000.0], &[3]))
+            .to_array()
+            .unwrap(),
         vec![0.0, 0.5, 1.0]
     );
 
@@ -429,7 +433,8 @@ fn activations_and_losses() {
     assert!((l - 2f32.ln()).abs() < 1e-6);
     let l = cross_entropy(&logits, vec![0, -100], obj(&[("reduction", "none".into())]))
         .unwrap()
-        .to_array();
+        .to_array()
+        .unwrap();
     assert_eq!(l[1], 0.0);
     assert!(message(cross_entropy(&logits, vec![0, 7], JsValue::UNDEFINED)).contains("target 7"));
     assert!(message(cross_entropy(&logits, vec![0], JsValue::UNDEFINED))
@@ -511,13 +516,15 @@ fn pooling_metrics_rf_dropout() {
     assert_eq!(
         max_pool2d(&x, obj(&[("kernelSize", 2.into())]))
             .unwrap()
-            .to_array(),
+            .to_array()
+            .unwrap(),
         vec![5.0, 7.0, 13.0, 15.0]
     );
     assert_eq!(
         avg_pool2d(&x, obj(&[("kernelSize", 2.into())]))
             .unwrap()
-            .to_array(),
+            .to_array()
+            .unwrap(),
         vec![2.5, 4.5, 10.5, 12.5]
     );
     assert!(message(max_pool2d(&x, JsValue::UNDEFINED)).contains("kernelSize"));
@@ -580,16 +587,16 @@ fn pooling_metrics_rf_dropout() {
         .contains("layer 2 cannot run on a feature map of 2"));
 
     let ones = t(&[1.0; 1000], &[1000]);
-    let y = dropout(&ones, 0.5, true, 7).unwrap().to_array();
+    let y = dropout(&ones, 0.5, true, 7).unwrap().to_array().unwrap();
     assert!(y.iter().all(|&v| v == 0.0 || v == 2.0));
     assert_eq!(
-        dropout(&ones, 0.5, true, 7).unwrap().to_array(),
+        dropout(&ones, 0.5, true, 7).unwrap().to_array().unwrap(),
         y,
         "same seed, same mask"
     );
     assert_eq!(
-        dropout(&ones, 0.5, false, 7).unwrap().to_array(),
-        ones.to_array()
+        dropout(&ones, 0.5, false, 7).unwrap().to_array().unwrap(),
+        ones.to_array().unwrap()
     );
     assert!(message(dropout(&ones, 1.5, true, 1)).contains("[0, 1]"));
 }
@@ -602,9 +609,9 @@ fn optimizer_round_trip_and_errors() {
         Optimizer::new("adam", obj(&[("lr", 0.1.into()), ("eps", 1e-12.into())])).unwrap();
     opt.step(&mut p, &g, 0).unwrap();
     assert!(
-        close(&p.to_array(), &[0.9, 1.1], 1e-6),
+        close(&p.to_array().unwrap(), &[0.9, 1.1], 1e-6),
         "{:?}",
-        p.to_array()
+        p.to_array().unwrap()
     );
     assert!(message(opt.step(&mut p, &t(&[1.0; 3], &[3]), 0)).contains("gradient shape"));
     assert!(message(opt.step(&mut p, &t(&[f32::NAN, 0.0], &[2]), 0)).contains("gradient[0] is NaN"));

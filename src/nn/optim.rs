@@ -63,8 +63,63 @@ impl OptimConfig {
         }
     }
 
+    /// Every real hyper-parameter by its torch name, but the learning rate (checked on its own,
+    /// with its own message), for the finiteness check.
+    fn numbers(&self) -> Vec<(&'static str, f64)> {
+        match *self {
+            OptimConfig::Sgd {
+                momentum,
+                dampening,
+                weight_decay,
+                ..
+            } => vec![
+                ("momentum", momentum),
+                ("dampening", dampening),
+                ("weight_decay", weight_decay),
+            ],
+            OptimConfig::Adam {
+                betas: (b1, b2),
+                eps,
+                weight_decay,
+                ..
+            } => vec![
+                ("betas[0]", b1),
+                ("betas[1]", b2),
+                ("eps", eps),
+                ("weight_decay", weight_decay),
+            ],
+            OptimConfig::RmsProp {
+                alpha,
+                eps,
+                weight_decay,
+                momentum,
+                ..
+            } => vec![
+                ("alpha", alpha),
+                ("eps", eps),
+                ("weight_decay", weight_decay),
+                ("momentum", momentum),
+            ],
+            OptimConfig::Adagrad {
+                lr_decay,
+                weight_decay,
+                eps,
+                ..
+            } => vec![
+                ("lr_decay", lr_decay),
+                ("weight_decay", weight_decay),
+                ("eps", eps),
+            ],
+        }
+    }
+
     /// Checks the hyper-parameters the way torch.optim's constructors do.
     pub fn validate(&self) -> Result<()> {
+        // Every hyper-parameter is finite first: a comparison such as `eps < 0.0` lets NaN
+        // through, and no option is defined for NaN or infinity.
+        if let Some((name, v)) = self.numbers().into_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(crate::Error::option_not_finite(name, v));
+        }
         let lr = self.lr();
         if !(lr.is_finite() && lr >= 0.0) {
             return arg_err!("learning rate must be a finite number >= 0, got {lr}");

@@ -41,7 +41,9 @@ pub fn feature_maps<S: AsRef<str>>(names: &[S], grid: usize, d: f32) -> Result<V
     }
     let pts = grid_points(d, grid);
     let cells = pts.len();
-    let mut out = vec![0.0f32; features.len() * cells];
+    // The list of names comes from JS and may repeat a name any number of times.
+    let n = crate::tensor::numel(&[features.len(), cells])?;
+    let mut out = crate::tensor::try_zeros("feature maps", n)?;
     for (j, f) in features.iter().enumerate() {
         for (c, &p) in pts.iter().enumerate() {
             out[j * cells + c] = f.of(p);
@@ -166,6 +168,15 @@ mod tests {
     use super::super::train::tests::cfg;
     use super::*;
     use crate::testkit::assert_close;
+
+    #[test]
+    fn feature_maps_of_a_huge_name_list_are_refused() {
+        // 2^22 names x a 128x128 grid: 2^36 floats, over the limit of one tensor (the product
+        // was unchecked: a capacity overflow on wasm32).
+        let names = vec!["x1"; 1 << 22];
+        let e = feature_maps(&names, 128, 6.0).unwrap_err();
+        assert_eq!(e.code(), "element_limit", "{e}");
+    }
 
     #[test]
     fn heatmaps_and_histograms_have_their_shapes() {

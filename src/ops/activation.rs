@@ -8,7 +8,7 @@
 //! (slope 0.01 by default), ELU (alpha 1), GELU in its exact erf form (`approximate='none'`, torch's
 //! default: `x * Phi(x)`), SiLU/Swish (`x * sigmoid(x)`), tanh, sigmoid and the identity.
 
-use crate::tensor::check_len;
+use crate::tensor::{check_len, try_zeros};
 use crate::{arg_err, shape_err, Error, Result};
 use ndarray::{ArrayViewD, ArrayViewMutD, Axis, IxDyn, Zip};
 
@@ -30,7 +30,7 @@ pub fn split_dim(shape: &[usize], dim: usize) -> Result<(usize, usize, usize)> {
 fn along_dim(x: &[f32], shape: &[usize], dim: usize, log: bool) -> Result<Vec<f32>> {
     check_len("input", x.len(), shape)?;
     split_dim(shape, dim)?;
-    let mut y = vec![0.0f32; x.len()];
+    let mut y = try_zeros("the output of softmax", x.len())?;
     let bad = |e: ndarray::ShapeError| crate::Error::Shape(format!("shape {shape:?}: {e}"));
     let xv = ArrayViewD::from_shape(IxDyn(shape), x).map_err(bad)?;
     let mut yv = ArrayViewMutD::from_shape(IxDyn(shape), &mut y).map_err(bad)?;

@@ -11,7 +11,7 @@
 
 use super::activation::{log_sigmoid, sigmoid1};
 use super::{reduce, LossOut, Reduction};
-use crate::tensor::check_len;
+use crate::tensor::{check_len, try_filled};
 use crate::{arg_err, shape_err, Result};
 
 /// `(N, C, inner)` of a logits shape with classes on dim 1.
@@ -73,7 +73,7 @@ pub fn cross_entropy(
 ) -> Result<LossOut> {
     let t = IndexTargets::new(x, shape, target, p)?;
     let eps = p.label_smoothing as f64;
-    let mut per = vec![0.0f64; t.n * t.inner];
+    let mut per = try_filled("the per-element losses", t.n * t.inner, 0.0f64)?;
     let denom = t.walk(|pos, y, lp| {
         let nll = -lp[y] * t.wc(y);
         let smooth: f64 = (0..t.c).map(|k| -lp[k] * t.wc(k)).sum();
@@ -172,7 +172,7 @@ pub fn cross_entropy_probs(
         check_len("class weight", w.len(), &[c])?;
     }
     let eps = p.label_smoothing as f64;
-    let mut per = vec![0.0f64; n * inner];
+    let mut per = try_filled("the per-element losses", n * inner, 0.0f64)?;
     let mut lp = vec![0.0f64; c];
     for b in 0..n {
         for i in 0..inner {
@@ -252,7 +252,7 @@ fn check_focal(x: &[f32], shape: &[usize], target: &[f32], alpha: f32, gamma: f3
     if !(gamma >= 0.0 && gamma.is_finite()) {
         return arg_err!("gamma must be a finite number >= 0, got {gamma}");
     }
-    if alpha > 1.0 || alpha.is_nan() {
+    if alpha > 1.0 || !alpha.is_finite() {
         return arg_err!("alpha must be in [0, 1], or negative to disable it; got {alpha}");
     }
     Ok(())
@@ -323,7 +323,7 @@ pub fn cross_entropy_backward(
     let (c, inner) = (t.c, t.inner);
     let wsum: f64 = (0..c).map(|k| t.wc(k)).sum();
     let eps = p.label_smoothing as f64;
-    let mut g = vec![0.0f64; x.len()];
+    let mut g = try_filled("the gradient (f64)", x.len(), 0.0f64)?;
     let denom = t.walk(|(b, i), y, lp| {
         for k in 0..c {
             let pk = lp[k].exp();

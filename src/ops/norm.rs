@@ -8,7 +8,7 @@
 //! `batch_norm_backward` is the matching gradient (train mode through the batch statistics, eval
 //! mode through the fixed running ones).
 
-use crate::tensor::{check_len, ViewD};
+use crate::tensor::{check_len, try_filled, try_zeros, ViewD};
 use crate::{arg_err, shape_err, Result};
 
 /// `(mean, 1/sqrt(var+eps))` of `n` values produced by `it` (two passes over a cloneable iterator).
@@ -16,6 +16,17 @@ fn stats<I: Iterator<Item = f32> + Clone>(it: I, n: usize, eps: f64) -> (f64, f6
     let mean = it.clone().map(|v| v as f64).sum::<f64>() / n as f64;
     let var = it.map(|v| (v as f64 - mean).powi(2)).sum::<f64>() / n as f64;
     (mean, var, 1.0 / (var + eps).sqrt())
+}
+
+/// A batch norm's `momentum` (in [0, 1], PyTorch's convention: the weight of the new batch) and
+/// `eps` (finite, >= 0), checked where a layer is made as well as on every forward.
+pub fn check_batch_norm_options(momentum: f64, eps: f64) -> Result<()> {
+    if !(0.0..=1.0).contains(&momentum) {
+        return arg_err!(
+            "momentum must be in [0, 1] (the weight of the new batch, PyTorch convention), got {momentum}"
+        );
+    }
+    check_eps(eps)
 }
 
 fn check_eps(eps: f64) -> Result<()> {
@@ -96,12 +107,7 @@ pub fn batch_norm(
     if let Some(rv) = &running_var {
         check_affine("running_var", Some(rv), c, "channel")?;
     }
-    if !(0.0..=1.0).contains(&p.momentum) {
-        return arg_err!(
-            "momentum must be in [0, 1] (the weight of the new batch, PyTorch convention), got {}",
-            p.momentum
-        );
-    }
+    check_batch_norm_options(p.momentum, p.eps)?;
     let count = n * inner;
     if p.training && count <= 1 {
         return arg_err!(
@@ -111,7 +117,7 @@ pub fn batch_norm(
     if !p.training && (running_mean.is_none() || running_var.is_none()) {
         return arg_err!("batch norm in eval mode needs running_mean and running_var");
     }
-    let mut y = vec![0.0f32; x.len()];
+    let mut y = try_zeros("the output of batch_norm", x.len())?;
     let mut means = vec![0.0f32; c];
     let mut vars = vec![0.0f32; c];
     let (mut rm, mut rv) = (running_mean, running_var);
@@ -168,7 +174,7 @@ pub fn batch_norm_backward(
     check_affine("mean", Some(mean), c, "channel")?;
     check_affine("var", Some(var), c, "channel")?;
     let m = (n * inner) as f64;
-    let mut dx = vec![0.0f32; x.len()];
+    let mut dx = try_zeros("the input gradient of batch_norm", x.len())?;
     let mut dw = vec![0.0f32; c];
     let mut db = vec![0.0f32; c];
     for ch in 0..c {
@@ -205,15 +211,15 @@ pub fn batch_norm_backward(
 }
 
 /// Normalizes each of the `x.len()/len` consecutive runs of `len` values.
-fn normalize_runs(x: &[f32], len: usize, eps: f64) -> Vec<f64> {
-    let mut y = vec![0.0f64; x.len()];
+fn normalize_runs(x: &[f32], len: usize, eps: f64) -> Result<Vec<f64>> {
+    let mut y = try_filled("the normalized values (f64)", x.len(), 0.0f64)?;
     for (xr, yr) in x.chunks_exact(len).zip(y.chunks_exact_mut(len)) {
         let (mean, _, inv) = stats(xr.iter().copied(), len, eps);
         for (yv, &xv) in yr.iter_mut().zip(xr) {
             *yv = (xv as f64 - mean) * inv;
         }
     }
-    y
+    Ok(y)
 }
 
 /// Layer norm: statistics per sample over the last `normalized_shape.len()` dims; weight and bias
@@ -237,7 +243,7 @@ pub fn layer_norm(
         return shape_err!("normalized_shape {normalized_shape:?} has no elements");
     }
     affine.check(len, "normalized element")?;
-    let y = normalize_runs(x, len, eps);
+    let y = normalize_runs(x, len, eps)?;
     Ok(y.iter()
         .enumerate()
         .map(|(i, &v)| affine.apply(v, i % len))
@@ -259,7 +265,7 @@ pub fn group_norm(x: ViewD<'_>, groups: usize, affine: Affine<'_>, eps: f64) -> 
     if len == 0 {
         return shape_err!("input shape {shape:?} has empty groups");
     }
-    let y = normalize_runs(x, len, eps);
+    let y = normalize_runs(x, len, eps)?;
     Ok(y.iter()
         .enumerate()
         .map(|(i, &v)| affine.apply(v, (i / inner) % c))

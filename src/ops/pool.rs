@@ -7,7 +7,10 @@
 
 use std::ops::Range;
 
-use crate::tensor::{check_len, expect_rank, numel, ViewD};
+use crate::ops::conv::check_geometry;
+use crate::tensor::{
+    check_len, check_work, expect_rank, numel, prod_u64, try_filled, try_zeros, ViewD,
+};
 use crate::{arg_err, shape_err, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,19 +52,27 @@ pub fn pool_out_len(
             "pool kernel, stride and dilation ({axis}) must be >= 1, got {k}, {s}, {d}"
         );
     }
-    let eff = d * (k - 1) + 1;
-    if 2 * p > eff {
+    // Bounded (and then checked) before any sum or product: they come from JS, and on wasm32
+    // `2 * p` with p = 2^31 wraps to 0.
+    check_geometry(&format!("pool kernel {axis}"), k, 1)?;
+    check_geometry(&format!("pool stride {axis}"), s, 1)?;
+    check_geometry(&format!("pool padding {axis}"), p, 0)?;
+    check_geometry(&format!("pool dilation {axis}"), d, 1)?;
+    check_geometry(&format!("input {axis}"), n, 0)?;
+    let eff = (k as u64 - 1) * d as u64 + 1;
+    if 2 * p as u64 > eff {
         return arg_err!(
             "pool padding ({axis}) must be at most half the (dilated) kernel {eff}, got {p}"
         );
     }
-    if n + 2 * p < eff {
+    // p <= eff / 2 and n, p <= 2^28: from here every value is below 2^30.
+    let padded = n + 2 * p;
+    if (padded as u64) < eff {
         return shape_err!(
-            "the pool window spans {eff} ({axis}) but the padded input has only {}",
-            n + 2 * p
+            "the pool window spans {eff} ({axis}) but the padded input has only {padded}"
         );
     }
-    let num = n + 2 * p - eff;
+    let num = padded - eff as usize;
     let mut o = if ceil { num.div_ceil(s) } else { num / s } + 1;
     if ceil && (o - 1) * s >= n + p {
         o -= 1;
@@ -91,6 +102,13 @@ pub fn pool_out_shape(xs: &[usize], p: &PoolParams) -> Result<[usize; 4]> {
         p.ceil_mode,
     )?;
     numel(&[n, c, oh, ow])?;
+    let work = prod_u64(&[n, c, oh, ow, p.kernel[0], p.kernel[1]]);
+    check_work("pooling", work, || {
+        format!(
+            "input {:?}, kernel {:?}, stride {:?}, padding {:?}, dilation {:?}",
+            xs, p.kernel, p.stride, p.padding, p.dilation
+        )
+    })?;
     Ok([n, c, oh, ow])
 }
 
@@ -101,8 +119,8 @@ pub fn max_pool2d(x: ViewD<'_>, p: &PoolParams) -> Result<(Vec<f32>, [usize; 4],
     let ys = pool_out_shape(xs, p)?;
     let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
     let [_, _, oh, ow] = ys;
-    let mut y = vec![f32::NEG_INFINITY; numel(&ys)?];
-    let mut arg = vec![0u32; y.len()];
+    let mut y = try_filled("the output of max_pool2d", numel(&ys)?, f32::NEG_INFINITY)?;
+    let mut arg = try_filled("the argmax of max_pool2d", y.len(), 0u32)?;
     for pl in 0..n * c {
         let xp = &x[pl * h * w..][..h * w];
         for i in 0..oh {
@@ -184,7 +202,7 @@ pub fn avg_pool2d(x: ViewD<'_>, p: &PoolParams) -> Result<(Vec<f32>, [usize; 4])
     let ys = avg_out_shape(xs, p)?;
     let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
     let [_, _, oh, ow] = ys;
-    let mut y = vec![0.0f32; numel(&ys)?];
+    let mut y = try_zeros("the output of avg_pool2d", numel(&ys)?)?;
     for pl in 0..n * c {
         let xp = &x[pl * h * w..][..h * w];
         let yp = &mut y[pl * oh * ow..][..oh * ow];
@@ -216,7 +234,7 @@ pub fn max_pool2d_backward(
     check_len("argmax", argmax.len(), &ys)?;
     let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
     let per = ys[2] * ys[3];
-    let mut gx = vec![0.0f32; numel(xs)?];
+    let mut gx = try_zeros("the input gradient of pooling", numel(xs)?)?;
     for pl in 0..n * c {
         let gp = &mut gx[pl * h * w..][..h * w];
         for (&g, &a) in gy[pl * per..][..per].iter().zip(&argmax[pl * per..][..per]) {
@@ -238,7 +256,7 @@ pub fn avg_pool2d_backward(gy: &[f32], xs: &[usize], p: &PoolParams) -> Result<V
     check_len("output gradient", gy.len(), &ys)?;
     let [n, c, h, w] = [xs[0], xs[1], xs[2], xs[3]];
     let [_, _, oh, ow] = ys;
-    let mut gx = vec![0.0f32; numel(xs)?];
+    let mut gx = try_zeros("the input gradient of pooling", numel(xs)?)?;
     for pl in 0..n * c {
         let gp = &mut gx[pl * h * w..][..h * w];
         let gyp = &gy[pl * oh * ow..][..oh * ow];

@@ -143,6 +143,11 @@ fn embed(
     let ((r0, r1), (c0, c1)) = range;
     let (nr, nc) = ((r1 - r0) as usize, (c1 - c0) as usize);
     let mut out = vec![fill; c * nr * nc];
+    if win.h() == 0 || win.w() == 0 {
+        // The window lies wholly in the padding (a cell that sees no pixel): nothing to place,
+        // and its offsets may point past the buffer.
+        return (out, nr, nc);
+    }
     let (dr, dc) = (
         (win.r0 as isize - r0) as usize,
         (win.c0 as isize - c0) as usize,
@@ -170,6 +175,9 @@ fn crop(
         (win.c0 as isize - origin.1) as usize,
     );
     let mut out = Vec::with_capacity(c * win.h() * win.w());
+    if win.h() == 0 || win.w() == 0 {
+        return out;
+    }
     for ch in 0..c {
         for r in 0..win.h() {
             out.extend_from_slice(&local[(ch * nr + dr + r) * nc + dc..][..win.w()]);

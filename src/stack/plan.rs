@@ -165,8 +165,18 @@ pub fn plan(layers: &[Layer], c: usize, h: usize, w: usize) -> Plan {
         };
         let (oc, params, macs) = match *l {
             Layer::Conv { k, out, groups, .. } => {
-                let (p, m) = conv2d_cost(cc, out, [k, k], groups, false, [oh, ow]);
-                (out, p, m)
+                match conv2d_cost(cc, out, [k, k], groups, false, [oh, ow]) {
+                    Ok((p, m)) => (out, p, m),
+                    Err(e) => {
+                        return Plan {
+                            rows,
+                            error: Some(StackError {
+                                layer: i + 1,
+                                message: e.detail().to_string(),
+                            }),
+                        }
+                    }
+                }
             }
             Layer::Pool { .. } => (cc, 0, 0),
         };

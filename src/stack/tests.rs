@@ -77,7 +77,7 @@ fn plan_rows_and_the_layer_that_breaks() {
 
 #[test]
 fn cheat_sheet_108_vs_39_and_the_bottleneck() {
-    let [std, sep, bot] = alternatives(3, 4, 3, [1, 1]);
+    let [std, sep, bot] = alternatives(3, 4, 3, [1, 1]).unwrap();
     assert_eq!((std.name, std.params), ("standard", 108));
     assert_eq!(sep.params, 39);
     assert_eq!(
@@ -87,7 +87,7 @@ fn cheat_sheet_108_vs_39_and_the_bottleneck() {
     // 1x1 3->1 (3) + 3x3 1->1 (9) + 1x1 1->4 (4)
     assert_eq!(bot.params, 16);
     // MACs scale with the output size.
-    let [std, ..] = alternatives(3, 4, 3, [10, 10]);
+    let [std, ..] = alternatives(3, 4, 3, [10, 10]).unwrap();
     assert_eq!(std.macs, 10800);
 }
 
@@ -310,4 +310,22 @@ fn a_cell_that_reads_only_padding_has_an_empty_support() {
     let m = cell_maps(&st, &img, [c, h, w], (1, 1), 7, 2).unwrap();
     assert_eq!((m.win.h(), m.win.w()), (2, 2), "{:?}", m.win);
     assert_eq!(m.support.iter().filter(|&&s| s == 1).count(), 4);
+}
+
+#[test]
+fn a_cell_that_sees_only_padding_has_an_empty_support() {
+    // A 1x1 conv with padding 4, stride 2 on 5x10: output column 0 reads input column -4, in the
+    // padding (its window is empty; embedding it indexed past the buffer: a panic).
+    let layers = [Layer::Conv {
+        k: 1,
+        s: 2,
+        p: 4,
+        d: 3,
+        out: 1,
+        groups: 1,
+    }];
+    let image = vec![0.5f32; 3 * 5 * 10];
+    let m = cell_maps(&layers, &image, [3, 5, 10], (3, 0), 7, 1).unwrap();
+    assert!(m.support.iter().all(|&s| s == 0), "{:?}", m.support);
+    assert!(m.erf.iter().all(|&e| e == 0.0));
 }

@@ -241,7 +241,8 @@ pub fn conv_alternatives(
         ))
         .into());
     }
-    // Bounds that keep every product below 2^64 (params and mult-adds are u64).
+    // Plausibility bounds of the cheat-sheet; the counts themselves are checked u64 (at most
+    // 2^53, exact in JS) by `stack::alternatives`: at these bounds a product reaches 2^92.
     if c_in > 1 << 16 || c_out > 1 << 16 || k > 1 << 10 || out_h > 1 << 20 || out_w > 1 << 20 {
         return Err(Error::TooLarge(format!(
             "c_in={c_in}, c_out={c_out}, k={k}, output {out_h}x{out_w}: the limits are 65536 channels, kernel 1024 and 1048576 per side"
@@ -252,7 +253,7 @@ pub fn conv_alternatives(
         c_out as usize,
         k as usize,
         [out_h as usize, out_w as usize],
-    );
+    )?;
     to_js(
         &alts
             .into_iter()
@@ -343,7 +344,7 @@ pub fn image_to_tensor(img: &RgbaImage, gray: bool) -> JsResult<Tensor> {
             .map(|p| (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0)
             .collect()
     } else {
-        let mut d = vec![0.0f32; 3 * n];
+        let mut d = crate::tensor::try_zeros("an image tensor", 3 * n)?;
         for (i, p) in img.data.chunks_exact(4).enumerate() {
             for ch in 0..3 {
                 d[ch * n + i] = p[ch] as f32 / 255.0;
@@ -364,7 +365,14 @@ pub fn image_to_tensor(img: &RgbaImage, gray: bool) -> JsResult<Tensor> {
 /// `{image, lo, hi}`: the values that map to the ends of the scale.
 #[wasm_bindgen(js_name = tensorToRgba)]
 pub fn tensor_to_rgba(t: &Tensor, channel: u32, mode: &str) -> JsResult<JsValue> {
-    let [_, c, h, w] = t.shape4("tensor")?;
+    let [n, c, h, w] = t.view("tensor")?.shape();
+    if n == 0 {
+        return Err(Error::Shape(format!(
+            "tensorToRgba draws sample 0, but the tensor {:?} has no samples",
+            t.inner.shape
+        ))
+        .into());
+    }
     let ch = channel as usize;
     if ch >= c {
         return Err(
@@ -433,8 +441,8 @@ pub fn tensor_to_rgba(t: &Tensor, channel: u32, mode: &str) -> JsResult<JsValue>
 /// moved in (the weight-sharing demo: conv of a shifted input = shifted conv, away from edges).
 #[wasm_bindgen(js_name = shiftTensor)]
 pub fn shift_tensor(t: &Tensor, dy: i32, dx: i32) -> JsResult<Tensor> {
-    let [n, c, h, w] = t.shape4("tensor")?;
-    let mut out = vec![0.0f32; t.inner.data.len()];
+    let [n, c, h, w] = t.view("tensor")?.shape();
+    let mut out = crate::tensor::try_zeros("the shifted tensor", t.inner.data.len())?;
     for pl in 0..n * c {
         let src = &t.inner.data[pl * h * w..][..h * w];
         let dst = &mut out[pl * h * w..][..h * w];

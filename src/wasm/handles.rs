@@ -44,14 +44,17 @@ impl Tensor {
     pub fn new(data: &[f32], shape: Vec<u32>) -> JsResult<Tensor> {
         let shape = shape_usize(&shape);
         tensor::check_len("data", data.len(), &shape)?;
-        Ok(Tensor::from_parts(data.to_vec(), shape))
+        let data = tensor::try_copy(&format!("a tensor of {shape:?}"), data)?;
+        Ok(Tensor::from_parts(data, shape))
     }
 
-    /// A tensor of zeros; fill it through a view (`ptr()`), no copy.
+    /// A tensor of zeros; fill it through a view (`ptr()`), no copy. When wasm memory (4 GiB
+    /// at most) cannot hold it next to the live tensors, this throws `out_of_memory`.
     pub fn zeros(shape: Vec<u32>) -> JsResult<Tensor> {
         let shape = shape_usize(&shape);
         let n = numel(&shape)?;
-        Ok(Tensor::from_parts(vec![0.0; n], shape))
+        let data = tensor::try_zeros(&format!("a tensor of {shape:?}"), n)?;
+        Ok(Tensor::from_parts(data, shape))
     }
 
     #[wasm_bindgen(getter)]
@@ -77,8 +80,8 @@ impl Tensor {
 
     /// A copy of the data as a Float32Array.
     #[wasm_bindgen(js_name = toArray)]
-    pub fn to_array(&self) -> Vec<f32> {
-        self.inner.data.clone()
+    pub fn to_array(&self) -> JsResult<Vec<f32>> {
+        Ok(tensor::try_copy("a copy of the tensor", &self.inner.data)?)
     }
 
     /// The single value of a one-element tensor (a reduced loss).
@@ -97,7 +100,8 @@ impl Tensor {
     pub fn reshape(&self, shape: Vec<u32>) -> JsResult<Tensor> {
         let shape = shape_usize(&shape);
         tensor::check_len("tensor", self.inner.data.len(), &shape)?;
-        Ok(Tensor::from_parts(self.inner.data.clone(), shape))
+        let data = tensor::try_copy(&format!("a tensor of {shape:?}"), &self.inner.data)?;
+        Ok(Tensor::from_parts(data, shape))
     }
 }
 
@@ -156,7 +160,7 @@ impl RgbaImage {
         Ok(RgbaImage {
             width: width as usize,
             height: height as usize,
-            data: vec![0; px * 4],
+            data: tensor::try_filled("an RGBA image", px * 4, 0u8)?,
         })
     }
 
@@ -175,7 +179,7 @@ impl RgbaImage {
         Ok(RgbaImage {
             width: width as usize,
             height: height as usize,
-            data: bytes.to_vec(),
+            data: tensor::try_copy("an RGBA image", bytes)?,
         })
     }
 
@@ -201,8 +205,8 @@ impl RgbaImage {
 
     /// A copy of the pixels.
     #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.data.clone()
+    pub fn to_bytes(&self) -> JsResult<Vec<u8>> {
+        Ok(tensor::try_copy("a copy of the image", &self.data)?)
     }
 
     /// Resizes into a new image. `method`: "opencv" (cv2 INTER_LINEAR, bit-exact), "pillow"

@@ -212,13 +212,15 @@ impl BatchNorm {
         if c == 0 || c > 1 << 20 {
             return Err(Error::out_of_range("channels", 1.0, (1 << 20) as f64, c).into());
         }
+        let (momentum, eps) = (o.momentum.unwrap_or(0.1), o.eps.unwrap_or(1e-5));
+        norm::check_batch_norm_options(momentum, eps)?;
         Ok(BatchNorm {
             weight: vec![1.0; c],
             bias: vec![0.0; c],
             running_mean: vec![0.0; c],
             running_var: vec![1.0; c],
-            momentum: o.momentum.unwrap_or(0.1),
-            eps: o.eps.unwrap_or(1e-5),
+            momentum,
+            eps,
         })
     }
 
@@ -529,7 +531,22 @@ struct RfRow {
     out_len: Option<usize>,
 }
 
+/// The layers of `receptiveField` / `receptiveSupport`: an array of `{type, k, s, d, p}`; a key
+/// no layer has (`{k: 3, dilation: 2}`) is an error naming the layer and the valid keys, as in
+/// every other export (serde-wasm-bindgen alone ignores it).
 fn parse_layers(layers: JsValue) -> crate::Result<Vec<RfLayer>> {
+    if !js_sys::Array::is_array(&layers) {
+        return Err(Error::InvalidArg(
+            "layers must be an array like [{type: \"conv\", k: 3, s: 1, d: 1, p: 1}]".into(),
+        ));
+    }
+    let keys = opts::field_names::<LayerJs>();
+    let arr: &js_sys::Array = layers.unchecked_ref();
+    for (i, v) in arr.iter().enumerate() {
+        if let Some(key) = opts::unknown_key(&v, keys) {
+            return Err(Error::unknown_layer_key(i + 1, &key, keys));
+        }
+    }
     let ls: Vec<LayerJs> = serde_wasm_bindgen::from_value(layers).map_err(|e| {
         Error::InvalidArg(format!("layers must be [{{type, k, s, d, p}}, ...]: {e}"))
     })?;

@@ -36,6 +36,12 @@ pub(crate) fn read<T: DeserializeOwned + Default>(what: &str, v: JsValue) -> Res
     if let Some(key) = unknown_key(&v, known) {
         return Err(Error::unknown_option(what, &key, known));
     }
+    if let Some((key, got)) = non_finite_number(&v) {
+        return Err(Error::option_not_finite(
+            &format!("{what} option {key}"),
+            got,
+        ));
+    }
     serde_wasm_bindgen::from_value(v.clone()).map_err(|e| match key_at_fault::<T>(&v) {
         Some((key, inner)) => Error::bad_option(what, &key, &inner),
         None => Error::InvalidArg(format!("{what} options: {e}")),
@@ -52,6 +58,29 @@ fn key_at_fault<T: DeserializeOwned>(v: &JsValue) -> Option<(String, String)> {
         js_sys::Reflect::set(&one, &key, &value).ok()?;
         let e = serde_wasm_bindgen::from_value::<T>(one.into()).err()?;
         Some((key.as_string()?, e.to_string()))
+    })
+}
+
+/// The first number of the options object `v` that is NaN or infinite, as `(key, value)`: a
+/// value of the object itself (`eps: NaN`) or an element of an array value (`betas: [0.9,
+/// Infinity]` gives `betas[1]`). No option of any export is defined for NaN or infinity (the
+/// kernels' own checks compare with `<`, which NaN passes), so `read` refuses them all here.
+fn non_finite_number(v: &JsValue) -> Option<(String, f64)> {
+    let obj: &js_sys::Object = v.unchecked_ref();
+    js_sys::Object::keys(obj).iter().find_map(|key| {
+        let name = key.as_string().unwrap_or_default();
+        let value = js_sys::Reflect::get(obj, &key).ok()?;
+        if let Some(n) = value.as_f64() {
+            return (!n.is_finite()).then_some((name, n));
+        }
+        if js_sys::Array::is_array(&value) {
+            let arr: js_sys::Array = value.unchecked_into();
+            return arr.iter().enumerate().find_map(|(i, e)| {
+                let n = e.as_f64()?;
+                (!n.is_finite()).then(|| (format!("{name}[{i}]"), n))
+            });
+        }
+        None
     })
 }
 

@@ -110,7 +110,7 @@ const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first 
 let dl;
 test.before(async () => {
   if (!built) return;
-  dl = await import(`${pkg}dlplay.js`);
+  dl = await import('../../www/app/api.js'); // the checked API, as the pages use it
   await dl.default({ module_or_path: await readFile(`${pkg}dlplay_bg.wasm`) });
 });
 

@@ -17,7 +17,7 @@ let dl;
 let model;
 test.before(async () => {
   if (!built) return;
-  dl = await import(`${pkg}dlplay.js`);
+  dl = await import('../../www/app/api.js'); // the checked API, as the pages use it
   await dl.default({ module_or_path: await readFile(`${pkg}dlplay_bg.wasm`) });
   model = createModel(dl.trainSchema());
 });

@@ -1,18 +1,23 @@
 //! One memoized init of the wasm build (www/pkg/, made by wasm-pack --target web): every lab
 //! calls `ready()` and gets the same initialized module; the .wasm is fetched and compiled once.
+//! What it resolves to is the checking facade (`./api.js`, the documented API: same names as
+//! the package, every argument checked in JS before the generated glue sees it), never the raw
+//! bindings.
 
 import { codedError } from './errors.js';
 
+const API = new URL('./api.js', import.meta.url);
 const PKG = new URL('../pkg/dlplay.js', import.meta.url);
 let p;
 
 /**
- * Resolve to the initialized module namespace (its exports: GoldenSuite, ...).
+ * Resolve to the namespace of the facade (app/api.js: GoldenSuite, Tensor, conv2d, ...) once the
+ * module is initialized.
  * Rejects with an Error whose `code` is 'wasm_missing' when pkg/ was never built, or
  * 'wasm_load' (with vars.detail) when it is there but fails to load or instantiate.
  */
 export function ready() {
-  return (p ??= import(PKG.href)
+  return (p ??= import(API.href)
     .then((m) => m.default().then(() => m))
     .catch(async (err) => {
       p = undefined; // let a later call try again (e.g. after the build finishes)

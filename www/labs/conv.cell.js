@@ -1,7 +1,8 @@
 //! The convolution lab's cell view: the photo with the picked cell's overlays, (a) the formula's
 //! box (rows/cols start + i·jump .. + r − 1, Araujo et al. 2019), (b) the exact support and (c)
 //! the effective receptive field from `cellMaps` (both over the box's crop of the photo), the
-//! readout of those numbers, the enlarged crops, and the last map (each cell shows the photo at
+//! readout of those numbers with what r, jump and start mean, the magnified view beside it
+//! (conv.loupe.js), the enlarged crops, and the last map (each cell shows the photo at
 //! its box centre). A cell is picked by clicking / tapping the photo or the last map, or moved
 //! with the arrow keys (Shift: 8 cells).
 import { t, has, pluralKey, describeError } from '../app/i18n.js';
@@ -12,10 +13,12 @@ import { IMG } from './conv.image.js';
 import { cellMaps } from './conv.wasm.js';
 import { fmtInt } from './conv.table.js';
 import { halfMassRadius } from './conv.measure.js';
+import { ERF_RGB, drawLoupe, clearLoupe, wireLoupe } from './conv.loupe.js';
 
 const $ = (id) => document.getElementById(id);
 
 let cellData = null; // {row, col, info, maps, ms, error}
+const WHY = ['ro-r-why', 'ro-jump-why', 'ro-start-why', 'ro-rows-why', 'ro-cols-why'];
 const lastMapCache = { key: '', canvas: null };
 
 /** The picked cell's data (for the e2e tests' window.__convLab), or null. */
@@ -70,13 +73,6 @@ export function drawPhoto() {
   ov.height = IMG.h * 2;
 }
 
-const ERF_RGB = (v) => {
-  // black-body-like: dark red -> orange -> yellow -> white
-  const r = Math.min(1, v * 2.2);
-  const g = Math.min(1, Math.max(0, v * 2 - 0.35));
-  const b = Math.min(1, Math.max(0, v * 3 - 2));
-  return [r * 255, g * 255, b * 255];
-};
 
 function drawCell() {
   const ov = $('overlay');
@@ -87,6 +83,7 @@ function drawCell() {
   const cd = cellData;
   if (!cd || cd.error || !cd.maps) {
     for (const id of ['ro-cell', 'ro-r', 'ro-jump', 'ro-start', 'ro-rows', 'ro-cols', 'ro-clip', 'ro-support', 'ro-time']) ro(id, '–');
+    for (const id of WHY) ro(id, '');
     const ie = $('image-error');
     if (cd?.error) {
       ie.hidden = false;
@@ -94,6 +91,7 @@ function drawCell() {
     }
     drawLastMap();
     clearZooms();
+    clearLoupe();
     return;
   }
   const { info, maps, row, col } = cd;
@@ -171,9 +169,19 @@ function drawCell() {
     n: fmtInt(nSupport), of: count('conv.cell.pixels', nWin), holes: count('conv.cell.holes', nWin - nSupport),
   }));
   ro('ro-time', `${cd.ms.toFixed(1)} ms`);
+  // what r, jump and start mean, with this cell's numbers, beside them (issue 10, defect 7)
+  const one = (key, n, vars) => t(pluralKey(key, n, has), { n, ...vars });
+  ro('ro-r-why', t('conv.cell.why_r', { r: info.r }));
+  ro('ro-jump-why', one('conv.cell.why_jump', info.jump));
+  ro('ro-start-why', info.start < 0 ? one('conv.cell.why_start_pad', -info.start, { start: info.start })
+    : t('conv.cell.why_start', { start: info.start }));
+  const span = (i, a0, a1) => t('conv.cell.why_box', { start: info.start, i, jump: info.jump, a0, r: info.r, a1 });
+  ro('ro-rows-why', span(row, box.r0, box.r1));
+  ro('ro-cols-why', span(col, box.c0, box.c1));
   $('image-error').hidden = true;
   drawLastMap();
   drawZooms(box);
+  drawLoupe(IMG, box, maps, info.r);
   const photo = $('photo');
   photo.setAttribute('aria-label', t('conv.cell.photo_label_cell', {
     row, col, r0: box.r0, r1: box.r1, c0: box.c0, c1: box.c1, r: info.r,
@@ -346,6 +354,7 @@ function onKey(ev) {
 }
 
 export function wireCell() {
+  wireLoupe();
   for (const [id, key] of [['show-box', 'box'], ['show-support', 'support'], ['show-erf', 'erf']]) {
     $(id).addEventListener('change', () => {
       S.show[key] = $(id).checked;

@@ -10,6 +10,7 @@
 //! The modules: conv.state.js (pure: presets, hash codec), conv.session.js (the live state),
 //! conv.wasm.js (every wasm call), conv.image.js (the photo), conv.editor.js (the stack editor),
 //! conv.table.js (the per-layer table), conv.cell.js (the picked cell on the photo),
+//! conv.loupe.js (its magnified view with the ERF colour scale),
 //! conv.slide.js (the step-by-step conv), conv.maps.js (feature maps and weight sharing),
 //! conv.measure.js (pure: the ERF's half-mass radius, the weight-sharing comparisons).
 //! This file wires them: the first load, hash changes, language changes, a new image.

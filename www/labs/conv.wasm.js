@@ -1,4 +1,4 @@
-//! The convolution lab's only door to the wasm build: every export of www/pkg/dlplay.js the lab
+//! The convolution lab's only door to the wasm build: every export of the checked API (app/api.js) the lab
 //! calls, and every option key it passes, is named here once (when the exports are renamed, this
 //! is the file to edit). Tensors are NCHW f32 handles (`Tensor`), images RGBA8 handles
 //! (`RgbaImage`); whoever receives one frees it.

@@ -70,6 +70,8 @@ function wireSize() {
     }
   });
   for (const b of document.querySelectorAll('[data-scale]')) b.addEventListener('click', () => setScale(+b.dataset.scale));
+  // x2, x3, x4 beside the result (issue 10, defect 5): on a phone the size panel is further down
+  for (const b of document.querySelectorAll('[data-quick-scale]')) b.addEventListener('click', () => setScale(+b.dataset.quickScale));
   const aspect = () => (lab.source ? lab.source.h / lab.source.w : 1);
   $('out-w').addEventListener('input', () => {
     if (S.lock && +$('out-w').value > 0) $('out-h').value = Math.max(1, Math.round(+$('out-w').value * aspect()));
@@ -136,4 +138,10 @@ export function wireControls() {
   $('download').addEventListener('click', download);
   $('cancel').addEventListener('click', cancel);
   $('notice-close').addEventListener('click', clearNotice);
+  $('to-image').addEventListener('click', () => {
+    // from the inspector back to the picture, with the keyboard on it (arrows move the pixel)
+    const canvas = document.querySelector('#stage canvas');
+    $('stage').scrollIntoView({ block: 'nearest' });
+    canvas?.focus({ preventScroll: true });
+  });
 }

@@ -20,8 +20,11 @@ import {
   methodA, outSize, snapshot, FIRST_GOOD, srcOfKind, mp, isSizeRefusal, largestFit, SAMPLES,
 } from './resize.state.js';
 import { busyStart, showNotice, clearNotice } from './resize.notice.js';
-import { label, syncControls, renderSource, renderLabels, renderTiming, logRun, renderDiff, renderInspectorPanel } from './resize.render.js';
+import {
+  label, syncControls, renderSource, renderLabels, renderTiming, logRun, renderDiff, renderInspectorPanel, revealInspector,
+} from './resize.render.js';
 import { DIFF_MIN_RANGE } from '../app/plot.js';
+import { detailZoom, interestingPoint } from './resize.focus.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -231,7 +234,7 @@ async function runResize(slot, size, method, key) {
         viewer.setView(S.initialView); // the zoom and pan of a shared link
         lab.needFit = false;
       } else if (lab.needFit) {
-        viewer.fit();
+        openResult(r);
         lab.needFit = false;
       }
       S.initialView = null;
@@ -251,6 +254,31 @@ async function runResize(slot, size, method, key) {
     if (slot === 'a') lab.runningA = null;
     job.end();
   }
+}
+
+/**
+ * Show a new input's first result where the method's effect shows (issue 10, defect 5): the whole
+ * image if it fits at the detail zoom, else a crop at that zoom around the picked pixel, or, with
+ * none picked, around the busiest part of the picture (which is then picked and inspected).
+ */
+function openResult(r) {
+  const { source, viewer } = lab;
+  const s = r.w / source.w;
+  const z = detailZoom(s);
+  if (viewer.fitZoom() >= z) {
+    viewer.fit();
+    return;
+  }
+  if (!S.pick || S.pick.x >= r.w || S.pick.y >= r.h) {
+    const pane = viewer.paneSize();
+    const p = interestingPoint(source.bitmap, source.w, source.h, Math.min(pane.w, pane.h) / (z * s) / 2);
+    S.pick = {
+      x: Math.min(r.w - 1, Math.floor((p.x * r.w) / source.w)),
+      y: Math.min(r.h - 1, Math.floor((p.y * r.h) / source.h)),
+    };
+    viewer.setPick(S.pick);
+  }
+  viewer.open(z, S.pick);
 }
 
 async function runDiff(key) {
@@ -285,6 +313,11 @@ async function runInspect(key, slot) {
     const r = await lab.engine.call('inspect', { slot: slot.toUpperCase(), x: S.pick.x, y: S.pick.y });
     lab.have.ins = { key, r, slot };
     renderInspectorPanel();
+    if (lab.revealInspector) {
+      // the answer to a click or tap: in view, with a cue (issue 10, defect 5)
+      lab.revealInspector = false;
+      revealInspector();
+    }
   } catch (err) {
     if (err.code === 'cancelled') return;
     if (err.fatal) return recoverFromTrap(err);

@@ -9,7 +9,8 @@
 //! promises), resize.jobs.js (the job loop towards the latest state, cancel, download),
 //! resize.notice.js (progress and notices), resize.render.js (the panels), resize.input.js
 //! (file, drop, paste, samples), resize.controls.js (size, method, view), resize.viewer.js (the
-//! zoomable canvases), resize.formula.js (pure: the inspector's formula text) and
+//! zoomable canvases), resize.focus.js (pure: where and how far a new result opens zoomed in),
+//! resize.formula.js (pure: the inspector's formula text) and
 //! resize.inspector.js (the inspector's DOM). This file wires them: the first load, hash changes,
 //! language changes, and `window.__resizeLab` for tests.
 import { codedError } from '../app/errors.js';
@@ -23,9 +24,11 @@ import { schedule, requestLoad } from './resize.jobs.js';
 import { showNotice, renderNotice, renderBusy } from './resize.notice.js';
 import {
   syncControls, renderSource, renderLabels, renderTiming, renderRuns, renderDiff, renderInspectorPanel, viewerLabels,
+  revealInspector,
 } from './resize.render.js';
 import { wireInput } from './resize.input.js';
 import { wireControls } from './resize.controls.js';
+import { detailZoom } from './resize.focus.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,10 +42,15 @@ function setPick(p) {
 function makeViewer() {
   const viewer = new Viewer($('stage'), {
     onPick: (p, which) => {
+      const same = S.pick && S.pick.x === p.x && S.pick.y === p.y && S.pickSlot === which;
       S.pickSlot = which;
+      // bring the inspector into view once it shows this pixel (now, if it already does)
+      if (same && lab.have.ins) revealInspector();
+      else lab.revealInspector = true;
       setPick(p);
     },
     onMove: (dx, dy) => {
+      lab.revealInspector = false; // arrow keys: the focus stays on the image, the page stays put
       const a = lab.have.a;
       if (!a) return;
       const p = S.pick || { x: 0, y: 0 };
@@ -62,6 +70,7 @@ function makeViewer() {
       saveHashSoon();
     },
     labels: viewerLabels,
+    detailZoom: () => (lab.have.a && lab.source ? detailZoom(lab.have.a.w / lab.source.w) : 1),
   });
   viewer.setMode(S.v);
   viewer.setPick(S.pick);

@@ -45,6 +45,10 @@ export function syncControls() {
   $('split').value = String(S.split);
   $('diff-panel').hidden = S.v !== 'diff';
   for (const b of document.querySelectorAll('[data-sample]')) b.setAttribute('aria-pressed', String(b.dataset.sample === S.src));
+  for (const b of document.querySelectorAll('[data-scale], [data-quick-scale]')) {
+    const s = +(b.dataset.scale ?? b.dataset.quickScale);
+    b.setAttribute('aria-pressed', String(S.sizeMode === 'scale' && Math.abs(s - S.s) < 1e-9));
+  }
   renderSizeInfo();
   if (viewer) {
     viewer.setMode(S.v);
@@ -216,4 +220,24 @@ export function renderInspectorPanel() {
       renderInspectorPanel();
     },
   });
+}
+
+/**
+ * The answer to a click or tap on the image, brought into view (issue 10, defect 5): beside the
+ * image on a wide screen it is already there (its own scroll goes back to the top); below it,
+ * the page scrolls just enough to show the pixel's summary (the image mostly stays in view);
+ * either way it flashes once.
+ */
+export function revealInspector() {
+  const panel = $('inspector').closest('.inspector');
+  panel.classList.remove('ins-flash');
+  void panel.offsetWidth; // restart the animation
+  panel.classList.add('ins-flash');
+  const top = panel.querySelector('.ins-summary'); // pixel, value, check: not the figure too
+  if (!top) return;
+  panel.scrollTop = 0; // beside the image the panel scrolls on its own
+  const r = top.getBoundingClientRect();
+  if (r.top >= 0 && r.bottom <= innerHeight) return;
+  const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+  top.scrollIntoView({ block: 'nearest', behavior: smooth ? 'smooth' : 'auto' });
 }

@@ -11,8 +11,9 @@ const CLICK_SLOP = 6; // CSS px a pointer may move and still count as a click or
 
 export class Viewer {
   /**
-   * root: an element to fill; opts: {onPick({x, y}), onMove(dx, dy), onChange(), labels()}
-   * labels() -> {a, b, diff}: the text shown in each pane's corner.
+   * root: an element to fill; opts: {onPick({x, y}), onMove(dx, dy), onChange(), labels(),
+   * detailZoom()}. labels() -> {a, b, diff}: the text shown in each pane's corner; detailZoom()
+   * -> the zoom a click on a shrunk view opens (at least 1: pixel-true).
    */
   constructor(root, opts) {
     this.root = root;
@@ -106,13 +107,33 @@ export class Viewer {
     return { w: c?.clientWidth || 300, h: c?.clientHeight || 200 };
   }
 
+  /** The zoom at which the whole image fits the pane (whole-number when it is enlarged). */
+  fitZoom() {
+    const { w, h } = this.images;
+    if (!w || !h) return 1;
+    const s = this.paneSize();
+    const z = Math.min(s.w / w, s.h / h);
+    return clamp(z >= 1 ? Math.floor(z) : z, MIN_Z, MAX_Z);
+  }
+
+  /**
+   * A new result: the whole image if it fits at zoom `z` or more, else a crop at zoom `z`
+   * centred on output pixel `p` (where one can see what the method did to single pixels).
+   */
+  open(z, p) {
+    if (this.fitZoom() >= z || !p) {
+      this.fit();
+      return;
+    }
+    this.setView({ z, cx: p.x + 0.5, cy: p.y + 0.5 });
+    this.opts.onChange?.();
+  }
+
   /** Whole image in view: whole-number zoom when it is enlarged, fractional when it is shrunk. */
   fit() {
     const { w, h } = this.images;
     if (!w || !h) return;
-    const s = this.paneSize();
-    const z = Math.min(s.w / w, s.h / h);
-    this.z = clamp(z >= 1 ? Math.floor(z) : z, MIN_Z, MAX_Z);
+    this.z = this.fitZoom();
     this.cx = w / 2;
     this.cy = h / 2;
     this.draw();
@@ -290,8 +311,10 @@ export class Viewer {
       ctx.fillStyle = '#fff';
       ctx.fillRect(splitX - Math.round(dpr), 0, Math.max(2, Math.round(2 * dpr)), H);
       const r = 14 * dpr;
+      // the handle sits low on the line, clear of the picked pixel (a new result centres it)
+      const hy = Math.max(H / 2, H - r - 12 * dpr);
       ctx.beginPath();
-      ctx.arc(splitX, H / 2, r, 0, 2 * Math.PI);
+      ctx.arc(splitX, hy, r, 0, 2 * Math.PI);
       ctx.fillStyle = '#fff';
       ctx.fill();
       ctx.strokeStyle = '#0b5cd5';
@@ -299,12 +322,12 @@ export class Viewer {
       ctx.stroke();
       ctx.fillStyle = '#0b5cd5';
       ctx.beginPath();
-      ctx.moveTo(splitX - 9 * dpr, H / 2);
-      ctx.lineTo(splitX - 3 * dpr, H / 2 - 5 * dpr);
-      ctx.lineTo(splitX - 3 * dpr, H / 2 + 5 * dpr);
-      ctx.moveTo(splitX + 9 * dpr, H / 2);
-      ctx.lineTo(splitX + 3 * dpr, H / 2 - 5 * dpr);
-      ctx.lineTo(splitX + 3 * dpr, H / 2 + 5 * dpr);
+      ctx.moveTo(splitX - 9 * dpr, hy);
+      ctx.lineTo(splitX - 3 * dpr, hy - 5 * dpr);
+      ctx.lineTo(splitX - 3 * dpr, hy + 5 * dpr);
+      ctx.moveTo(splitX + 9 * dpr, hy);
+      ctx.lineTo(splitX + 3 * dpr, hy - 5 * dpr);
+      ctx.lineTo(splitX + 3 * dpr, hy + 5 * dpr);
       ctx.fill();
     }
     if (this.pick) {
@@ -396,7 +419,13 @@ export class Viewer {
         // which image was under the pointer: the pane's, or the side of the split line
         let which = entry.which === 'b' ? 'b' : 'a';
         if (this.mode === 'split') which = p.x > canvas.clientWidth * this.split ? 'b' : 'a';
-        if (px) this.opts.onPick?.(px, which);
+        if (px) {
+          // a shrunk view hides what a method does to single pixels: a click on one opens a
+          // pixel-true crop at the click point (the picked pixel stays under the pointer)
+          const dz = this.opts.detailZoom?.() ?? 1;
+          if (this.z < 1) this.zoomAt(Math.max(1, dz) / this.z, p.x, p.y);
+          this.opts.onPick?.(px, which);
+        }
       }
       if (g?.kind === 'pan') this.opts.onChange?.();
       if (this.pointers.size === 0) this.gesture = null;

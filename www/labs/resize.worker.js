@@ -7,7 +7,7 @@
 //! {stage, fraction}}. Messages are handled one at a time, in order (one queue), so a view into
 //! wasm memory is never used across another call into wasm. `fatal` means the wasm instance is
 //! unusable (a trap): the page starts a new worker.
-import init, { RgbaImage, checkImageSize, wasmMemory, version } from '../pkg/dlplay.js';
+import init, { RgbaImage, checkImageSize, wasmMemory, version } from '../app/api.js'; // the checked API
 import { codedError } from '../app/errors.js';
 import { decodePng, encodePng, isPng, pngHeader } from '../app/png.js';
 import { inferno } from '../app/canvas.js';
@@ -31,7 +31,7 @@ function checkSize(w, h) {
   if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) {
     throw codedError('bad_size', { w, h }, `output size must be whole pixels >= 1, got ${w}x${h}`);
   }
-  // the side first: it also keeps sides over 2^32 (which the u32 glue would wrap) away from Rust
+  // the side first: it also keeps sides over 2^32 (which the checked API refuses without a code) away from Rust
   if (w > MAX_SIDE || h > MAX_SIDE) throw codedError('too_wide', { w, h, max: MAX_SIDE }, `a side is over ${MAX_SIDE} px`);
   checkImageSize(w, h, 'output'); // the pixel limit lives in Rust: throws its coded pixel_limit
 }

@@ -29,10 +29,30 @@ pub use params::Conv2dParams;
 use params::Geom;
 pub use simd::{kernel_for, Kernel};
 
-use crate::tensor::{check_finite, check_len, numel, View};
+use crate::tensor::{check_finite, check_len, check_work, numel, prod_u64, try_zeros, View};
 use crate::{arg_err, shape_err, Error, Result};
 
-/// Output length of one axis, or an error naming the axis when the window does not fit.
+/// The largest stride, padding or dilation an axis accepts (conv and pooling): 2^28, the element
+/// limit of a tensor, so that every index a kernel forms (`i*s + u*d`, `n + 2p`) stays below
+/// 2^31 and fits wasm32's `isize`; larger values could only ever pad or skip beyond any tensor.
+pub const MAX_GEOMETRY: usize = crate::tensor::MAX_ELEMENTS;
+
+/// Checks that `name` (e.g. "stride cols") lies in `min..=MAX_GEOMETRY`.
+pub fn check_geometry(name: &str, v: usize, min: usize) -> Result<()> {
+    if v < min || v > MAX_GEOMETRY {
+        return Err(Error::out_of_range(
+            name,
+            min as f64,
+            MAX_GEOMETRY as f64,
+            v,
+        ));
+    }
+    Ok(())
+}
+
+/// Output length of one axis, or an error naming the axis when the window does not fit. Every
+/// sum and product is checked (the values come from JS), so a message never shows wrapped
+/// arithmetic.
 pub fn conv_out_len(axis: &str, n: usize, k: usize, s: usize, p: usize, d: usize) -> Result<usize> {
     if k == 0 {
         return Err(Error::at_least(&format!("kernel {axis}"), 1, 0));
@@ -43,14 +63,19 @@ pub fn conv_out_len(axis: &str, n: usize, k: usize, s: usize, p: usize, d: usize
     if d == 0 {
         return Err(Error::at_least(&format!("dilation {axis}"), 1, 0));
     }
-    let span = d * (k - 1) + 1;
+    check_geometry(&format!("stride {axis}"), s, 1)?;
+    check_geometry(&format!("padding {axis}"), p, 0)?;
+    check_geometry(&format!("dilation {axis}"), d, 1)?;
+    check_geometry(&format!("input {axis}"), n, 0)?;
+    // n, p <= 2^28: the padded length fits 2^30 on every target.
     let padded = n + 2 * p;
-    if span > padded {
+    let span = (k as u64 - 1) * d as u64 + 1;
+    if span > padded as u64 {
         return shape_err!(
             "the dilated kernel spans {span} {axis} (kernel {k}, dilation {d}) but the padded input has only {padded} ({n} + 2x{p} padding)"
         );
     }
-    Ok((padded - span) / s + 1)
+    Ok((padded - span as usize) / s + 1)
 }
 
 /// Output shape `[N, C_out, OH, OW]` of a conv2d, checking every constraint.
@@ -92,7 +117,36 @@ fn checked(xs: [usize; 4], w: View<'_>, bias: Option<&[f32]>, p: &Conv2dParams) 
     if let Some(b) = bias {
         check_len("bias", b.len(), &[ws[0]])?;
     }
-    Ok(Geom { xs, ws, ys, p: *p })
+    check_work("conv2d", conv_work(xs, ws, ys, p), || {
+        format!(
+            "input {xs:?}, weight {ws:?}, output {ys:?}, stride {:?}, padding {:?}, dilation {:?}, groups {}",
+            p.stride, p.padding, p.dilation, p.groups
+        )
+    })?;
+    // An axis with one output never moves its window: its stride plays no part, and a stride of
+    // 1 keeps the SIMD kernels' phased copy of the input small (stride 2^28 would ask for 2^28
+    // phases).
+    let mut p = *p;
+    for a in 0..2 {
+        if ys[2 + a] == 1 {
+            p.stride[a] = 1;
+        }
+    }
+    Ok(Geom { xs, ws, ys, p })
+}
+
+/// The estimated steps of one conv2d (or its input gradient): the multiply-adds
+/// `N*O*OH*OW*(C/G)*kH*kW`, plus the padded copy of the input the fast kernels make
+/// (`N*C*(H+2ph)*(W+2pw)`). None on overflow.
+fn conv_work(xs: [usize; 4], ws: [usize; 4], ys: [usize; 4], p: &Conv2dParams) -> Option<u64> {
+    let macs = prod_u64(&[ys[0], ys[1], ys[2], ys[3], ws[1], ws[2], ws[3]])?;
+    let copy = prod_u64(&[
+        xs[0],
+        xs[1],
+        xs[2] + 2 * p.padding[0],
+        xs[3] + 2 * p.padding[1],
+    ])?;
+    macs.checked_add(copy)
 }
 
 /// conv2d into a fresh buffer; returns `(y, [N, C_out, OH, OW])`.
@@ -103,7 +157,7 @@ pub fn conv2d(
     p: &Conv2dParams,
 ) -> Result<(Vec<f32>, [usize; 4])> {
     let g = checked(x.shape(), w, bias, p)?;
-    let mut y = vec![0.0; numel(&g.ys)?];
+    let mut y = try_zeros("the output of conv2d", numel(&g.ys)?)?;
     simd::forward(&g, x.data(), w.data(), bias, &mut y)?;
     Ok((y, g.ys))
 }
@@ -169,7 +223,9 @@ pub fn conv2d_backward_input(
 ) -> Result<Vec<f32>> {
     let g = checked(xs, w, None, p)?;
     check_len("output gradient", gy.len(), &g.ys)?;
-    Ok(reference::backward_input(&g, gy, w.data()))
+    let mut gx = try_zeros("the input gradient of conv2d", numel(&xs)?)?;
+    reference::backward_input(&g, gy, w.data(), &mut gx);
+    Ok(gx)
 }
 
 /// The window kernels take one crop that carries its own padding.
@@ -203,7 +259,13 @@ pub fn conv2d_window_backward_input(
     Ok(window::backward_input(&g, gy, w.data()))
 }
 
-/// Parameters and multiply-adds of a conv layer: `(params, macs)` for output size `oh x ow`.
+/// The largest parameter or multiply-add count the cost functions return: 2^53, the largest
+/// integer up to which a JS number (f64) counts exactly.
+pub const MAX_COUNT: u64 = 1 << 53;
+
+/// Parameters and multiply-adds of a conv layer: `(params, macs)` for output size `oh x ow`, in
+/// checked u64 arithmetic; a count above `MAX_COUNT` is an `Error::count_limit` naming the layer
+/// (u64 wrapped silently before: 65536 -> 65536 channels, 1024x1024, at 1048576x1048576 gave 0).
 pub fn conv2d_cost(
     c_in: usize,
     c_out: usize,
@@ -211,9 +273,24 @@ pub fn conv2d_cost(
     groups: usize,
     bias: bool,
     out_hw: [usize; 2],
-) -> (u64, u64) {
-    let per_out = (c_in / groups.max(1)) as u64 * k[0] as u64 * k[1] as u64;
-    let params = c_out as u64 * per_out + if bias { c_out as u64 } else { 0 };
-    let macs = c_out as u64 * per_out * out_hw[0] as u64 * out_hw[1] as u64;
-    (params, macs)
+) -> Result<(u64, u64)> {
+    let per_out = prod_u64(&[c_in / groups.max(1), k[0], k[1]]);
+    let params = per_out
+        .and_then(|p| p.checked_mul(c_out as u64))
+        .and_then(|p| p.checked_add(if bias { c_out as u64 } else { 0 }))
+        .filter(|&p| p <= MAX_COUNT);
+    let macs = per_out
+        .and_then(|p| p.checked_mul(prod_u64(&[c_out, out_hw[0], out_hw[1]])?))
+        .filter(|&m| m <= MAX_COUNT);
+    match (params, macs) {
+        (Some(p), Some(m)) => Ok((p, m)),
+        _ => Err(Error::count_limit(
+            "parameters and mult-adds",
+            &format!(
+                "a {}x{} conv {c_in}->{c_out} (groups {groups}) with a {}x{} output",
+                k[0], k[1], out_hw[0], out_hw[1]
+            ),
+            MAX_COUNT,
+        )),
+    }
 }

@@ -116,11 +116,10 @@ fn axpy_strided(y: &mut [f32], a: f32, x: &[f32], start: isize, s: usize) {
 
 /// `dL/dx` (shape `g.xs`) from `dL/dy` (`gy`, shape `g.ys`): the transposed convolution of `gy`
 /// with the same weights.
-pub fn backward_input(g: &Geom, gy: &[f32], w: &[f32]) -> Vec<f32> {
+pub fn backward_input(g: &Geom, gy: &[f32], w: &[f32], gx: &mut [f32]) {
     let [_, _, _, wd] = g.xs;
     let [_, _, _, ow] = g.ys;
     let [sh, sw] = g.p.stride;
-    let mut gx = vec![0.0f32; g.xs.iter().product()];
     taps(g, |t| {
         let wv = w[t.wi];
         for i in t.rows.clone() {
@@ -132,5 +131,4 @@ pub fn backward_input(g: &Geom, gy: &[f32], w: &[f32]) -> Vec<f32> {
             }
         }
     });
-    gx
 }

@@ -19,7 +19,7 @@ use std::cell::RefCell;
 
 use super::params::{Conv2dParams, Geom};
 use crate::ops::lanes::F4;
-use crate::tensor::MAX_ELEMENTS;
+use crate::tensor::{try_grow, MAX_ELEMENTS};
 use crate::{Error, Result};
 
 /// Output channels per register block.
@@ -125,22 +125,41 @@ struct Phased {
 }
 
 impl Phased {
-    fn new(xs: [usize; 4], p: &Conv2dParams, kw: usize, ow: usize, block: usize) -> Phased {
+    /// The geometry, or a TooLarge error when the padded, phased plane (`hp x sw*wq` floats)
+    /// would be over the element limit (every product checked: the sizes come from JS).
+    fn new(xs: [usize; 4], p: &Conv2dParams, kw: usize, ow: usize, block: usize) -> Result<Phased> {
         let [_, _, h, w] = xs;
         let [ph, pw] = p.padding;
         let sw = p.stride[1];
-        let wp = w + 2 * pw;
-        let max_off = (kw - 1) * p.dilation[1] / sw;
-        let wq = wp.div_ceil(sw).max(ow.div_ceil(block) * block + max_off);
-        Phased {
+        let too_large = || {
+            Error::TooLarge(format!(
+                "the padded copy of a {h}x{w} input (padding {ph}, {pw}, stride {sw}) is more than {MAX_ELEMENTS} floats"
+            ))
+        };
+        let wp = pw
+            .checked_mul(2)
+            .and_then(|v| v.checked_add(w))
+            .ok_or_else(too_large)?;
+        let max_off = (kw - 1).checked_mul(p.dilation[1]).ok_or_else(too_large)? / sw;
+        let blocks = ow
+            .div_ceil(block)
+            .checked_mul(block)
+            .and_then(|v| v.checked_add(max_off));
+        let wq = wp.div_ceil(sw).max(blocks.ok_or_else(too_large)?);
+        let hp = ph
+            .checked_mul(2)
+            .and_then(|v| v.checked_add(h))
+            .ok_or_else(too_large)?;
+        checked_size(&[hp, sw, wq])?;
+        Ok(Phased {
             h,
             w,
             ph,
             pw,
-            hp: h + 2 * ph,
+            hp,
             sw,
             wq,
-        }
+        })
     }
     /// Floats per padded row (all phases).
     fn row(&self) -> usize {
@@ -226,12 +245,10 @@ fn dense(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk }: &mut Scratch) ->
     let nob = og.div_ceil(NOC);
     let [sh, _] = p.stride;
     let [dh, dw] = p.dilation;
-    let ph = Phased::new(*xs, p, kw, ow, BW);
+    let ph = Phased::new(*xs, p, kw, ow, BW)?;
     let plane = ph.plane();
     let need = checked_size(&[c, plane])?;
-    if buf.len() < need {
-        buf.resize(need, 0.0);
-    }
+    try_grow("the padded copy of the input", buf, need, 0.0)?;
     // Pack weights [g][ob][ci][u][v][NOC], each stored 4 times (a ready-made splat: one plain
     // vector load whose offset wasm can encode, where `load32_splat` costs an extra address add
     // per weight); zero for the missing channels of a tail block.
@@ -411,11 +428,9 @@ fn depthwise(op: Operands<'_>, y: &mut [f32], buf: &mut Vec<f32>) -> Result<()> 
     let xs = &op.g.xs;
     let [sh, _] = p.stride;
     let [dh, dw] = p.dilation;
-    let ph = Phased::new(*xs, p, kw, ow, DW_BW);
+    let ph = Phased::new(*xs, p, kw, ow, DW_BW)?;
     let plane = checked_size(&[ph.hp, ph.row()])?;
-    if buf.len() < plane {
-        buf.resize(plane, 0.0);
-    }
+    try_grow("the padded copy of the input", buf, plane, 0.0)?;
     let taps: Vec<usize> = (0..kw).map(|v| ph.tap(v, dw)).collect();
     let row = ph.row();
     debug_assert!(

@@ -254,8 +254,11 @@ fn every_entry_point_checks_weight_and_bias() {
 #[test]
 fn cheat_sheet_parameter_counts() {
     // 4 filters of 3x3 on 3 channels: 108 weights; depthwise 3x3 (27) + pointwise 1x1 (12) = 39.
-    assert_eq!(conv2d_cost(3, 4, [3, 3], 1, false, [1, 1]).0, 108);
-    assert_eq!(conv2d_cost(3, 3, [3, 3], 3, false, [1, 1]).0, 27);
-    assert_eq!(conv2d_cost(3, 4, [1, 1], 1, false, [1, 1]).0, 12);
-    assert_eq!(conv2d_cost(3, 4, [3, 3], 1, true, [5, 2]), (112, 1080));
+    assert_eq!(conv2d_cost(3, 4, [3, 3], 1, false, [1, 1]).unwrap().0, 108);
+    assert_eq!(conv2d_cost(3, 3, [3, 3], 3, false, [1, 1]).unwrap().0, 27);
+    assert_eq!(conv2d_cost(3, 4, [1, 1], 1, false, [1, 1]).unwrap().0, 12);
+    assert_eq!(
+        conv2d_cost(3, 4, [3, 3], 1, true, [5, 2]).unwrap(),
+        (112, 1080)
+    );
 }

@@ -6,6 +6,8 @@
 
 use super::torch_simd;
 use super::types::{AxisFilter, Path};
+use crate::tensor::try_zeros;
+use crate::Result;
 
 /// The weight function of one axis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,12 +103,14 @@ pub fn resize_planes(
     fx: &AxisFilter,
     y: &mut [f32],
     path: Path,
-) {
+) -> Result<()> {
+    let mut tmp = try_zeros("the scratch plane of interpolate", h * fx.out_len())?;
     // One copy of the loops per path, so the lane path's hot loops carry no runtime branch.
     match path {
-        Path::Simd => passes::<true>(x, [planes, h, w], fy, fx, y),
-        Path::Scalar => passes::<false>(x, [planes, h, w], fy, fx, y),
+        Path::Simd => passes::<true>(x, [planes, h, w], fy, fx, y, &mut tmp),
+        Path::Scalar => passes::<false>(x, [planes, h, w], fy, fx, y, &mut tmp),
     }
+    Ok(())
 }
 
 fn passes<const LANES: bool>(
@@ -115,9 +119,9 @@ fn passes<const LANES: bool>(
     fy: &AxisFilter,
     fx: &AxisFilter,
     y: &mut [f32],
+    tmp: &mut [f32],
 ) {
     let (oh, ow) = (fy.out_len(), fx.out_len());
-    let mut tmp = vec![0.0f32; h * ow];
     for pl in 0..planes {
         let src = &x[pl * h * w..][..h * w];
         for r in 0..h {

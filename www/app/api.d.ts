@@ -1,0 +1,532 @@
+// Types of the checked API (www/app/api.js), the documented JS API of dlplay. The facade
+// checks every argument before the generated glue (www/pkg/dlplay.js, internal) sees it and
+// throws a TypeError (wrong JS type, freed handle, an output handle also passed as an input) or
+// a RangeError (integer out of range or fractional, NaN or Infinity, array longer than
+// MAX_ARRAY) whose message starts with the export's name and names the parameter. Shapes,
+// limits and option names are checked in Rust and thrown as coded errors ({message, code,
+// vars}). Declarations follow the package's own (wasm-pack's dlplay.d.ts), with the options
+// typed.
+
+/** Arrays the facade accepts: the typed array, or a real Array of elements of that type. */
+export type F32s = Float32Array | Float64Array | number[];
+export type U32s = Uint32Array | number[];
+export type I32s = Int32Array | number[];
+export type U8s = Uint8Array | Uint8ClampedArray | number[];
+/** One number for both axes, or `[rows, cols]`. */
+export type Pair = number | [number, number];
+
+export interface ConvOptions { stride?: Pair; padding?: Pair; dilation?: Pair; groups?: number }
+export interface PoolOptions {
+    kernelSize: Pair; stride?: Pair; padding?: Pair; dilation?: Pair; ceilMode?: boolean; countIncludePad?: boolean;
+}
+export interface InterpolateOptions {
+    size?: Pair; scaleFactor?: Pair; mode?: 'bilinear' | 'nearest'; alignCorners?: boolean; antialias?: boolean;
+}
+export interface NormOptions { weight?: F32s; bias?: F32s; eps?: number }
+export interface BatchNormOptions { momentum?: number; eps?: number }
+export type Reduction = 'mean' | 'sum' | 'none';
+export interface CrossEntropyOptions { weight?: F32s; ignoreIndex?: number; labelSmoothing?: number; reduction?: Reduction }
+export interface BceOptions { posWeight?: F32s; posWeightDim?: number; reduction?: Reduction }
+export interface FocalOptions { alpha?: number; gamma?: number; reduction?: Reduction }
+export interface OptimizerOptions {
+    lr?: number; momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number;
+    betas?: [number, number]; eps?: number; amsgrad?: boolean; alpha?: number; centered?: boolean; lrDecay?: number;
+}
+/** The training config: camelCase keys of `trainSchema().defaults`, all optional. */
+export type TrainConfig = Record<string, number | string | boolean | number[] | string[] | number[][]>;
+/** A layer of `receptiveField` / `receptiveSupport`. */
+export interface RfLayer { type?: 'conv' | 'pool' | 'maxpool' | 'avgpool'; k: number; s?: number; d?: number; p?: number }
+/** A layer of the conv lab's stack (`convStackPlan`, `convCellMaps`). */
+export interface StackLayer {
+    type: 'conv' | 'maxpool' | 'avgpool'; k: number; s?: number; p?: number; d?: number; out?: number; groups?: number;
+}
+
+/** The largest array (elements) and string (UTF-16 units) the facade passes on. */
+export const MAX_ARRAY: number;
+export const MAX_STRING: number;
+
+/**
+ * A batch-norm layer with running statistics (`nn.BatchNorm1d/2d`): channels on dim 1.
+ */
+export class BatchNorm {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Normalizes `[N, C, *]`; training mode uses batch statistics and updates the running ones.
+     */
+    forward(x: Tensor, training: boolean): Tensor;
+    /**
+     * `momentum` (default 0.1) is PyTorch's: the weight of the new batch statistic.
+     */
+    constructor(channels: number, options?: BatchNormOptions | null);
+    /**
+     * Sets gamma and beta (one value per channel each).
+     */
+    setAffine(weight: F32s, bias: F32s): void;
+    readonly runningMean: Float32Array;
+    readonly runningVar: Float32Array;
+}
+
+/**
+ * The golden reference vectors, run case by case through the wasm build (the self-test page).
+ */
+export class GoldenSuite {
+    free(): void;
+    [Symbol.dispose](): void;
+    header(): any;
+    isEmpty(): boolean;
+    len(): number;
+    constructor(json: string);
+    /**
+     * Runs case `i`: `{id, op, kind, passed, max_err, tol, tol_mode, message}`.
+     */
+    run(i: number): any;
+}
+
+/**
+ * An optimizer over several parameter tensors (each gets a `slot` with its own state), with
+ * torch.optim's defaults and update rules.
+ */
+export class Optimizer {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * `kind`: "sgd", "adam", "adamw", "rmsprop" or "adagrad"; options as torch's keywords.
+     */
+    constructor(kind: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad', options?: OptimizerOptions | null);
+    /**
+     * One step on `param` (updated in place) with `grad`; `slot` identifies the tensor.
+     */
+    step(param: Tensor, grad: Tensor, slot: number): void;
+    lr: number;
+}
+
+/**
+ * An RGBA u8 image (H x W x 4, channel fastest: the layout of canvas ImageData) owned by wasm.
+ */
+export class RgbaImage {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Copies canvas-style RGBA bytes (e.g. `ImageData.data`).
+     */
+    static fromRgba(bytes: U8s, width: number, height: number): RgbaImage;
+    /**
+     * What output pixel `(x, y)` of a resize to `out_width x out_height` is made of: source
+     * coordinates, taps and weights, neighbours, the row values after the horizontal pass, the
+     * exact result and the final value (equal to the resized image's pixel). See
+     * `ops::interp::Inspection` for the fields.
+     */
+    inspect(outWidth: number, outHeight: number, method: string, x: number, y: number): any;
+    /**
+     * The largest image (input or output) the resize accepts, in pixels.
+     */
+    static maxPixels(): number;
+    /**
+     * A transparent black image; write pixels through `ptr()` or use `fromRgba`.
+     */
+    constructor(width: number, height: number);
+    /**
+     * Byte offset of the pixels in `wasmMemory().buffer`.
+     */
+    ptr(): number;
+    /**
+     * Resizes into an existing image (its size is the target), reusing its buffer.
+     */
+    resizeInto(out: RgbaImage, method: string): void;
+    /**
+     * Resizes into a new image. `method`: "opencv" (cv2 INTER_LINEAR, bit-exact), "pillow"
+     * (PIL BILINEAR, bit-exact, antialiased when shrinking), "nearest", "bilinear" (the textbook
+     * formula in f32, half-pixel centres, rounded) or "bilinear_align_corners".
+     */
+    resize(outWidth: number, outHeight: number, method: string): RgbaImage;
+    /**
+     * A copy of the pixels.
+     */
+    toBytes(): Uint8Array;
+    readonly byteLength: number;
+    readonly height: number;
+    readonly width: number;
+}
+
+/**
+ * A dense f32 tensor (row-major; images NCHW) owned by wasm.
+ */
+export class Tensor {
+    free(): void;
+    [Symbol.dispose](): void;
+    isEmpty(): boolean;
+    /**
+     * The single value of a one-element tensor (a reduced loss).
+     */
+    item(): number;
+    /**
+     * Copies `data` into a new tensor of `shape` (an array of dimensions).
+     */
+    constructor(data: F32s, shape: U32s);
+    /**
+     * Byte offset of the data in `wasmMemory().buffer`.
+     */
+    ptr(): number;
+    /**
+     * The same data with another shape of equal size.
+     */
+    reshape(shape: U32s): Tensor;
+    /**
+     * A copy of the data as a Float32Array.
+     */
+    toArray(): Float32Array;
+    /**
+     * A tensor of zeros; fill it through a view (`ptr()`), no copy.
+     */
+    static zeros(shape: U32s): Tensor;
+    /**
+     * Number of elements.
+     */
+    readonly len: number;
+    readonly shape: Uint32Array;
+}
+
+/**
+ * A seeded training run: dataset, network, optimizer, metrics.
+ */
+export class Trainer {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Adds a training point; `label` is a class index, or the target of a regression.
+     */
+    addPoint(x1: number, x2: number, label: number): void;
+    boundaryLen(): number;
+    /**
+     * `grid x grid x boundary_channels` values, row 0 at the top (x2 = +domain).
+     */
+    boundaryPtr(): number;
+    /**
+     * Recomputes the decision-boundary and per-neuron heatmaps (eval mode).
+     */
+    computeHeatmaps(): void;
+    /**
+     * Recomputes the histograms: per dense layer weights, activations, gradients, each
+     * `hist_header + hist_bins` values (lo, hi, mean, std, near-zero share, counts).
+     */
+    computeHistograms(): void;
+    /**
+     * The config with every default filled in.
+     */
+    config(): any;
+    /**
+     * Trains `epochs` epochs without measuring anything (for benchmarks).
+     */
+    fit(epochs: number): void;
+    /**
+     * Readings for quiet failures: dead ReLUs, saturation, symmetry, vanishing gradients...
+     */
+    health(): any;
+    histLen(): number;
+    histPtr(): number;
+    historyLen(): number;
+    /**
+     * History rows of `history_stride` values: epoch, train loss, test loss, train accuracy,
+     * test accuracy (NaN for regression), learning rate, gradient norm. Row 0 is before training.
+     */
+    historyPtr(): number;
+    /**
+     * `{classes, layer_sizes, features, domain, grid, neuron_grid, hist_bins, hist_header,
+     * boundary_channels, history_stride, train_points, test_points}`.
+     */
+    info(): any;
+    /**
+     * Replaces the data with CSV points (`x1,x2,label` per line) and restarts the run with the
+     * same settings. Returns the number of points. Errors name the line.
+     */
+    loadCsv(text: string): number;
+    /**
+     * The latest metrics (as `step` returns them).
+     */
+    metrics(): any;
+    neuronsLen(): number;
+    /**
+     * `nodes x neuron_grid^2` values: the input features, then each hidden unit's output.
+     */
+    neuronsPtr(): number;
+    /**
+     * Builds a run from a config object, e.g. `{dataset: "spiral", hidden: [8, 8], lr: 0.01}`.
+     */
+    constructor(config?: TrainConfig | null);
+    /**
+     * Per-point rows `[x1, x2, label, is_test]` (a copy), training points first.
+     */
+    points(): Float32Array;
+    /**
+     * A new learning rate for the running model, keeping its weights, optimizer state and history.
+     */
+    setLr(lr: number): void;
+    /**
+     * Trains `epochs` epochs (fewer if the run diverges or stops early) and returns
+     * `{epoch, iterations, train_loss, test_loss, train_acc, test_acc, lr, grad_norm, status,
+     * diagnosis, best_epoch}`.
+     */
+    step(epochs: number): any;
+    /**
+     * Every dense weight (a copy, small), layer by layer, `[out, in]` each.
+     */
+    weights(): Float32Array;
+    readonly epoch: number;
+    /**
+     * "training", "diverged" or "early_stopped".
+     */
+    readonly status: string;
+}
+
+/**
+ * `f(x)` and `f'(x)` of the engine's activation `name` (`linear`, `sigmoid`, `tanh`, `relu`,
+ * `leaky_relu`, `elu`, `gelu`, `silu`) at every `xs`: `{y, dy}`.
+ */
+export function activationCurve(name: string, xs: F32s, options?: { negativeSlope?: number; alpha?: number } | null): { y: number[]; dy: number[] };
+
+/**
+ * The rms gradient of the first and of the output layer of an engine MLP, for every depth
+ * 1..=maxDepth: `{depth, first_rms, last_rms}`.
+ */
+export function depthGradients(activation: string, options?: {
+    maxDepth?: number; width?: number; batch?: number; init?: string; seed?: number; repeats?: number;
+} | null): { depth: number[]; first_rms: number[]; last_rms: number[] };
+
+/**
+ * `F.avg_pool2d(x, kernel_size, stride=kernel_size, padding, ceil_mode, count_include_pad)`.
+ */
+export function avgPool2d(x: Tensor, options?: PoolOptions | null): Tensor;
+
+/**
+ * `F.binary_cross_entropy_with_logits`; `pos_weight` applies along `pos_weight_dim`
+ * (default: the last dim, as torch broadcasts it).
+ */
+export function bceWithLogits(logits: Tensor, target: Tensor, options?: BceOptions | null): Tensor;
+
+/**
+ * Checks an image size against the limits `RgbaImage` enforces, without allocating: throws the
+ * coded error (`pixel_limit` with `{what, w, h, got, max}`, or `image_empty`) that making the
+ * image would throw, so a page can explain a request before it runs. `what` names the image in
+ * the message ("output", "input"; default "image").
+ */
+export function checkImageSize(width: number, height: number, what?: string | null): void;
+
+/**
+ * `F.conv2d(x, weight, bias, stride, padding, dilation, groups)`: x `[N,C,H,W]`, weight
+ * `[C_out, C/groups, kH, kW]`, bias a Float32Array of C_out or undefined.
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias: F32s | null | undefined, options?: ConvOptions | null): Tensor;
+
+/**
+ * Gradient of conv2d with respect to its input, given the output gradient.
+ */
+export function conv2dBackwardInput(gradOut: Tensor, inputShape: U32s, weight: Tensor, options?: ConvOptions | null): Tensor;
+
+/**
+ * `F.conv2d` writing into `out`, a Tensor of the output shape made once and reused (no
+ * allocation per call: the bench times the op, the lab redraws feature maps on every edit).
+ */
+export function conv2dInto(x: Tensor, weight: Tensor, bias: F32s | null | undefined, out: Tensor, options?: ConvOptions | null): void;
+
+/**
+ * The same conv2d through the scalar reference kernel (the bench shows what SIMD buys).
+ */
+export function conv2dReferenceInto(x: Tensor, weight: Tensor, bias: F32s | null | undefined, out: Tensor, options?: ConvOptions | null): void;
+
+/**
+ * A `k x k` conv `c_in -> c_out` with output `out_h x out_w`, next to its depthwise-separable
+ * and 1x1-bottleneck versions: `[{name, params, macs, parts: [{name, params, macs}]}]`.
+ */
+export function convAlternatives(cIn: number, cOut: number, k: number, outH: number, outW: number): any;
+
+/**
+ * What cell `(row, col)` of the stack's last feature map sees in `image` (`[1, C, H, W]`):
+ * `{win: {r0, r1, c0, c1}, support: Uint8Array, erf: Float32Array, macs}` over the input
+ * window `win` (its receptive field clipped to the image): `support` is 1 where a pixel can
+ * change the cell (gradient through the stack's weights in absolute value), `erf` the mean
+ * |gradient| over `draws` random weight draws (Luo et al. 2016), scaled to max 1.
+ */
+export function convCellMaps(layers: StackLayer[], image: Tensor, row: number, col: number, seed: number, draws: number): any;
+
+/**
+ * The per-layer table of a stack on a `channels x height x width` input:
+ * `{rows: [{c, h, w, r, jump, start, params, macs}], error: {layer, message} | null}`. A stack
+ * that cannot run is not an exception: `rows` holds the layers before the one that breaks and
+ * `error` says why (layer is 1-based). Malformed layer objects do throw.
+ */
+export function convStackPlan(layers: StackLayer[], channels: number, height: number, width: number): any;
+
+/**
+ * `F.cross_entropy` with class-index targets (an Int32Array `[N, *]`; -100 = ignored).
+ */
+export function crossEntropy(logits: Tensor, target: I32s, options?: CrossEntropyOptions | null): Tensor;
+
+/**
+ * `F.cross_entropy` with probability targets (same shape as the logits).
+ */
+export function crossEntropyProbs(logits: Tensor, target: Tensor, options?: CrossEntropyOptions | null): Tensor;
+
+/**
+ * Inverted dropout with a seeded RNG; identity when `training` is false.
+ */
+export function dropout(x: Tensor, p: number, training: boolean, seed: number): Tensor;
+
+/**
+ * The input features named in `features` (e.g. `["x1", "sin_x2"]`) over a `grid x grid` grid
+ * of `[-domain, domain]²` (domain 6 when omitted; a custom dataset's is `info().domain`):
+ * a Float32Array of `features.length` blocks of `grid²` values, rows from the top (x2 =
+ * +domain), computed by the engine's own feature code.
+ */
+export function featureMaps(features: string[], grid: number, domain?: number | null): Float32Array;
+
+/**
+ * `F.group_norm(x, num_groups, weight, bias, eps)`.
+ */
+export function groupNorm(x: Tensor, numGroups: number, options?: NormOptions | null): Tensor;
+
+/**
+ * An RGBA image as a `[1, 3, H, W]` tensor in [0, 1], or `[1, 1, H, W]` luma
+ * (`0.299 R + 0.587 G + 0.114 B`, ITU-R BT.601) when `gray`. Alpha is ignored.
+ */
+export function imageToTensor(img: RgbaImage, gray: boolean): Tensor;
+
+/**
+ * `F.instance_norm(x, weight, bias, eps)` with batch statistics.
+ */
+export function instanceNorm(x: Tensor, options?: NormOptions | null): Tensor;
+
+/**
+ * `F.interpolate(x, size | scaleFactor, mode, alignCorners, antialias)` on `[N,C,H,W]`.
+ */
+export function interpolate(x: Tensor, options?: InterpolateOptions | null): Tensor;
+
+/**
+ * `interpolate` into an existing tensor whose shape is the target (reuses its buffer: no
+ * allocation per call, for live previews and benchmarks).
+ */
+export function interpolateInto(x: Tensor, out: Tensor, options?: InterpolateOptions | null): void;
+
+/**
+ * Distillation loss `KL(softmax(t/T) || softmax(s/T)) * T^2`, batchmean over `[N, C]`.
+ */
+export function kdLoss(student: Tensor, teacher: Tensor, temperature: number): number;
+
+/**
+ * `F.layer_norm(x, normalized_shape, weight, bias, eps)`.
+ */
+export function layerNorm(x: Tensor, normalizedShape: U32s, options?: NormOptions | null): Tensor;
+
+/**
+ * Log-softmax along `dim`.
+ */
+export function logSoftmax(x: Tensor, dim: number): Tensor;
+
+/**
+ * `F.max_pool2d(x, kernel_size, stride=kernel_size, padding, dilation, ceil_mode)`.
+ */
+export function maxPool2d(x: Tensor, options?: PoolOptions | null): Tensor;
+
+/**
+ * `F.mse_loss(input, target, reduction)`; `reduction` "mean" (default), "sum" or "none".
+ */
+export function mseLoss(input: Tensor, target: Tensor, reduction?: string | null): Tensor;
+
+/**
+ * Parses CSV points (`x1,x2,label` lines, optional header, `#` comments) into
+ * `{points: [[x1, x2, label], ...], classes}` (classes 0 = regression). Errors name the line:
+ * "line 7: expected 3 comma-separated numbers x1,x2,label, got 'a,b'".
+ */
+export function parsePointsCsv(text: string): any;
+
+/**
+ * Receptive field after each layer: `[{r, jump, start, out_len}]` (`out_len` when `input_size`
+ * is given; an impossible stack throws naming the layer that breaks).
+ */
+export function receptiveField(layers: RfLayer[], inputSize?: number | null): any;
+
+/**
+ * Which of `input_size` inputs can influence output `index` of the last layer (one axis).
+ */
+export function receptiveSupport(layers: RfLayer[], inputSize: number, index: number): Uint8Array;
+
+/**
+ * scikit-learn's `roc_curve` + `roc_auc_score`: labels 0/1 (Uint8Array), scores Float32Array.
+ * Returns `{fpr, tpr, thresholds, auc}`; `thresholds[0]` is `Infinity`.
+ */
+export function rocCurve(labels: U8s, scores: F32s, dropIntermediate?: boolean | null): any;
+
+/**
+ * `t` (`[N, C, H, W]`) moved `dy` rows down and `dx` columns right, zeros where nothing
+ * moved in (the weight-sharing demo: conv of a shifted input = shifted conv, away from edges).
+ */
+export function shiftTensor(t: Tensor, dy: number, dx: number): Tensor;
+
+/**
+ * Element-wise logistic sigmoid.
+ */
+export function sigmoid(x: Tensor): Tensor;
+
+/**
+ * torchvision `sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction="none")`.
+ */
+export function sigmoidFocalLoss(logits: Tensor, target: Tensor, options?: FocalOptions | null): Tensor;
+
+/**
+ * Which conv implementation this build runs: "wasm simd128" or "portable [f32; 4]".
+ */
+export function simdKind(): string;
+
+/**
+ * Softmax along `dim`.
+ */
+export function softmax(x: Tensor, dim: number): Tensor;
+
+export function start(): void;
+
+/**
+ * Channel `channel` of sample 0 of `t` (`[N, C, H, W]`) as an RGBA image for a canvas.
+ * `mode`: "signed" (blue for negative, white for 0, red for positive, scaled by max |v|),
+ * "magnitude" (|v| / max |v| as gray) or "range" (min..max as black..white). Returns
+ * `{image, lo, hi}`: the values that map to the ends of the scale.
+ */
+export function tensorToRgba(t: Tensor, channel: number, mode: string): any;
+
+/**
+ * The training vocabulary: `{defaults, datasets, features, activations, inits, losses,
+ * optimizers, schedules, limits: {maxLayers, maxUnits, maxPoints, maxClasses, maxEpochsPerCall,
+ * ranges: {key: [lo, hi]}}, layout: {historyStride, histHeader, domain}}` (`nn::schema`).
+ */
+export function trainSchema(): any;
+
+/**
+ * The crate version, shown in the page footer and the self-test report.
+ */
+export function version(): string;
+
+/**
+ * The module's linear memory, to build zero-copy views: `new Float32Array(wasmMemory().buffer,
+ * t.ptr(), t.len)`. Make a fresh view after every call into wasm: memory growth detaches old ones.
+ */
+export function wasmMemory(): WebAssembly.Memory;
+
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+/** Instantiates the module synchronously (Node, workers); a second call returns the first. */
+export function initSync(module: { module: SyncInitInput }): unknown;
+/** Fetches (default: pkg/dlplay_bg.wasm next to the package) and instantiates the module. */
+export default function init(module_or_path?: { module_or_path: InitInput | Promise<InitInput> }): Promise<unknown>;
+
+/** The parameter table the facade is built from (see api.js). */
+export const SPEC: {
+    functions: Record<string, string>;
+    classes: Record<string, { new?: string; static?: Record<string, string>; methods?: Record<string, string>; get?: string[]; set?: Record<string, string> }>;
+};
+export const INIT: string[];
+/**
+ * The facade over another instance of the package module (tests re-import it after a trap):
+ * `api` has the names above; `missing` lists raw exports the table lacks, `stale` table
+ * entries the package lacks.
+ */
+export function makeApi(raw: object): { api: Record<string, any>; missing: string[]; stale: string[] };
