@@ -133,6 +133,28 @@ fn fast_conv_backward_matches_the_scalar_references() {
     }
 }
 
+/// A 1x1 conv whose stride leaves one output per axis (the stride is then normalised to 1) must
+/// not take the pointwise GEMM path, which writes every input position (found by the fuzzer:
+/// an index out of bounds in `ops::conv::simd`).
+#[test]
+fn one_by_one_conv_with_a_single_output_matches_the_reference() {
+    let p = Conv2dParams {
+        stride: [2, 3],
+        padding: [0, 0],
+        dilation: [2, 1],
+        groups: 1,
+    };
+    let x = randn(6, 1, 1.0);
+    let w = randn(2, 2, 1.0);
+    let xv = View::new("x", &x, [1, 1, 2, 3]).unwrap();
+    let wv = View::new("w", &w, [2, 1, 1, 1]).unwrap();
+    let (y, ys) = crate::ops::conv::conv2d(xv, wv, None, &p).unwrap();
+    assert_eq!(ys, [1, 2, 1, 1]);
+    let mut r = vec![0.0; 2];
+    conv2d_reference_into(xv, wv, None, &p, &mut r).unwrap();
+    assert_close("1x1 single output", &y, &r, 1e-6, 1e-6);
+}
+
 #[test]
 fn conv_layer_forward_is_the_simd_kernel_and_matches_the_scalar_reference() {
     let p = Conv2dParams {

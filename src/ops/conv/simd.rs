@@ -90,6 +90,10 @@ pub fn forward(g: &Geom, x: &[f32], w: &[f32], bias: Option<&[f32]>, y: &mut [f3
         let s = &mut *s.borrow_mut();
         let op = Operands { g, x, w, bias };
         match kernel_for(g.ws, &g.p) {
+            // A 1x1 kernel whose (normalised) stride is 1 can still drop rows or columns (an
+            // axis with one output): the GEMM writes every input position, so it needs OH x OW
+            // = H x W.
+            Kernel::Pointwise if g.ys[2..] != g.xs[2..] => dense(op, y, s),
             Kernel::Pointwise => pointwise(op, y, s),
             Kernel::Depthwise => depthwise(op, y, &mut s.buf),
             Kernel::Dense => dense(op, y, s),
