@@ -712,6 +712,15 @@ impl Model {
                 x.len()
             )));
         }
+        // Every layer's output for the whole batch must stay under the element limit of one
+        // tensor (an error before any allocation, not an abort).
+        let widest = self
+            .shapes
+            .iter()
+            .map(|s| s.iter().product::<usize>())
+            .max()
+            .unwrap_or(0);
+        numel(&[n, widest.max(per)])?;
         self.outputs.clear();
         self.n = n;
         let mut shape: Vec<usize> = std::iter::once(n)

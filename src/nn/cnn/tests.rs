@@ -601,6 +601,20 @@ fn configs_are_strict_and_build_mlps_too() {
             .backward(&[])
             .is_err()
     );
+    // a batch whose widest activation would pass the element limit is refused before allocating
+    let mut wide = Model::new(
+        &ModelConfig::from_json(r#"{"input": [1], "layers": [{"type": "linear", "out": 4096}]}"#)
+            .unwrap(),
+        &mut Rng::new(1),
+    )
+    .unwrap();
+    let x = vec![0.0f32; 1 << 17];
+    assert_eq!(
+        wide.forward(&x, 1 << 17, false, &mut Rng::new(1))
+            .unwrap_err()
+            .code(),
+        "element_limit"
+    );
     for bad in [
         r#"{"type": "conv2d", "out": 2, "kernel": 3, "padding": 9223372036854775807}"#,
         r#"{"type": "maxPool2d", "kernel": 2, "stride": [1, 100000000]}"#,
