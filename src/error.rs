@@ -11,8 +11,8 @@
 //! Specific codes (constructor of the same name): element_limit, pixel_limit, image_empty,
 //! length_mismatch, rank_mismatch, non_finite_value, at_least, out_of_range, bad_choice,
 //! unknown_option, unknown_layer_key, bad_option, parse_line (`parse_at`), csv_fields,
-//! csv_not_number, csv_value, work_limit, out_of_memory, count_limit, option_not_finite and
-//! options_not_object
+//! csv_not_number, csv_value, work_limit, out_of_memory, count_limit, option_not_finite,
+//! norm_groups, bn_single_value and options_not_object
 //! (`wasm/opts.rs`). Generic: shape_error, invalid_argument, limit_exceeded, not_finite,
 //! parse_error. Each needs `error.<code>` in `www/i18n/{en,zh}.json`; the English string
 //! reproduces the message exactly (the page shows the same text as the message in English).
@@ -494,6 +494,33 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A group norm's `groups` does not divide its `channels` (torch: "Expected number of
+    /// channels in input to be divisible by num_groups").
+    pub fn norm_groups(groups: usize, channels: usize) -> Error {
+        Error::coded(
+            Kind::InvalidArg,
+            "norm_groups",
+            vec![("groups", groups.into()), ("channels", channels.into())],
+            format!(
+                "group norm splits the {channels} channels into equal groups, so the group count must divide {channels}; got {groups}"
+            ),
+        )
+    }
+
+    /// Batch norm in training mode over `count` <= 1 values per channel (input `shape`).
+    pub fn bn_single_value(count: usize, shape: &[usize]) -> Error {
+        Error::coded(
+            Kind::InvalidArg,
+            "bn_single_value",
+            vec![("count", count.into()), ("shape", shape.into())],
+            format!(
+                "batch norm in training mode needs more than one value per channel, got {count} (input shape {shape:?}): the batch variance of one value is 0 and every output would be beta. PyTorch refuses it too (\"Expected more than 1 value per channel when training\"); use a larger batch or eval mode"
+            ),
+        )
+    }
+}
+
 fn texts(v: &[&str]) -> Var {
     Var::Texts(v.iter().map(|s| s.to_string()).collect())
 }
@@ -597,6 +624,8 @@ mod tests {
             Error::out_of_memory("a tensor of [268435456]", 1 << 30),
             Error::count_limit("mult-adds", "conv 3x3 2->2", 1 << 53),
             Error::option_not_finite("Optimizer option eps", f64::NAN),
+            Error::norm_groups(3, 8),
+            Error::bn_single_value(1, &[1, 4]),
             Error::Shape("s".into()),
             Error::InvalidArg("a".into()),
             Error::TooLarge("t".into()),

@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod golden;
+pub mod golden_engine;
 pub mod nn;
 pub mod ops;
 pub mod rf;

@@ -28,6 +28,10 @@ fn golden_cases() {
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         let suite = Suite::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        // Engine case files (conv/norm backward, RNNs, ...) belong to tests/golden_engine.rs.
+        if dlplay::golden_engine::is_engine_suite(&suite.header, &suite.cases) {
+            continue;
+        }
         declared += suite
             .header
             .get("count")

@@ -3,12 +3,17 @@
 //! (`data`), their input features (`features`) and CSV points (`csv`), and the training lab's
 //! engine: its config (`config`), vocabulary (`schema`), loop (`train`), the diagnosis of a run
 //! that stopped itself (`diagnosis`), health readings (`health`) and the heatmaps and histograms
-//! it draws (`visual`).
+//! it draws (`visual`). For the later labs: the convnet path (`cnn`: layers, norms, spectral
+//! norm, a model from a config, the classifier loop), scikit-learn's 8x8 digits (`digits`),
+//! one-layer RNN/LSTM/GRU (`rnn`) and the distillation-loss gradient (`distill`).
 
+pub mod cnn;
 pub mod config;
 pub mod csv;
 pub mod data;
 pub mod diagnosis;
+pub mod digits;
+pub mod distill;
 pub mod dropout;
 pub mod features;
 pub mod head;
@@ -17,6 +22,7 @@ pub mod init;
 pub mod layers;
 pub mod net;
 pub mod optim;
+pub mod rnn;
 pub mod schedule;
 pub mod schema;
 pub mod train;

@@ -8,6 +8,7 @@ mod conv_lab;
 mod errors;
 mod explore;
 mod handles;
+mod norm_lab;
 mod ops;
 mod opts;
 mod train;
@@ -17,6 +18,7 @@ pub use conv_lab::*;
 pub use errors::{JsErr, JsResult};
 pub use explore::*;
 pub use handles::*;
+pub use norm_lab::*;
 pub use ops::*;
 
 use wasm_bindgen::prelude::*;

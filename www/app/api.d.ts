@@ -68,6 +68,29 @@ export class BatchNorm {
 }
 
 /**
+ * The engine's golden vectors (`cases_engine_*.json`), run case by case through the wasm build.
+ */
+export class GoldenEngineSuite {
+    free(): void;
+    [Symbol.dispose](): void;
+    header(): any;
+    isEmpty(): boolean;
+    len(): number;
+    /**
+     * Parses a case file; a file whose ops are not engine ops is refused (use `GoldenSuite`).
+     */
+    constructor(json: string);
+    /**
+     * True when `json` is an engine case file (so the page picks this suite for it).
+     */
+    static isEngineFile(json: string): boolean;
+    /**
+     * Runs case `i`: `{id, op, kind, passed, max_err, tol, tol_mode, message, notImplemented}`.
+     */
+    run(i: number): any;
+}
+
+/**
  * The golden reference vectors, run case by case through the wasm build (the self-test page).
  */
 export class GoldenSuite {

@@ -105,6 +105,11 @@ export const SPEC = {
       methods: { forward: 'x:Tensor training:bool', setAffine: 'weight:f32[] bias:f32[]' },
       get: ['runningMean', 'runningVar'],
     },
+    GoldenEngineSuite: {
+      new: 'json:str',
+      static: { isEngineFile: 'json:str' },
+      methods: { header: '', isEmpty: '', len: '', run: 'i:u32' },
+    },
     GoldenSuite: {
       new: 'json:str',
       methods: { header: '', isEmpty: '', len: '', run: 'i:u32' },
@@ -639,6 +644,7 @@ export const {
   version,
   wasmMemory,
   BatchNorm,
+  GoldenEngineSuite,
   GoldenSuite,
   Optimizer,
   RgbaImage,

@@ -1,0 +1,194 @@
+//! The training loop of a classifier `Model`: seeded shuffled mini-batches, cross-entropy on the
+//! logits (`ops::loss`, mean over the batch), one `torch.optim` step per parameter tensor
+//! (`nn::optim`), an optional augmentation of each batch, and evaluation in eval mode (running
+//! statistics, no dropout) with loss and accuracy.
+
+use super::model::Model;
+use crate::nn::optim::{self, OptimConfig, OptimState};
+use crate::ops::loss::{cross_entropy, cross_entropy_backward, CrossEntropyParams};
+use crate::rng::Rng;
+use crate::{Error, Result};
+
+/// Labelled examples: `x` holds `labels.len()` examples of the model's input shape, row-major.
+#[derive(Debug, Clone, Copy)]
+pub struct Examples<'a> {
+    pub x: &'a [f32],
+    pub labels: &'a [u8],
+}
+
+/// What an epoch or an evaluation measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    pub loss: f64,
+    pub accuracy: f64,
+}
+
+/// A model, its optimizer and the optimizer state of each parameter tensor.
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    pub model: Model,
+    pub opt: OptimConfig,
+    pub states: Vec<OptimState>,
+    pub rng: Rng,
+    pub steps: usize,
+}
+
+/// An augmentation applied to each training batch (`[n, input...]`, in place).
+pub type Augment<'a> = &'a mut dyn FnMut(&mut [f32], &mut Rng);
+
+impl Classifier {
+    /// `seed` drives the batch order, dropout and augmentation.
+    pub fn new(mut model: Model, opt: OptimConfig, seed: u64) -> Result<Classifier> {
+        opt.validate()?;
+        let mut n = 0;
+        model.for_each_param(|_, _, _| n += 1);
+        Ok(Classifier {
+            model,
+            opt,
+            states: vec![OptimState::default(); n],
+            rng: Rng::new(seed),
+            steps: 0,
+        })
+    }
+
+    fn per_example(&self) -> usize {
+        self.model.input.iter().product()
+    }
+
+    fn check(&self, data: Examples) -> Result<usize> {
+        let per = self.per_example();
+        let n = data.labels.len();
+        if n == 0 || data.x.len() != n * per {
+            return Err(Error::Shape(format!(
+                "{} values for {n} examples of {per} values each",
+                data.x.len()
+            )));
+        }
+        let k = self.model.n_out();
+        if let Some(&l) = data.labels.iter().find(|&&l| l as usize >= k) {
+            return Err(Error::out_of_range("label", 0.0, (k - 1) as f64, l));
+        }
+        Ok(n)
+    }
+
+    /// Logits of a batch and the gradient of the mean cross-entropy; returns `(loss, correct)`.
+    fn loss_and_grad(
+        &self,
+        z: &[f32],
+        labels: &[u8],
+        grad: bool,
+    ) -> Result<(f64, usize, Vec<f32>)> {
+        let (n, k) = (labels.len(), self.model.n_out());
+        let t: Vec<i64> = labels.iter().map(|&l| l as i64).collect();
+        let p = CrossEntropyParams::default();
+        let loss = cross_entropy(z, &[n, k], &t, &p)?.data[0] as f64;
+        let correct = z
+            .chunks_exact(k)
+            .zip(labels)
+            .filter(|(row, &l)| argmax(row) == l as usize)
+            .count();
+        let g = if grad {
+            cross_entropy_backward(z, &[n, k], &t, &p)?
+        } else {
+            Vec::new()
+        };
+        Ok((loss, correct, g))
+    }
+
+    /// One pass over `data` in shuffled batches of `batch` (a last batch of one example is
+    /// dropped, since batch norm cannot train on it); the mean training loss and accuracy.
+    pub fn train_epoch(
+        &mut self,
+        data: Examples,
+        batch: usize,
+        mut augment: Option<Augment>,
+    ) -> Result<Score> {
+        if batch < 2 {
+            return Err(Error::at_least("batch size", 2, batch as i64));
+        }
+        let n = self.check(data)?;
+        let per = self.per_example();
+        let mut order: Vec<usize> = (0..n).collect();
+        crate::nn::data::shuffle(&mut order, &mut self.rng);
+        let (mut loss_sum, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
+        let mut xb = Vec::with_capacity(batch * per);
+        let mut yb = Vec::with_capacity(batch);
+        for chunk in order.chunks(batch) {
+            if chunk.len() < 2 {
+                continue;
+            }
+            xb.clear();
+            yb.clear();
+            for &i in chunk {
+                xb.extend_from_slice(&data.x[i * per..][..per]);
+                yb.push(data.labels[i]);
+            }
+            if let Some(f) = augment.as_mut() {
+                f(&mut xb, &mut self.rng);
+            }
+            let z = self
+                .model
+                .forward(&xb, chunk.len(), true, &mut self.rng)?
+                .to_vec();
+            let (loss, ok, g) = self.loss_and_grad(&z, &yb, true)?;
+            if !loss.is_finite() {
+                return Err(Error::NonFinite(format!(
+                    "the training loss became {loss} at step {}: the learning rate is probably too high",
+                    self.steps + 1
+                )));
+            }
+            self.model.backward(&g)?;
+            let (opt, states) = (&self.opt, &mut self.states);
+            let mut k = 0;
+            let mut res = Ok(());
+            self.model.for_each_param(|_, p, g| {
+                if res.is_ok() {
+                    res = optim::step(opt, &mut states[k], p, g);
+                }
+                k += 1;
+            });
+            res?;
+            self.steps += 1;
+            loss_sum += loss * chunk.len() as f64;
+            correct += ok;
+            seen += chunk.len();
+        }
+        Ok(Score {
+            loss: loss_sum / seen.max(1) as f64,
+            accuracy: correct as f64 / seen.max(1) as f64,
+        })
+    }
+
+    /// Loss and accuracy in eval mode, in batches of `batch`.
+    pub fn evaluate(&mut self, data: Examples, batch: usize) -> Result<Score> {
+        let n = self.check(data)?;
+        let per = self.per_example();
+        let batch = batch.max(1);
+        let (mut loss_sum, mut correct) = (0.0f64, 0usize);
+        for start in (0..n).step_by(batch) {
+            let m = batch.min(n - start);
+            let z = self
+                .model
+                .forward(&data.x[start * per..][..m * per], m, false, &mut self.rng)?
+                .to_vec();
+            let (loss, ok, _) = self.loss_and_grad(&z, &data.labels[start..start + m], false)?;
+            loss_sum += loss * m as f64;
+            correct += ok;
+        }
+        Ok(Score {
+            loss: loss_sum / n as f64,
+            accuracy: correct as f64 / n as f64,
+        })
+    }
+}
+
+/// Index of the largest value (the first on ties).
+pub fn argmax(row: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in row.iter().enumerate() {
+        if v > row[best] {
+            best = i;
+        }
+    }
+    best
+}

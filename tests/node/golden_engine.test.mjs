@@ -1,0 +1,52 @@
+// The engine's reference vectors (tests/golden_engine/*.json: conv2d/conv1d backward, batch norm
+// in training, the norm backwards, spectral norm, RNN/LSTM/GRU, loss gradients) run through the
+// wasm build's GoldenEngineSuite (src/wasm/norm_lab.rs, loaded from the built package www/pkg):
+// every case passes in the browser build exactly as in `cargo test --test golden_engine`, and a
+// kernel file is refused. Skipped, with a message, only when www/pkg has not been built.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
+const dir = fileURLToPath(new URL('../golden_engine/', import.meta.url));
+const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
+const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first';
+
+let dl;
+async function wasm() {
+  if (!dl) {
+    dl = await import(`${pkg}dlplay.js`);
+    await dl.default({ module_or_path: await readFile(`${pkg}dlplay_bg.wasm`) });
+  }
+  return dl;
+}
+
+test('every engine case passes in the wasm build', { skip }, async () => {
+  const { GoldenEngineSuite } = await wasm();
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length > 0, 'no engine case files');
+  for (const f of files) {
+    const text = await readFile(`${dir}${f}`, 'utf8');
+    assert.equal(GoldenEngineSuite.isEngineFile(text), true, f);
+    const suite = new GoldenEngineSuite(text);
+    const declared = suite.header().count;
+    let passed = 0;
+    const bad = [];
+    for (let i = 0; i < suite.len(); i++) {
+      const r = suite.run(i);
+      if (r.passed) passed++;
+      else bad.push(`${r.id}: ${r.notImplemented ? 'not implemented yet' : r.message}`);
+    }
+    assert.deepEqual(bad, [], `${f}: cases that did not pass`);
+    assert.equal(passed, declared, `${f}: passed vs the header's count`);
+  }
+});
+
+test('a kernel case file is refused with a coded error', { skip }, async () => {
+  const { GoldenEngineSuite } = await wasm();
+  const text = await readFile(fileURLToPath(new URL('../golden/cases_seed1.json', import.meta.url)), 'utf8');
+  assert.equal(GoldenEngineSuite.isEngineFile(text), false);
+  assert.throws(() => new GoldenEngineSuite(text), (e) => e.code === 'invalid_argument' && /GoldenSuite/.test(e.message));
+});
