@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the wasm package into www/pkg/ and publishes the golden vectors to www/golden/.
+# Builds the wasm package into www/pkg/ and publishes the golden vectors to www/golden/: the kernel
+# files (tests/golden/) and the engine's (tests/golden_engine/) side by side, all listed in
+# www/golden/index.json; the self-test page picks GoldenSuite or GoldenEngineSuite per file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"   # npm's wasm-opt first, never /usr/bin's
@@ -9,9 +11,14 @@ rm -f www/pkg/.gitignore
 mkdir -p www/golden
 rm -f www/golden/*.json
 cp tests/golden/*.json www/golden/
+for f in tests/golden_engine/*.json; do
+  [ ! -e "tests/golden/$(basename "$f")" ] || { echo "[build] $f and tests/golden/ share a name" >&2; exit 1; }
+done
+cp tests/golden_engine/*.json www/golden/
 python3 - <<'PY'
 import json, os
-names = sorted(f for f in os.listdir("www/golden") if f.endswith(".json") and f != "index.json")
+# the kernel files first, then the engine's (the page's summary reads "kernel + engine = total")
+names = [f for d in ("tests/golden", "tests/golden_engine") for f in sorted(os.listdir(d)) if f.endswith(".json")]
 json.dump(names, open("www/golden/index.json", "w"))
 PY
 # d3-contour 4.0.3 + d3-array 3 (ISC, Mike Bostock; README "Vendored code"), the contour plots of

@@ -276,7 +276,11 @@ export default [
   hashTest('selftest.html', async (page, base) => {
     await openAt(page, base, 'selftest.html', '#lang=en');
     const r = await page.evaluate(() => window.__selftest);
-    assert.ok(r.done && r.failed === 0 && r.passed > 300, `self-test: ${JSON.stringify({ done: r.done, passed: r.passed, failed: r.failed })}`);
+    const engine = (r.files || []).find((f) => f.kind === 'engine');
+    assert.ok(
+      r.done && r.failed === 0 && r.not_implemented === 0 && r.passed === r.total && r.passed > 500 && engine?.passed === engine?.count,
+      `self-test: ${JSON.stringify({ done: r.done, passed: r.passed, failed: r.failed, not_implemented: r.not_implemented, total: r.total, engine })}`,
+    );
   }),
   {
     name: 'resize.html: truncated, mislabelled, empty and huge-header files are refused with a message; the lab keeps working',

@@ -1,22 +1,34 @@
-// The self-test page: every golden case runs through the wasm build in the browser and passes.
+// The self-test page: every golden case, the kernels' (tests/golden/, GoldenSuite) and the training
+// engine's (tests/golden_engine/, GoldenEngineSuite), runs through the wasm build in the browser
+// and passes; per-op counts match the files' headers, and nothing is "not implemented yet".
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
-/** The golden files the page will run (www/golden/index.json) and their header counts. */
+/** The golden files the page will run (www/golden/index.json) and their header counts and kinds. */
 function goldenOnDisk(root) {
   const dir = join(root, 'www', 'golden');
   const indexPath = join(dir, 'index.json');
   assert.ok(existsSync(indexPath), 'www/golden/index.json is missing: the build copies tests/golden/ there');
   const names = JSON.parse(readFileSync(indexPath, 'utf8'));
   // a stale copy would test the wrong vectors: every committed file must be listed
-  for (const f of readdirSync(join(root, 'tests', 'golden')).filter((n) => n.endsWith('.json'))) {
-    assert.ok(names.includes(f), `www/golden/index.json does not list tests/golden/${f}: rerun the build's copy step`);
+  const engineNames = new Set();
+  for (const sub of ['golden', 'golden_engine']) {
+    for (const f of readdirSync(join(root, 'tests', sub)).filter((n) => n.endsWith('.json'))) {
+      assert.ok(names.includes(f), `www/golden/index.json does not list tests/${sub}/${f}: rerun the build's copy step`);
+      assert.equal(readFileSync(join(dir, f), 'utf8'), readFileSync(join(root, 'tests', sub, f), 'utf8'), `www/golden/${f} is stale`);
+      if (sub === 'golden_engine') engineNames.add(f);
+    }
   }
+  assert.ok(engineNames.size > 0, 'no engine case file in tests/golden_engine/');
   const files = names.map((name) => {
     const { header, cases } = JSON.parse(readFileSync(join(dir, name), 'utf8'));
     assert.equal(cases.length, header.count, `${name}: header.count vs cases`);
-    return { name, count: header.count, ops: header.ops };
+    // per-op counts from the cases themselves, checked against the header
+    const ops = {};
+    for (const c of cases) ops[c.op] = (ops[c.op] || 0) + 1;
+    assert.deepEqual(ops, header.ops, `${name}: header.ops vs cases`);
+    return { name, kind: engineNames.has(name) ? 'engine' : 'kernel', count: header.count, ops };
   });
   return files;
 }
@@ -42,19 +54,45 @@ export default [
       const r = await runSelftest(page, base, '#lang=en');
       const failures = (r.failures || []).slice(0, 10).map((f) => `${f.id}: ${f.message}`).join('\n');
       assert.equal(r.failed, 0, `failing cases:\n${failures}`);
+      assert.equal(r.not_implemented, 0, `not implemented yet: ${(r.not_implemented_ops || []).join(', ')}`);
       assert.equal(r.passed, expected, 'passed vs the headers\' counts on disk');
       assert.equal(r.total, expected, 'total');
-      // per-op counts agree with the files' headers
+      // both kinds ran, each file through its own suite, every case of it passed
+      assert.deepEqual(
+        r.files.map((f) => [f.name, f.kind, f.passed, f.failed, f.not_implemented]),
+        files.map((f) => [f.name, f.kind, f.count, 0, 0]),
+        'files: name, kind, passed, failed, not implemented',
+      );
+      assert.ok(files.some((f) => f.kind === 'engine') && files.some((f) => f.kind === 'kernel'), 'both kinds of file');
+      // per-op counts agree with the cases on disk: every op of every file, engine ops included
       const ops = {};
-      for (const f of files) for (const [op, n] of Object.entries(f.ops)) ops[op] = (ops[op] || 0) + n;
-      for (const [op, n] of Object.entries(ops)) {
-        assert.equal(r.ops[op]?.cases, n, `cases of op ${op}`);
+      for (const f of files) {
+        for (const [op, n] of Object.entries(f.ops)) {
+          assert.equal(ops[op], undefined, `op ${op} is in two files`);
+          ops[op] = n;
+          assert.equal(r.ops[op]?.cases, n, `cases of op ${op}`);
+          assert.equal(r.ops[op]?.passed, n, `passed cases of op ${op}`);
+          assert.equal(r.ops[op]?.not_implemented, 0, `not implemented cases of op ${op}`);
+          assert.equal(r.ops[op]?.file, f.name, `file of op ${op}`);
+        }
       }
+      assert.deepEqual(Object.keys(r.ops).sort(), Object.keys(ops).sort(), 'ops on the page vs on disk');
+      const sum = `${files.map((f) => f.count).join(' + ')} = ${expected}`;
+      const line = `golden: ${sum} passed, 0 failed, 0 not implemented yet`;
       const summary = (await page.locator('#summary').textContent()).trim();
-      assert.match(summary, /^golden: \d+ passed, 0 failed$/, 'summary line');
-      assert.equal(summary, `golden: ${expected} passed, 0 failed`);
-      const rows = await page.locator('#ops-table tbody tr').count();
-      assert.equal(rows, Object.keys(ops).length, 'one table row per op');
+      assert.equal(summary, line, 'summary line');
+      assert.equal(r.summary, line, '__selftest.summary');
+      // one table row per op (with its counts), under one group row per file
+      const rows = await page.locator('#ops-table tbody tr[data-op]').evaluateAll((trs) =>
+        trs.map((tr) => [tr.dataset.op, ...[...tr.cells].slice(1, 4).map((td) => Number(td.textContent))]),
+      );
+      assert.deepEqual(
+        rows.sort(),
+        Object.entries(ops).map(([op, n]) => [op, n, n, 0]).sort(),
+        'table rows: op, cases, passed, failed',
+      );
+      assert.equal(await page.locator('#ops-table tbody tr.group').count(), files.length, 'one group row per file');
+      assert.equal(await page.locator('#notimpl-panel').isHidden(), true, 'no "not implemented yet" panel');
       await page.screenshot({ path: join(out, 'selftest.png'), fullPage: true });
     },
   },
@@ -75,7 +113,11 @@ export default [
       const heading = await page.locator('h1').textContent();
       const zh = JSON.parse(readFileSync(new URL('../../www/i18n/zh.json', import.meta.url), 'utf8'));
       assert.equal(heading, zh['selftest.heading']);
-      assert.match((await page.locator('#summary').textContent()).trim(), /^golden: \d+ passed, 0 failed$/);
+      assert.equal(r.not_implemented, 0);
+      assert.ok(r.files.some((f) => f.kind === 'engine' && f.passed === f.count && f.count > 0), 'engine cases ran');
+      assert.match((await page.locator('#summary').textContent()).trim(), /^golden: \d+ \+ \d+ = \d+ passed, 0 failed, 0 not implemented yet$/);
+      const group = await page.locator('#ops-table tbody tr.group').last().textContent();
+      assert.ok(group.startsWith(zh['selftest.group.engine'].split(' — ')[0]), `engine group row in Chinese: ${group}`);
     },
   },
 ];

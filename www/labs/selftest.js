@@ -1,6 +1,9 @@
-//! Self-test: run every case of every golden file (www/golden/, copied from tests/golden/ by the
-//! build) through the wasm GoldenSuite, a few milliseconds at a time so the progress bar moves,
-//! then show the summary, a per-op table and any failures. The outcome is also published on
+//! Self-test: run every case of every golden file (www/golden/, listed in its index.json; the
+//! build copies tests/golden/ and tests/golden_engine/ there) through the wasm build: a kernel
+//! file through GoldenSuite, an engine file (GoldenEngineSuite.isEngineFile) through
+//! GoldenEngineSuite, a few milliseconds at a time so the progress bar moves, then show the
+//! summary, a per-op table grouped by file, any failures and any op whose kernel is not
+//! implemented yet (counted apart, never as passed). The outcome is also published on
 //! `window.__selftest` and `document.body.dataset.selftest` ('done' | 'error') for the e2e tests.
 import { ready } from '../app/wasm.js';
 import { codedError } from '../app/errors.js';
@@ -16,9 +19,10 @@ const st = {
   total: 0,
   passed: 0,
   failed: 0,
-  ops: new Map(), // op -> {cases, passed, failed, worst, tolMin, tolMax, modes:Set}
+  notImpl: 0, // engine cases whose op has no kernel yet: neither passed nor failed
+  ops: new Map(), // op -> {file, cases, passed, failed, notImpl, worst, tolMin, tolMax, modes:Set}
   failures: [], // {id, op, message, max_err, tol, tol_mode}
-  files: [], // {name, seed, count, len, versions}
+  files: [], // {name, kind: 'kernel' | 'engine', seed, count, len, versions, passed, failed, notImpl}
   notes: [],
   elapsedMs: null,
   error: null,
@@ -61,8 +65,8 @@ async function fetchOk(url) {
   return res;
 }
 
-/** Load golden/index.json and every file it names into a GoldenSuite. */
-async function loadSuites(GoldenSuite) {
+/** Load golden/index.json and every file it names into a GoldenSuite or a GoldenEngineSuite. */
+async function loadSuites({ GoldenSuite, GoldenEngineSuite }) {
   const index = await (await fetchOk(new URL('index.json', GOLDEN))).json().catch((err) => {
     throw codedError('golden_bad', { name: 'golden/index.json', detail: err.message });
   });
@@ -74,8 +78,9 @@ async function loadSuites(GoldenSuite) {
   for (const name of index) {
     const text = await (await fetchOk(new URL(name, GOLDEN))).text();
     let suite;
+    const kind = GoldenEngineSuite.isEngineFile(text) ? 'engine' : 'kernel';
     try {
-      suite = new GoldenSuite(text);
+      suite = kind === 'engine' ? new GoldenEngineSuite(text) : new GoldenSuite(text);
     } catch (err) {
       throw codedError('golden_bad', { name, detail: err.message || String(err) });
     }
@@ -88,21 +93,29 @@ async function loadSuites(GoldenSuite) {
     }
     const header = plain(suite.header());
     const len = Number(suite.len());
-    st.files.push({ name, seed: header.seed, count: header.count, len, versions: header.versions || {} });
+    const file = { name, kind, seed: header.seed, count: header.count, len, versions: header.versions || {}, passed: 0, failed: 0, notImpl: 0 };
+    st.files.push(file);
     if (header.count !== len) st.notes.push({ name, expected: header.count, actual: len });
-    suites.push({ name, suite, len, cases });
+    suites.push({ file, suite, len, cases });
     st.total += len;
   }
   return suites;
 }
 
-function record(r) {
+function record(r, file) {
   let o = st.ops.get(r.op);
   if (!o) {
-    o = { cases: 0, passed: 0, failed: 0, worst: 0, tolMin: Infinity, tolMax: -Infinity, modes: new Set() };
+    o = { file: file.name, cases: 0, passed: 0, failed: 0, notImpl: 0, worst: 0, tolMin: Infinity, tolMax: -Infinity, modes: new Set() };
     st.ops.set(r.op, o);
   }
   o.cases++;
+  if (r.notImplemented === true) {
+    // no kernel for this op yet: listed apart, never as passed (nor as a failure of a kernel)
+    o.notImpl++;
+    file.notImpl++;
+    st.notImpl++;
+    return;
+  }
   const err = Number(r.max_err);
   if (Number.isNaN(err)) o.worst = NaN; // a NaN result stays visible as the worst
   else if (err > o.worst) o.worst = err;
@@ -114,9 +127,11 @@ function record(r) {
   if (r.tol_mode) o.modes.add(r.tol_mode);
   if (r.passed === true) {
     o.passed++;
+    file.passed++;
     st.passed++;
   } else {
     o.failed++;
+    file.failed++;
     st.failed++;
     st.failures.push(r);
   }
@@ -124,7 +139,8 @@ function record(r) {
 
 async function runAll(suites) {
   const t0 = performance.now();
-  for (const { name, suite, len, cases } of suites) {
+  for (const { file, suite, len, cases } of suites) {
+    const { name } = file;
     try {
       let i = 0;
       while (i < len) {
@@ -137,7 +153,7 @@ async function runAll(suites) {
             const c = cases[i] || { id: `${name}#${i}`, op: '?' };
             r = { id: c.id, op: c.op, passed: false, max_err: NaN, tol: NaN, tol_mode: '', thrown: err.message || String(err) };
           }
-          record(r);
+          record(r, file);
           i++;
           st.done++;
         } while (i < len && performance.now() < slice);
@@ -170,46 +186,96 @@ function tolText(o) {
   return `${range} (${[...o.modes].join(', ')})`;
 }
 
+/**
+ * The summary line, in the runners' words (`cargo test` prints the same): with more than one file
+ * the passed count is spelled out per file, e.g. `golden: 318 + 194 = 512 passed, 0 failed, 0 not
+ * implemented yet`.
+ */
+function summaryLine(files, passed, failed, notImpl) {
+  const sum = files.length > 1 ? `${files.map((f) => f.passed).join(' + ')} = ` : '';
+  return `golden: ${sum}${passed} passed, ${failed} failed, ${notImpl} not implemented yet`;
+}
+
+function groupRow(f) {
+  const tr = document.createElement('tr');
+  tr.className = 'group';
+  const th = document.createElement('th');
+  th.scope = 'rowgroup';
+  th.colSpan = 6;
+  th.textContent = t(`selftest.group.${f.kind}`, { name: f.name, passed: f.passed, count: f.len });
+  tr.append(th);
+  return tr;
+}
+
 function renderResults() {
   const ok = st.failed === 0;
   const summary = $('summary');
   summary.hidden = false;
-  summary.textContent = `golden: ${st.passed} passed, ${st.failed} failed`;
+  summary.textContent = summaryLine(st.files, st.passed, st.failed, st.notImpl);
   summary.className = `summary ${ok ? 'ok' : 'bad'}`;
   const verdict = $('verdict');
   verdict.hidden = false;
   verdict.className = `verdict ${ok ? 'ok' : 'bad'}`;
-  verdict.textContent = ok ? t('selftest.all_passed') : t('selftest.some_failed', { failed: st.failed });
+  verdict.textContent = !ok
+    ? t('selftest.some_failed', { failed: st.failed })
+    : st.notImpl
+      ? t('selftest.all_implemented_passed', { count: st.notImpl })
+      : t('selftest.all_passed');
   $('elapsed').textContent = t('selftest.finished', { ms: st.elapsedMs });
 
-  const rows = [...st.ops.entries()].map(([op, o]) => {
-    const tr = document.createElement('tr');
-    if (o.failed) tr.className = 'failed';
-    const cells = [
-      [op, 'op'],
-      [o.cases, 'num'],
-      [o.passed, 'num'],
-      [o.failed, 'num'],
-      [fmt(o.worst), 'num'],
-      [tolText(o), ''],
-    ];
-    for (const [text, cls] of cells) {
-      const td = document.createElement('td');
-      // let long op names break after '_' on narrow screens
-      String(text).split(/(?<=_)/).forEach((part, k) => {
-        if (k) td.append(document.createElement('wbr'));
-        td.append(part);
-      });
-      if (cls) td.className = cls;
-      tr.append(td);
-    }
-    const modes = [...o.modes].filter((m) => m === 'mixed' || m === 'abs');
-    if (modes.length) tr.lastChild.title = modes.map((m) => t(`selftest.tol.${m}`)).join('\n');
-    return tr;
-  });
+  const rows = [];
+  for (const f of st.files) {
+    if (st.files.length > 1) rows.push(groupRow(f));
+    for (const [op, o] of st.ops) if (o.file === f.name) rows.push(opRow(op, o));
+  }
   $('ops-table').tBodies[0].replaceChildren(...rows);
   $('ops-panel').hidden = false;
+  renderNotImplemented();
+  renderFailures();
+}
 
+function opRow(op, o) {
+  const tr = document.createElement('tr');
+  tr.dataset.op = op;
+  if (o.failed) tr.className = 'failed';
+  else if (o.notImpl) tr.className = 'not-impl';
+  const cells = [
+    [op, 'op'],
+    [o.cases, 'num'],
+    [o.passed, 'num'],
+    [o.failed, 'num'],
+    [o.notImpl && !o.passed && !o.failed ? t('selftest.not_implemented_short') : fmt(o.worst), 'num'],
+    [tolText(o), ''],
+  ];
+  for (const [text, cls] of cells) {
+    const td = document.createElement('td');
+    // let long op names break after '_' on narrow screens
+    String(text).split(/(?<=_)/).forEach((part, k) => {
+      if (k) td.append(document.createElement('wbr'));
+      td.append(part);
+    });
+    if (cls) td.className = cls;
+    tr.append(td);
+  }
+  const modes = [...o.modes].filter((m) => m === 'mixed' || m === 'abs');
+  if (modes.length) tr.lastChild.title = modes.map((m) => t(`selftest.tol.${m}`)).join('\n');
+  return tr;
+}
+
+/** Ops waiting for a kernel, with their case counts: apart from the failures, never as passed. */
+function renderNotImplemented() {
+  const items = [...st.ops].filter(([, o]) => o.notImpl).map(([op, o]) => {
+    const li = document.createElement('li');
+    const code = document.createElement('code');
+    code.textContent = op;
+    li.append(code, ` ${t('selftest.not_implemented_line', { count: o.notImpl, name: o.file })}`);
+    return li;
+  });
+  $('notimpl').replaceChildren(...items);
+  $('notimpl-panel').hidden = items.length === 0;
+}
+
+function renderFailures() {
   const items = st.failures.map((f) => {
     const li = document.createElement('li');
     const code = document.createElement('code');
@@ -233,7 +299,7 @@ function renderFiles() {
   const items = st.files.map((f) => {
     const li = document.createElement('li');
     const versions = Object.entries(f.versions).map(([k, v]) => `${k} ${v}`).join(', ');
-    li.textContent = t('selftest.file_line', { name: f.name, seed: f.seed, count: f.count, versions });
+    li.textContent = t(`selftest.file_line.${f.kind}`, { name: f.name, seed: f.seed, count: f.count, versions });
     return li;
   });
   for (const n of st.notes) {
@@ -270,17 +336,31 @@ function publish() {
       tol_min: o.tolMin,
       tol_max: o.tolMax,
       tol_modes: [...o.modes],
+      not_implemented: o.notImpl,
+      file: o.file,
     };
   }
   window.__selftest = {
     done: true,
     passed: st.passed,
     failed: st.failed,
+    not_implemented: st.notImpl,
+    not_implemented_ops: [...st.ops].filter(([, o]) => o.notImpl).map(([op]) => op),
     total: st.total,
+    summary: summaryLine(st.files, st.passed, st.failed, st.notImpl),
     elapsed_ms: st.elapsedMs,
     ops,
     failures: st.failures.map((f) => ({ id: f.id, op: f.op, message: f.thrown || f.message, max_err: f.max_err, tol: f.tol })),
-    files: st.files.map(({ name, seed, count, len }) => ({ name, seed, count, len })),
+    files: st.files.map(({ name, kind, seed, count, len, passed, failed, notImpl }) => ({
+      name,
+      kind,
+      seed,
+      count,
+      len,
+      passed,
+      failed,
+      not_implemented: notImpl,
+    })),
   };
   document.body.dataset.selftest = 'done';
 }
@@ -291,12 +371,14 @@ async function main() {
   st.phase = 'wasm';
   renderProgress();
   const wasm = await ready();
-  if (typeof wasm.GoldenSuite !== 'function') {
-    throw codedError('wasm_load', { detail: 'the build has no GoldenSuite export; rebuild pkg/' });
+  for (const name of ['GoldenSuite', 'GoldenEngineSuite']) {
+    if (typeof wasm[name] !== 'function') {
+      throw codedError('wasm_load', { detail: `the build has no ${name} export; rebuild pkg/` });
+    }
   }
   st.phase = 'golden';
   renderProgress();
-  const suites = await loadSuites(wasm.GoldenSuite);
+  const suites = await loadSuites(wasm);
   st.phase = 'running';
   renderFiles();
   await runAll(suites);
@@ -311,7 +393,7 @@ main().catch((err) => {
   // keep the error readable even if i18n itself failed to load
   const message = describeError(err);
   console.error(`self-test: ${message}`);
-  window.__selftest = { done: false, error: message, passed: st.passed, failed: st.failed, total: st.total };
+  window.__selftest = { done: false, error: message, passed: st.passed, failed: st.failed, not_implemented: st.notImpl, total: st.total };
   try {
     render();
   } catch {
