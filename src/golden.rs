@@ -27,7 +27,7 @@ pub struct GTensor {
 }
 
 impl GTensor {
-    fn parse(v: &Value, name: &str) -> Result<Self> {
+    pub(crate) fn parse(v: &Value, name: &str) -> Result<Self> {
         let bad = |what: &str| Error::Parse(format!("tensor {name:?}: {what}"));
         let shape = v
             .get("shape")
@@ -68,7 +68,7 @@ impl GTensor {
         }
         Ok(GTensor { shape, dtype, data })
     }
-    fn f32(&self) -> Vec<f32> {
+    pub(crate) fn f32(&self) -> Vec<f32> {
         self.data.iter().map(|&v| v as f32).collect()
     }
     fn i64(&self) -> Vec<i64> {
@@ -80,9 +80,9 @@ impl GTensor {
 }
 
 /// What one case produced: values and shape to compare with `expected` or an aux entry.
-struct Out {
-    shape: Vec<usize>,
-    data: Vec<f64>,
+pub(crate) struct Out {
+    pub(crate) shape: Vec<usize>,
+    pub(crate) data: Vec<f64>,
 }
 
 fn out_f32(data: Vec<f32>, shape: Vec<usize>) -> Out {
@@ -112,13 +112,14 @@ pub struct CaseResult {
     pub message: String,
 }
 
-struct Ctx<'a> {
-    params: &'a Value,
-    inputs: &'a Map<String, Value>,
+/// A case's params and inputs, read with messages that name the key (shared with the engine runner).
+pub(crate) struct Ctx<'a> {
+    pub(crate) params: &'a Value,
+    pub(crate) inputs: &'a Map<String, Value>,
 }
 
 impl Ctx<'_> {
-    fn input(&self, k: &str) -> Result<GTensor> {
+    pub(crate) fn input(&self, k: &str) -> Result<GTensor> {
         GTensor::parse(
             self.inputs
                 .get(k)
@@ -126,20 +127,24 @@ impl Ctx<'_> {
             k,
         )
     }
-    fn opt_input(&self, k: &str) -> Result<Option<GTensor>> {
+    pub(crate) fn opt_input(&self, k: &str) -> Result<Option<GTensor>> {
         self.inputs.get(k).map(|v| GTensor::parse(v, k)).transpose()
     }
-    fn p(&self, k: &str) -> Result<&Value> {
+    /// An optional input as f32 values.
+    pub(crate) fn opt(&self, k: &str) -> Result<Option<Vec<f32>>> {
+        Ok(self.opt_input(k)?.map(|t| t.f32()))
+    }
+    pub(crate) fn p(&self, k: &str) -> Result<&Value> {
         self.params
             .get(k)
             .ok_or_else(|| Error::Parse(format!("missing param {k:?}")))
     }
-    fn f64(&self, k: &str) -> Result<f64> {
+    pub(crate) fn f64(&self, k: &str) -> Result<f64> {
         self.p(k)?
             .as_f64()
             .ok_or_else(|| Error::Parse(format!("param {k:?} must be a number")))
     }
-    fn usize(&self, k: &str) -> Result<usize> {
+    pub(crate) fn usize(&self, k: &str) -> Result<usize> {
         self.p(k)?
             .as_u64()
             .and_then(to_usize)
@@ -155,22 +160,29 @@ impl Ctx<'_> {
             .as_str()
             .ok_or_else(|| Error::Parse(format!("param {k:?} must be a string")))
     }
-    fn pair(&self, k: &str) -> Result<[usize; 2]> {
+    /// A number or a list of numbers, as integers.
+    pub(crate) fn usizes(&self, k: &str) -> Result<Vec<usize>> {
         let v = self.p(k)?;
-        if let Some(n) = v.as_u64() {
-            let n = to_usize(n).ok_or_else(|| Error::Parse(format!("param {k:?} is too large")))?;
-            return Ok([n; 2]);
-        }
-        let a = v
-            .as_array()
-            .filter(|a| a.len() == 2)
-            .ok_or_else(|| Error::Parse(format!("param {k:?} must be a pair")))?;
-        let g = |i: usize| {
-            a[i].as_u64()
+        let int = |d: &Value| {
+            d.as_u64()
                 .and_then(to_usize)
-                .ok_or_else(|| Error::Parse(format!("param {k:?} must hold integers")))
+                .ok_or_else(|| Error::Parse(format!("param {k:?} must hold integers that fit")))
         };
-        Ok([g(0)?, g(1)?])
+        match v.as_array() {
+            Some(a) => a.iter().map(int).collect(),
+            None => Ok(vec![int(v)?]),
+        }
+    }
+    /// One number for both axes, or `[a]` / `[rows, cols]`.
+    pub(crate) fn pair(&self, k: &str) -> Result<[usize; 2]> {
+        match self.usizes(k)?[..] {
+            [a] => Ok([a, a]),
+            [a, b] => Ok([a, b]),
+            _ => Err(Error::Parse(format!("param {k:?} must be a pair"))),
+        }
+    }
+    pub(crate) fn bool_or(&self, k: &str, d: bool) -> bool {
+        self.params.get(k).and_then(Value::as_bool).unwrap_or(d)
     }
     fn reduction(&self) -> Result<Reduction> {
         Reduction::parse(self.str("reduction")?)
@@ -661,7 +673,13 @@ fn optimizer(op: &str, c: &Ctx, aux: &mut Vec<(String, Out)>) -> Result<Out> {
 }
 
 /// Max error of `got` against `exp`, or a message when shapes differ or a value is out of tolerance.
-fn compare(name: &str, got: &Out, exp: &GTensor, tol: f64, mixed: bool) -> (f64, Option<String>) {
+pub(crate) fn compare(
+    name: &str,
+    got: &Out,
+    exp: &GTensor,
+    tol: f64,
+    mixed: bool,
+) -> (f64, Option<String>) {
     if got.shape != exp.shape {
         return (
             f64::INFINITY,

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::golden::CaseResult;
+use crate::golden::{compare, CaseResult, Ctx, GTensor as T, Out};
 use crate::nn::cnn::conv1d::{conv1d, conv1d_backward, Conv1dParams};
 use crate::nn::cnn::grads;
 use crate::nn::cnn::spectral::{self, SpectralParams};
@@ -77,121 +77,10 @@ pub fn is_engine_suite(header: &Value, cases: &[Value]) -> bool {
     !ops.is_empty() && ops.iter().all(|o| ENGINE_OPS.contains(&o.as_str()))
 }
 
-/// A parsed tensor: f32 values (as f64) and the shape.
-struct T {
-    shape: Vec<usize>,
-    data: Vec<f64>,
-}
-
-impl T {
-    fn parse(v: &Value, name: &str) -> Result<T> {
-        let bad = |what: &str| Error::Parse(format!("tensor {name:?}: {what}"));
-        let shape = v
-            .get("shape")
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad("missing \"shape\""))?
-            .iter()
-            .map(|d| {
-                d.as_u64()
-                    .map(|d| d as usize)
-                    .ok_or_else(|| bad("bad shape"))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let f32s = v.get("dtype").and_then(Value::as_str).unwrap_or("float32") == "float32";
-        let data = v
-            .get("data")
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad("missing \"data\""))?
-            .iter()
-            .map(|x| {
-                x.as_f64()
-                    .map(|x| if f32s { x as f32 as f64 } else { x })
-                    .ok_or_else(|| bad("data must be numbers"))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        if shape.iter().product::<usize>() != data.len() {
-            return Err(bad("shape and data length differ"));
-        }
-        Ok(T { shape, data })
-    }
-    fn f32(&self) -> Vec<f32> {
-        self.data.iter().map(|&v| v as f32).collect()
-    }
-}
-
-/// One result tensor.
-struct Out {
-    shape: Vec<usize>,
-    data: Vec<f64>,
-}
-
 fn out(data: &[f32], shape: &[usize]) -> Out {
     Out {
         shape: shape.to_vec(),
         data: data.iter().map(|&v| v as f64).collect(),
-    }
-}
-
-struct Ctx<'a> {
-    params: &'a Value,
-    inputs: &'a Map<String, Value>,
-}
-
-impl Ctx<'_> {
-    fn input(&self, k: &str) -> Result<T> {
-        T::parse(
-            self.inputs
-                .get(k)
-                .ok_or_else(|| Error::Parse(format!("missing input {k:?}")))?,
-            k,
-        )
-    }
-    fn opt(&self, k: &str) -> Result<Option<Vec<f32>>> {
-        self.inputs
-            .get(k)
-            .map(|v| T::parse(v, k).map(|t| t.f32()))
-            .transpose()
-    }
-    fn p(&self, k: &str) -> Result<&Value> {
-        self.params
-            .get(k)
-            .ok_or_else(|| Error::Parse(format!("missing param {k:?}")))
-    }
-    fn f64(&self, k: &str) -> Result<f64> {
-        self.p(k)?
-            .as_f64()
-            .ok_or_else(|| Error::Parse(format!("param {k:?} must be a number")))
-    }
-    fn usize(&self, k: &str) -> Result<usize> {
-        self.p(k)?
-            .as_u64()
-            .map(|v| v as usize)
-            .ok_or_else(|| Error::Parse(format!("param {k:?} must be an integer")))
-    }
-    fn bool_or(&self, k: &str, d: bool) -> bool {
-        self.params.get(k).and_then(Value::as_bool).unwrap_or(d)
-    }
-    fn usizes(&self, k: &str) -> Result<Vec<usize>> {
-        let v = self.p(k)?;
-        if let Some(n) = v.as_u64() {
-            return Ok(vec![n as usize]);
-        }
-        v.as_array()
-            .ok_or_else(|| Error::Parse(format!("param {k:?} must be a list")))?
-            .iter()
-            .map(|d| {
-                d.as_u64()
-                    .map(|d| d as usize)
-                    .ok_or_else(|| Error::Parse(format!("param {k:?} must hold integers")))
-            })
-            .collect()
-    }
-    fn pair(&self, k: &str) -> Result<[usize; 2]> {
-        match self.usizes(k)?[..] {
-            [a] => Ok([a, a]),
-            [a, b] => Ok([a, b]),
-            _ => Err(Error::Parse(format!("param {k:?} must be a pair"))),
-        }
     }
 }
 
@@ -483,36 +372,6 @@ fn recurrent(op: &str, c: &Ctx) -> Result<Outputs> {
     aux.push(("grad_b_ih".into(), out(&g.b_ih, &[b_ih.len()])));
     aux.push(("grad_b_hh".into(), out(&g.b_hh, &[b_hh.len()])));
     Ok((out(&g.x, &x.shape), aux))
-}
-
-/// Max error of `got` against `exp`, or the first value out of tolerance.
-fn compare(name: &str, got: &Out, exp: &T, tol: f64, mixed: bool) -> (f64, Option<String>) {
-    if got.shape != exp.shape {
-        return (
-            f64::INFINITY,
-            Some(format!(
-                "{name}: shape {:?}, expected {:?}",
-                got.shape, exp.shape
-            )),
-        );
-    }
-    let mut max_err = 0.0f64;
-    let mut bad = None;
-    for (i, (&g, &e)) in got.data.iter().zip(&exp.data).enumerate() {
-        let err = if g.is_nan() {
-            f64::INFINITY
-        } else {
-            (g - e).abs()
-        };
-        max_err = max_err.max(err);
-        let lim = if mixed { tol * (1.0 + e.abs()) } else { tol };
-        if (err.is_nan() || err > lim) && bad.is_none() {
-            bad = Some(format!(
-                "{name}[{i}] = {g}, expected {e} (error {err:.3e} > {lim:.3e})"
-            ));
-        }
-    }
-    (max_err, bad)
 }
 
 /// Runs one engine case; `None` when its op is not implemented yet.
