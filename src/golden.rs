@@ -748,56 +748,70 @@ pub fn run_case(case: &Value) -> CaseResult {
         params: case.get("params").unwrap_or(&null),
         inputs: &inputs,
     };
-    let (main, aux) = match compute(&op, &ctx, &id) {
+    // Aux values are checked too, except dropout's, which are one torch sample for information.
+    grade(
+        &mut res,
+        case,
+        compute(&op, &ctx, &id),
+        !op.starts_with("dropout"),
+    );
+    res
+}
+
+/// Fills `res` (tolerance already set) from one case's computed outputs: the compute error, or
+/// the max error against `expected` and (when `check_aux`) every `expected_aux` entry, with the
+/// first value out of tolerance as the message. Shared with the engine runner.
+pub(crate) fn grade(
+    res: &mut CaseResult,
+    case: &Value,
+    outputs: Result<(Out, Vec<(String, Out)>)>,
+    check_aux: bool,
+) {
+    let (main, aux) = match outputs {
         Ok(v) => v,
         Err(e) => {
             res.message = e.to_string();
-            return res;
+            return;
         }
     };
-    let mixed = tol_mode == "mixed";
+    let (tol, mixed) = (res.tol, res.tol_mode == "mixed");
     let expected = match case.get("expected").map(|v| GTensor::parse(v, "expected")) {
         Some(Ok(t)) => t,
         Some(Err(e)) => {
             res.message = e.to_string();
-            return res;
+            return;
         }
         None => {
             res.message = "case has no \"expected\"".into();
-            return res;
+            return;
         }
     };
     let (mut max_err, mut bad) = compare("expected", &main, &expected, tol, mixed);
-    // Aux values are checked too, except dropout's, which are one torch sample for information.
-    if !op.starts_with("dropout") {
-        if let Some(exp_aux) = case.get("expected_aux").and_then(Value::as_object) {
-            for (k, v) in exp_aux {
-                let exp = match GTensor::parse(v, k) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        bad.get_or_insert(e.to_string());
-                        continue;
-                    }
-                };
-                match aux.iter().find(|(n, _)| n == k) {
-                    Some((_, got)) => {
-                        let (e, b) = compare(k, got, &exp, tol, mixed);
-                        max_err = max_err.max(e);
-                        if bad.is_none() {
-                            bad = b;
-                        }
-                    }
-                    None => {
-                        bad.get_or_insert(format!("the kernel does not produce {k:?}"));
-                    }
+    let exp_aux = case.get("expected_aux").and_then(Value::as_object);
+    for (k, v) in exp_aux.filter(|_| check_aux).into_iter().flatten() {
+        let exp = match GTensor::parse(v, k) {
+            Ok(t) => t,
+            Err(e) => {
+                bad.get_or_insert(e.to_string());
+                continue;
+            }
+        };
+        match aux.iter().find(|(n, _)| n == k) {
+            Some((_, got)) => {
+                let (e, b) = compare(k, got, &exp, tol, mixed);
+                max_err = max_err.max(e);
+                if bad.is_none() {
+                    bad = b;
                 }
+            }
+            None => {
+                bad.get_or_insert(format!("the runner does not produce {k:?}"));
             }
         }
     }
     res.max_err = max_err;
     res.passed = bad.is_none();
     res.message = bad.unwrap_or_default();
-    res
 }
 
 /// A parsed case file.

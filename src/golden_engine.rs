@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::golden::{compare, CaseResult, Ctx, GTensor as T, Out};
+use crate::golden::{grade, CaseResult, Ctx, Out};
 use crate::nn::cnn::conv1d::{conv1d, conv1d_backward, Conv1dParams};
 use crate::nn::cnn::grads;
 use crate::nn::cnn::spectral::{self, SpectralParams};
@@ -407,51 +407,6 @@ pub fn run_engine_case(case: &Value) -> Option<CaseResult> {
             .and_then(Value::as_object)
             .unwrap_or(&empty),
     };
-    let (main, aux) = match compute(&op, &ctx) {
-        Ok(v) => v,
-        Err(e) => {
-            res.message = e.to_string();
-            return Some(res);
-        }
-    };
-    let mixed = tol_mode == "mixed";
-    let expected = match case.get("expected").map(|v| T::parse(v, "expected")) {
-        Some(Ok(t)) => t,
-        Some(Err(e)) => {
-            res.message = e.to_string();
-            return Some(res);
-        }
-        None => {
-            res.message = "case has no \"expected\"".into();
-            return Some(res);
-        }
-    };
-    let (mut max_err, mut bad) = compare("expected", &main, &expected, tol, mixed);
-    if let Some(exp_aux) = case.get("expected_aux").and_then(Value::as_object) {
-        for (k, v) in exp_aux {
-            let exp = match T::parse(v, k) {
-                Ok(t) => t,
-                Err(e) => {
-                    bad.get_or_insert(e.to_string());
-                    continue;
-                }
-            };
-            match aux.iter().find(|(n, _)| n == k) {
-                Some((_, got)) => {
-                    let (e, b) = compare(k, got, &exp, tol, mixed);
-                    max_err = max_err.max(e);
-                    if bad.is_none() {
-                        bad = b;
-                    }
-                }
-                None => {
-                    bad.get_or_insert(format!("the engine does not produce {k:?}"));
-                }
-            }
-        }
-    }
-    res.max_err = max_err;
-    res.passed = bad.is_none();
-    res.message = bad.unwrap_or_default();
+    grade(&mut res, case, compute(&op, &ctx), true);
     Some(res)
 }
