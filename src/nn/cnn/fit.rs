@@ -126,29 +126,7 @@ impl Classifier {
             if let Some(f) = augment.as_mut() {
                 f(&mut xb, &mut self.rng);
             }
-            let z = self
-                .model
-                .forward(&xb, chunk.len(), true, &mut self.rng)?
-                .to_vec();
-            let (loss, ok, g) = self.loss_and_grad(&z, &yb, true)?;
-            if !loss.is_finite() {
-                return Err(Error::NonFinite(format!(
-                    "the training loss became {loss} at step {}: the learning rate is probably too high",
-                    self.steps + 1
-                )));
-            }
-            self.model.backward(&g)?;
-            let (opt, states) = (&self.opt, &mut self.states);
-            let mut k = 0;
-            let mut res = Ok(());
-            self.model.for_each_param(|_, p, g| {
-                if res.is_ok() {
-                    res = optim::step(opt, &mut states[k], p, g);
-                }
-                k += 1;
-            });
-            res?;
-            self.steps += 1;
+            let (loss, ok) = self.train_batch(&xb, &yb)?;
             loss_sum += loss * chunk.len() as f64;
             correct += ok;
             seen += chunk.len();
@@ -159,8 +137,51 @@ impl Classifier {
         })
     }
 
+    /// One optimizer step on the batch `x` (`labels.len()` examples, at least 2) in training
+    /// mode; returns the batch's mean loss and its number of correct predictions. A non-finite
+    /// loss is an error before any weight changes.
+    pub fn train_batch(&mut self, x: &[f32], labels: &[u8]) -> Result<(f64, usize)> {
+        let z = self
+            .model
+            .forward(x, labels.len(), true, &mut self.rng)?
+            .to_vec();
+        let (loss, ok, g) = self.loss_and_grad(&z, labels, true)?;
+        if !loss.is_finite() {
+            return Err(Error::NonFinite(format!(
+                "the training loss became {loss} at step {}: the learning rate is probably too high",
+                self.steps + 1
+            )));
+        }
+        self.model.backward(&g)?;
+        let (opt, states) = (&self.opt, &mut self.states);
+        let mut k = 0;
+        let mut res = Ok(());
+        self.model.for_each_param(|_, p, g| {
+            if res.is_ok() {
+                res = optim::step(opt, &mut states[k], p, g);
+            }
+            k += 1;
+        });
+        res?;
+        self.steps += 1;
+        Ok((loss, ok))
+    }
+
+    /// Checks a labelled set against the model's input (public for callers that batch
+    /// themselves); returns the number of examples.
+    pub fn check_examples(&self, data: Examples) -> Result<usize> {
+        self.check(data)
+    }
+
     /// Loss and accuracy in eval mode, in batches of `batch`.
     pub fn evaluate(&mut self, data: Examples, batch: usize) -> Result<Score> {
+        self.evaluate_in(data, batch, false)
+    }
+
+    /// Loss and accuracy with the model in training mode (`training`: batch statistics, as a
+    /// forgotten `model.eval()` does; batch norm's running statistics move, so snapshot the
+    /// state first to keep them) or eval mode, in batches of `batch`.
+    pub fn evaluate_in(&mut self, data: Examples, batch: usize, training: bool) -> Result<Score> {
         let n = self.check(data)?;
         let per = self.per_example();
         let batch = batch.max(1);
@@ -169,7 +190,12 @@ impl Classifier {
             let m = batch.min(n - start);
             let z = self
                 .model
-                .forward(&data.x[start * per..][..m * per], m, false, &mut self.rng)?
+                .forward(
+                    &data.x[start * per..][..m * per],
+                    m,
+                    training,
+                    &mut self.rng,
+                )?
                 .to_vec();
             let (loss, ok, _) = self.loss_and_grad(&z, &data.labels[start..start + m], false)?;
             loss_sum += loss * m as f64;

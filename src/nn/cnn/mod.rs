@@ -16,6 +16,7 @@ pub mod grads;
 pub mod layers;
 pub mod model;
 pub mod norms;
+pub mod run;
 pub mod spectral;
 #[cfg(test)]
 mod tests;
