@@ -286,3 +286,21 @@ impl ConvTrainer {
         Ok(s.into_iter().map(|d| d as u32).collect())
     }
 }
+
+/// Spectral normalisation of one weight, for the lab: `{rows, cols, singular (every singular
+/// value of the [shape[0], rest] matrix, largest first, by an SVD in f64), iterations, estimates
+/// (power iteration from random u, v after each count), gainBefore, gainAfter (largest |Wx|/|x|
+/// over `draws` random inputs, for W and W / the last estimate), normalized}`.
+#[wasm_bindgen(js_name = spectralStudy)]
+pub fn spectral_study(
+    weight: Vec<f32>,
+    shape: Vec<u32>,
+    iterations: Vec<u32>,
+    seed: u32,
+    draws: u32,
+) -> JsResult<JsValue> {
+    let shape: Vec<usize> = shape.into_iter().map(|d| d as usize).collect();
+    let its: Vec<usize> = iterations.into_iter().map(|d| d as usize).collect();
+    let s = crate::nn::cnn::svd::study(&weight, &shape, &its, seed as u64, draws as usize)?;
+    to_js(&s)
+}

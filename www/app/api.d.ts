@@ -81,6 +81,16 @@ export class BatchNorm {
 }
 
 /**
+ * Spectral normalisation of one weight: every singular value (SVD in f64) against the power-iteration
+ * estimate after each count of `iterations`, and the largest gain |Wx|/|x| over `draws` random inputs
+ * before and after dividing by the last estimate.
+ */
+export function spectralStudy(weight: F32s, shape: U32s, iterations: U32s, seed: number, draws: number): {
+    rows: number; cols: number; singular: number[]; iterations: number[]; estimates: number[];
+    gainBefore: number; gainAfter: number; normalized: number[];
+};
+
+/**
  * A seeded convnet training run on scikit-learn's 8x8 digits (the normalisation lab's engine).
  */
 export class ConvTrainer {

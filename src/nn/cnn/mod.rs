@@ -18,5 +18,6 @@ pub mod model;
 pub mod norms;
 pub mod run;
 pub mod spectral;
+pub mod svd;
 #[cfg(test)]
 mod tests;

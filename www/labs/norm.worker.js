@@ -1,0 +1,193 @@
+//! The normalisation lab's worker: owns the wasm `ConvTrainer`s (digits convnets) and runs the
+//! lab's jobs one after another, posting progress as it goes. A new job of the same kind
+//! replaces the running one (its `gen` is checked between chunks).
+//!
+//! Messages in:  init {csv} | cube {seed, layer, n} | ab {gen, seed, opt, lr, epochs, mom} |
+//!               sweep {gen, seed, opt, rates, epochs} | batch {gen, seed, epochs, limit, lr} |
+//!               spread {seed, ch} | spectral {seed, layer}
+//! Messages out: ready {version} | cube {...} | ab {gen, runs, epoch, done} |
+//!               sweep {gen, results, done} | batch {gen, cell, done} | spread {...} |
+//!               spectral {...} | error {job, error}
+import { ready } from '../app/wasm.js';
+import { errorToJSON } from '../app/errors.js';
+import { ENGINE_NORM, EXP_NORMS, EXP_BATCHES, SPREAD_BATCHES, SN_ITERS, batchSpread } from './norm.model.js';
+
+let dl = null;
+let csv = '';
+const gens = { ab: 0, sweep: 0, batch: 0 };
+const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+function copyF32(ptr, len) {
+  return new Float32Array(new Float32Array(dl.wasmMemory().buffer, ptr, len));
+}
+
+/** A BN digits convnet trained one epoch (the cube's, the spread's and the spectral study's). */
+let trained = null;
+function trainedNet(seed) {
+  if (trained && trained.seed === seed) return trained.t;
+  trained?.t.free();
+  const t = new dl.ConvTrainer({ norm: 'batchNorm', seed, optimizer: 'adam', lr: 0.01 }, csv);
+  t.trainEpochs(2);
+  trained = { seed, t };
+  return t;
+}
+
+function optConfig(opt, lr) {
+  return opt === 'adam' ? { optimizer: 'adam', lr } : { optimizer: 'sgd', lr, momentum: 0.9 };
+}
+
+function cube({ seed, layer, n }) {
+  const t = trainedNet(seed);
+  const shape = Array.from(t.capture(layer, false, 0, n, false));
+  const values = copyF32(t.activationsPtr(), t.activationsLen());
+  const images = t.images(false, 0, n);
+  const labels = Array.from(t.labels(false).slice(0, n));
+  post({ type: 'cube', shape, values, images, labels, layer, n }, [values.buffer]);
+}
+
+function spread({ seed, ch }) {
+  const t = trainedNet(seed);
+  const count = Math.min(1024, t.info().trainCount);
+  const shape = Array.from(t.capture(0, false, 0, count, false));
+  const values = copyF32(t.activationsPtr(), t.activationsLen());
+  const r = batchSpread(values, shape, ch, SPREAD_BATCHES, 300, seed + 7);
+  post({ type: 'spread', ch, count, ...r });
+}
+
+function spectral({ seed, layer }) {
+  const t = trainedNet(seed);
+  const index = { conv1: 0, conv2: 4, linear: 8 }[layer] ?? 4;
+  const w = t.weight(index);
+  const shape = Array.from(t.weightShape(index));
+  const s = dl.spectralStudy(w, shape, SN_ITERS, seed, 2000);
+  post({ type: 'spectral', layer, shape, ...s });
+}
+
+/** The BN on/off comparison: two runs trained side by side in chunks of steps. */
+async function ab({ gen, seed, opt, lr, epochs, mom }) {
+  const runs = ['batchNorm', 'none'].map((norm) => {
+    const t = new dl.ConvTrainer({ norm, seed, bnMomentum: mom, ...optConfig(opt, lr) }, csv);
+    return { norm, t, sent: 0, evals: [{ epoch: 0, ...t.evaluate() }], lastEpoch: 0 };
+  });
+  const perEpoch = runs[0].t.info().stepsPerEpoch;
+  const chunk = Math.max(1, Math.round(perEpoch / 5));
+  const total = perEpoch * epochs;
+  try {
+    for (;;) {
+      let busy = false;
+      for (const r of runs) {
+        if (r.t.status !== 'training' || r.t.steps >= total) continue;
+        busy = true;
+        r.t.trainSteps(Math.min(chunk, total - r.t.steps));
+        if (r.t.epoch > r.lastEpoch) {
+          r.lastEpoch = r.t.epoch;
+          r.evals.push({ epoch: r.t.epoch, ...r.t.evaluate() });
+        }
+      }
+      const frame = runs.map((r) => {
+        const rows = copyF32(r.t.historyPtr() + r.sent * 4, r.t.historyLen() - r.sent);
+        r.sent = r.t.historyLen();
+        const probes = r.t.probes();
+        const running = r.t.runningStats();
+        return {
+          norm: r.norm, rows, probes, running, evals: r.evals, status: r.t.status, message: r.t.message, steps: r.t.steps,
+          forgot: null,
+        };
+      });
+      if (!busy) {
+        // a forgotten model.eval(): the BN net's test accuracy in train mode, one image at a time
+        // and in batches of 32, against eval mode
+        const bn = runs[0].t;
+        if (bn.status === 'training') {
+          frame[0].forgot = { eval: bn.evaluate().testAcc, one: bn.evaluateTrainMode(1).accuracy, b32: bn.evaluateTrainMode(32).accuracy };
+        }
+      }
+      post({ type: 'ab', gen, runs: frame, total, done: !busy }, frame.map((f) => f.rows.buffer));
+      if (!busy) break;
+      await tick();
+      if (gens.ab !== gen) break;
+    }
+  } finally {
+    for (const r of runs) r.t.free();
+  }
+}
+
+/** Final test accuracy per learning rate, with and without BN. */
+async function sweep({ gen, seed, opt, rates, epochs }) {
+  const results = [];
+  for (const lr of rates) {
+    for (const norm of ['batchNorm', 'none']) {
+      const t = new dl.ConvTrainer({ norm, seed, ...optConfig(opt, lr) }, csv);
+      try {
+        for (let e = 0; e < epochs && t.status === 'training'; e++) {
+          t.trainEpochs(1);
+          await tick();
+          if (gens.sweep !== gen) return;
+        }
+        const ev = t.evaluate();
+        results.push({ lr, norm, testAcc: t.status === 'training' ? ev.testAcc : NaN, status: t.status, message: t.message });
+      } finally {
+        t.free();
+      }
+      post({ type: 'sweep', gen, results, done: false });
+    }
+  }
+  post({ type: 'sweep', gen, results, done: true });
+}
+
+/** The Group Norm paper's experiment in miniature: test error per norm and batch size. */
+async function batch({ gen, seed, epochs, limit, lr }) {
+  for (const b of EXP_BATCHES) {
+    for (const norm of EXP_NORMS) {
+      const t = new dl.ConvTrainer({ norm: ENGINE_NORM[norm], batch: b, seed, optimizer: 'adam', lr, trainLimit: limit }, csv);
+      let cell;
+      try {
+        for (let e = 0; e < epochs && t.status === 'training'; e++) {
+          t.trainEpochs(1);
+          await tick();
+          if (gens.batch !== gen) return;
+        }
+        const ev = t.evaluate();
+        const ok = t.status === 'training';
+        cell = { norm, b, testErr: ok ? 1 - ev.testAcc : NaN, trainErr: ok ? 1 - ev.trainAcc : NaN, status: t.status, message: t.message };
+        if (norm === 'bn' && ok) cell.trainModeErr = 1 - t.evaluateTrainMode(b).accuracy;
+      } finally {
+        t.free();
+      }
+      post({ type: 'batch', gen, cell, done: false });
+    }
+  }
+  post({ type: 'batch', gen, cell: null, done: true });
+}
+
+const JOBS = { cube, ab, sweep, batch, spread, spectral };
+let started = null;
+
+// Quick jobs run at once; the long ones (ab, sweep, batch) yield between chunks, so every job
+// makes progress and a newer job of a kind stops the older one (its gen no longer matches).
+self.onmessage = (ev) => {
+  const msg = ev.data;
+  if (msg.type === 'init') {
+    csv = msg.csv;
+    started = ready().then(
+      (m) => {
+        dl = m;
+        post({ type: 'ready', version: dl.version() });
+      },
+      (err) => post({ type: 'error', job: 'init', error: errorToJSON(err) }),
+    );
+    return;
+  }
+  const job = JOBS[msg.type];
+  if (!job || !started) return;
+  if (msg.type in gens) gens[msg.type] = msg.gen;
+  started.then(async () => {
+    if (!dl) return;
+    try {
+      await job(msg);
+    } catch (err) {
+      post({ type: 'error', job: msg.type, gen: msg.gen, error: errorToJSON(err) });
+    }
+  });
+};
