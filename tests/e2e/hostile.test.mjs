@@ -59,6 +59,11 @@ const PAGES = {
     numeric: { t: N, start: (n) => `${n},${n}`, lr: (n) => Array(7).fill(n).join(',') },
     ready: () => document.body.dataset.optimReady === '1',
   },
+  'norm.html': {
+    keys: ['lang', 'topic', 'norm', 'g', 'n', 'layer', 'sel', 'seed', 'opt', 'lr', 'ep', 'mom', 'be', 'bl', 'blr', 'ch', 'sn'],
+    numeric: { g: N, n: N, sel: N, seed: N, lr: N, ep: N, mom: N, be: N, bl: N, blr: N, ch: N },
+    ready: () => document.body.dataset.normReady === '1',
+  },
   'activations.html': {
     keys: ['lang', 'topic', 'x', 'init'],
     numeric: { x: N },
@@ -272,6 +277,14 @@ export default [
     const text = await page.evaluate(() => document.querySelector('[data-act="sigmoid"]')?.textContent ?? '');
     assert.match(text, /f = 0\.5\b/, text);
     assert.match(text, /0\.25\b/, text);
+  }),
+  hashTest('norm.html', async (page, base) => {
+    // a normal action: BN on a batch of 2 shares each channel's mean over N·H·W = 2·8·8 = 128 values
+    await openAt(page, base, 'norm.html', '#lang=en&norm=bn&n=2&ep=1');
+    await page.waitForFunction(() => (document.body.dataset.cubeKey || '').startsWith('bn:4:2:conv1:'), null, { timeout: 60000 });
+    assert.equal(await page.textContent('#cube-count'), '128');
+    await page.click('#norm-seg [data-norm="in"]');
+    await page.waitForFunction(() => document.getElementById('cube-count').textContent === '64', null, { timeout: 10000 });
   }),
   hashTest('selftest.html', async (page, base) => {
     await openAt(page, base, 'selftest.html', '#lang=en');

@@ -103,7 +103,7 @@ test('neighbours: previous and next topic with a lab, in cheat-sheet order', () 
     assert.equal(next?.id ?? null, ids[i + 1] ?? null, `${id} next`);
     if (prev) assert.ok(topicNumber(prev.id) < topicNumber(id));
   });
-  assert.deepEqual(neighbours('batchnorm'), { prev: null, next: null });
+  assert.deepEqual(neighbours('no-such-topic'), { prev: null, next: null });
 });
 
 test('try-this steps wait for the lab: ready only once the page marks its first state drawn', async () => {
@@ -111,7 +111,17 @@ test('try-this steps wait for the lab: ready only once the page marks its first 
   assert.equal(labReady({}), false);
   assert.equal(labReady({ trainState: 'loading' }), false);
   assert.equal(labReady({ lab: 'busy' }), false);
-  for (const ds of [{ convReady: '1' }, { trainState: 'paused' }, { trainState: 'playing' }, { optimReady: '1' }, { activReady: '1' }, { lab: 'idle' }]) {
+  for (const ds of [{ convReady: '1' }, { trainState: 'paused' }, { trainState: 'playing' }, { optimReady: '1' }, { activReady: '1' }, { normReady: '1' }, { lab: 'idle' }]) {
     assert.equal(labReady(ds), true, JSON.stringify(ds));
+  }
+});
+
+test('topics 1 and 22 open the normalization lab; a view\'s "more" link names a page that exists, with text in en and zh', () => {
+  for (const id of ['batchnorm', 'norm-family']) assert.equal(topicPage(TOPICS.find((tp) => tp.id === id)), 'norm.html', id);
+  const withMore = VIEW_TOPICS.filter((tp) => tp.view.more);
+  assert.ok(withMore.some((tp) => tp.id === 'training-tricks' && tp.view.more.startsWith('norm.html')), "topic 16's batch-norm A/B links the lab");
+  for (const tp of withMore) {
+    readFileSync(new URL(tp.view.more.split('#')[0], www)); // throws when the page is missing
+    for (const lang of ['en', 'zh']) assert.ok(i18n[lang][`topic.${tp.id}.more`]?.length > 3, `${lang}: topic.${tp.id}.more`);
   }
 });

@@ -10,9 +10,19 @@
 // `steps`: each applies `set` to the URL hash (one control: the lab follows its hash) and says
 // what to look for (i18n `topic.<id>.try<N>` on the button, `topic.<id>.look<N>` beside it).
 // `watch` names the element whose text (or form value, or checkbox state) the step changes, for
-// the e2e test.
+// the e2e test. An optional `more` is a link (with i18n `topic.<id>.more`) to a further lab.
 export const TOPICS = [
-  { id: 'batchnorm', lab: null },
+  {
+    id: 'batchnorm',
+    lab: 'norm.html#lr=1',
+    view: {
+      panel: 'bn-ab',
+      steps: [
+        { set: { lr: '0.1' }, watch: '#ab-lr' },
+        { set: { opt: 'adam', lr: '0.03' }, watch: '#ab-opt' },
+      ],
+    },
+  },
   {
     id: 'dilated-conv',
     lab: 'conv.html#preset=dilated&show=110',
@@ -151,6 +161,7 @@ export const TOPICS = [
         { set: { sched: 'cosine', tmax: '200' }, watch: '#opt-schedule' },
         { set: { es: '20' }, watch: '#opt-early_stopping' },
       ],
+      more: 'norm.html#topic=batchnorm&lr=1',
     },
   },
   { id: 'temporal-modules', lab: null },
@@ -179,7 +190,18 @@ export const TOPICS = [
     },
   },
   { id: 'label-smoothing', lab: null },
-  { id: 'norm-family', lab: null },
+  {
+    id: 'norm-family',
+    lab: 'norm.html#norm=bn',
+    view: {
+      panel: 'cube',
+      steps: [
+        { set: { norm: 'ln' }, watch: '#cube-count' },
+        { set: { norm: 'gn', g: '4' }, watch: '#cube-count' },
+        { set: { norm: 'in' }, watch: '#cube-count' },
+      ],
+    },
+  },
   { id: 'fpn-small-objects', lab: null },
   { id: 'softmax-sigmoid', lab: null },
   { id: 'ce-vs-mse', lab: null },

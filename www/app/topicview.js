@@ -133,6 +133,13 @@ function buildHeader(tp) {
   });
   const rest = el('p', 'topic-rest hint', t('topicview.rest'));
   box.append(nav, eyebrow, q, a, tryH, ol, rest);
+  if (tp.view.more) {
+    const more = el('p', 'topic-more hint');
+    const link = el('a', 'topic-more-link', t(`topic.${tp.id}.more`));
+    link.href = withLang(tp.view.more);
+    more.append(link);
+    box.append(more);
+  }
   return box;
 }
 

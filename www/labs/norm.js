@@ -94,6 +94,7 @@ function renderCube() {
   const [N, C] = shape;
   const msg = $('cube-msg');
   const sel = Math.min(S.sel, cube.values.length - 1);
+  document.body.dataset.cubeKey = `${S.norm}:${S.g}:${S.n}:${S.layer}:${sel}`;
   const problem = groupsProblem(S.norm, C, S.g);
   const eng = engineValue(shape, sel);
   const box = $('cube-grid-box');
@@ -524,6 +525,7 @@ function applyHash(h) {
   else renderCube();
   if (prev.seed !== S.seed || prev.ch !== S.ch) worker.postMessage({ type: 'spread', seed: S.seed, ch: S.ch });
   if (prev.seed !== S.seed || prev.sn !== S.sn) worker.postMessage({ type: 'spectral', seed: S.seed, layer: S.sn });
+  if (['seed', 'opt', 'lr', 'ep', 'mom'].some((k) => prev[k] !== S[k])) startAb();
 }
 
 function set(changes, rerender = renderCube) {
@@ -547,6 +549,7 @@ function wire() {
     if (!Number.isInteger(v) || v < 0 || v > 2 ** 31) return syncControls();
     set({ seed: v }, () => {
       requestCube();
+      startAb();
       worker.postMessage({ type: 'spread', seed: S.seed, ch: S.ch });
       worker.postMessage({ type: 'spectral', seed: S.seed, layer: S.sn });
     });
@@ -567,14 +570,14 @@ function wire() {
     const next = S.sel + step;
     if (next >= 0 && next < cube.values.length) set({ sel: next });
   });
-  $('ab-opt').addEventListener('change', () => set({ opt: $('ab-opt').value }, () => {}));
-  $('ab-lr').addEventListener('change', () => set({ lr: Number($('ab-lr').value) }, () => {}));
+  $('ab-opt').addEventListener('change', () => set({ opt: $('ab-opt').value }, startAb));
+  $('ab-lr').addEventListener('change', () => set({ lr: Number($('ab-lr').value) }, startAb));
   $('ab-ep').addEventListener('change', () => {
     const v = Number($('ab-ep').value);
-    if (Number.isInteger(v) && v >= 1 && v <= 30) set({ ep: v }, () => {});
+    if (Number.isInteger(v) && v >= 1 && v <= 30) set({ ep: v }, startAb);
     else syncControls();
   });
-  $('ab-mom').addEventListener('change', () => set({ mom: Number($('ab-mom').value) }, () => {}));
+  $('ab-mom').addEventListener('change', () => set({ mom: Number($('ab-mom').value) }, startAb));
   $('ab-run').addEventListener('click', startAb);
   $('ab-layer').addEventListener('change', renderAb);
   $('sweep-run').addEventListener('click', startSweep);
