@@ -96,7 +96,7 @@ export function drawGrid(canvas, shape, values, mask, sel, width, images) {
   const thumb = images ? 26 : 0;
   const gap = 3;
   const avail = Math.max(120, width) - label - thumb - 6;
-  const px = Math.max(1, Math.min(Math.floor((avail - gap * (C - 1)) / (C * W)), H * W === 1 ? 22 : 8));
+  const px = Math.max(4, Math.min(Math.floor((avail - gap * (C - 1)) / (C * W)), H * W === 1 ? 22 : 8));
   const cell = W * px;
   const cellH = H * px;
   const w = label + thumb + 6 + C * cell + (C - 1) * gap;

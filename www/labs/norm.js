@@ -217,9 +217,9 @@ function renderAb() {
   for (const [norm, r] of entries) {
     const xs = r.probes.map((p) => p.step);
     const col = (k) => r.probes.map((p) => p.preact[li]?.percentiles[k] ?? NaN);
-    pre.push({ type: 'line', label: `${runLabel(norm)} ${t('norm.median')}`, color: RUN_COLOR[norm], width: 2, xs, ys: col(3) });
-    pre.push({ type: 'line', label: `${runLabel(norm)} 25–75%`, color: RUN_COLOR[norm], width: 1, xs, ys: col(2) }, { type: 'line', color: RUN_COLOR[norm], width: 1, xs, ys: col(4) });
-    pre.push({ type: 'line', label: `${runLabel(norm)} 5–95%`, color: RUN_COLOR[norm], width: 1, dash: [4, 4], xs, ys: col(1) }, { type: 'line', color: RUN_COLOR[norm], width: 1, dash: [4, 4], xs, ys: col(5) });
+    pre.push({ type: 'line', label: runLabel(norm), color: RUN_COLOR[norm], width: 2.5, xs, ys: col(3) });
+    pre.push({ type: 'line', color: RUN_COLOR[norm], width: 1, xs, ys: col(2) }, { type: 'line', color: RUN_COLOR[norm], width: 1, xs, ys: col(4) });
+    pre.push({ type: 'line', color: RUN_COLOR[norm], width: 1, dash: [4, 4], xs, ys: col(1) }, { type: 'line', color: RUN_COLOR[norm], width: 1, dash: [4, 4], xs, ys: col(5) });
   }
   plots['ab-pre'].setSeries(pre);
   const grads = [];
@@ -228,7 +228,7 @@ function renderAb() {
     layers.forEach((g, k) => {
       if (!['conv2d', 'linear'].includes(g.kind)) return;
       grads.push({
-        type: 'line', label: `${runLabel(norm)} ${g.kind === 'linear' ? 'linear' : `conv ${k === 0 ? 1 : 2}`}`,
+        type: 'line', label: k === 0 ? runLabel(norm) : undefined,
         color: RUN_COLOR[norm], width: 1.5, dash: g.kind === 'linear' ? [2, 3] : k === 0 ? undefined : [7, 3],
         xs: r.probes.map((p) => p.step), ys: r.probes.map((p) => p.grads.find((q) => q.layer === g.layer)?.gradNorm ?? NaN),
       });
