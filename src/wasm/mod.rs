@@ -5,6 +5,7 @@
 //! read by `opts.rs`. Every JS name is camelCase (`js_name`, `rename_all = "camelCase"`).
 
 mod conv_lab;
+mod drill;
 mod errors;
 mod explore;
 mod handles;
@@ -15,6 +16,7 @@ mod train;
 pub use train::*;
 
 pub use conv_lab::*;
+pub use drill::*;
 pub use errors::{JsErr, JsResult};
 pub use explore::*;
 pub use handles::*;
