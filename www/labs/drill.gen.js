@@ -325,7 +325,7 @@ def('dws.order', 'depthwise-separable', (R, dl) => {
     solution: items.map((x, i) => L(`${letter(i)}: ${x.params}`)).concat([L(`order: ${order.map(letter).join(' < ')} (${order.map(letter).join('')})`, `顺序：${order.map(letter).join(' < ')}（${order.map(letter).join('')}）`)]),
     mistakes: [{ value: [...order].reverse(), why: L('That is most first; the question asks for the fewest first.', '这是从多到少；题目要求从少到多。') }],
     lab: convLab(convLayer(k, 1, (k - 1) / 2, 1, cOut), '&cmp=1'),
-    params: { cIn, cOut, k },
+    params: { cIn, cOut, k, names: items.map((x) => x.name) },
   };
 });
 
