@@ -64,6 +64,11 @@ const PAGES = {
     numeric: { x: N },
     ready: () => document.body.dataset.activReady === '1',
   },
+  'drill.html': {
+    keys: ['lang', 'q', 'seed', 'topics', 'mode', 'mock', 'i'],
+    numeric: { seed: N, mock: N, i: N },
+    ready: () => document.body.dataset.drillReady === '1',
+  },
   'selftest.html': {
     keys: ['lang'],
     numeric: {},
@@ -272,6 +277,15 @@ export default [
     const text = await page.evaluate(() => document.querySelector('[data-act="sigmoid"]')?.textContent ?? '');
     assert.match(text, /f = 0\.5\b/, text);
     assert.match(text, /0\.25\b/, text);
+  }),
+  hashTest('drill.html', async (page, base) => {
+    // a normal action: the effective size of a dilated kernel, answered right, is judged right
+    await openAt(page, base, 'drill.html', '#lang=en&q=dil.effk&seed=5');
+    const q = await page.evaluate(() => window.__drill.question);
+    assert.equal(q.answer, q.params.d * (q.params.k - 1) + 1);
+    await page.fill('#q-answer', String(q.answer));
+    await page.press('#q-answer', 'Enter');
+    await page.waitForFunction(() => document.body.dataset.verdict === 'right', null, { timeout: 10000 });
   }),
   hashTest('selftest.html', async (page, base) => {
     await openAt(page, base, 'selftest.html', '#lang=en');

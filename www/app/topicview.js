@@ -97,6 +97,9 @@ function buildHeader(tp) {
   nav.append(all);
   if (prev) nav.append(crumbLink(prev, 'prev'));
   if (next) nav.append(crumbLink(next, 'next'));
+  const drill = el('a', 'topic-drill', t('drill.test_yourself'));
+  drill.href = withLang(`drill.html#topics=${encodeURIComponent(tp.id)}`);
+  nav.append(drill);
 
   const eyebrow = el('p', 'topic-eyebrow', t('topicview.eyebrow', { n: topicNumber(tp.id), title: t(`topic.${tp.id}.title`) }));
   const q = el('h2', 'topic-q', t(`topic.${tp.id}.q`));

@@ -19,7 +19,7 @@ export const BANK = {
     },
     {
       q: L('At inference, what statistics does BatchNorm normalize with?', '推理时 BatchNorm 用什么统计量做归一化？'),
-      right: o('The running mean and variance accumulated during training', '训练中累计的滑动均值和方差', 'Right: model.eval() switches BN to the running estimates, so an output does not depend on the other samples of the batch.', '正确：model.eval() 让 BN 使用滑动估计值，一个样本的输出不依赖同批其他样本。'),
+      right: o('The running mean and variance accumulated during training', '训练中累计的滑动均值和方差', 'Right: eval mode (model.eval) switches BN to the running estimates, so an output does not depend on the other samples of the batch.', '正确：eval 模式（model.eval）让 BN 使用滑动估计值，一个样本的输出不依赖同批其他样本。'),
       wrong: [
         o('The mean and variance of the current test batch', '当前测试批次的均值和方差', 'That is training mode; at inference it would make predictions depend on batch composition (and break with batch size 1).', '那是训练模式；推理时这样做会让预测依赖批次组成（批大小为 1 时出错）。'),
         o('Mean 0 and variance 1, fixed', '固定的均值 0、方差 1', 'BN learns nothing about the data that way; it uses the tracked running statistics.', '这样 BN 就不反映数据分布；它用的是跟踪得到的滑动统计量。'),
@@ -73,7 +73,7 @@ export const BANK = {
   ],
   dropout: [
     {
-      q: L('What happens to dropout at inference (model.eval()) with inverted dropout?', '推理时（model.eval()）倒置 dropout 怎么处理？'),
+      q: L('What happens to inverted dropout at inference (eval mode)?', '推理时（eval 模式）倒置 dropout 怎么处理？'),
       right: o('Nothing: it is the identity, because kept units were already scaled by 1/(1 − p) in training', '什么都不做：恒等映射，因为训练时保留的单元已乘以 1/(1 − p)', 'Right: the expectation matches at train and test, so no test-time scaling is needed.', '正确：训练与测试的期望一致，测试时无需缩放。'),
       wrong: [
         o('Outputs are multiplied by 1 − p', '输出乘以 1 − p', 'That is the original (non-inverted) formulation.', '那是原始（非倒置）形式的做法。'),

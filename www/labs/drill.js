@@ -142,9 +142,7 @@ function render() {
   }));
   $('q-form').hidden = q.type === 'choice';
   $('q-hint').textContent = t(HINT[q.type]) + (q.type === 'number' ? ` ${tolText()}` : '');
-  const share = new URL(location.href);
-  share.hash = `q=${encodeURIComponent(q.id)}&seed=${q.seed}&lang=${currentLang()}`;
-  $('q-share').href = share.href;
+  $('q-share').href = withLang(`drill.html#q=${encodeURIComponent(q.id)}&seed=${q.seed}`);
   renderVerdict();
   renderMockBar();
   renderProgress();
