@@ -33,3 +33,27 @@ for (const [name, viewport, hash, act] of shots) {
   await page.close();
 }
 await browser.close();
+
+// the mock interview's result (answers: right, then wrong, alternately)
+{
+  const { answerText, perturbed } = await import('../../www/labs/drill.check.js');
+  const b2 = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  for (const [name, viewport, lang] of [['mock-result', { width: 1280, height: 900 }, 'en'], ['mock-result-phone-zh', { width: 390, height: 844 }, 'zh']]) {
+    const page = await b2.newPage({ viewport });
+    await page.goto(`${base}#mode=mock&mock=7&lang=${lang}`);
+    await page.waitForFunction(() => document.body.dataset.drillReady === '1', null, { timeout: 60000 });
+    for (let i = 0; i < 10; i++) {
+      const q = await page.evaluate(() => window.__drill.question);
+      if (q.type === 'choice') await page.click(`.drill-choice[data-choice="${i % 2 ? (q.answer + 1) % q.choices.length : q.answer}"]`);
+      else {
+        await page.fill('#q-answer', i % 2 ? perturbed(q) : answerText(q));
+        await page.press('#q-answer', 'Enter');
+      }
+      await page.click('#q-next');
+    }
+    await page.waitForFunction(() => document.body.dataset.mockDone === '1');
+    await page.screenshot({ path: `${out}/drill-${name}.png`, fullPage: true });
+    await page.close();
+  }
+  await b2.close();
+}

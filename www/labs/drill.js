@@ -196,7 +196,7 @@ function renderVerdict() {
       el.className = 'drill-mistake';
       el.id = 'q-mistake';
       const b = document.createElement('strong');
-      b.textContent = `${t('drill.mistake')} `;
+      b.textContent = `${q.type === 'choice' ? t('drill.why_not', { letter: letter(verdict.value) }) : t('drill.mistake')} `;
       el.append(b, tx(verdict.mistake.why));
       parts.push(el);
     }
