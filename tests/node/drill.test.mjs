@@ -174,8 +174,8 @@ const CLOSED = {
     return (1 - eps) * -lp[y] + eps * -sum(lp) / z.length;
   },
   'nf.count': ({ shape: [n, c, h, w], kind, g, what }) => {
-    const t = { batch: [c, n * h * w], layer: [n, c * h * w], instance: [n * c, h * w], group: [n * g, (c / g) * h * w] }[kind];
-    return what === 'stats' ? t[0] : t[1];
+    const t = { batch: [c, n * h * w, 2 * c], layer: [n, c * h * w, 2 * c * h * w], instance: [n * c, h * w, 0], group: [n * g, (c / g) * h * w, 2 * c] }[kind];
+    return t[['stats', 'perStat', 'params'].indexOf(what)];
   },
   'fpn.size': ({ H, W, l }) => [H, W].map((v) => {
     for (let i = 0; i < l; i++) v = Math.ceil(v / 2);
@@ -183,6 +183,7 @@ const CLOSED = {
   }),
   'sm.temp': ({ z, T, i }) => softmax(z.map((v) => v / T))[i],
   'sm.twoclass': ({ a, b }) => sigmoid(a - b),
+  'cm.ce': ({ z, y }) => -Math.log(softmax(z)[y]),
   'cm.grad': ({ p, y, loss }) => (loss === 'bce' ? p - y : 2 * (p - y) * p * (1 - p)),
 };
 

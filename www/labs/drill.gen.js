@@ -857,7 +857,7 @@ def('nf.count', 'norm-family', (R, dl) => {
   const h = R.pick([7, 14, 28, 32]);
   const kind = R.pick(['batch', 'layer', 'instance', 'group']);
   const g = R.pick([4, 8, 16].filter((x) => c % x === 0 && x < c));
-  const what = R.pick(['stats', 'perStat']);
+  const what = R.pick(['stats', 'perStat', 'params']);
   const shape = [n, c, h, h];
   const s = dl.drillNormStats(kind, shape, g);
   const name = { batch: 'BatchNorm2d', layer: 'LayerNorm([C, H, W])', instance: 'InstanceNorm2d', group: `GroupNorm(${g} groups)` };
@@ -866,11 +866,16 @@ def('nf.count', 'norm-family', (R, dl) => {
     batch: ['C', 'N·H·W'], layer: ['N', 'C·H·W'], instance: ['N·C', 'H·W'], group: ['N·G', '(C/G)·H·W'],
   }[kind];
   return num('norm-family', {
-    prompt: what === 'stats'
+    prompt: what === 'params'
+      ? L(`${name[kind]} (PyTorch defaults${kind === 'instance' ? ': affine=False' : ''}) for inputs of shape N×C×H×W = ${shape.join('×')}: how many learnable parameters does it have?`, `${name[kind]}（PyTorch 默认参数${kind === 'instance' ? '：affine=False' : ''}）用于形状 N×C×H×W = ${shape.join('×')} 的输入：它有多少个可学习参数？`)
+      : what === 'stats'
       ? L(`${name[kind]} on an input of shape N×C×H×W = ${shape.join('×')} in training: how many (mean, variance) pairs does it compute?`, `${name[kind]} 作用在形状 N×C×H×W = ${shape.join('×')} 的输入上（训练时）：它计算多少组（均值，方差）？`)
       : L(`${name[kind]} on an input of shape N×C×H×W = ${shape.join('×')}: over how many values is each mean computed?`, `${name[kind]} 作用在形状 N×C×H×W = ${shape.join('×')} 的输入上：每个均值是在多少个数上计算的？`),
     answer: s[what], tol: EXACT,
-    solution: [L(`${name[kind]}: ${form[0]} statistics, each over ${form[1]} values`, `${name[kind]}：${form[0]} 组统计量，每组覆盖 ${form[1]} 个数`), L(`${what === 'stats' ? form[0] : form[1]} = ${s[what]}`)],
+    solution: what === 'params'
+      ? [L(`γ and β: ${{ batch: '2·C (one pair per channel)', layer: '2·C·H·W (elementwise affine over the normalized shape)', instance: '0 (affine=False by default)', group: '2·C (one pair per channel)' }[kind]} = ${s.params}`,
+        `γ 和 β：${{ batch: '2·C（每通道一对）', layer: '2·C·H·W（对归一化形状逐元素仿射）', instance: '0（默认 affine=False）', group: '2·C（每通道一对）' }[kind]} = ${s.params}`)]
+      : [L(`${name[kind]}: ${form[0]} statistics, each over ${form[1]} values`, `${name[kind]}：${form[0]} 组统计量，每组覆盖 ${form[1]} 个数`), L(`${what === 'stats' ? form[0] : form[1]} = ${s[what]}`)],
     mistakes: ms,
     params: { shape, kind, g, what },
   });
@@ -948,6 +953,24 @@ def('cm.grad', 'ce-vs-mse', (R, dl) => {
       ? [{ value: 2 * (p - y) * p * (1 - p), why: L('That is the MSE gradient.', '这是 MSE 的梯度。') }, { value: y ? -1 / p : 1 / (1 - p), why: L('That is ∂L/∂p; chain through σ\'(z) = p(1 − p).', '这是 ∂L/∂p；还要乘以 σ\'(z) = p(1 − p)。') }]
       : [{ value: p - y, why: L('p − y is the cross-entropy gradient; MSE through a sigmoid keeps the factor σ\'(z).', 'p − y 是交叉熵的梯度；经过 sigmoid 的 MSE 还要乘 σ\'(z)。') }, { value: 2 * (p - y), why: L('That is ∂L/∂p; chain through σ\'(z) = p(1 − p).', '这是 ∂L/∂p；还要乘以 σ\'(z) = p(1 − p)。') }],
     params: { p, y, loss },
+  });
+});
+
+def('cm.ce', 'ce-vs-mse', (R, dl) => {
+  const C = R.int(3, 4);
+  const z = Array.from({ length: C }, () => R.int(-2, 3));
+  const y = R.int(0, C - 1);
+  const l = withTensors(dl, [[z, [1, C]]], (t) => itemOf(dl.crossEntropy(t, [y])));
+  const p = withTensors(dl, [[z, [1, C]]], (t) => arrOf(dl.softmax(t, 1)));
+  const lse = Math.log(z.reduce((a, v) => a + Math.exp(v), 0));
+  return num('ce-vs-mse', {
+    prompt: L(`Logits ${vec(z)}, true class ${y} (0-based). What is the cross-entropy loss? (natural log, 4 decimals)`, `logits ${vec(z)}，真实类 ${y}（从 0 数）。交叉熵损失是多少？（自然对数，保留 4 位小数）`),
+    answer: l, tol: { abs: 2e-4, rel: 1e-3 },
+    solution: [L(`p = softmax(z) = ${vec(p)}`), L(`CE = −ln p_y = logsumexp(z) − z_y = ${fmt(lse)} − ${z[y]} = ${fmt(l)}`)],
+    mistakes: [{ value: -Math.log10(p[y]), why: L('Cross-entropy uses the natural log (ln), not log10.', '交叉熵用自然对数 ln，不是 log10。') },
+      { value: -z[y], why: L('−z_y forgets the normalization: CE = logsumexp(z) − z_y.', '−z_y 漏了归一化项：CE = logsumexp(z) − z_y。') },
+      { value: 1 - p[y], why: L('1 − p_y is not a log loss; CE = −ln p_y.', '1 − p_y 不是对数损失；CE = −ln p_y。') }],
+    params: { z, y },
   });
 });
 
