@@ -66,9 +66,40 @@ pub fn norm_stats(kind: &str, shape: &[usize], groups: usize) -> Result<NormStat
     })
 }
 
+/// Learnable parameters of one layer of torch's `nn.RNN`, `nn.LSTM` or `nn.GRU` (`cell` "rnn",
+/// "lstm" or "gru") from `input` to `hidden` units: `gates·h·(input + h)` weights plus two bias
+/// vectors (`b_ih`, `b_hh`) of `gates·h` each, with the gate count of the engine's cells
+/// (`nn::rnn::Cell::gates`: 1, 4, 3).
+pub fn rnn_params(cell: &str, input: usize, hidden: usize) -> Result<u64> {
+    use crate::nn::rnn::Cell;
+    let c = match cell {
+        "rnn" => Cell::RnnTanh,
+        "lstm" => Cell::Lstm,
+        "gru" => Cell::Gru,
+        _ => return arg_err!("cell must be one of rnn, lstm, gru, got {cell:?}"),
+    };
+    if input == 0 || hidden == 0 || input > 1 << 20 || hidden > 1 << 20 {
+        return arg_err!(
+            "input and hidden sizes must be in [1, 1048576], got {input} and {hidden}"
+        );
+    }
+    let (g, i, h) = (c.gates() as u64, input as u64, hidden as u64);
+    Ok(g * h * (i + h) + 2 * g * h)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rnn_counts_are_torchs() {
+        // torch: nn.LSTM(10, 20) has 4*20*(10+20) + 2*4*20 = 2560 parameters; GRU 1920; RNN 640
+        assert_eq!(rnn_params("lstm", 10, 20).unwrap(), 2560);
+        assert_eq!(rnn_params("gru", 10, 20).unwrap(), 1920);
+        assert_eq!(rnn_params("rnn", 10, 20).unwrap(), 640);
+        assert!(rnn_params("lstm", 0, 20).is_err());
+        assert!(rnn_params("tcn", 1, 1).is_err());
+    }
 
     #[test]
     fn counts_match_the_kernels_grouping() {

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use super::{to_js, JsResult};
 use crate::nn::head::{Head, LossKind};
 use crate::nn::init::Init;
-use crate::nn::schedule::{LrSchedule, Schedule};
+use crate::nn::schedule::{clip_coef, global_norm, LrSchedule, Schedule};
 use crate::ops::conv::conv2d_cost;
 use crate::{Error, Result};
 
@@ -165,4 +165,30 @@ pub fn drill_head(
 #[wasm_bindgen(js_name = drillPenaltyGrad)]
 pub fn drill_penalty_grad(w: f32, l1: f32, l2: f32) -> f32 {
     crate::nn::train::penalty_grad(w, l1, l2)
+}
+
+/// Parameters of one `nn.RNN` / `nn.LSTM` / `nn.GRU` layer (`cell` "rnn", "lstm", "gru").
+#[wasm_bindgen(js_name = drillRnnParams)]
+pub fn drill_rnn_params(cell: &str, input: u32, hidden: u32) -> JsResult<f64> {
+    Ok(crate::drill::rnn_params(cell, input as usize, hidden as usize)? as f64)
+}
+
+#[derive(Serialize)]
+struct Clip {
+    norm: f64,
+    coef: f64,
+}
+
+/// `clip_grad_norm_` on gradients given as one list (the global norm does not care how they are
+/// split into tensors): `{norm, coef}`, every gradient is multiplied by `coef` (1 = untouched).
+#[wasm_bindgen(js_name = drillClip)]
+pub fn drill_clip(grads: Vec<f32>, max_norm: f64) -> JsResult<JsValue> {
+    if max_norm.is_nan() || max_norm <= 0.0 {
+        return Err(Error::InvalidArg(format!("maxNorm must be > 0, got {max_norm}")).into());
+    }
+    let norm = global_norm([grads.as_slice()]);
+    to_js(&Clip {
+        norm,
+        coef: clip_coef(norm, max_norm),
+    })
 }

@@ -183,6 +183,19 @@ const CLOSED = {
   }),
   'sm.temp': ({ z, T, i }) => softmax(z.map((v) => v / T))[i],
   'sm.twoclass': ({ a, b }) => sigmoid(a - b),
+  'focal.ratio': ({ p, y, alpha, gamma }) => (y ? alpha : 1 - alpha) * (1 - (y ? p : 1 - p)) ** gamma,
+  'roc.tpr': ({ labels, scores, t, which }) => {
+    const want = which === 'tpr' ? 1 : 0;
+    return labels.filter((l, k) => l === want && scores[k] >= t).length / labels.filter((l) => l === want).length;
+  },
+  'rnn.params': ({ cell, x, h }) => {
+    const g = { rnn: 1, lstm: 4, gru: 3 }[cell];
+    return g * h * (x + h) + 2 * g * h;
+  },
+  'tt.clip': ({ a, b, m }) => {
+    const norm = Math.hypot(...a, ...b);
+    return a[0] * Math.min(1, m / (norm + 1e-6));
+  },
   'cm.ce': ({ z, y }) => -Math.log(softmax(z)[y]),
   'cm.grad': ({ p, y, loss }) => (loss === 'bce' ? p - y : 2 * (p - y) * p * (1 - p)),
 };

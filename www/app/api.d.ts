@@ -428,6 +428,12 @@ export function drillNormStats(kind: 'batch' | 'layer' | 'instance' | 'group', s
 /** The gradient the trainer's L1 and L2 penalties add to a weight `w`: `l1 sign(w) + l2 w`. */
 export function drillPenaltyGrad(w: number, l1: number, l2: number): number;
 
+/** Parameters of one `nn.RNN` / `nn.LSTM` / `nn.GRU` layer from `input` to `hidden` units (two bias vectors, as torch). */
+export function drillRnnParams(cell: 'rnn' | 'lstm' | 'gru', input: number, hidden: number): number;
+
+/** `clip_grad_norm_` on gradients given as one list: the global norm and the factor every gradient is scaled by. */
+export function drillClip(grads: F32s, maxNorm: number): { norm: number; coef: number };
+
 /**
  * `F.group_norm(x, num_groups, weight, bias, eps)`.
  */

@@ -974,6 +974,106 @@ def('cm.ce', 'ce-vs-mse', (R, dl) => {
   });
 });
 
+def('focal.ratio', 'focal-loss', (R, dl) => {
+  const p = R.real(0.1, 0.95, 0.05);
+  const y = R.int(0, 1);
+  const alpha = R.pick([0.25, 0.5, 0.75]);
+  const gamma = R.pick([2, 3]);
+  const z = Math.log(p / (1 - p));
+  const [fl, ce] = withTensors(dl, [[[z], [1]], [[y], [1]]], (zt, yt) => [
+    itemOf(dl.sigmoidFocalLoss(zt, yt, { alpha, gamma, reduction: 'none' })),
+    itemOf(dl.bceWithLogits(zt, yt, { reduction: 'none' })),
+  ]);
+  const r = fl / ce;
+  const pt = y ? p : 1 - p;
+  const at = y ? alpha : 1 - alpha;
+  return num('focal-loss', {
+    prompt: L(`For one example with p = ${fmt(p)} (predicted probability of the positive class) and label y = ${y}, the focal loss (α = ${alpha}, γ = ${gamma}) is what fraction of the plain binary cross-entropy? (4 decimals)`,
+      `一个样本的正类预测概率 p = ${fmt(p)}，标签 y = ${y}。focal loss（α = ${alpha}，γ = ${gamma}）是普通二元交叉熵的多少倍？（保留 4 位小数）`),
+    answer: r, tol: { abs: 2e-4, rel: 2e-3 },
+    solution: [L(`p_t = ${fmt(pt)}, α_t = ${fmt(at)}`), L(`FL / CE = α_t·(1 − p_t)^γ = ${fmt(at)}·${fmt(1 - pt)}^${gamma} = ${fmt(r)}  (FL = ${fmt(fl)}, CE = ${fmt(ce)})`)],
+    mistakes: [{ value: (1 - pt) ** gamma, why: L('You left out α_t.', '漏掉了 α_t。') },
+      { value: at * (1 - pt), why: L('The modulating factor is raised to the power γ.', '调制因子要取 γ 次方。') },
+      { value: at * pt ** gamma, why: L('The factor is (1 − p_t)^γ: it is small for easy examples (p_t near 1).', '因子是 (1 − p_t)^γ：简单样本（p_t 接近 1）时它很小。') }],
+    params: { p, y, alpha, gamma },
+  });
+});
+
+def('roc.tpr', 'roc-auc', (R, dl) => {
+  let labels, scores, t;
+  do {
+    const n = R.int(6, 9);
+    labels = Array.from({ length: n }, () => R.int(0, 1));
+    scores = Array.from({ length: n }, () => R.pick([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]));
+    t = R.pick(scores);
+  } while (labels.every((l) => l === labels[0]) || t === Math.min(...scores));
+  const which = R.pick(['tpr', 'fpr']);
+  const roc = dl.rocCurve(new Uint8Array(labels), scores, false);
+  const i = roc.thresholds.findIndex((v) => v === Math.fround(t));
+  const ans = roc[which][i];
+  const P = labels.filter((l) => l === 1).length;
+  const N = labels.length - P;
+  const tp = labels.filter((l, k) => l === 1 && scores[k] >= t).length;
+  const fp = labels.filter((l, k) => l === 0 && scores[k] >= t).length;
+  const tpS = labels.filter((l, k) => l === 1 && scores[k] > t).length;
+  const fpS = labels.filter((l, k) => l === 0 && scores[k] > t).length;
+  const name = which === 'tpr' ? L('true positive rate (recall)', '真正例率（召回率）') : L('false positive rate', '假正例率');
+  return num('roc-auc', {
+    prompt: L(`Scores and labels (1 = positive): ${scores.map((s2, k) => `${s2}→${labels[k]}`).join(', ')}. Predict positive when score ≥ ${t}. What is the ${name.en}? (a fraction or 4 decimals)`,
+      `分数与标签（1 为正类）：${scores.map((s2, k) => `${s2}→${labels[k]}`).join('，')}。分数 ≥ ${t} 判为正类。${name.zh}是多少？（分数或保留 4 位小数）`),
+    answer: ans, tol: { abs: 1e-4, rel: 1e-4 }, fraction: which === 'tpr' ? `${tp}/${P}` : `${fp}/${N}`,
+    solution: [L(`${P} positives, ${N} negatives; at ≥ ${t}: TP = ${tp}, FP = ${fp}`, `${P} 个正样本，${N} 个负样本；阈值 ≥ ${t} 时：TP = ${tp}，FP = ${fp}`),
+      L(which === 'tpr' ? `TPR = TP/P = ${tp}/${P} = ${fmt(ans)}` : `FPR = FP/N = ${fp}/${N} = ${fmt(ans)}`)],
+    mistakes: [{ value: which === 'tpr' ? tpS / P : fpS / N, why: L('Scores equal to the threshold count as positive (≥, not >).', '分数等于阈值的样本判为正类（≥，不是 >）。') },
+      { value: which === 'tpr' ? fp / N : tp / P, why: L(which === 'tpr' ? 'That is the false positive rate FP/N.' : 'That is the true positive rate TP/P.', which === 'tpr' ? '这是假正例率 FP/N。' : '这是真正例率 TP/P。') },
+      { value: which === 'tpr' ? tp / (tp + fp) : null, why: L('TP/(TP + FP) is the precision; the TPR divides by all positives.', 'TP/(TP + FP) 是精确率；TPR 除以全部正样本数。') }],
+    params: { labels, scores, t, which },
+  });
+});
+
+def('rnn.params', 'temporal-modules', (R, dl) => {
+  const cell = R.pick(['rnn', 'lstm', 'gru']);
+  const x = R.pick([8, 16, 32, 64, 100, 128]);
+  const h = R.pick([16, 32, 64, 128, 256]);
+  const n = dl.drillRnnParams(cell, x, h);
+  const g = { rnn: 1, lstm: 4, gru: 3 }[cell];
+  const name = { rnn: 'nn.RNN', lstm: 'nn.LSTM', gru: 'nn.GRU' }[cell];
+  return num('temporal-modules', {
+    prompt: L(`How many learnable parameters does ${name}(input_size=${x}, hidden_size=${h}) have (one layer, PyTorch)?`, `${name}(input_size=${x}, hidden_size=${h})（一层，PyTorch）有多少个可学习参数？`),
+    answer: n, tol: EXACT,
+    solution: [L(`${g} gate block${g > 1 ? 's' : ''}${cell === 'lstm' ? ' (i, f, g, o)' : cell === 'gru' ? ' (r, z, n)' : ''}: W_ih ${g}h×x, W_hh ${g}h×h, b_ih and b_hh ${g}h each`, `${g} 个门块${cell === 'lstm' ? '（i, f, g, o）' : cell === 'gru' ? '（r, z, n）' : ''}：W_ih ${g}h×x，W_hh ${g}h×h，b_ih 和 b_hh 各 ${g}h`),
+      L(`${g}·${h}·(${x} + ${h}) + 2·${g}·${h} = ${n}`)],
+    mistakes: [{ value: g * h * (x + h) + g * h, why: L('PyTorch has two bias vectors per layer (b_ih and b_hh).', 'PyTorch 每层有两个偏置向量（b_ih 和 b_hh）。') },
+      { value: g * h * (x + h), why: L('You forgot the biases (two vectors of gates·h).', '漏掉了偏置（两个长度为 门数·h 的向量）。') },
+      ...(cell !== 'rnn' ? [{ value: h * (x + h) + 2 * h, why: L(`That is a plain RNN: ${name} has ${g} gate blocks.`, `这是普通 RNN 的数量：${name} 有 ${g} 个门块。`) }] : []),
+      ...(cell === 'lstm' ? [{ value: 3 * h * (x + h) + 6 * h, why: L('An LSTM has 4 gate blocks (i, f, g, o); 3 is the GRU.', 'LSTM 有 4 个门块（i, f, g, o）；3 个的是 GRU。') }] : []),
+      ...(cell === 'gru' ? [{ value: 4 * h * (x + h) + 8 * h, why: L('A GRU has 3 gate blocks (r, z, n); 4 is the LSTM.', 'GRU 有 3 个门块（r, z, n）；4 个的是 LSTM。') }] : [])],
+    params: { cell, x, h },
+  });
+});
+
+def('tt.clip', 'training-tricks', (R, dl) => {
+  const a = [R.int(-6, 6), R.int(-6, 6)];
+  if (!a[0]) a[0] = 3;
+  const b = [R.int(-8, 8)];
+  const m = R.pick([1, 2, 5, 10]);
+  const c = dl.drillClip([...a, ...b], m);
+  const ans = a[0] * c.coef;
+  const na = Math.hypot(...a);
+  return num('training-tricks', {
+    prompt: L(`Gradient clipping clip_grad_norm_(max_norm=${m}) over two parameters with gradients ${vec(a)} and ${vec(b)}. What does the first component ${a[0]} become? (4 decimals)`,
+      `梯度裁剪 clip_grad_norm_(max_norm=${m}) 作用于两个参数，梯度分别为 ${vec(a)} 和 ${vec(b)}。第一个分量 ${a[0]} 变成多少？（保留 4 位小数）`),
+    answer: ans, tol: { abs: 2e-4, rel: 1e-4 },
+    solution: [L(`global norm = √(${[...a, ...b].map((v) => `${v}²`).join(' + ')}) = ${fmt(c.norm)}`, `全局范数 = √(${[...a, ...b].map((v) => `${v}²`).join(' + ')}) = ${fmt(c.norm)}`),
+      L(c.coef < 1 ? `coef = max_norm/(norm + 1e-6) = ${m}/${fmt(c.norm)} = ${fmt(c.coef)} < 1, so every gradient is scaled` : `coef = ${m}/${fmt(c.norm)} ≥ 1: the gradients are left as they are`, c.coef < 1 ? `系数 = max_norm/(norm + 1e-6) = ${m}/${fmt(c.norm)} = ${fmt(c.coef)} < 1，所有梯度都乘以它` : `系数 = ${m}/${fmt(c.norm)} ≥ 1：梯度保持不变`),
+      L(`${a[0]}·${fmt(c.coef)} = ${fmt(ans)}`)],
+    mistakes: [{ value: Math.max(-m, Math.min(m, a[0])), why: L('That clips each value to ±max_norm (clip_grad_value_); clip_grad_norm_ rescales the whole gradient by one factor.', '这是按值裁剪（clip_grad_value_）；clip_grad_norm_ 用同一个系数缩放全部梯度。') },
+      { value: a[0] * Math.min(1, m / na), why: L('The norm is the global one over all parameters, not per tensor.', '范数是所有参数的全局范数，不是逐张量的。') },
+      { value: a[0] / c.norm, why: L('The gradient is scaled to norm max_norm, not to norm 1.', '梯度被缩放到范数 max_norm，不是 1。') }],
+    params: { a, b, m },
+  });
+});
+
 // Multiple choice: one generator per topic, from the bank.
 for (const tp of TOPICS) {
   def(`${tp.id}.mc`, tp.id, (R) => {
