@@ -159,6 +159,15 @@ export default [
       await page.goto(`${base}conv.html#preset=dilated&show=110&topic=dilated-conv&lang=en`);
       await page.waitForSelector('.topic-crumbs .topic-drill');
       assert.equal(await page.getAttribute('.topic-crumbs .topic-drill', 'href'), 'drill.html#topics=dilated-conv&lang=en');
+      // every lab's header links the drill on that lab's topics
+      assert.equal(await page.getAttribute('#nav-drill', 'href'), 'drill.html#topics=dilated-conv,depthwise-separable,conv1x1,weight-sharing,receptive-field&lang=en');
+      await page.goto(`${base}optim.html#lang=zh`);
+      await page.waitForSelector('#nav-drill');
+      assert.equal(await page.getAttribute('#nav-drill', 'href'), 'drill.html#topics=optimizers&lang=zh');
+      await page.click('#nav-drill');
+      await page.waitForFunction(() => document.body.dataset.drillReady === '1', null, { timeout: 30000 });
+      assert.equal((await question(page)).topic, 'optimizers');
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
     },
   },
   {
