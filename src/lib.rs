@@ -9,6 +9,7 @@
 //! layers), `golden` the runner for the reference vectors (used by `tests/golden.rs` natively
 //! and by the self-test page in the browser).
 
+pub mod drill;
 pub mod error;
 pub mod golden;
 pub mod golden_engine;

@@ -391,7 +391,7 @@ impl Trainer {
             self.net.for_each_param(|kind, p, g| {
                 if kind == ParamKind::Weight && (l1 > 0.0 || l2 > 0.0) {
                     for (gv, &pv) in g.iter_mut().zip(p.iter()) {
-                        *gv += l1 * pv.signum() * f32::from(pv != 0.0) + l2 * pv;
+                        *gv += penalty_grad(pv, l1, l2);
                     }
                 }
                 sq += g.iter().map(|&v| v as f64 * v as f64).sum::<f64>();
@@ -561,6 +561,12 @@ impl Trainer {
 pub(super) enum Which {
     Train,
     Test,
+}
+
+/// The gradient the L1 and L2 penalties add to a weight `w`: `l1 * sign(w) + l2 * w` (the
+/// penalty `l1 |w| + l2 w^2 / 2`; the subgradient 0 at w = 0), as the trainer applies it.
+pub fn penalty_grad(w: f32, l1: f32, l2: f32) -> f32 {
+    l1 * w.signum() * f32::from(w != 0.0) + l2 * w
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 mod conv_lab;
 mod convnet;
+mod drill;
 mod errors;
 mod explore;
 mod handles;
@@ -17,6 +18,7 @@ pub use train::*;
 
 pub use conv_lab::*;
 pub use convnet::*;
+pub use drill::*;
 pub use errors::{JsErr, JsResult};
 pub use explore::*;
 pub use handles::*;

@@ -69,6 +69,11 @@ const PAGES = {
     numeric: { x: N },
     ready: () => document.body.dataset.activReady === '1',
   },
+  'drill.html': {
+    keys: ['lang', 'q', 'seed', 'topics', 'mode', 'mock', 'i'],
+    numeric: { seed: N, mock: N, i: N },
+    ready: () => document.body.dataset.drillReady === '1',
+  },
   'selftest.html': {
     keys: ['lang'],
     numeric: {},
@@ -285,6 +290,15 @@ export default [
     assert.equal(await page.textContent('#cube-count'), '128');
     await page.click('#norm-seg [data-norm="in"]');
     await page.waitForFunction(() => document.getElementById('cube-count').textContent === '64', null, { timeout: 10000 });
+  }),
+  hashTest('drill.html', async (page, base) => {
+    // a normal action: the effective size of a dilated kernel, answered right, is judged right
+    await openAt(page, base, 'drill.html', '#lang=en&q=dil.effk&seed=5');
+    const q = await page.evaluate(() => window.__drill.question);
+    assert.equal(q.answer, q.params.d * (q.params.k - 1) + 1);
+    await page.fill('#q-answer', String(q.answer));
+    await page.press('#q-answer', 'Enter');
+    await page.waitForFunction(() => document.body.dataset.verdict === 'right', null, { timeout: 10000 });
   }),
   hashTest('selftest.html', async (page, base) => {
     await openAt(page, base, 'selftest.html', '#lang=en');

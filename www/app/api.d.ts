@@ -473,6 +473,37 @@ export function dropout(x: Tensor, p: number, training: boolean, seed: number): 
 export function featureMaps(features: string[], grid: number, domain?: number | null): Float32Array;
 
 /**
+ * The interview drill's formulas (www/drill.html), each by the engine code the labs use:
+ * parameters and mult-adds of a `k x k` conv `cIn -> cOut` (groups, bias) producing `outH x outW`.
+ */
+export function drillConvCost(cIn: number, cOut: number, k: number, groups: number, bias: boolean, outH: number, outW: number): { params: number; macs: number };
+
+/**
+ * The training head's loss and its gradient with respect to the logits for one example
+ * (`loss`: "cross_entropy" with `classes` logits, or "bce" | "focal" | "mse" with one logit when
+ * classes is 2), label smoothing as the trainer applies it.
+ */
+export function drillHead(loss: 'cross_entropy' | 'bce' | 'focal' | 'mse', classes: number, logits: F32s, label: number, labelSmoothing: number, focalAlpha: number, focalGamma: number): { loss: number; grad: number[] };
+
+/** The std of an init's weights for the fans, and its uniform version's bound `std * sqrt(3)`. */
+export function drillInit(name: 'xavier_uniform' | 'xavier_normal' | 'kaiming_uniform' | 'kaiming_normal' | 'lecun', fanIn: number, fanOut: number): { std: number; bound: number };
+
+/** The trainer's learning rate at epoch `epoch` (0-based): "constant", "step" or "cosine", with linear warmup. */
+export function drillLr(schedule: 'constant' | 'step' | 'cosine', base: number, epoch: number, warmup: number, every: number, gamma: number, epochs: number): number;
+
+/** How a norm layer groups an `[N, C, *]` input: `{stats, perStat, params}`. */
+export function drillNormStats(kind: 'batch' | 'layer' | 'instance' | 'group', shape: U32s, groups: number): { stats: number; perStat: number; params: number };
+
+/** The gradient the trainer's L1 and L2 penalties add to a weight `w`: `l1 sign(w) + l2 w`. */
+export function drillPenaltyGrad(w: number, l1: number, l2: number): number;
+
+/** Parameters of one `nn.RNN` / `nn.LSTM` / `nn.GRU` layer from `input` to `hidden` units (two bias vectors, as torch). */
+export function drillRnnParams(cell: 'rnn' | 'lstm' | 'gru', input: number, hidden: number): number;
+
+/** `clip_grad_norm_` on gradients given as one list: the global norm and the factor every gradient is scaled by. */
+export function drillClip(grads: F32s, maxNorm: number): { norm: number; coef: number };
+
+/**
  * `F.group_norm(x, num_groups, weight, bias, eps)`.
  */
 export function groupNorm(x: Tensor, numGroups: number, options?: NormOptions | null): Tensor;

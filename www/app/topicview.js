@@ -97,6 +97,9 @@ function buildHeader(tp) {
   nav.append(all);
   if (prev) nav.append(crumbLink(prev, 'prev'));
   if (next) nav.append(crumbLink(next, 'next'));
+  const drill = el('a', 'topic-drill', t('drill.test_yourself'));
+  drill.href = withLang(`drill.html#topics=${encodeURIComponent(tp.id)}`);
+  nav.append(drill);
 
   const eyebrow = el('p', 'topic-eyebrow', t('topicview.eyebrow', { n: topicNumber(tp.id), title: t(`topic.${tp.id}.title`) }));
   const q = el('h2', 'topic-q', t(`topic.${tp.id}.q`));
@@ -229,9 +232,31 @@ export function render({ scroll = true } = {}) {
   }
 }
 
+/** The header's "Drill" link: the interview drill filtered to the topics whose lab is this page
+ * (every lab page loads this module; a page with no topic gets no link). */
+export function drillLink(page = PAGE) {
+  const ids = TOPICS.filter((tp) => topicPage(tp) === page).map((tp) => tp.id);
+  const nav = document.querySelector('.header-nav');
+  if (!ids.length || !nav || !has('drill.nav')) return;
+  let a = document.getElementById('nav-drill');
+  if (!a) {
+    a = el('a', 'nav-drill');
+    a.id = 'nav-drill';
+    const toggle = nav.querySelector('.lang-toggle');
+    if (toggle) toggle.before(a);
+    else nav.append(a);
+  }
+  a.textContent = t('drill.nav');
+  a.title = t('drill.test_yourself');
+  a.href = withLang(`drill.html#topics=${ids.join(',')}`);
+}
+
 if (typeof document !== 'undefined') {
   watchReady();
-  document.addEventListener('langchange', () => render());
+  document.addEventListener('langchange', () => {
+    render();
+    drillLink();
+  });
   addEventListener('hashchange', () => {
     const tp = topicFor(readState());
     if ((tp?.id ?? null) !== current) render();

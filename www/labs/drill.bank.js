@@ -1,0 +1,321 @@
+//! The interview drill's conceptual questions: per topic (ids of app/topics.js), multiple-choice
+//! items written for this page, in en and zh, each option with the reason it is right or wrong.
+//! `{q, right: {t, why}, wrong: [{t, why}, ...]}`; drill.gen.js shuffles the options per seed.
+
+const L = (en, zh) => ({ en, zh });
+const o = (en, zh, whyEn, whyZh) => ({ t: L(en, zh), why: L(whyEn, whyZh) });
+
+export const BANK = {
+  batchnorm: [
+    {
+      q: L('Why does BatchNorm usually let you train with a larger learning rate?', '为什么 BatchNorm 通常允许用更大的学习率训练？'),
+      right: o('It keeps each layer’s pre-activations at a controlled scale, so the loss surface is smoother and gradients do not explode with the weights’ scale', '它把每层的激活前值保持在受控的尺度上，损失面更平滑，梯度不随权重尺度爆炸',
+        'Right: the output of BN is invariant to the scale of the weights before it, which smooths the optimization landscape (Santurkar et al. 2018).', '正确：BN 的输出对其前面权重的尺度不变，使优化曲面更平滑（Santurkar 等 2018）。'),
+      wrong: [
+        o('It removes the need for a nonlinearity', '它让网络不再需要非线性激活', 'No: BN is affine per channel at inference; the network still needs nonlinearities.', '不对：推理时 BN 是逐通道的仿射变换，网络仍需非线性。'),
+        o('It adds noise that replaces dropout completely in every model', '它加入的噪声在任何模型里都能完全替代 dropout', 'The batch noise regularizes a little, but it is not a general replacement for dropout.', '批统计带来的噪声有一点正则作用，但不能普遍替代 dropout。'),
+        o('It reduces the number of parameters of the layer', '它减少了层的参数量', 'BN adds 2 parameters per channel (γ, β); it does not remove any.', 'BN 每通道增加 2 个参数（γ、β），不会减少参数。'),
+      ],
+    },
+    {
+      q: L('At inference, what statistics does BatchNorm normalize with?', '推理时 BatchNorm 用什么统计量做归一化？'),
+      right: o('The running mean and variance accumulated during training', '训练中累计的滑动均值和方差', 'Right: eval mode (model.eval) switches BN to the running estimates, so an output does not depend on the other samples of the batch.', '正确：eval 模式（model.eval）让 BN 使用滑动估计值，一个样本的输出不依赖同批其他样本。'),
+      wrong: [
+        o('The mean and variance of the current test batch', '当前测试批次的均值和方差', 'That is training mode; at inference it would make predictions depend on batch composition (and break with batch size 1).', '那是训练模式；推理时这样做会让预测依赖批次组成（批大小为 1 时出错）。'),
+        o('Mean 0 and variance 1, fixed', '固定的均值 0、方差 1', 'BN learns nothing about the data that way; it uses the tracked running statistics.', '这样 BN 就不反映数据分布；它用的是跟踪得到的滑动统计量。'),
+        o('The statistics of the last training batch', '最后一个训练批次的统计量', 'It uses an exponential moving average over all batches, not one batch.', '它用的是所有批次的指数滑动平均，不是某一个批次。'),
+      ],
+    },
+  ],
+  'dilated-conv': [
+    {
+      q: L('What do dilated convolutions buy in semantic segmentation?', '空洞卷积在语义分割中带来什么？'),
+      right: o('A larger receptive field without downsampling or more parameters', '不降采样、不增加参数就能扩大感受野', 'Right: the same k×k weights sample a wider window, so resolution is kept (DeepLab).', '正确：同样 k×k 的权重采样更宽的窗口，保持分辨率（DeepLab）。'),
+      wrong: [
+        o('Fewer multiply-adds than a normal conv with the same k', '比相同 k 的普通卷积乘加更少', 'Same k×k taps per output: the same cost.', '每个输出同样 k×k 个采样点：计算量相同。'),
+        o('Dense coverage of every pixel in the window', '窗口内每个像素都被密集覆盖', 'The opposite: stacking equal dilations leaves holes (the gridding artifact).', '恰恰相反：相同空洞率堆叠会留下空洞（网格效应）。'),
+        o('A smaller output map', '更小的输出特征图', 'With matching padding the output keeps its size; that is the point.', '配合合适的填充，输出尺寸不变；这正是目的。'),
+      ],
+    },
+  ],
+  interpolation: [
+    {
+      q: L('Why do align_corners=True and False give different upsampled images?', '为什么 align_corners=True 和 False 的上采样结果不同？'),
+      right: o('They map output pixels to different source coordinates: corner pixels vs pixel centres', '它们把输出像素映射到不同的源坐标：角点对齐 vs 像素中心对齐', 'Right: True uses x·(in − 1)/(out − 1), False uses (x + 0.5)·in/out − 0.5.', '正确：True 用 x·(in − 1)/(out − 1)，False 用 (x + 0.5)·in/out − 0.5。'),
+      wrong: [
+        o('True uses nearest neighbour, False bilinear', 'True 用最近邻，False 用双线性', 'Both are bilinear; only the coordinate mapping differs.', '两者都是双线性，只有坐标映射不同。'),
+        o('False antialiases, True does not', 'False 会抗锯齿，True 不会', 'Antialiasing is a separate option (antialias=True) for downsampling.', '抗锯齿是单独的选项（antialias=True），用于缩小。'),
+        o('They differ only in rounding of the final value', '只在最终数值的舍入上不同', 'The sample positions themselves differ, so values differ everywhere except special points.', '采样位置本身不同，所以除特殊点外各处数值都不同。'),
+      ],
+    },
+  ],
+  'focal-loss': [
+    {
+      q: L('What problem does focal loss address in one-stage detectors?', 'Focal loss 在单阶段检测器里解决什么问题？'),
+      right: o('The flood of easy negatives dominating the loss: (1 − p_t)^γ down-weights well-classified examples', '大量简单负样本主导损失：(1 − p_t)^γ 降低已分对样本的权重', 'Right: RetinaNet’s dense anchors are mostly easy background; focal loss focuses training on the hard ones.', '正确：RetinaNet 的密集锚框大多是简单背景；focal loss 让训练聚焦于难样本。'),
+      wrong: [
+        o('Overfitting on small datasets', '小数据集上的过拟合', 'It reweights examples; it is not a regularizer against overfitting.', '它是重新加权样本，不是防过拟合的正则化。'),
+        o('Exploding gradients in deep networks', '深层网络的梯度爆炸', 'Unrelated: that is handled by init, normalization and clipping.', '无关：那要靠初始化、归一化和梯度裁剪。'),
+        o('Localization error of the boxes', '边框定位误差', 'Focal loss is the classification loss; box regression uses smooth L1 or IoU losses.', 'Focal loss 是分类损失；框回归用 smooth L1 或 IoU 损失。'),
+      ],
+    },
+  ],
+  'depthwise-separable': [
+    {
+      q: L('What does the depthwise step of a separable conv not do?', '可分离卷积的逐通道（depthwise）步骤不做什么？'),
+      right: o('Mix information across channels (the pointwise 1×1 does that)', '跨通道混合信息（那是逐点 1×1 的工作）', 'Right: each depthwise filter sees one channel; the 1×1 conv combines them.', '正确：每个逐通道滤波器只看一个通道；1×1 卷积负责组合。'),
+      wrong: [
+        o('Filter spatially', '空间滤波', 'It does: it is a k×k spatial filter per channel.', '它做：每个通道一个 k×k 空间滤波器。'),
+        o('Have learnable weights', '拥有可学习权重', 'It has k²·C weights.', '它有 k²·C 个权重。'),
+        o('Keep the number of channels', '保持通道数', 'It does keep C channels (multiplier 1).', '它确实保持 C 个通道（倍数为 1）。'),
+      ],
+    },
+  ],
+  dropout: [
+    {
+      q: L('What happens to inverted dropout at inference (eval mode)?', '推理时（eval 模式）倒置 dropout 怎么处理？'),
+      right: o('Nothing: it is the identity, because kept units were already scaled by 1/(1 − p) in training', '什么都不做：恒等映射，因为训练时保留的单元已乘以 1/(1 − p)', 'Right: the expectation matches at train and test, so no test-time scaling is needed.', '正确：训练与测试的期望一致，测试时无需缩放。'),
+      wrong: [
+        o('Outputs are multiplied by 1 − p', '输出乘以 1 − p', 'That is the original (non-inverted) formulation.', '那是原始（非倒置）形式的做法。'),
+        o('Units are still dropped at random', '仍然随机丢弃单元', 'Only in MC-dropout, on purpose; standard inference is deterministic.', '只有 MC dropout 会故意这样做；标准推理是确定性的。'),
+        o('Outputs are divided by p', '输出除以 p', 'No scaling at test time, and p is the drop rate anyway.', '测试时不缩放，而且 p 是丢弃率。'),
+      ],
+    },
+  ],
+  distillation: [
+    {
+      q: L('Why use a temperature T > 1 in knowledge distillation?', '知识蒸馏中为什么用温度 T > 1？'),
+      right: o('It softens the teacher’s distribution so the relative probabilities of wrong classes ("dark knowledge") carry signal', '软化教师分布，使错误类别之间的相对概率（“暗知识”）提供信号', 'Right: at T = 1 a confident teacher is nearly one-hot; T > 1 reveals which wrong classes are similar.', '正确：T = 1 时自信的教师几乎是 one-hot；T > 1 能显示哪些错误类相似。'),
+      wrong: [
+        o('It speeds up the teacher’s inference', '加快教师推理', 'T only rescales logits; it costs nothing and saves nothing.', 'T 只是缩放 logits，不省也不费计算。'),
+        o('It makes the student’s predictions sharper at test time', '让学生测试时的预测更尖锐', 'The student is used at T = 1 at test time; T softens, not sharpens.', '学生测试时用 T = 1；T 是软化而非锐化。'),
+        o('It removes the need for the hard-label loss', '不再需要硬标签损失', 'Usually both are combined; T is about the soft term.', '通常二者结合使用；T 只作用于软目标项。'),
+      ],
+    },
+  ],
+  conv1x1: [
+    {
+      q: L('What does a 1×1 convolution do?', '1×1 卷积做什么？'),
+      right: o('A per-pixel linear map across channels: changes the channel count and mixes channels', '逐像素的跨通道线性变换：改变通道数并混合通道', 'Right: it is a fully connected layer over channels, shared across positions (bottlenecks, NiN).', '正确：它是在通道维上的全连接，各位置共享（瓶颈结构、NiN）。'),
+      wrong: [
+        o('Nothing: it is the identity', '什么都不做，是恒等映射', 'It has C_in·C_out learned weights.', '它有 C_in·C_out 个可学习权重。'),
+        o('It enlarges the receptive field', '扩大感受野', 'A 1×1 window adds nothing to the receptive field.', '1×1 的窗口不增加感受野。'),
+        o('It downsamples the feature map', '对特征图降采样', 'Only with a stride > 1; by itself it keeps H×W.', '只有步长 > 1 才会；本身保持 H×W。'),
+      ],
+    },
+  ],
+  'add-vs-concat': [
+    {
+      q: L('Fusing two feature maps: what is a key difference between add (ResNet) and concat (DenseNet, U-Net)?', '融合两个特征图：相加（ResNet）和拼接（DenseNet、U-Net）的关键区别是什么？'),
+      right: o('Add needs equal shapes and keeps C channels; concat keeps both as separate channels (2C), so the next layer costs more but can weight them freely', '相加要求形状相同并保持 C 个通道；拼接把两者作为独立通道保留（2C），下一层更贵但可以自由加权', 'Right: concat preserves information at the price of width; add is free but mixes the signals.', '正确：拼接以宽度为代价保留信息；相加不增加开销但会混合信号。'),
+      wrong: [
+        o('Concat needs the same number of channels, add does not', '拼接要求通道数相同，相加不需要', 'Reversed: add needs identical shapes; concat needs equal H×W only.', '反了：相加要求形状完全相同；拼接只要求 H×W 相同。'),
+        o('Add doubles the parameters of the next layer', '相加会让下一层参数翻倍', 'Concat does (2C input channels).', '是拼接让下一层参数翻倍（输入 2C 通道）。'),
+        o('They are equivalent after any conv', '经过任何卷积后二者等价', 'A conv after concat can learn add (equal weights), but not the reverse: concat is strictly more expressive.', '拼接后的卷积可以学成相加（权重相等），反之不行：拼接表达能力更强。'),
+      ],
+    },
+  ],
+  'weight-sharing': [
+    {
+      q: L('What property does weight sharing give a convolution?', '权重共享赋予卷积什么性质？'),
+      right: o('Translation equivariance: a shifted input gives a shifted output, and far fewer parameters', '平移等变：输入平移则输出平移，并且参数大大减少', 'Right: the same kernel at every position detects a pattern wherever it is.', '正确：每个位置用同一个核，无论模式在哪里都能检测到。'),
+      wrong: [
+        o('Rotation invariance', '旋转不变性', 'A standard conv is not rotation invariant; that needs augmentation or special layers.', '标准卷积不具备旋转不变性；需要数据增强或专门的层。'),
+        o('Scale invariance', '尺度不变性', 'Scale needs pyramids/FPN or augmentation.', '尺度问题要靠金字塔/FPN 或数据增强。'),
+        o('Exact translation invariance of the output map', '输出特征图的严格平移不变', 'The map is equivariant; (approximate) invariance comes from pooling.', '特征图是等变的；（近似）不变性来自池化。'),
+      ],
+    },
+  ],
+  'receptive-field': [
+    {
+      q: L('Why are two stacked 3×3 convs often preferred to one 5×5 (VGG)?', '为什么常用两个堆叠的 3×3 卷积代替一个 5×5（VGG）？'),
+      right: o('Same 5×5 receptive field, fewer weights (18C² vs 25C²) and an extra nonlinearity', '感受野同为 5×5，权重更少（18C² 对 25C²），还多一个非线性', 'Right: r = 1 + 2 + 2 = 5 with 2·9·C² weights.', '正确：r = 1 + 2 + 2 = 5，权重 2·9·C²。'),
+      wrong: [
+        o('A larger receptive field than 5×5', '感受野比 5×5 大', 'It is exactly 5×5.', '正好是 5×5。'),
+        o('Fewer layers to train', '需要训练的层更少', 'It has more layers.', '层数更多。'),
+        o('They compute exactly the same function', '二者计算完全相同的函数', 'With a ReLU between them the stack is nonlinear; a single 5×5 is linear.', '中间有 ReLU 时堆叠是非线性的；单个 5×5 是线性的。'),
+      ],
+    },
+  ],
+  'under-overfitting': [
+    {
+      q: L('Training loss keeps falling, validation loss has been rising for many epochs. What is this, and a good first remedy?', '训练损失持续下降，验证损失已经上升了很多轮。这是什么情况，首选的补救是什么？'),
+      right: o('Overfitting: regularize (weight decay, dropout, augmentation) or stop early', '过拟合：加正则（权重衰减、dropout、数据增强）或早停', 'Right: the gap between train and validation grows.', '正确：训练与验证之间的差距在扩大。'),
+      wrong: [
+        o('Underfitting: make the model bigger', '欠拟合：加大模型', 'Underfitting shows high training loss; here training loss is low.', '欠拟合表现为训练损失高；这里训练损失很低。'),
+        o('The learning rate is too high: raise the batch size', '学习率太高：加大批大小', 'A too-high learning rate hurts training loss too.', '学习率过高也会让训练损失变差。'),
+        o('A data-loading bug: nothing to do with the model', '数据加载错误，与模型无关', 'Possible but not the textbook reading of these curves.', '有可能，但不是这两条曲线的典型解读。'),
+      ],
+    },
+    {
+      q: L('Both training and validation accuracy are low and close to each other. What helps most?', '训练和验证准确率都很低而且相近。最有用的是什么？'),
+      right: o('More capacity or training: a bigger model, better features, longer training, less regularization', '增加容量或训练：更大模型、更好特征、训练更久、减少正则', 'Right: this is underfitting (high bias).', '正确：这是欠拟合（高偏差）。'),
+      wrong: [
+        o('More dropout', '更多 dropout', 'Regularization lowers capacity further.', '正则化会进一步降低容量。'),
+        o('Early stopping', '早停', 'That fights overfitting, not underfitting.', '早停对付的是过拟合，不是欠拟合。'),
+        o('A smaller model', '更小的模型', 'That makes underfitting worse.', '会让欠拟合更严重。'),
+      ],
+    },
+  ],
+  optimizers: [
+    {
+      q: L('What does Adam’s bias correction fix?', 'Adam 的偏差修正解决什么问题？'),
+      right: o('Moment estimates start at 0 and are biased towards 0 in early steps; dividing by 1 − βᵗ removes that', '矩估计从 0 开始，早期偏向 0；除以 1 − βᵗ 消除这一偏差', 'Right: without it the second moment is tiny early on and the first steps misbehave.', '正确：没有它，早期二阶矩很小，最初几步会失常。'),
+      wrong: [
+        o('It prevents the learning rate from decaying', '防止学习率衰减', 'Adam has no built-in decay to prevent.', 'Adam 本身没有需要防止的衰减。'),
+        o('It adds weight decay', '加入权重衰减', 'That is AdamW’s decoupled decay, a separate change.', '那是 AdamW 的解耦权重衰减，另一回事。'),
+        o('It clips large gradients', '裁剪过大的梯度', 'Clipping is separate (clip_grad_norm_).', '裁剪是另外的操作（clip_grad_norm_）。'),
+      ],
+    },
+  ],
+  'non-convergence': [
+    {
+      q: L('The loss becomes NaN after a few hundred steps. The most likely first check?', '训练几百步后损失变成 NaN。首先最可能要查的是？'),
+      right: o('The learning rate is too high (or gradients explode): lower it, add warmup or gradient clipping', '学习率过高（或梯度爆炸）：降低学习率、加预热或梯度裁剪', 'Right: divergence is the common cause; also check log(0) and division by zero in the loss.', '正确：发散是常见原因；也要检查损失里的 log(0) 和除以零。'),
+      wrong: [
+        o('The model is too small', '模型太小', 'A small model underfits; it does not produce NaN.', '小模型会欠拟合，不会产生 NaN。'),
+        o('Too much dropout', 'dropout 太多', 'Dropout slows learning but does not cause NaN.', 'dropout 会减慢学习但不会导致 NaN。'),
+        o('The validation set is too small', '验证集太小', 'The validation set does not affect the training loss.', '验证集不影响训练损失。'),
+      ],
+    },
+    {
+      q: L('The training loss stays flat from the very first step. Which is a likely cause?', '训练损失从第一步起就一动不动。可能的原因是？'),
+      right: o('Zero (or symmetric) initialization, dead ReLUs, or a learning rate far too small', '零（或对称）初始化、ReLU 死亡，或学习率太小', 'Right: no gradient signal or no symmetry breaking means no learning.', '正确：没有梯度信号或没有打破对称就学不到东西。'),
+      wrong: [
+        o('Overfitting', '过拟合', 'Overfitting needs the training loss to go down first.', '过拟合的前提是训练损失先下降。'),
+        o('A learning rate that is too high', '学习率太高', 'That usually oscillates or diverges rather than staying flat.', '那通常是震荡或发散，而不是不动。'),
+        o('Too much training data', '训练数据太多', 'More data does not stop the loss from moving.', '数据多不会让损失停住。'),
+      ],
+    },
+  ],
+  'weight-init': [
+    {
+      q: L('Why does He (Kaiming) init use a gain of √2 compared with LeCun?', '为什么 He（Kaiming）初始化比 LeCun 多一个 √2 的增益？'),
+      right: o('ReLU zeroes half its inputs, halving the variance; √2 restores it layer after layer', 'ReLU 把一半输入置零，方差减半；√2 逐层补回来', 'Right: Var(w) = 2/fan_in keeps the activations’ variance constant through ReLU layers.', '正确：Var(w) = 2/fan_in 使激活方差在 ReLU 层之间保持不变。'),
+      wrong: [
+        o('To break symmetry', '为了打破对称', 'Any random init breaks symmetry; the gain is about scale.', '任何随机初始化都能打破对称；增益关乎尺度。'),
+        o('Because tanh has slope 2 at 0', '因为 tanh 在 0 处斜率为 2', 'tanh has slope 1 at 0; He init is for ReLU.', 'tanh 在 0 处斜率为 1；He 初始化针对 ReLU。'),
+        o('To make the weights sparse', '为了让权重稀疏', 'A gain only scales; it creates no zeros.', '增益只是缩放，不会产生零。'),
+      ],
+    },
+  ],
+  'training-tricks': [
+    {
+      q: L('Why use learning-rate warmup with Adam or large batches?', '为什么 Adam 或大批量训练要用学习率预热？'),
+      right: o('Early statistics (Adam’s second moment, BN stats) are unreliable and the weights are random: small steps first avoid an early blow-up', '早期统计量（Adam 二阶矩、BN 统计）不可靠、权重随机：先小步走可避免早期崩溃', 'Right: warmup stabilizes the first steps; the full rate is used once things settle.', '正确：预热稳定最初几步，稳定后再用完整学习率。'),
+      wrong: [
+        o('To finish training faster by starting with a large rate', '开头用大学习率以更快结束', 'Warmup starts small.', '预热是从小学习率开始的。'),
+        o('It replaces learning-rate decay', '它替代学习率衰减', 'Warmup is usually combined with a decay (e.g. cosine).', '预热通常与衰减（如余弦）组合使用。'),
+        o('It is only needed for SGD without momentum', '只有不带动量的 SGD 才需要', 'It matters most for Adam and large-batch training.', '它对 Adam 和大批量训练最重要。'),
+      ],
+    },
+  ],
+  'temporal-modules': [
+    {
+      q: L('Long sequences, you need parallel training and a long but fixed context. Which temporal module fits best?', '序列很长，需要并行训练和较长但固定的上下文。哪种时序模块最合适？'),
+      right: o('A TCN: dilated causal convolutions grow the receptive field exponentially and run in parallel', 'TCN：空洞因果卷积让感受野指数增长，并可并行计算', 'Right: every time step is computed at once, and the context is set by the dilations.', '正确：所有时间步一次算完，上下文长度由空洞率决定。'),
+      wrong: [
+        o('A vanilla RNN', '普通 RNN', 'Sequential (no parallelism over time) and vanishing gradients over long spans.', '按时间顺序计算（无法并行），长距离梯度消失。'),
+        o('An LSTM', 'LSTM', 'Better memory than an RNN, but still sequential in time.', '记忆比 RNN 好，但仍按时间顺序计算。'),
+        o('A 1×1 conv over time', '时间上的 1×1 卷积', 'It sees one time step: no temporal context at all.', '它只看一个时间步，完全没有时间上下文。'),
+      ],
+    },
+    {
+      q: L('What do the gates of an LSTM mainly fix compared with a vanilla RNN?', 'LSTM 的门控相比普通 RNN 主要解决什么？'),
+      right: o('Vanishing gradients over long time spans: the additive cell state carries information and gradient', '长时间跨度上的梯度消失：加性的细胞状态传递信息和梯度', 'Right: the forget gate lets the cell keep its value, so the gradient is not repeatedly squashed.', '正确：遗忘门让细胞状态保持，梯度不会被反复压缩。'),
+      wrong: [
+        o('The cost of each step', '每步的计算量', 'An LSTM step costs about 4× an RNN step.', 'LSTM 每步计算量约是 RNN 的 4 倍。'),
+        o('Parallelism over time', '时间上的并行', 'LSTMs are still sequential.', 'LSTM 仍是顺序计算。'),
+        o('Overfitting', '过拟合', 'Gates add parameters; they are not a regularizer.', '门控增加参数，不是正则化手段。'),
+      ],
+    },
+  ],
+  activations: [
+    {
+      q: L('Why did ReLU replace sigmoid in hidden layers of deep networks?', '为什么深层网络的隐藏层用 ReLU 代替了 sigmoid？'),
+      right: o('Its gradient is 1 for positive inputs, so it does not saturate; sigmoid’s is at most 0.25 and vanishes through depth', '正输入时梯度为 1，不饱和；sigmoid 的梯度最大 0.25，穿过多层后消失', 'Right: products of ≤ 0.25 factors shrink exponentially with depth.', '正确：多个 ≤ 0.25 的因子相乘随深度指数衰减。'),
+      wrong: [
+        o('ReLU is bounded, sigmoid is not', 'ReLU 有界，sigmoid 无界', 'Reversed: sigmoid is bounded in (0, 1), ReLU is unbounded above.', '反了：sigmoid 有界于 (0, 1)，ReLU 上方无界。'),
+        o('ReLU is zero-centred', 'ReLU 以零为中心', 'It is not (outputs ≥ 0); tanh is zero-centred.', '不是（输出 ≥ 0）；tanh 才以零为中心。'),
+        o('ReLU never has zero gradient', 'ReLU 的梯度永远不为零', 'It is 0 for negative inputs (dead ReLUs).', '负输入时梯度为 0（ReLU 死亡）。'),
+      ],
+    },
+  ],
+  'roc-auc': [
+    {
+      q: L('What does an AUC of 0.5 mean?', 'AUC 为 0.5 意味着什么？'),
+      right: o('The scores rank a random positive above a random negative only half the time: no better than chance', '随机正样本排在随机负样本之前的概率只有一半：与随机猜测无异', 'Right: AUC is that ranking probability.', '正确：AUC 就是这个排序概率。'),
+      wrong: [
+        o('Half of the predictions are correct at threshold 0.5', '阈值 0.5 时一半预测正确', 'AUC does not depend on a threshold.', 'AUC 与阈值无关。'),
+        o('The model is perfectly wrong', '模型完全错误', 'That is AUC = 0 (invert the scores to get 1).', '那是 AUC = 0（把分数取反即得 1）。'),
+        o('Precision equals recall', '精确率等于召回率', 'Unrelated to the ROC curve’s area.', '与 ROC 曲线下面积无关。'),
+      ],
+    },
+  ],
+  'l1-vs-l2': [
+    {
+      q: L('Why does L1 regularization give sparse weights and L2 does not?', '为什么 L1 正则会得到稀疏权重而 L2 不会？'),
+      right: o('L1’s gradient λ·sign(w) stays the same size as w → 0, pushing small weights to exactly 0; L2’s λ·w vanishes near 0', 'L1 的梯度 λ·sign(w) 在 w → 0 时大小不变，把小权重推到 0；L2 的 λ·w 在 0 附近消失', 'Right: the diamond-shaped L1 ball also has corners on the axes.', '正确：L1 球的菱形在坐标轴上有尖角。'),
+      wrong: [
+        o('L2 penalizes large weights less than L1', 'L2 对大权重的惩罚比 L1 小', 'L2 penalizes large weights more (quadratically).', 'L2 对大权重惩罚更重（平方）。'),
+        o('L1 is differentiable everywhere', 'L1 处处可导', 'It is not differentiable at 0; that kink is why weights stick there.', '它在 0 处不可导；正是这个尖点让权重停在 0。'),
+        o('They give the same solution for small λ', 'λ 小时两者解相同', 'They differ in kind, not only in degree.', '它们是性质不同，不只是程度不同。'),
+      ],
+    },
+  ],
+  'label-smoothing': [
+    {
+      q: L('What does label smoothing mainly do?', '标签平滑主要作用是什么？'),
+      right: o('Stops the model from pushing logits to infinity for one-hot targets: better calibration and less overconfidence', '防止模型为 one-hot 目标把 logits 推向无穷：校准更好，不过度自信', 'Right: with smoothed targets the optimal logits are finite.', '正确：目标平滑后，最优 logits 是有限的。'),
+      wrong: [
+        o('It cleans noisy labels', '清洗噪声标签', 'It is a little more robust to noise, but it does not find or fix wrong labels.', '它对噪声略鲁棒，但不会发现或修正错误标签。'),
+        o('It speeds up convergence', '加快收敛', 'Not its purpose; it can even slow training loss down.', '不是它的目的；甚至会让训练损失下降变慢。'),
+        o('It smooths the input images', '平滑输入图像', 'It acts on the targets, not the inputs.', '它作用于目标，不是输入。'),
+      ],
+    },
+  ],
+  'norm-family': [
+    {
+      q: L('Batch size 2 for detection or segmentation: which normalization is the usual choice instead of BatchNorm?', '检测或分割中批大小为 2：通常用哪种归一化代替 BatchNorm？'),
+      right: o('GroupNorm: its statistics are per sample, so they do not depend on the batch size', 'GroupNorm：统计量按样本计算，与批大小无关', 'Right: BN’s batch statistics are too noisy with 2 samples (Wu & He 2018).', '正确：2 个样本时 BN 的批统计噪声太大（Wu & He 2018）。'),
+      wrong: [
+        o('BatchNorm with a larger momentum', '加大 momentum 的 BatchNorm', 'Momentum only affects the running stats; training still uses the noisy batch stats.', 'momentum 只影响滑动统计；训练仍用噪声很大的批统计。'),
+        o('No normalization is possible', '无法做归一化', 'LN, IN and GN all work per sample.', 'LN、IN、GN 都是按样本计算的。'),
+        o('Dropout', 'Dropout', 'Dropout is a regularizer, not a normalization.', 'Dropout 是正则化，不是归一化。'),
+      ],
+    },
+  ],
+  'fpn-small-objects': [
+    {
+      q: L('What does FPN fuse to help detect small objects?', 'FPN 融合了什么来帮助检测小目标？'),
+      right: o('Upsampled, semantically strong deep features added to high-resolution shallow features (top-down path + lateral 1×1 connections)', '把语义强的深层特征上采样，与高分辨率浅层特征相加（自顶向下通路 + 1×1 横向连接）', 'Right: every level gets both resolution and semantics; small objects are detected on the fine levels.', '正确：每层既有分辨率又有语义；小目标在高分辨率层上检测。'),
+      wrong: [
+        o('Several crops of the input image at different scales', '输入图像不同尺度的多个裁剪', 'That is an image pyramid, much more expensive; FPN builds a feature pyramid in one pass.', '那是图像金字塔，代价高得多；FPN 一次前向就得到特征金字塔。'),
+        o('Features of neighbouring video frames', '相邻视频帧的特征', 'FPN works on single images.', 'FPN 处理的是单张图像。'),
+        o('Only the deepest feature map, at higher resolution via dilation', '只用最深层特征，用空洞卷积提高分辨率', 'That is a DeepLab-style approach, not FPN.', '那是 DeepLab 式做法，不是 FPN。'),
+      ],
+    },
+  ],
+  'softmax-sigmoid': [
+    {
+      q: L('Multi-label classification (an image can be both "cat" and "outdoor"): which output?', '多标签分类（一张图可以既是“猫”又是“户外”）：用哪种输出？'),
+      right: o('One sigmoid per class with binary cross-entropy', '每类一个 sigmoid，配二元交叉熵', 'Right: the classes are not mutually exclusive, so each gets an independent probability.', '正确：各类不互斥，所以每类有独立的概率。'),
+      wrong: [
+        o('Softmax over the classes with cross-entropy', '在各类上做 softmax，配交叉熵', 'Softmax makes the probabilities compete and sum to 1: for mutually exclusive classes.', 'softmax 让概率互相竞争、总和为 1：适用于互斥类别。'),
+        o('A single sigmoid for all classes', '所有类共用一个 sigmoid', 'One number cannot say which of several labels apply.', '一个数无法表示多个标签中哪些成立。'),
+        o('Softmax with temperature 0', '温度为 0 的 softmax', 'That is argmax: exactly one class.', '那就是 argmax：只能选一类。'),
+      ],
+    },
+  ],
+  'ce-vs-mse': [
+    {
+      q: L('Why is cross-entropy preferred to MSE for a sigmoid/softmax classifier?', '为什么 sigmoid/softmax 分类器更适合用交叉熵而不是 MSE？'),
+      right: o('CE’s gradient w.r.t. the logit is p − y: large when confidently wrong; MSE’s has a σ′ factor that vanishes there', 'CE 对 logit 的梯度是 p − y：自信地错时很大；MSE 的梯度含 σ′ 因子，此时会消失', 'Right: MSE + sigmoid saturates exactly when the model most needs to learn.', '正确：MSE + sigmoid 恰在最需要学习时饱和。'),
+      wrong: [
+        o('MSE cannot be computed on probabilities', 'MSE 不能在概率上计算', 'It can; it just learns poorly.', '可以算，只是学得不好。'),
+        o('CE is bounded, MSE is not', 'CE 有界，MSE 无界', 'Reversed on probabilities: CE is unbounded (−log p → ∞), MSE ≤ 1.', '在概率上反了：CE 无界（−log p → ∞），MSE ≤ 1。'),
+        o('CE needs no labels', 'CE 不需要标签', 'Both need targets.', '两者都需要目标。'),
+      ],
+    },
+  ],
+};
