@@ -8,6 +8,7 @@ mod conv_lab;
 mod errors;
 mod explore;
 mod handles;
+mod loss_lab;
 mod norm_lab;
 mod ops;
 mod opts;
@@ -18,6 +19,7 @@ pub use conv_lab::*;
 pub use errors::{JsErr, JsResult};
 pub use explore::*;
 pub use handles::*;
+pub use loss_lab::*;
 pub use norm_lab::*;
 pub use ops::*;
 
