@@ -900,39 +900,86 @@ mod tests {
     fn ab() {
         let text = std::fs::read_to_string("www/samples/digits.csv").unwrap();
         let d = Digits::parse(&text).unwrap();
-        let run = |cfg: RunConfig, epochs: usize, teacher: Option<&mut LossRun>| {
-            let t0 = std::time::Instant::now();
-            let mut r = LossRun::new(cfg.clone(), Some(&d)).unwrap();
-            if let Some(t) = teacher {
-                r.adopt_teacher(t).unwrap();
-            }
-            let mut m = None;
-            for _ in 0..epochs {
-                m = Some(r.epoch().unwrap());
-            }
-            let rep = r.report(10).unwrap();
-            println!(
+        let run =
+            |cfg: RunConfig, epochs: usize, teacher: Option<&mut LossRun>| {
+                let t0 = std::time::Instant::now();
+                let mut r = LossRun::new(cfg.clone(), Some(&d)).unwrap();
+                if let Some(t) = teacher {
+                    r.adopt_teacher(t).unwrap();
+                }
+                let mut m = None;
+                for _ in 0..epochs {
+                    m = Some(r.epoch().unwrap());
+                }
+                let rep = r.report(10).unwrap();
+                println!(
                 "{} {} {} eps={} g={} a={}: {:?} ece={:.4} recall={:?} ap={:?} prec={:?} ({:.1}s)",
                 cfg.task, cfg.net, cfg.loss, cfg.eps, cfg.gamma, cfg.alpha, m.unwrap(),
                 rep.reliability.ece, rep.recall, rep.pr.as_ref().map(|p| p.average_precision),
                 rep.precision, t0.elapsed().as_secs_f64()
             );
-            r
-        };
+                r
+            };
         let base = RunConfig::default();
         for loss in ["ce", "mse"] {
-            run(RunConfig { loss: loss.into(), ..base.clone() }, 15, None);
-            run(RunConfig { loss: loss.into(), task: "toy".into(), net: "mlp".into(), lr: 0.01, ..base.clone() }, 60, None);
+            run(
+                RunConfig {
+                    loss: loss.into(),
+                    ..base.clone()
+                },
+                15,
+                None,
+            );
+            run(
+                RunConfig {
+                    loss: loss.into(),
+                    task: "toy".into(),
+                    net: "mlp".into(),
+                    lr: 0.01,
+                    ..base.clone()
+                },
+                60,
+                None,
+            );
         }
         for loss in ["ce", "balanced", "focal"] {
-            run(RunConfig { loss: loss.into(), task: "imbalanced".into(), alpha: 0.9, ..base.clone() }, 15, None);
+            run(
+                RunConfig {
+                    loss: loss.into(),
+                    task: "imbalanced".into(),
+                    alpha: 0.9,
+                    ..base.clone()
+                },
+                15,
+                None,
+            );
         }
         for eps in [0.0, 0.1] {
-            run(RunConfig { eps, ..base.clone() }, 25, None);
+            run(
+                RunConfig {
+                    eps,
+                    ..base.clone()
+                },
+                25,
+                None,
+            );
         }
-        let mut teacher = run(RunConfig { net: "wide".into(), ..base.clone() }, 20, None);
+        let mut teacher = run(
+            RunConfig {
+                net: "wide".into(),
+                ..base.clone()
+            },
+            20,
+            None,
+        );
         for (loss, alpha) in [("ce", 0.0), ("kd", 1.0), ("kd", 0.5)] {
-            let s = RunConfig { loss: loss.into(), alpha, net: "mlp".into(), subset: 10.0, ..base.clone() };
+            let s = RunConfig {
+                loss: loss.into(),
+                alpha,
+                net: "mlp".into(),
+                subset: 10.0,
+                ..base.clone()
+            };
             let t = (loss == "kd").then_some(&mut teacher);
             run(s, 40, t);
         }

@@ -5,6 +5,7 @@
 //! read by `opts.rs`. Every JS name is camelCase (`js_name`, `rename_all = "camelCase"`).
 
 mod conv_lab;
+mod convnet;
 mod errors;
 mod explore;
 mod handles;
@@ -16,6 +17,7 @@ mod train;
 pub use train::*;
 
 pub use conv_lab::*;
+pub use convnet::*;
 pub use errors::{JsErr, JsResult};
 pub use explore::*;
 pub use handles::*;

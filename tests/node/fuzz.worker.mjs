@@ -27,6 +27,8 @@ const module = new WebAssembly.Module(readFileSync(WASM));
 const golden = JSON.parse(readFileSync(GOLDEN, 'utf8'));
 const ENGINE = new URL('../golden_engine/cases_engine_seed1.json', import.meta.url);
 const engine = JSON.parse(readFileSync(ENGINE, 'utf8'));
+const DIGITS = readFileSync(new URL('../../www/samples/digits.csv', import.meta.url), 'utf8').split('\n').slice(0, 60).join('\n');
+const convTrainer = () => new dl.ConvTrainer({ batch: 4, trainLimit: 12 }, DIGITS);
 const engineSuite = (n) => new dl.GoldenEngineSuite(JSON.stringify({ header: engine.header, cases: engine.cases.slice(0, n) }));
 
 // ---- the shared slot the watchdog reads: in-call flag, start time, the call's description ----
@@ -97,7 +99,7 @@ async function instantiate() {
   raw = await import(`${PKG.href}?fuzz=${gen}.${inst++}`);
   raw.initSync({ module });
   dl = makeApi(raw).api;
-  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], GoldenSuite: [], GoldenEngineSuite: [], LossRun: [], freed: [] };
+  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], ConvTrainer: [], GoldenSuite: [], GoldenEngineSuite: [], LossRun: [], freed: [] };
   for (const shape of [[2, 3], [1, 2, 4, 4], [2, 3, 5, 5], [4], [1, 1, 1, 1], [0, 2, 2], [1, 3, 8, 8], []]) {
     pool.Tensor.push(tensor(shape, false));
   }
@@ -107,8 +109,9 @@ async function instantiate() {
   pool.Trainer.push(new dl.Trainer({ points: 40, grid: 8, neuronGrid: 4 }));
   pool.GoldenSuite.push(new dl.GoldenSuite(JSON.stringify({ header: golden.header, cases: golden.cases.slice(0, 6) })));
   pool.GoldenEngineSuite.push(engineSuite(6));
+  pool.ConvTrainer.push(convTrainer());
   pool.LossRun.push(new dl.LossRun('', { task: 'toy', net: 'tiny', points: 40 }), new dl.LossRun('', { task: 'toy', net: 'tiny', points: 40, loss: 'kd' }));
-  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'LossRun'].map(fresh);
+  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'ConvTrainer', 'LossRun'].map(fresh);
   for (const h of freed) h.free();
   pool.freed = freed;
 }
@@ -129,6 +132,8 @@ function fresh(C) {
       return new dl.GoldenSuite(JSON.stringify({ header: golden.header, cases: golden.cases.slice(0, 1) }));
     case 'GoldenEngineSuite':
       return engineSuite(1);
+    case 'ConvTrainer':
+      return convTrainer();
     case 'LossRun':
       return new dl.LossRun('', { task: 'toy', net: 'tiny', points: 16 });
     default:

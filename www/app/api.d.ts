@@ -35,6 +35,19 @@ export interface OptimizerOptions {
 /** The training config: camelCase keys of `trainSchema().defaults`, all optional. */
 export type TrainConfig = Record<string, number | string | boolean | number[] | string[] | number[][]>;
 /** A layer of `receptiveField` / `receptiveSupport`. */
+/** `new ConvTrainer(config, digitsCsv)`: every key optional (nn::cnn::run::RunConfig). */
+export interface ConvTrainerConfig {
+    /** A model config `{input: [1, 8, 8], layers: [{type: 'conv2d', out: 8, kernel: 3}, ...]}` or the preset 'digitsConvnet'. */
+    model?: 'digitsConvnet' | { input: number[]; layers: Record<string, unknown>[] };
+    norm?: 'none' | 'batchNorm' | 'layerNorm' | 'instanceNorm' | 'groupNorm';
+    groups?: number; bnMomentum?: number; spectral?: boolean;
+    testPercent?: number; shift?: boolean; trainLimit?: number;
+    optimizer?: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
+    lr?: number; momentum?: number; weightDecay?: number; batch?: number; seed?: number;
+}
+export interface ConvStepReport { epoch: number; steps: number; loss: number; accuracy: number; status: 'training' | 'diverged'; message: string }
+export interface ConvEvaluation { trainLoss: number; trainAcc: number; testLoss: number; testAcc: number }
+
 export interface RfLayer { type?: 'conv' | 'pool' | 'maxpool' | 'avgpool'; k: number; s?: number; d?: number; p?: number }
 /** A layer of the conv lab's stack (`convStackPlan`, `convCellMaps`). */
 export interface StackLayer {
@@ -65,6 +78,52 @@ export class BatchNorm {
     setAffine(weight: F32s, bias: F32s): void;
     readonly runningMean: Float32Array;
     readonly runningVar: Float32Array;
+}
+
+/**
+ * A seeded convnet training run on scikit-learn's 8x8 digits (the normalisation lab's engine).
+ */
+export class ConvTrainer {
+    free(): void;
+    [Symbol.dispose](): void;
+    /** `digitsCsv`: the text of www/samples/digits.csv. */
+    constructor(config: ConvTrainerConfig | null | undefined, digitsCsv: string);
+    /** Trains `steps` mini-batches (continuing across epochs). */
+    trainSteps(steps: number): ConvStepReport;
+    /** Trains until `epochs` more epochs are complete. */
+    trainEpochs(epochs: number): ConvStepReport;
+    /** Loss and accuracy on both sets in eval mode. */
+    evaluate(): ConvEvaluation;
+    /** Test loss and accuracy left in training mode (batch statistics over `batch` images); the state is put back. */
+    evaluateTrainMode(batch: number): { loss: number; accuracy: number };
+    setLr(lr: number): void;
+    paramCount(): number;
+    /** The config with every default filled in. */
+    config(): any;
+    /** `{layers: [{type, shape}], input, trainCount, testCount, stepsPerEpoch, paramCount, stepStride, percentiles}`. */
+    info(): any;
+    /** Last training step: `{step, percentiles, preact: [{layer, kind, percentiles, mean, std}], grads: [{layer, kind, gradNorm, paramNorm}], bn: [...]}`. */
+    probes(): any;
+    /** Batch norm layers: `[{layer, runningMean, runningVar, batchMean, batchVar, momentum}]`. */
+    runningStats(): any;
+    /** Step history rows of `stepStride` values: step, batch loss, batch accuracy, lr (view: wasmMemory()). */
+    historyPtr(): number;
+    historyLen(): number;
+    /** Keeps layer `layer`'s output for `count` images from `start` (eval mode unless `training`); returns its shape. */
+    capture(layer: number, test: boolean, start: number, count: number, training: boolean): Uint32Array;
+    activationsPtr(): number;
+    activationsLen(): number;
+    /** `[count, 1, 8, 8]` images in [0, 1] (a copy). */
+    images(test: boolean, start: number, count: number): Float32Array;
+    labels(test: boolean): Uint8Array;
+    /** Raw weight of a conv2d or linear layer (a copy). */
+    weight(layer: number): Float32Array;
+    weightShape(layer: number): Uint32Array;
+    readonly epoch: number;
+    readonly lr: number;
+    readonly message: string;
+    readonly status: string;
+    readonly steps: number;
 }
 
 /**

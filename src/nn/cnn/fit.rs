@@ -35,7 +35,7 @@ pub struct Classifier {
     /// The training loss (cross-entropy unless set).
     pub loss: Loss,
     /// The mean L2 norm of the first parameter tensor's gradient (the first layer's weight) over
-    /// the steps of the last epoch.
+    /// the steps of the last epoch (the last step for `train_batch`).
     pub first_grad_norm: f64,
 }
 
@@ -80,8 +80,8 @@ impl Classifier {
     }
 
     /// Logits of a batch and the gradient of the mean loss; returns `(loss, correct, grad)`.
-    /// Evaluation (`grad` false) scores with plain cross-entropy when the training loss needs a
-    /// teacher.
+    /// Evaluation (`grad` false, no teacher) scores with plain cross-entropy when the training
+    /// loss needs a teacher.
     fn loss_and_grad(
         &self,
         z: &[f32],
@@ -154,7 +154,7 @@ impl Classifier {
         let mut yb = Vec::with_capacity(batch);
         let k = self.model.n_out();
         let mut tb = Vec::new();
-        let mut norm_sum = 0.0f64;
+        let (mut norm_sum, mut n_steps) = (0.0f64, 0usize);
         for chunk in order.chunks(batch) {
             if chunk.len() < 2 {
                 continue;
@@ -174,40 +174,13 @@ impl Classifier {
             if let Some(f) = augment.as_mut() {
                 f(&mut xb, &mut self.rng);
             }
-            let z = self
-                .model
-                .forward(&xb, chunk.len(), true, &mut self.rng)?
-                .to_vec();
-            let tch = teacher.map(|_| &tb[..]);
-            let (loss, ok, g) = self.loss_and_grad(&z, &yb, tch, true)?;
-            if !loss.is_finite() {
-                return Err(Error::NonFinite(format!(
-                    "the training loss became {loss} at step {}: the learning rate is probably too high",
-                    self.steps + 1
-                )));
-            }
-            self.model.backward(&g)?;
-            let (opt, states) = (&self.opt, &mut self.states);
-            let mut k = 0;
-            let mut res = Ok(());
-            let mut first = None;
-            self.model.for_each_param(|_, p, g| {
-                if first.is_none() {
-                    first = Some(g.iter().map(|&v| v as f64 * v as f64).sum::<f64>().sqrt());
-                }
-                if res.is_ok() {
-                    res = optim::step(opt, &mut states[k], p, g);
-                }
-                k += 1;
-            });
-            res?;
-            norm_sum += first.unwrap_or(0.0);
-            self.steps += 1;
+            let (loss, ok) = self.step_on(&xb, &yb, teacher.map(|_| &tb[..]))?;
+            norm_sum += self.first_grad_norm;
+            n_steps += 1;
             loss_sum += loss * chunk.len() as f64;
             correct += ok;
             seen += chunk.len();
         }
-        let n_steps = order.chunks(batch).filter(|c| c.len() >= 2).count();
         self.first_grad_norm = norm_sum / n_steps.max(1) as f64;
         Ok(Score {
             loss: loss_sum / seen.max(1) as f64,
@@ -215,8 +188,66 @@ impl Classifier {
         })
     }
 
+    /// One optimizer step on the batch `x` (`labels.len()` examples, at least 2) in training
+    /// mode; returns the batch's mean loss and its number of correct predictions. A non-finite
+    /// loss is an error before any weight changes.
+    pub fn train_batch(&mut self, x: &[f32], labels: &[u8]) -> Result<(f64, usize)> {
+        self.step_on(x, labels, None)
+    }
+
+    /// `train_batch` with the teacher logits `[n, n_out]` of the batch (for a distillation loss).
+    fn step_on(
+        &mut self,
+        x: &[f32],
+        labels: &[u8],
+        teacher: Option<&[f32]>,
+    ) -> Result<(f64, usize)> {
+        let z = self
+            .model
+            .forward(x, labels.len(), true, &mut self.rng)?
+            .to_vec();
+        let (loss, ok, g) = self.loss_and_grad(&z, labels, teacher, true)?;
+        if !loss.is_finite() {
+            return Err(Error::NonFinite(format!(
+                "the training loss became {loss} at step {}: the learning rate is probably too high",
+                self.steps + 1
+            )));
+        }
+        self.model.backward(&g)?;
+        let (opt, states) = (&self.opt, &mut self.states);
+        let mut k = 0;
+        let mut res = Ok(());
+        let mut first = None;
+        self.model.for_each_param(|_, p, g| {
+            if first.is_none() {
+                first = Some(g.iter().map(|&v| v as f64 * v as f64).sum::<f64>().sqrt());
+            }
+            if res.is_ok() {
+                res = optim::step(opt, &mut states[k], p, g);
+            }
+            k += 1;
+        });
+        res?;
+        self.first_grad_norm = first.unwrap_or(0.0);
+        self.steps += 1;
+        Ok((loss, ok))
+    }
+
+    /// Checks a labelled set against the model's input (public for callers that batch
+    /// themselves); returns the number of examples.
+    pub fn check_examples(&self, data: Examples) -> Result<usize> {
+        self.check(data)
+    }
+
     /// Loss and accuracy in eval mode, in batches of `batch`.
     pub fn evaluate(&mut self, data: Examples, batch: usize) -> Result<Score> {
+        self.evaluate_in(data, batch, false)
+    }
+
+    /// Loss and accuracy with the model in training mode (`training`: batch statistics, as a
+    /// forgotten `model.eval()` does; batch norm's running statistics move, so snapshot the
+    /// state first to keep them) or eval mode, in batches of `batch`.
+    pub fn evaluate_in(&mut self, data: Examples, batch: usize, training: bool) -> Result<Score> {
         let n = self.check(data)?;
         let per = self.per_example();
         let batch = batch.max(1);
@@ -225,7 +256,12 @@ impl Classifier {
             let m = batch.min(n - start);
             let z = self
                 .model
-                .forward(&data.x[start * per..][..m * per], m, false, &mut self.rng)?
+                .forward(
+                    &data.x[start * per..][..m * per],
+                    m,
+                    training,
+                    &mut self.rng,
+                )?
                 .to_vec();
             let (loss, ok, _) =
                 self.loss_and_grad(&z, &data.labels[start..start + m], None, false)?;

@@ -19,6 +19,7 @@ pub mod layers;
 pub mod losses;
 pub mod model;
 pub mod norms;
+pub mod run;
 pub mod spectral;
 #[cfg(test)]
 mod tests;
