@@ -125,7 +125,8 @@ export const DEFAULTS = {
   z: DEFAULT_LOGITS.join(','),
   T: 1,
   gamma: 2,
-  alpha: 0.25,
+  alpha: 0.9,
+  aon: 0,
   eps: 0.1,
   kdT: 4,
   kdAlpha: 0.5,
@@ -165,6 +166,7 @@ export function stateFromHash(h) {
   int('seed', 1, 1e6);
   int('ex', 0, 10000);
   int('pos', 0, 9);
+  int('aon', 0, 1);
   if ('cursor' in h) {
     const v = Number(h.cursor);
     if (v > 0 && v < 1) S.cursor = v;
