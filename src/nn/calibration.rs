@@ -12,6 +12,7 @@ use crate::{Error, Result};
 
 /// One confidence bin.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Bin {
     pub lo: f64,
     pub hi: f64,
@@ -22,6 +23,7 @@ pub struct Bin {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Reliability {
     pub bins: Vec<Bin>,
     pub ece: f64,
@@ -114,6 +116,7 @@ pub fn reliability(probs: &[f32], k: usize, labels: &[u8], bins: usize) -> Resul
 
 /// A precision-recall curve: points from the highest threshold down (recall rising).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PrCurve {
     pub precision: Vec<f64>,
     pub recall: Vec<f64>,
@@ -167,6 +170,8 @@ pub fn pr_curve(positive: &[bool], scores: &[f32]) -> Result<PrCurve> {
         c.recall.push(r);
         c.thresholds.push(scores[i]);
     }
+    // rounding of the sum can pass 1 by an ulp
+    c.average_precision = c.average_precision.min(1.0);
     Ok(c)
 }
 

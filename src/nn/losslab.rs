@@ -250,6 +250,9 @@ pub struct RunConfig {
     /// student), "tiny" (flatten, 8, out).
     pub net: String,
     pub seed: u32,
+    /// "adam" or "sgd" (momentum 0.9): Adam rescales each gradient, which hides much of a
+    /// loss's gradient size; SGD shows it.
+    pub optimizer: String,
     pub lr: f64,
     pub batch: usize,
     /// Label smoothing of "ce".
@@ -278,6 +281,7 @@ impl Default for RunConfig {
             loss: "ce".into(),
             net: "conv".into(),
             seed: 1,
+            optimizer: "adam".into(),
             lr: 0.01,
             batch: 32,
             eps: 0.0,
@@ -585,13 +589,23 @@ impl LossRun {
         let mcfg = net_config(&cfg.net, &input, k)?;
         let mut rng = Rng::new(cfg.seed as u64);
         let model = Model::new(&mcfg, &mut rng)?;
-        let opt = OptimConfig::Adam {
-            lr: cfg.lr,
-            betas: (0.9, 0.999),
-            eps: 1e-8,
-            weight_decay: 0.0,
-            amsgrad: false,
-            decoupled: false,
+        let opt = match cfg.optimizer.as_str() {
+            "adam" => OptimConfig::Adam {
+                lr: cfg.lr,
+                betas: (0.9, 0.999),
+                eps: 1e-8,
+                weight_decay: 0.0,
+                amsgrad: false,
+                decoupled: false,
+            },
+            "sgd" => OptimConfig::Sgd {
+                lr: cfg.lr,
+                momentum: 0.9,
+                dampening: 0.0,
+                nesterov: false,
+                weight_decay: 0.0,
+            },
+            o => return Err(Error::bad_choice("optimizer", &["adam", "sgd"], o)),
         };
         let mut clf = Classifier::new(model, opt, cfg.seed as u64 + 1)?;
         clf.loss = loss;
@@ -895,6 +909,44 @@ mod tests {
 
     /// The lab's A/B runs natively, printed (`cargo test --release --lib losslab::tests::ab --
     /// --ignored --nocapture`): the numbers the closing note quotes.
+    #[test]
+    #[ignore]
+    fn sweep() {
+        let text = std::fs::read_to_string("www/samples/digits.csv").unwrap();
+        let d = Digits::parse(&text).unwrap();
+        let ep: usize = std::env::var("EP")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(12);
+        let cfgs: Vec<RunConfig> = serde_json::from_str(&std::env::var("CFGS").unwrap()).unwrap();
+        for cfg in cfgs {
+            let mut r = LossRun::new(cfg.clone(), Some(&d)).unwrap();
+            let mut accs = Vec::new();
+            let mut g = Vec::new();
+            for _ in 0..ep {
+                let m = r.epoch().unwrap();
+                accs.push(format!("{:.2}", m.test_acc));
+                g.push(format!("{:.3}", m.grad_norm));
+            }
+            let rep = r.report(10).unwrap();
+            println!(
+                "{} {} {} {} a={} g={} seed={}: acc {:?} grad {:?} recall {:?} ap {:?} ece {:.3}",
+                cfg.task,
+                cfg.toy,
+                cfg.loss,
+                cfg.optimizer,
+                cfg.alpha,
+                cfg.gamma,
+                cfg.seed,
+                accs,
+                g,
+                rep.recall,
+                rep.pr.map(|p| p.average_precision),
+                rep.reliability.ece
+            );
+        }
+    }
+
     #[test]
     #[ignore]
     fn ab() {

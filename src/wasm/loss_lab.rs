@@ -57,7 +57,7 @@ pub struct LossRun {
 #[wasm_bindgen]
 impl LossRun {
     /// `digitsCsv`: the text of samples/digits.csv (may be empty for the toy task); `options`:
-    /// `{task, loss, net, seed, lr, batch, eps, gamma, alpha, focalAlpha, temperature, subset,
+    /// `{task, loss, net, seed, optimizer, lr, batch, eps, gamma, alpha, focalAlpha, temperature, subset,
     /// positive, ratio, toy, points}`, all optional.
     #[wasm_bindgen(constructor)]
     pub fn new(digits_csv: &str, options: JsValue) -> JsResult<LossRun> {

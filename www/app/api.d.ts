@@ -272,7 +272,7 @@ export class Tensor {
 /** Options of a `LossRun` (losses lab), all optional. */
 export interface LossRunOptions {
     task?: 'digits' | 'imbalanced' | 'toy'; loss?: 'ce' | 'mse' | 'balanced' | 'focal' | 'kd';
-    net?: 'conv' | 'wide' | 'mlp' | 'tiny'; seed?: number; lr?: number; batch?: number; eps?: number;
+    net?: 'conv' | 'wide' | 'mlp' | 'tiny'; seed?: number; optimizer?: 'adam' | 'sgd'; lr?: number; batch?: number; eps?: number;
     gamma?: number; alpha?: number; focalAlpha?: boolean; temperature?: number; subset?: number;
     positive?: number; ratio?: number; toy?: 'spiral' | 'moons' | 'xor' | 'circle' | 'blobs'; points?: number;
 }

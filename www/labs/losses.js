@@ -40,20 +40,29 @@ function save() {
 
 // ---- field messages ------------------------------------------------------------------------
 
+/** Show `r`'s message in the box `id` (several fields may share one box: clearing one field
+ * shows the message of another that is still wrong, else hides the box). */
 function fieldMsg(id, input, r) {
   const box = $(id);
   if (r && r.error) {
+    const text = t(r.error, r.vars || {});
     box.hidden = false;
-    box.textContent = t(r.error, r.vars || {});
-    input?.classList.add('invalid');
-    input?.setAttribute('aria-invalid', 'true');
+    box.textContent = text;
+    if (input) {
+      input.classList.add('invalid');
+      input.setAttribute('aria-invalid', 'true');
+      input.dataset.err = text;
+    }
     return false;
   }
   if (input) {
     input.classList.remove('invalid');
     input.removeAttribute('aria-invalid');
+    delete input.dataset.err;
   }
-  if (![...document.querySelectorAll(`[aria-describedby="${id}"]`)].some((e) => e.classList.contains('invalid'))) box.hidden = true;
+  const other = [...document.querySelectorAll(`[aria-describedby="${id}"]`)].find((e) => e.classList.contains('invalid'));
+  if (other) box.textContent = other.dataset.err || '';
+  else box.hidden = true;
   return true;
 }
 
@@ -506,11 +515,11 @@ function bind() {
   $('T-range').addEventListener('input', () => {
     const v = Math.round(10 ** Number($('T-range').value) * 100) / 100;
     S.T = Math.min(T_RANGE[1], Math.max(T_RANGE[0], v));
-    fieldMsg('logits-msg', $('T'), null);
+    fieldMsg('t-msg', $('T'), null);
     save();
     renderSoftmax();
   });
-  bindNum('T', 'T', 'T', 'logits-msg', renderSoftmax);
+  bindNum('T', 'T', 'T', 't-msg', renderSoftmax);
   for (const id of ['z1', 'z2']) $(id).addEventListener('change', renderTwo);
   bindNum('gamma', 'gamma', 'gamma', 'focal-msg', renderFocal);
   bindNum('alpha', 'alpha', 'alpha', 'focal-msg', renderFocal);
@@ -557,7 +566,7 @@ function bind() {
   });
   onStateChange((h) => {
     applyState(h);
-    for (const id of ['logits-msg', 'focal-msg', 'eps-msg', 'kd-msg']) $(id).hidden = true;
+    for (const id of ['logits-msg', 't-msg', 'focal-msg', 'eps-msg', 'kd-msg']) $(id).hidden = true;
     for (const el of document.querySelectorAll('.losses input.invalid')) el.classList.remove('invalid');
     renderAll();
   });
