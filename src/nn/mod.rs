@@ -5,8 +5,11 @@
 //! that stopped itself (`diagnosis`), health readings (`health`) and the heatmaps and histograms
 //! it draws (`visual`). For the later labs: the convnet path (`cnn`: layers, norms, spectral
 //! norm, a model from a config, the classifier loop), scikit-learn's 8x8 digits (`digits`),
-//! one-layer RNN/LSTM/GRU (`rnn`) and the distillation-loss gradient (`distill`).
+//! one-layer RNN/LSTM/GRU (`rnn`), the distillation-loss gradient (`distill`) and calibration,
+//! precision-recall and per-class recall (`calibration`), and the outputs-and-losses lab's runs
+//! and curves (`losslab`).
 
+pub mod calibration;
 pub mod cnn;
 pub mod config;
 pub mod csv;
@@ -20,6 +23,7 @@ pub mod head;
 pub mod health;
 pub mod init;
 pub mod layers;
+pub mod losslab;
 pub mod net;
 pub mod optim;
 pub mod rnn;

@@ -10,6 +10,7 @@ mod drill;
 mod errors;
 mod explore;
 mod handles;
+mod loss_lab;
 mod norm_lab;
 mod ops;
 mod opts;
@@ -22,6 +23,7 @@ pub use drill::*;
 pub use errors::{JsErr, JsResult};
 pub use explore::*;
 pub use handles::*;
+pub use loss_lab::*;
 pub use norm_lab::*;
 pub use ops::*;
 

@@ -74,6 +74,11 @@ const PAGES = {
     numeric: { seed: N, mock: N, i: N },
     ready: () => document.body.dataset.drillReady === '1',
   },
+  'losses.html': {
+    keys: ['lang', 'topic', 'z', 'T', 'gamma', 'alpha', 'aon', 'eps', 'kdT', 'kdAlpha', 'seed', 'ex', 'pos', 'cursor'],
+    numeric: { z: (n) => `${n},${n}`, T: N, gamma: N, alpha: N, aon: N, eps: N, kdT: N, kdAlpha: N, seed: N, ex: N, pos: N, cursor: N },
+    ready: () => document.body.dataset.lossesReady === '1',
+  },
   'selftest.html': {
     keys: ['lang'],
     numeric: {},
@@ -300,6 +305,35 @@ export default [
     await page.press('#q-answer', 'Enter');
     await page.waitForFunction(() => document.body.dataset.verdict === 'right', null, { timeout: 10000 });
   }),
+  hashTest('losses.html', async (page, base) => {
+    // a normal action: logits 1000, 999, 998 give the stable softmax e^0, e^-1, e^-2 over their sum
+    await openAt(page, base, 'losses.html', '#lang=en&z=1000,999,998');
+    const first = await page.$eval('#sm-table tbody tr td:nth-child(5)', (td) => td.textContent);
+    assert.equal(first, '0.665241');
+  }),
+  {
+    name: 'losses.html: absurd numbers typed in every number field get a message at the field; the lab keeps working',
+    timeout: 120000,
+    async run({ page, base }) {
+      const dialogs = noDialogs(page);
+      await openAt(page, base, 'losses.html', '#lang=en');
+      for (const n of NUMS) {
+        await typeInto(page, '#logits', `${n}, 1`);
+        const ok = Number.isFinite(Number(n)) && Math.abs(Number(n)) <= 1e6;
+        assert.equal(await page.isVisible('#logits-msg'), !ok, `logits ${n}`);
+        for (const [sel, msg] of [['#T', '#t-msg'], ['#gamma', '#focal-msg'], ['#alpha', '#focal-msg'], ['#eps', '#eps-msg'], ['#kdT', '#kd-msg'], ['#kdAlpha', '#kd-msg'], ['#ex', '#kd-msg']]) {
+          await typeInto(page, sel, n);
+          const invalid = (await page.getAttribute(sel, 'aria-invalid')) === 'true';
+          if (invalid) assert.equal(await page.isVisible(msg), true, `${sel}=${n}: marked invalid without a message`);
+        }
+        await assertClean(page, `losses.html typed ${n}`);
+      }
+      await page.fill('#logits', '2, 1');
+      await page.press('#logits', 'Tab');
+      assert.equal(await page.$$eval('#sm-table tbody tr', (r) => r.length), 2);
+      assert.deepEqual(dialogs, []);
+    },
+  },
   hashTest('selftest.html', async (page, base) => {
     await openAt(page, base, 'selftest.html', '#lang=en');
     const r = await page.evaluate(() => window.__selftest);

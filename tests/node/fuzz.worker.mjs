@@ -99,7 +99,7 @@ async function instantiate() {
   raw = await import(`${PKG.href}?fuzz=${gen}.${inst++}`);
   raw.initSync({ module });
   dl = makeApi(raw).api;
-  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], ConvTrainer: [], GoldenSuite: [], GoldenEngineSuite: [], freed: [] };
+  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], ConvTrainer: [], GoldenSuite: [], GoldenEngineSuite: [], LossRun: [], freed: [] };
   for (const shape of [[2, 3], [1, 2, 4, 4], [2, 3, 5, 5], [4], [1, 1, 1, 1], [0, 2, 2], [1, 3, 8, 8], []]) {
     pool.Tensor.push(tensor(shape, false));
   }
@@ -110,7 +110,8 @@ async function instantiate() {
   pool.GoldenSuite.push(new dl.GoldenSuite(JSON.stringify({ header: golden.header, cases: golden.cases.slice(0, 6) })));
   pool.GoldenEngineSuite.push(engineSuite(6));
   pool.ConvTrainer.push(convTrainer());
-  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'ConvTrainer'].map(fresh);
+  pool.LossRun.push(new dl.LossRun('', { task: 'toy', net: 'tiny', points: 40 }), new dl.LossRun('', { task: 'toy', net: 'tiny', points: 40, loss: 'kd' }));
+  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'ConvTrainer', 'LossRun'].map(fresh);
   for (const h of freed) h.free();
   pool.freed = freed;
 }
@@ -133,6 +134,8 @@ function fresh(C) {
       return engineSuite(1);
     case 'ConvTrainer':
       return convTrainer();
+    case 'LossRun':
+      return new dl.LossRun('', { task: 'toy', net: 'tiny', points: 16 });
     default:
       return new dl.Trainer({ points: 8, grid: 8, neuronGrid: 4 });
   }

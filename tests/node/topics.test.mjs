@@ -111,7 +111,7 @@ test('try-this steps wait for the lab: ready only once the page marks its first 
   assert.equal(labReady({}), false);
   assert.equal(labReady({ trainState: 'loading' }), false);
   assert.equal(labReady({ lab: 'busy' }), false);
-  for (const ds of [{ convReady: '1' }, { trainState: 'paused' }, { trainState: 'playing' }, { optimReady: '1' }, { activReady: '1' }, { normReady: '1' }, { lab: 'idle' }]) {
+  for (const ds of [{ convReady: '1' }, { trainState: 'paused' }, { trainState: 'playing' }, { optimReady: '1' }, { activReady: '1' }, { normReady: '1' }, { lab: 'idle' }, { lossesReady: '1' }]) {
     assert.equal(labReady(ds), true, JSON.stringify(ds));
   }
 });
@@ -123,5 +123,15 @@ test('topics 1 and 22 open the normalization lab; a view\'s "more" link names a 
   for (const tp of withMore) {
     readFileSync(new URL(tp.view.more.split('#')[0], www)); // throws when the page is missing
     for (const lang of ['en', 'zh']) assert.ok(i18n[lang][`topic.${tp.id}.more`]?.length > 3, `${lang}: topic.${tp.id}.more`);
+    }
+});
+
+test('topics 4, 7, 21, 24, 25 open the outputs-and-losses lab, each at its own panel', () => {
+  const want = { 'focal-loss': 'focal', distillation: 'kd', 'label-smoothing': 'smoothing', 'softmax-sigmoid': 'softmax', 'ce-vs-mse': 'ce-mse' };
+  for (const [id, panel] of Object.entries(want)) {
+    const tp = TOPICS.find((x) => x.id === id);
+    assert.equal(topicPage(tp), 'losses.html', id);
+    assert.equal(tp.view.panel, panel, id);
+    assert.equal(topicNumber(id), { 'focal-loss': 4, distillation: 7, 'label-smoothing': 21, 'softmax-sigmoid': 24, 'ce-vs-mse': 25 }[id]);
   }
 });

@@ -279,6 +279,43 @@ export class Tensor {
     readonly shape: Uint32Array;
 }
 
+/** Options of a `LossRun` (losses lab), all optional. */
+export interface LossRunOptions {
+    task?: 'digits' | 'imbalanced' | 'toy'; loss?: 'ce' | 'mse' | 'balanced' | 'focal' | 'kd';
+    net?: 'conv' | 'wide' | 'mlp' | 'tiny'; seed?: number; optimizer?: 'adam' | 'sgd'; lr?: number; batch?: number; eps?: number;
+    gamma?: number; alpha?: number; focalAlpha?: boolean; temperature?: number; subset?: number;
+    positive?: number; ratio?: number; toy?: 'spiral' | 'moons' | 'xor' | 'circle' | 'blobs'; points?: number;
+}
+
+/**
+ * One seeded training run of the losses lab: a classifier trained with a chosen loss on the
+ * digits, a digit against the rest, or a toy set.
+ */
+export class LossRun {
+    free(): void;
+    [Symbol.dispose](): void;
+    /** `digitsCsv`: samples/digits.csv's text (may be empty for the toy task). */
+    constructor(digitsCsv: string, options?: LossRunOptions | null);
+    /** Takes `teacher`'s logits on this run's training split as soft targets; `teacher` must not be this run. */
+    adoptTeacher(teacher: LossRun): void;
+    /** The options with every default filled in. */
+    config(): any;
+    /** Trains one epoch: `{epoch, trainLoss, trainAcc, testLoss, testAcc, gradNorm, logitNorm, easyShare, easyCount}`. */
+    epoch(): any;
+    /** `kdGradScale` of this run's logits against its teacher's. */
+    gradScale(temperatures: F32s): any;
+    /** `{reliability: {bins, ece, mce, accuracy, meanConfidence}, recall, pr, accuracy, classes, trainSize, testSize, precision}`. */
+    report(bins: number): any;
+    /** Test example `index`: `{pixels, label, logits, probs}` with `probs[i] = softmax(z / temperatures[i])`. */
+    softTargets(index: number, temperatures: F32s): any;
+    /** Logits `[n, classes]` of the test split. */
+    testLogits(): Float32Array;
+    readonly classes: number;
+    readonly epochs: number;
+    readonly testSize: number;
+    readonly trainSize: number;
+}
+
 /**
  * A seeded training run: dataset, network, optimizer, metrics.
  */
@@ -530,6 +567,22 @@ export function interpolate(x: Tensor, options?: InterpolateOptions | null): Ten
  */
 export function interpolateInto(x: Tensor, out: Tensor, options?: InterpolateOptions | null): void;
 
+/**
+ * Norms of the distillation gradient with and without the T² factor: `{temperatures, withT2, withoutT2}`.
+ */
+export function kdGradScale(student: F32s, teacher: F32s, classes: number, temperatures: F32s): { temperatures: number[]; withT2: number[]; withoutT2: number[] };
+/**
+ * CE and MSE of a sigmoid output against the target 1 at each probability in (0, 1), and their gradients with respect to the logit.
+ */
+export function lossCurves(probs: F32s): { ceLoss: number[]; ceGrad: number[]; mseLoss: number[]; mseGrad: number[] };
+/**
+ * torchvision's focal loss of the target 1 at each p_t and its gradient with respect to the logit; `alpha` in [0, 1] or absent.
+ */
+export function focalCurve(probs: F32s, gamma: number, alpha?: number | null): { loss: number[]; grad: number[] };
+/**
+ * PyTorch's smoothed target of class 0 and the least loss smoothing allows.
+ */
+export function smoothingTargets(classes: number, eps: number): { target: number[]; minLoss: number; entropy: number; logitGap: number; lossAtGap10: number };
 /**
  * Distillation loss `KL(softmax(t/T) || softmax(s/T)) * T^2`, batchmean over `[N, C]`.
  */

@@ -45,7 +45,17 @@ export const TOPICS = [
       ],
     },
   },
-  { id: 'focal-loss', lab: null },
+  {
+    id: 'focal-loss',
+    lab: 'losses.html#gamma=2',
+    view: {
+      panel: 'focal',
+      steps: [
+        { set: { gamma: '5' }, watch: '#fl-out' },
+        { set: { gamma: '0' }, watch: '#fl-out' },
+      ],
+    },
+  },
   {
     id: 'depthwise-separable',
     lab: 'conv.html#stack=c3.1.1.1.4.1&cmp=1',
@@ -70,7 +80,17 @@ export const TOPICS = [
       ],
     },
   },
-  { id: 'distillation', lab: null },
+  {
+    id: 'distillation',
+    lab: 'losses.html#kdT=4',
+    view: {
+      panel: 'kd',
+      steps: [
+        { set: { kdT: '1' }, watch: '#kdT-out' },
+        { set: { kdT: '10' }, watch: '#kdT-out' },
+      ],
+    },
+  },
   {
     id: 'conv1x1',
     lab: 'conv.html#stack=c3.1.1.1.64.1_c1.1.0.1.16.1_c3.1.1.1.16.1_c1.1.0.1.64.1',
@@ -189,7 +209,17 @@ export const TOPICS = [
       ],
     },
   },
-  { id: 'label-smoothing', lab: null },
+  {
+    id: 'label-smoothing',
+    lab: 'losses.html#eps=0.1',
+    view: {
+      panel: 'smoothing',
+      steps: [
+        { set: { eps: '0.3' }, watch: '#minloss-out' },
+        { set: { eps: '0' }, watch: '#minloss-out' },
+      ],
+    },
+  },
   {
     id: 'norm-family',
     lab: 'norm.html#norm=bn',
@@ -203,8 +233,28 @@ export const TOPICS = [
     },
   },
   { id: 'fpn-small-objects', lab: null },
-  { id: 'softmax-sigmoid', lab: null },
-  { id: 'ce-vs-mse', lab: null },
+  {
+    id: 'softmax-sigmoid',
+    lab: 'losses.html#T=1',
+    view: {
+      panel: 'softmax',
+      steps: [
+        { set: { z: '1000,999,998' }, watch: '#sm-naive' },
+        { set: { T: '5' }, watch: '#sm-sum' },
+      ],
+    },
+  },
+  {
+    id: 'ce-vs-mse',
+    lab: 'losses.html#cursor=0.3',
+    view: {
+      panel: 'ce-mse',
+      steps: [
+        { set: { cursor: '0.02' }, watch: '#cursor-out' },
+        { set: { cursor: '0.5' }, watch: '#cursor-out' },
+      ],
+    },
+  },
 ];
 
 /** The topics that have a lab (and so a topic view), in cheat-sheet order. */

@@ -1,11 +1,12 @@
-//! The training loop of a classifier `Model`: seeded shuffled mini-batches, cross-entropy on the
-//! logits (`ops::loss`, mean over the batch), one `torch.optim` step per parameter tensor
+//! The training loop of a classifier `Model`: seeded shuffled mini-batches, a loss on the
+//! logits (`losses::Loss`: cross-entropy by default, mean over the batch; `train_epoch_distill`
+//! for a loss that reads a teacher's logits), one `torch.optim` step per parameter tensor
 //! (`nn::optim`), an optional augmentation of each batch, and evaluation in eval mode (running
 //! statistics, no dropout) with loss and accuracy.
 
+use super::losses::{self, Loss};
 use super::model::Model;
 use crate::nn::optim::{self, OptimConfig, OptimState};
-use crate::ops::loss::{cross_entropy, cross_entropy_backward, CrossEntropyParams};
 use crate::rng::Rng;
 use crate::{Error, Result};
 
@@ -31,6 +32,11 @@ pub struct Classifier {
     pub states: Vec<OptimState>,
     pub rng: Rng,
     pub steps: usize,
+    /// The training loss (cross-entropy unless set).
+    pub loss: Loss,
+    /// The mean L2 norm of the first parameter tensor's gradient (the first layer's weight) over
+    /// the steps of the last epoch (the last step for `train_batch`).
+    pub first_grad_norm: f64,
 }
 
 /// An augmentation applied to each training batch (`[n, input...]`, in place).
@@ -48,6 +54,8 @@ impl Classifier {
             states: vec![OptimState::default(); n],
             rng: Rng::new(seed),
             steps: 0,
+            loss: Loss::Ce,
+            first_grad_norm: 0.0,
         })
     }
 
@@ -71,28 +79,29 @@ impl Classifier {
         Ok(n)
     }
 
-    /// Logits of a batch and the gradient of the mean cross-entropy; returns `(loss, correct)`.
+    /// Logits of a batch and the gradient of the mean loss; returns `(loss, correct, grad)`.
+    /// Evaluation (`grad` false, no teacher) scores with plain cross-entropy when the training
+    /// loss needs a teacher.
     fn loss_and_grad(
         &self,
         z: &[f32],
         labels: &[u8],
+        teacher: Option<&[f32]>,
         grad: bool,
     ) -> Result<(f64, usize, Vec<f32>)> {
-        let (n, k) = (labels.len(), self.model.n_out());
-        let t: Vec<i64> = labels.iter().map(|&l| l as i64).collect();
-        let p = CrossEntropyParams::default();
-        let loss = cross_entropy(z, &[n, k], &t, &p)?.data[0] as f64;
+        let k = self.model.n_out();
+        let loss = if teacher.is_none() && self.loss.needs_teacher() {
+            &Loss::Ce
+        } else {
+            &self.loss
+        };
+        let (l, g) = losses::loss_and_grad(loss, z, k, labels, teacher, grad)?;
         let correct = z
             .chunks_exact(k)
             .zip(labels)
             .filter(|(row, &l)| argmax(row) == l as usize)
             .count();
-        let g = if grad {
-            cross_entropy_backward(z, &[n, k], &t, &p)?
-        } else {
-            Vec::new()
-        };
-        Ok((loss, correct, g))
+        Ok((l, correct, g))
     }
 
     /// One pass over `data` in shuffled batches of `batch` (a last batch of one example is
@@ -100,6 +109,36 @@ impl Classifier {
     pub fn train_epoch(
         &mut self,
         data: Examples,
+        batch: usize,
+        augment: Option<Augment>,
+    ) -> Result<Score> {
+        self.epoch(data, None, batch, augment)
+    }
+
+    /// `train_epoch` with a teacher's logits `[n, n_out]` for the examples of `data` (row `i`
+    /// for example `i`), which a distillation loss reads.
+    pub fn train_epoch_distill(
+        &mut self,
+        data: Examples,
+        teacher: &[f32],
+        batch: usize,
+        augment: Option<Augment>,
+    ) -> Result<Score> {
+        let k = self.model.n_out();
+        if teacher.len() != data.labels.len() * k {
+            return Err(Error::Shape(format!(
+                "teacher logits: {} values for {} examples of {k} classes",
+                teacher.len(),
+                data.labels.len()
+            )));
+        }
+        self.epoch(data, Some(teacher), batch, augment)
+    }
+
+    fn epoch(
+        &mut self,
+        data: Examples,
+        teacher: Option<&[f32]>,
         batch: usize,
         mut augment: Option<Augment>,
     ) -> Result<Score> {
@@ -113,6 +152,9 @@ impl Classifier {
         let (mut loss_sum, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
         let mut xb = Vec::with_capacity(batch * per);
         let mut yb = Vec::with_capacity(batch);
+        let k = self.model.n_out();
+        let mut tb = Vec::new();
+        let (mut norm_sum, mut n_steps) = (0.0f64, 0usize);
         for chunk in order.chunks(batch) {
             if chunk.len() < 2 {
                 continue;
@@ -123,14 +165,23 @@ impl Classifier {
                 xb.extend_from_slice(&data.x[i * per..][..per]);
                 yb.push(data.labels[i]);
             }
+            if let Some(t) = teacher {
+                tb.clear();
+                for &i in chunk {
+                    tb.extend_from_slice(&t[i * k..][..k]);
+                }
+            }
             if let Some(f) = augment.as_mut() {
                 f(&mut xb, &mut self.rng);
             }
-            let (loss, ok) = self.train_batch(&xb, &yb)?;
+            let (loss, ok) = self.step_on(&xb, &yb, teacher.map(|_| &tb[..]))?;
+            norm_sum += self.first_grad_norm;
+            n_steps += 1;
             loss_sum += loss * chunk.len() as f64;
             correct += ok;
             seen += chunk.len();
         }
+        self.first_grad_norm = norm_sum / n_steps.max(1) as f64;
         Ok(Score {
             loss: loss_sum / seen.max(1) as f64,
             accuracy: correct as f64 / seen.max(1) as f64,
@@ -141,11 +192,21 @@ impl Classifier {
     /// mode; returns the batch's mean loss and its number of correct predictions. A non-finite
     /// loss is an error before any weight changes.
     pub fn train_batch(&mut self, x: &[f32], labels: &[u8]) -> Result<(f64, usize)> {
+        self.step_on(x, labels, None)
+    }
+
+    /// `train_batch` with the teacher logits `[n, n_out]` of the batch (for a distillation loss).
+    fn step_on(
+        &mut self,
+        x: &[f32],
+        labels: &[u8],
+        teacher: Option<&[f32]>,
+    ) -> Result<(f64, usize)> {
         let z = self
             .model
             .forward(x, labels.len(), true, &mut self.rng)?
             .to_vec();
-        let (loss, ok, g) = self.loss_and_grad(&z, labels, true)?;
+        let (loss, ok, g) = self.loss_and_grad(&z, labels, teacher, true)?;
         if !loss.is_finite() {
             return Err(Error::NonFinite(format!(
                 "the training loss became {loss} at step {}: the learning rate is probably too high",
@@ -156,13 +217,18 @@ impl Classifier {
         let (opt, states) = (&self.opt, &mut self.states);
         let mut k = 0;
         let mut res = Ok(());
+        let mut first = None;
         self.model.for_each_param(|_, p, g| {
+            if first.is_none() {
+                first = Some(g.iter().map(|&v| v as f64 * v as f64).sum::<f64>().sqrt());
+            }
             if res.is_ok() {
                 res = optim::step(opt, &mut states[k], p, g);
             }
             k += 1;
         });
         res?;
+        self.first_grad_norm = first.unwrap_or(0.0);
         self.steps += 1;
         Ok((loss, ok))
     }
@@ -197,7 +263,8 @@ impl Classifier {
                     &mut self.rng,
                 )?
                 .to_vec();
-            let (loss, ok, _) = self.loss_and_grad(&z, &data.labels[start..start + m], false)?;
+            let (loss, ok, _) =
+                self.loss_and_grad(&z, &data.labels[start..start + m], None, false)?;
             loss_sum += loss * m as f64;
             correct += ok;
         }

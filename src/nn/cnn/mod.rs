@@ -8,12 +8,15 @@
 //!   pooling, activations, dropout;
 //! * `norms`: BatchNorm2d, LayerNorm, InstanceNorm2d, GroupNorm with affine parameters;
 //! * `model`: the serde config of a layer stack and the `Model` built from it;
-//! * `fit`: the classifier's training loop (batches, cross-entropy, optimizer, evaluation).
+//! * `losses`: the training losses of a classifier (CE with weights and smoothing, MSE on the
+//!   softmax, focal, distillation) with their gradients;
+//! * `fit`: the classifier's training loop (batches, a loss, optimizer, evaluation).
 
 pub mod conv1d;
 pub mod fit;
 pub mod grads;
 pub mod layers;
+pub mod losses;
 pub mod model;
 pub mod norms;
 pub mod run;
