@@ -5,7 +5,9 @@
 //! that stopped itself (`diagnosis`), health readings (`health`) and the heatmaps and histograms
 //! it draws (`visual`). For the later labs: the convnet path (`cnn`: layers, norms, spectral
 //! norm, a model from a config, the classifier loop), scikit-learn's 8x8 digits (`digits`),
-//! one-layer RNN/LSTM/GRU (`rnn`) and the distillation-loss gradient (`distill`).
+//! one-layer RNN/LSTM/GRU (`rnn`) and the distillation-loss gradient (`distill`). For the
+//! evaluation lab: binary tables (`tabular`: breast cancer, toy sets), their classifier
+//! (`evalfit`), dropout's sub-networks (`ensemble`) and the two-weight L1/L2 path (`regpath`).
 
 pub mod cnn;
 pub mod config;
@@ -15,6 +17,8 @@ pub mod diagnosis;
 pub mod digits;
 pub mod distill;
 pub mod dropout;
+pub mod ensemble;
+pub mod evalfit;
 pub mod features;
 pub mod head;
 pub mod health;
@@ -22,8 +26,10 @@ pub mod init;
 pub mod layers;
 pub mod net;
 pub mod optim;
+pub mod regpath;
 pub mod rnn;
 pub mod schedule;
 pub mod schema;
+pub mod tabular;
 pub mod train;
 pub mod visual;

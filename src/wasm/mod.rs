@@ -6,6 +6,7 @@
 
 mod conv_lab;
 mod errors;
+mod eval_lab;
 mod explore;
 mod handles;
 mod norm_lab;
@@ -16,6 +17,7 @@ pub use train::*;
 
 pub use conv_lab::*;
 pub use errors::{JsErr, JsResult};
+pub use eval_lab::*;
 pub use explore::*;
 pub use handles::*;
 pub use norm_lab::*;

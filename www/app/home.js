@@ -56,6 +56,13 @@ function render() {
     status.textContent = t(topic.lab ? 'home.lab_open' : 'home.lab_pending');
     if (topic.lab) li.classList.add('has-lab');
     li.append(num, h, p, status);
+    for (const x of topic.also ?? []) {
+      const a = document.createElement('a');
+      a.className = 'topic-also';
+      a.href = withLang(x.href);
+      a.textContent = t(x.label);
+      li.append(' ', a);
+    }
     return li;
   });
   list.replaceChildren(...items);

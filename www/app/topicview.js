@@ -39,7 +39,7 @@ export function stepHash(state, set) {
  */
 export function labReady(ds) {
   return ds.convReady === '1' || ['paused', 'playing'].includes(ds.trainState) || ds.optimReady === '1'
-    || ds.activReady === '1' || ds.lab === 'idle';
+    || ds.activReady === '1' || ds.lab === 'idle' || ds.evalReady === '1';
 }
 let ready = false;
 function watchReady() {
@@ -133,6 +133,14 @@ function buildHeader(tp) {
   });
   const rest = el('p', 'topic-rest hint', t('topicview.rest'));
   box.append(nav, eyebrow, q, a, tryH, ol, rest);
+  // more links for the topic (e.g. the training lab's A/B preset of a topic shown elsewhere)
+  for (const x of tp.also ?? []) {
+    const link = el('a', 'topic-also', t(x.label));
+    link.href = withLang(x.href);
+    link.dataset.keepLang = '';
+    box.append(el('p', 'topic-also-row hint'));
+    box.lastChild.append(link);
+  }
   return box;
 }
 
