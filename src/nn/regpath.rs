@@ -95,6 +95,11 @@ impl Design {
     /// Seeded data: x1, x2 standard normal with correlation `rho` (or made orthonormal), centered;
     /// `y = w_true . x + noise`, centered.
     pub fn generate(cfg: &RegConfig) -> Result<Design> {
+        Ok(Design::generate_with_samples(cfg)?.0)
+    }
+
+    /// `generate`, also returning the samples `[x1, x2, y]` (so a test can recompute G and z).
+    pub fn generate_with_samples(cfg: &RegConfig) -> Result<(Design, Vec<[f64; 3]>)> {
         if !(4..=10_000).contains(&cfg.n) {
             return Err(Error::out_of_range("n", 4.0, 10_000.0, cfg.n));
         }
@@ -143,11 +148,12 @@ impl Design {
         } else {
             dot(&x1, &x2) / nf
         };
-        Ok(Design {
+        let d = Design {
             g: [[g11, g12], [g12, g22]],
             z: [dot(&x1, &y) / nf, dot(&x2, &y) / nf],
             yy: dot(&y, &y) / nf,
-        })
+        };
+        Ok((d, (0..n).map(|i| [x1[i], x2[i], y[i]]).collect()))
     }
 
     /// The unpenalized loss at `w`.
@@ -213,6 +219,8 @@ impl Design {
 #[serde(rename_all = "camelCase")]
 pub struct RegPath {
     pub design: Design,
+    /// The data, `[x1, x2, y]` per sample (centered).
+    pub samples: Vec<[f64; 3]>,
     pub lambda: f64,
     pub ols: [f64; 2],
     pub l1: [f64; 2],
@@ -251,7 +259,7 @@ pub fn reg_path(cfg: &RegConfig) -> Result<RegPath> {
     if !(0.0..=1.0).contains(&cfg.l1_ratio) {
         return Err(Error::out_of_range("l1Ratio", 0.0, 1.0, cfg.l1_ratio));
     }
-    let d = Design::generate(cfg)?;
+    let (d, samples) = Design::generate_with_samples(cfg)?;
     let lambdas: Vec<f64> = (0..cfg.steps)
         .map(|i| cfg.lambda_max * i as f64 / (cfg.steps - 1) as f64)
         .collect();
@@ -291,6 +299,7 @@ pub fn reg_path(cfg: &RegConfig) -> Result<RegPath> {
         range,
         loss,
         design: d,
+        samples,
     })
 }
 

@@ -171,13 +171,13 @@ export const TOPICS = [
   },
   {
     id: 'roc-auc',
-    lab: 'eval.html#thr=0.3',
+    lab: 'eval.html#data=moons&thr=0.3',
     view: {
       panel: 'roc',
       steps: [
         { set: { pos: '10' }, watch: '#ap-a' },
         { set: { thr: '0.8' }, watch: '#thr-out' },
-        { set: { data: 'moons' }, watch: '#auc-trap' },
+        { set: { data: 'cancer' }, watch: '#auc-trap' },
       ],
     },
   },

@@ -113,17 +113,19 @@ export function precisionFrom(tpr, fpr, pos, neg) {
 }
 
 /**
- * Reads a learning curve (rows {size, train, test}: losses) into a diagnosis per row and one for
- * the curve: "high variance" where the test loss exceeds the train loss by more than `gapTol`
- * (relative to the test loss), "high bias" where both are high (train loss above `biasTol`) and
- * the gap is small, else "good".
+ * Reads learning or validation curves (rows {train, test}: losses) into a diagnosis per row and
+ * for the last row: "variance" where the test loss exceeds the train loss by more than `gapTol` of
+ * the test loss (and by more than 0.05), "bias" where the gap is small but the train loss is far
+ * above the best test loss of the curve (more than twice it and 0.05 above), else "good".
  */
-export function diagnose(rows, { gapTol = 0.25, biasTol = 0.3 } = {}) {
+export function diagnose(rows, { gapTol = 0.25 } = {}) {
+  const tests = rows.map((r) => r.test).filter(Number.isFinite);
+  const best = tests.length ? Math.min(...tests) : NaN;
   const per = rows.map((r) => {
     if (!Number.isFinite(r.train) || !Number.isFinite(r.test)) return 'unknown';
     const gap = r.test - r.train;
     if (gap > gapTol * Math.max(r.test, 1e-9) && gap > 0.05) return 'variance';
-    if (r.train > biasTol) return 'bias';
+    if (r.train > Math.max(2 * best, best + 0.05)) return 'bias';
     return 'good';
   });
   return { per, last: per[per.length - 1] ?? 'unknown' };
