@@ -275,6 +275,13 @@ impl Fit {
         }
         let d = self.train.d;
         let rows = self.train.len();
+        // forward + backward ~ 6 multiply-adds per weight per row
+        let weights: usize = self.net.weights().iter().map(|w| w.len()).sum();
+        crate::tensor::check_work(
+            "training",
+            crate::tensor::prod_u64(&[n, rows, weights, 6]),
+            || format!("{n} epochs of {rows} rows through {weights} weights"),
+        )?;
         let bs = self.cfg.batch_size.min(rows);
         let l2 = self.cfg.l2 as f32;
         let mut perm: Vec<usize> = (0..rows).collect();

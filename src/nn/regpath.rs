@@ -171,7 +171,7 @@ impl Design {
         }
         let (l1, l2) = pen.split(lambda);
         let mut w = [0.0f64; 2];
-        for _ in 0..100_000 {
+        for _ in 0..10_000 {
             let old = w;
             for j in 0..2 {
                 let k = 1 - j;
@@ -250,8 +250,8 @@ pub fn reg_path(cfg: &RegConfig) -> Result<RegPath> {
             cfg.lambda_max,
         ));
     }
-    if !(2..=1000).contains(&cfg.steps) {
-        return Err(Error::out_of_range("steps", 2.0, 1000.0, cfg.steps));
+    if !(2..=400).contains(&cfg.steps) {
+        return Err(Error::out_of_range("steps", 2.0, 400.0, cfg.steps));
     }
     if !(2..=200).contains(&cfg.grid) {
         return Err(Error::out_of_range("grid", 2.0, 200.0, cfg.grid));

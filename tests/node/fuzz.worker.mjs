@@ -97,7 +97,7 @@ async function instantiate() {
   raw = await import(`${PKG.href}?fuzz=${gen}.${inst++}`);
   raw.initSync({ module });
   dl = makeApi(raw).api;
-  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], GoldenSuite: [], GoldenEngineSuite: [], freed: [] };
+  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], GoldenSuite: [], GoldenEngineSuite: [], EvalModel: [], freed: [] };
   for (const shape of [[2, 3], [1, 2, 4, 4], [2, 3, 5, 5], [4], [1, 1, 1, 1], [0, 2, 2], [1, 3, 8, 8], []]) {
     pool.Tensor.push(tensor(shape, false));
   }
@@ -107,7 +107,8 @@ async function instantiate() {
   pool.Trainer.push(new dl.Trainer({ points: 40, grid: 8, neuronGrid: 4 }));
   pool.GoldenSuite.push(new dl.GoldenSuite(JSON.stringify({ header: golden.header, cases: golden.cases.slice(0, 6) })));
   pool.GoldenEngineSuite.push(engineSuite(6));
-  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer'].map(fresh);
+  pool.EvalModel.push(new dl.EvalModel({ data: 'gauss', points: 40 }), new dl.EvalModel({ data: 'moons', points: 40, hidden: [4], posShare: 0 }));
+  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'EvalModel'].map(fresh);
   for (const h of freed) h.free();
   pool.freed = freed;
 }
@@ -128,6 +129,8 @@ function fresh(C) {
       return new dl.GoldenSuite(JSON.stringify({ header: golden.header, cases: golden.cases.slice(0, 1) }));
     case 'GoldenEngineSuite':
       return engineSuite(1);
+    case 'EvalModel':
+      return new dl.EvalModel({ data: 'gauss', points: 8 });
     default:
       return new dl.Trainer({ points: 8, grid: 8, neuronGrid: 4 });
   }
@@ -907,7 +910,7 @@ function fromTable() {
     const r = rand();
     self = r < 0.6 ? keep(fresh(C)) : r < 0.85 ? pool.freed.find((h) => h instanceof raw[C]) : pick(pool.freed);
   }
-  if (C === 'Trainer' && (m === 'step' || m === 'fit') && typeof args[0] === 'number' && args[0] > 50 && args[0] < 2 ** 32) {
+  if ((C === 'Trainer' || C === 'EvalModel') && (m === 'step' || m === 'fit') && typeof args[0] === 'number' && args[0] > 50 && args[0] < 2 ** 32) {
     args[0] = tame.has(key) ? 3 : args[0];
   }
   if (p0out(kind, params) && chance(0.3)) args[0] = self;

@@ -572,23 +572,26 @@ function drawCurves() {
   const c = view.curves;
   const lc = makePlot('lc-plot', { x: { label: t('eval.train_size'), unit: t('eval.rows') }, y: { label: t('eval.loss_axis'), min: 0 } });
   const bySize = [...c.size].sort((p, q) => p.size - q.size);
+  const diagS = diagnose(bySize);
+  const regions = (rows, per, x) => ['bias', 'variance'].map((kind) => {
+    const hit = rows.filter((_, i) => per[i] === kind);
+    return { type: 'scatter', xs: hit.map(x), ys: hit.map((r) => r.test), color: kind === 'bias' ? '#9a6700' : '#8250df', radius: 5, label: hit.length ? t(`eval.region_${kind}`) : undefined };
+  });
   lc.setSeries([
     { type: 'line', xs: bySize.map((r) => r.size), ys: bySize.map((r) => r.train), color: COLOR_A, label: t('eval.train_loss') },
     { type: 'line', xs: bySize.map((r) => r.size), ys: bySize.map((r) => r.test), color: COLOR_B, label: t('eval.test_loss') },
+    ...regions(bySize, diagS.per, (r) => r.size),
   ]);
   const vc = makePlot('vc-plot', { x: { label: t('eval.hidden_units') }, y: { label: t('eval.loss_axis'), min: 0 } });
   const diagH = diagnose(c.hidden);
   vc.setSeries([
     { type: 'line', xs: c.hidden.map((r) => r.hidden), ys: c.hidden.map((r) => r.train), color: COLOR_A, label: t('eval.train_loss') },
     { type: 'line', xs: c.hidden.map((r) => r.hidden), ys: c.hidden.map((r) => r.test), color: COLOR_B, label: t('eval.test_loss') },
-    ...['bias', 'variance'].map((kind) => {
-      const rows = c.hidden.filter((_, i) => diagH.per[i] === kind);
-      return { type: 'scatter', xs: rows.map((r) => r.hidden), ys: rows.map((r) => r.test), color: kind === 'bias' ? '#9a6700' : '#8250df', radius: 5, label: rows.length ? t(`eval.region_${kind}`) : undefined };
-    }),
+    ...regions(c.hidden, diagH.per, (r) => r.hidden),
   ]);
   const last = bySize[bySize.length - 1];
   if (c.done && last) {
-    const d = diagnose(bySize);
+    const d = diagS;
     $('lc-gap').textContent = fmt(last.test - last.train, 4);
     $('lc-verdict').textContent = t(`eval.verdict_${d.last}`);
     $('lc-status').textContent = t('eval.lc_done', { n: last.size, ep: S.ep });

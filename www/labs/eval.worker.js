@@ -1,8 +1,8 @@
 //! The evaluation lab's worker: owns the wasm models and does the long loops, so the page never
 //! freezes. Jobs (each tagged with the page's generation `gen`; a newer job cancels an older one
 //! between chunks):
-//!   fit {gen, configs: [A, B|null], epochs}   trains A and B (EvalModel) a few epochs at a time and
-//!       sends a frame after each chunk: per run the metrics and the test labels and scores, the
+//!   fit {gen, configs: [A, B|null], epochs}   trains A and B (EvalModel) one epoch at a time and
+//!       sends a frame after each: per run the metrics and the test labels and scores, the
 //!       ROC and precision-recall curves, the three AUC readings (trapezoid, pair count, Mann-Whitney
 //!       U) and a sample of pairs to draw; a run whose curves are undefined (a class with no
 //!       example after subsampling) carries the error instead, as {message, code, vars}.
@@ -19,7 +19,7 @@ import { errorToJSON } from '../app/errors.js';
 
 const CSV_URL = new URL('../samples/breast_cancer.csv', import.meta.url);
 const PAIRS_DRAWN = 300;
-const EPOCHS_PER_FRAME = 2;
+const EPOCHS_PER_FRAME = 1; // the curves follow every epoch
 
 let dl = null;
 let csv = null;
