@@ -558,7 +558,13 @@ const RECIPES = {
     const labels = Uint8Array.from({ length: n }, (_, i) => (bad && chance(0.1) ? pick([2, 255]) : i < 2 ? i : int(0, 1)));
     const ties = chance(0.3);
     const scores = Float32Array.from({ length: bad && chance(0.3) ? int(0, 30) : n }, () => (bad && chance(0.1) ? pick([NaN, Infinity, -Infinity, 3.4e38]) : ties ? int(0, 3) / 3 : rand()));
-    return call('rocCurve', fnc('rocCurve'), null, [labels, scores, chance(0.3) ? undefined : chance(0.5)], { post: bad ? undefined : (r) => { if (!Number.isFinite(r.auc)) nanIn('rocCurve', 'auc'); } });
+    // the evaluation lab's metrics take the same labels and scores (issue 13)
+    const which = pick(['rocCurve', 'rocCurve', 'prCurve', 'mannWhitneyU', 'pairCount', 'samplePairs', 'confusionAt']);
+    const extra = which === 'rocCurve' ? [chance(0.3) ? undefined : chance(0.5)]
+      : which === 'samplePairs' ? [bad ? u32(0, 100, which) : int(1, 50), int(0, 99)]
+        : which === 'confusionAt' ? [bad ? f64(-2, 3) : rand()] : [];
+    const field = { rocCurve: 'auc', prCurve: 'averagePrecision', mannWhitneyU: 'auc', pairCount: 'auc' }[which];
+    return call(which, fnc(which), null, [labels, scores, ...extra], { post: bad || !field ? undefined : (r) => { if (!Number.isFinite(r[field])) nanIn(which, field); } });
   },
   rf() {
     const bad = chance(0.3);
