@@ -269,6 +269,28 @@ export default [
     },
   },
   {
+    name: 'topics 6, 12, 19, 20 open this lab; the home page links topic 19 here and keeps the training-lab presets of 6, 12, 20',
+    timeout: 90000,
+    async run({ page, base }) {
+      await page.goto(`${base}index.html#lang=en`);
+      await page.waitForSelector('#topics li.has-lab h3 a');
+      const href = (id) => page.getAttribute(`#topics li[data-topic="${id}"] h3 a`, 'href');
+      assert.match(await href('roc-auc'), /^eval\.html#data=moons&thr=0\.3&topic=roc-auc/);
+      for (const [id, preset] of [['dropout', 'ab=dropout'], ['under-overfitting', 'ab=capacity'], ['l1-vs-l2', 'ab=l1_l2']]) {
+        assert.match(await href(id), /^eval\.html#/);
+        const also = await page.getAttribute(`#topics li[data-topic="${id}"] a.topic-also`, 'href');
+        assert.ok(also.startsWith(`train.html#${preset}&play=1`), `${id}: ${also}`);
+      }
+      // the also-link is clickable (above the card-wide link of the title)
+      await page.click('#topics li[data-topic="dropout"] a.topic-also');
+      await page.waitForURL(/train\.html#ab=dropout/);
+      await go(page, base, 'topic=l1-vs-l2&lam=0.5&lang=en');
+      await page.waitForSelector('#topic-view');
+      assert.equal(await page.getAttribute('.topic-focus', 'data-topic-panel'), 'geometry');
+      assert.match(await page.getAttribute('#topic-view a.topic-also', 'href'), /^train\.html#ab=l1_l2&play=1/);
+    },
+  },
+  {
     name: 'phone (390x844) and Chinese: no sideways scroll, strings from zh.json, plots inside the screen',
     timeout: 120000,
     async run({ newPage, base, out }) {
