@@ -454,6 +454,26 @@ fn compute(op: &str, c: &Ctx, case_id: &str) -> Result<(Out, Vec<(String, Out)>)
             ));
             scalar(r.auc)
         }
+        "average_precision" => {
+            let (y, s) = (c.input("y_true")?, c.input("y_score")?);
+            let (y, s) = (y.u8(), s.f32());
+            let r = metrics::pr_curve(&y, &s)?;
+            let roc = metrics::roc_curve(&y, &s, true)?;
+            for (name, v) in [
+                ("precision", r.precision),
+                ("recall", r.recall),
+                ("thresholds", r.thresholds),
+                ("roc_auc", vec![roc.auc]),
+            ] {
+                let shape = if name == "roc_auc" {
+                    vec![]
+                } else {
+                    vec![v.len()]
+                };
+                aux.push((name.into(), Out { shape, data: v }));
+            }
+            scalar(r.average_precision)
+        }
         "receptive_field" => receptive_field(c, &mut aux)?,
         "sgd" | "adam" | "adamw" | "rmsprop" => optimizer(op, c, &mut aux)?,
         "dropout_eval" => {

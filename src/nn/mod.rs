@@ -7,7 +7,9 @@
 //! norm, a model from a config, the classifier loop), scikit-learn's 8x8 digits (`digits`),
 //! one-layer RNN/LSTM/GRU (`rnn`), the distillation-loss gradient (`distill`) and calibration,
 //! precision-recall and per-class recall (`calibration`), and the outputs-and-losses lab's runs
-//! and curves (`losslab`).
+//! and curves (`losslab`). For the evaluation lab: binary tables (`tabular`: breast cancer, toy
+//! sets), their classifier (`evalfit`), dropout's sub-networks (`ensemble`) and the two-weight
+//! L1/L2 path (`regpath`).
 
 pub mod calibration;
 pub mod cnn;
@@ -18,6 +20,8 @@ pub mod diagnosis;
 pub mod digits;
 pub mod distill;
 pub mod dropout;
+pub mod ensemble;
+pub mod evalfit;
 pub mod features;
 pub mod head;
 pub mod health;
@@ -26,8 +30,10 @@ pub mod layers;
 pub mod losslab;
 pub mod net;
 pub mod optim;
+pub mod regpath;
 pub mod rnn;
 pub mod schedule;
 pub mod schema;
+pub mod tabular;
 pub mod train;
 pub mod visual;

@@ -24,7 +24,7 @@ use crate::Error;
 /// A seeded training run: dataset, network, optimizer, metrics.
 #[wasm_bindgen]
 pub struct Trainer {
-    inner: train::Trainer,
+    pub(super) inner: train::Trainer,
 }
 
 fn check_epochs(n: u32) -> JsResult<usize> {

@@ -64,6 +64,11 @@ const PAGES = {
     numeric: { g: N, n: N, sel: N, seed: N, lr: N, ep: N, mom: N, be: N, bl: N, blr: N, ch: N },
     ready: () => document.body.dataset.normReady === '1',
   },
+  'eval.html': {
+    keys: ['lang', 'topic', 'data', 'seed', 'a', 'b', 'ep', 'pos', 'thr', 'lam', 'rho', 'orth', 'k', 'kd'],
+    numeric: { seed: N, ep: N, pos: N, thr: N, lam: N, rho: N, orth: N, k: N, kd: N },
+    ready: () => document.body.dataset.evalReady === '1',
+  },
   'activations.html': {
     keys: ['lang', 'topic', 'x', 'init'],
     numeric: { x: N },
@@ -280,6 +285,16 @@ export default [
     await page.click('#step');
     await page.waitForFunction(() => document.getElementById('t-out').textContent === '6', null, { timeout: 10000 });
     assert.match(await page.textContent('#rules-t'), /\b6$/);
+  }),
+  hashTest('eval.html', async (page, base) => {
+    // a normal action: a logistic regression on the two Gaussians trains 10 epochs; its AUC is a
+    // number in [0.9, 1] and the confusion matrix counts every test row
+    await openAt(page, base, 'eval.html', '#lang=en&data=gauss&ep=10&b=none');
+    await page.waitForFunction(() => document.body.dataset.evalFit === 'done', null, { timeout: 60000 });
+    const auc = Number(await page.textContent('#auc-trap'));
+    assert.ok(auc >= 0.9 && auc <= 1, `AUC ${auc}`);
+    const cells = await page.$$eval('#cm output', (xs) => xs.map((x) => Number(x.textContent)));
+    assert.equal(cells.reduce((a, b) => a + b, 0), 120, `${cells}`);
   }),
   hashTest('activations.html', async (page, base) => {
     // a normal action: the cursor at x = 0 reads sigmoid(0) = 0.5 with slope 0.25 from the engine

@@ -99,7 +99,7 @@ async function instantiate() {
   raw = await import(`${PKG.href}?fuzz=${gen}.${inst++}`);
   raw.initSync({ module });
   dl = makeApi(raw).api;
-  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], ConvTrainer: [], GoldenSuite: [], GoldenEngineSuite: [], LossRun: [], freed: [] };
+  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], ConvTrainer: [], GoldenSuite: [], GoldenEngineSuite: [], LossRun: [], EvalModel: [], freed: [] };
   for (const shape of [[2, 3], [1, 2, 4, 4], [2, 3, 5, 5], [4], [1, 1, 1, 1], [0, 2, 2], [1, 3, 8, 8], []]) {
     pool.Tensor.push(tensor(shape, false));
   }
@@ -111,7 +111,8 @@ async function instantiate() {
   pool.GoldenEngineSuite.push(engineSuite(6));
   pool.ConvTrainer.push(convTrainer());
   pool.LossRun.push(new dl.LossRun('', { task: 'toy', net: 'tiny', points: 40 }), new dl.LossRun('', { task: 'toy', net: 'tiny', points: 40, loss: 'kd' }));
-  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'ConvTrainer', 'LossRun'].map(fresh);
+  pool.EvalModel.push(new dl.EvalModel({ data: 'gauss', points: 40 }), new dl.EvalModel({ data: 'moons', points: 40, hidden: [4], posShare: 0 }));
+  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'ConvTrainer', 'LossRun', 'EvalModel'].map(fresh);
   for (const h of freed) h.free();
   pool.freed = freed;
 }
@@ -136,6 +137,8 @@ function fresh(C) {
       return convTrainer();
     case 'LossRun':
       return new dl.LossRun('', { task: 'toy', net: 'tiny', points: 16 });
+    case 'EvalModel':
+      return new dl.EvalModel({ data: 'gauss', points: 8 });
     default:
       return new dl.Trainer({ points: 8, grid: 8, neuronGrid: 4 });
   }
@@ -563,7 +566,13 @@ const RECIPES = {
     const labels = Uint8Array.from({ length: n }, (_, i) => (bad && chance(0.1) ? pick([2, 255]) : i < 2 ? i : int(0, 1)));
     const ties = chance(0.3);
     const scores = Float32Array.from({ length: bad && chance(0.3) ? int(0, 30) : n }, () => (bad && chance(0.1) ? pick([NaN, Infinity, -Infinity, 3.4e38]) : ties ? int(0, 3) / 3 : rand()));
-    return call('rocCurve', fnc('rocCurve'), null, [labels, scores, chance(0.3) ? undefined : chance(0.5)], { post: bad ? undefined : (r) => { if (!Number.isFinite(r.auc)) nanIn('rocCurve', 'auc'); } });
+    // the evaluation lab's metrics take the same labels and scores (issue 13)
+    const which = pick(['rocCurve', 'rocCurve', 'prCurve', 'mannWhitneyU', 'pairCount', 'samplePairs', 'confusionAt']);
+    const extra = which === 'rocCurve' ? [chance(0.3) ? undefined : chance(0.5)]
+      : which === 'samplePairs' ? [bad ? u32(0, 100, which) : int(1, 50), int(0, 99)]
+        : which === 'confusionAt' ? [bad ? f64(-2, 3) : rand()] : [];
+    const field = { rocCurve: 'auc', prCurve: 'averagePrecision', mannWhitneyU: 'auc', pairCount: 'auc' }[which];
+    return call(which, fnc(which), null, [labels, scores, ...extra], { post: bad || !field ? undefined : (r) => { if (!Number.isFinite(r[field])) nanIn(which, field); } });
   },
   rf() {
     const bad = chance(0.3);
@@ -915,7 +924,7 @@ function fromTable() {
     const r = rand();
     self = r < 0.6 ? keep(fresh(C)) : r < 0.85 ? pool.freed.find((h) => h instanceof raw[C]) : pick(pool.freed);
   }
-  if (C === 'Trainer' && (m === 'step' || m === 'fit') && typeof args[0] === 'number' && args[0] > 50 && args[0] < 2 ** 32) {
+  if ((C === 'Trainer' || C === 'EvalModel') && (m === 'step' || m === 'fit') && typeof args[0] === 'number' && args[0] > 50 && args[0] < 2 ** 32) {
     args[0] = tame.has(key) ? 3 : args[0];
   }
   if (p0out(kind, params) && chance(0.3)) args[0] = self;

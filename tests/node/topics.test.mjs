@@ -111,7 +111,7 @@ test('try-this steps wait for the lab: ready only once the page marks its first 
   assert.equal(labReady({}), false);
   assert.equal(labReady({ trainState: 'loading' }), false);
   assert.equal(labReady({ lab: 'busy' }), false);
-  for (const ds of [{ convReady: '1' }, { trainState: 'paused' }, { trainState: 'playing' }, { optimReady: '1' }, { activReady: '1' }, { normReady: '1' }, { lab: 'idle' }, { lossesReady: '1' }]) {
+  for (const ds of [{ convReady: '1' }, { trainState: 'paused' }, { trainState: 'playing' }, { optimReady: '1' }, { activReady: '1' }, { normReady: '1' }, { lab: 'idle' }, { lossesReady: '1' }, { evalReady: '1' }]) {
     assert.equal(labReady(ds), true, JSON.stringify(ds));
   }
 });
@@ -123,7 +123,7 @@ test('topics 1 and 22 open the normalization lab; a view\'s "more" link names a 
   for (const tp of withMore) {
     readFileSync(new URL(tp.view.more.split('#')[0], www)); // throws when the page is missing
     for (const lang of ['en', 'zh']) assert.ok(i18n[lang][`topic.${tp.id}.more`]?.length > 3, `${lang}: topic.${tp.id}.more`);
-    }
+  }
 });
 
 test('topics 4, 7, 21, 24, 25 open the outputs-and-losses lab, each at its own panel', () => {
@@ -133,5 +133,29 @@ test('topics 4, 7, 21, 24, 25 open the outputs-and-losses lab, each at its own p
     assert.equal(topicPage(tp), 'losses.html', id);
     assert.equal(tp.view.panel, panel, id);
     assert.equal(topicNumber(id), { 'focal-loss': 4, distillation: 7, 'label-smoothing': 21, 'softmax-sigmoid': 24, 'ce-vs-mse': 25 }[id]);
+  }
+});
+
+test('issue 13: topics 6, 12, 19, 20 open the evaluation lab at their own panel; the training lab presets stay linked', () => {
+  const want = { dropout: 'ensemble', 'under-overfitting': 'curves', 'roc-auc': 'roc', 'l1-vs-l2': 'geometry' };
+  for (const [id, panel] of Object.entries(want)) {
+    const tp = VIEW_TOPICS.find((x) => x.id === id);
+    assert.ok(tp, `${id} has a lab`);
+    assert.equal(topicPage(tp), 'eval.html', `${id} opens the evaluation lab`);
+    assert.equal(tp.view.panel, panel);
+    assert.equal(topicNumber(id), { dropout: 6, 'under-overfitting': 12, 'roc-auc': 19, 'l1-vs-l2': 20 }[id]);
+  }
+  const also = { dropout: 'train.html#ab=dropout&play=1', 'under-overfitting': 'train.html#ab=capacity&play=1', 'l1-vs-l2': 'train.html#ab=l1_l2&play=1' };
+  for (const [id, href] of Object.entries(also)) {
+    const tp = TOPICS.find((x) => x.id === id);
+    assert.deepEqual(tp.also.map((x) => x.href), [href], `${id} keeps its training-lab preset`);
+    for (const lang of ['en', 'zh']) assert.ok(i18n[lang][tp.also[0].label], `${lang}: ${tp.also[0].label}`);
+  }
+  // every also link points at a page that exists, with a preset the training lab knows
+  for (const tp of TOPICS) {
+    for (const x of tp.also ?? []) {
+      const page = x.href.split('#')[0];
+      assert.ok(readFileSync(new URL(page, www), 'utf8').length > 0, `${tp.id}: ${page}`);
+    }
   }
 });

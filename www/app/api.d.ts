@@ -686,6 +686,53 @@ export function version(): string;
  */
 export function wasmMemory(): WebAssembly.Memory;
 
+// ---- evaluation lab (issue 13) ----
+/** The evaluation lab's model config (`nn::evalfit::FitConfig`), all keys optional. */
+export interface EvalConfig {
+    seed?: number; data?: 'cancer' | 'circle' | 'xor' | 'gauss' | 'moons'; points?: number; noise?: number;
+    testPercent?: number; trainSize?: number; posShare?: number; hidden?: number[]; activation?: string;
+    dropout?: number; lr?: number; batchSize?: number; l2?: number;
+}
+/**
+ * Logistic regression (`hidden: []`) or a small MLP on the breast-cancer table (pass the text of
+ * samples/breast_cancer.csv) or a two-class toy set, trained with seeded mini-batches and Adam.
+ */
+export class EvalModel {
+    free(): void;
+    constructor(config?: EvalConfig | null, csv?: string | null);
+    /** Trains `epochs` epochs: `{epoch, trainLoss, testLoss, trainAcc, testAcc}`. */
+    step(epochs: number): { epoch: number; trainLoss: number; testLoss: number; trainAcc: number; testAcc: number };
+    metrics(): { epoch: number; trainLoss: number; testLoss: number; trainAcc: number; testAcc: number };
+    history(): { epoch: number; trainLoss: number; testLoss: number; trainAcc: number; testAcc: number }[];
+    /** Probabilities of the positive class for the test rows. */
+    testScores(): Float32Array;
+    /** Labels (1 = positive) of the test rows. */
+    testLabels(): Uint8Array;
+    config(): EvalConfig;
+    info(): { features: string[]; trainRows: number; testRows: number; trainPositives: number; testPositives: number; layerSizes: number[] };
+    readonly epoch: number;
+}
+/** scikit-learn's `precision_recall_curve` + `average_precision_score`. */
+export function prCurve(labels: U8s, scores: F32s): { precision: number[]; recall: number[]; thresholds: number[]; averagePrecision: number; prevalence: number };
+/** The Mann-Whitney U of the positives' scores (mid-ranks for ties); `auc = u / (n_pos n_neg)`. */
+export function mannWhitneyU(labels: U8s, scores: F32s): { u: number; rank_sum: number; n_pos: number; n_neg: number; auc: number };
+/** Counts over every positive-negative pair; `auc = (wins + ties/2) / pairs`. */
+export function pairCount(labels: U8s, scores: F32s): { pairs: number; wins: number; ties: number; auc: number };
+/** `count` seeded (positive, negative) index pairs, flat: `[i+, i-, ...]`. */
+export function samplePairs(labels: U8s, scores: F32s, count: number, seed: number): Uint32Array;
+/** The confusion matrix at `threshold` in [0, 1] (positive iff score >= threshold). */
+export function confusionAt(labels: U8s, scores: F32s, threshold: number): {
+    threshold: number; tp: number; fp: number; tn: number; fn: number;
+    tpr: number; fpr: number; precision: number; recall: number; f1: number; accuracy: number;
+};
+
+/** The two-weight L1/L2 model (`nn::regpath`): options all optional. */
+export function regPath(options?: {
+    seed?: number; n?: number; rho?: number; orthogonal?: boolean; wTrue?: [number, number]; noise?: number;
+    lambda?: number; lambdaMax?: number; steps?: number; l1Ratio?: number; grid?: number;
+} | null): any;
+/** Dropout's thinned sub-networks of a trained `Trainer` (two classes, dropout > 0): maps, gaps. */
+export function dropoutEnsemble(trainer: Trainer, k: number, grid: number, shown: number, seed: number): any;
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 export type SyncInitInput = BufferSource | WebAssembly.Module;

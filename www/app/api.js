@@ -62,6 +62,7 @@ export const SPEC = {
     avgPool2d: 'x:Tensor options:opts',
     bceWithLogits: 'logits:Tensor target:Tensor options:opts',
     checkImageSize: 'width:u32 height:u32 what:str?',
+    confusionAt: 'labels:u8[] scores:f32[] threshold:f64',
     conv2d: 'x:Tensor weight:Tensor bias:f32[]? options:opts',
     conv2dBackwardInput: 'gradOut:Tensor inputShape:u32[] weight:Tensor options:opts',
     conv2dInto: 'x:Tensor weight:Tensor bias:f32[]? out:Tensor! options:opts',
@@ -73,6 +74,7 @@ export const SPEC = {
     crossEntropyProbs: 'logits:Tensor target:Tensor options:opts',
     depthGradients: 'activation:str options:opts',
     dropout: 'x:Tensor p:f32 training:bool seed:u32',
+<<<<<<< HEAD
     drillClip: 'grads:f32[] maxNorm:f64',
     drillConvCost: 'cIn:u32 cOut:u32 k:u32 groups:u32 bias:bool outH:u32 outW:u32',
     drillHead: 'loss:str classes:u32 logits:f32[] label:u32 labelSmoothing:f32 focalAlpha:f32 focalGamma:f32',
@@ -81,6 +83,9 @@ export const SPEC = {
     drillNormStats: 'kind:str shape:u32[] groups:u32',
     drillPenaltyGrad: 'w:f32 l1:f32 l2:f32',
     drillRnnParams: 'cell:str input:u32 hidden:u32',
+=======
+    dropoutEnsemble: 'trainer:Trainer k:u32 grid:u32 shown:u32 seed:u32',
+>>>>>>> evallab13
     featureMaps: 'features:str[] grid:u32 domain:f32?',
     focalCurve: 'probs:f32[] gamma:f32 alpha:f32?',
     groupNorm: 'x:Tensor numGroups:u32 options:opts',
@@ -93,12 +98,17 @@ export const SPEC = {
     layerNorm: 'x:Tensor normalizedShape:u32[] options:opts',
     lossCurves: 'probs:f32[]',
     logSoftmax: 'x:Tensor dim:u32',
+    mannWhitneyU: 'labels:u8[] scores:f32[]',
     maxPool2d: 'x:Tensor options:opts',
     mseLoss: 'input:Tensor target:Tensor reduction:str?',
+    pairCount: 'labels:u8[] scores:f32[]',
     parsePointsCsv: 'text:str',
+    prCurve: 'labels:u8[] scores:f32[]',
     receptiveField: 'layers:data inputSize:u32?',
+    regPath: 'options:opts',
     receptiveSupport: 'layers:data inputSize:u32 index:u32',
     rocCurve: 'labels:u8[] scores:f32[] dropIntermediate:bool?',
+    samplePairs: 'labels:u8[] scores:f32[] count:u32 seed:u32',
     shiftTensor: 't:Tensor dy:i32 dx:i32',
     sigmoid: 'x:Tensor',
     sigmoidFocalLoss: 'logits:Tensor target:Tensor options:opts',
@@ -118,6 +128,7 @@ export const SPEC = {
       methods: { forward: 'x:Tensor training:bool', setAffine: 'weight:f32[] bias:f32[]' },
       get: ['runningMean', 'runningVar'],
     },
+<<<<<<< HEAD
     ConvTrainer: {
       new: 'config:opts digitsCsv:str',
       methods: {
@@ -142,6 +153,12 @@ export const SPEC = {
         weightShape: 'layer:u32',
       },
       get: ['epoch', 'lr', 'message', 'status', 'steps'],
+=======
+    EvalModel: {
+      new: 'config:opts csv:str?',
+      methods: { config: '', history: '', info: '', metrics: '', step: 'epochs:u32', testLabels: '', testScores: '' },
+      get: ['epoch'],
+>>>>>>> evallab13
     },
     GoldenEngineSuite: {
       new: 'json:str',
@@ -707,6 +724,15 @@ export const {
   trainSchema,
   version,
   wasmMemory,
+  // the evaluation lab's (issue 13)
+  confusionAt,
+  dropoutEnsemble,
+  mannWhitneyU,
+  pairCount,
+  prCurve,
+  regPath,
+  samplePairs,
+  EvalModel,
   BatchNorm,
   ConvTrainer,
   GoldenEngineSuite,

@@ -55,12 +55,20 @@ function render() {
     status.className = topic.lab ? 'badge badge-ready' : 'badge';
     status.textContent = t(topic.lab ? 'home.lab_open' : 'home.lab_pending');
     if (topic.lab) li.classList.add('has-lab');
+    li.append(num, h, p, status);
+    for (const x of topic.also ?? []) {
+      const a = document.createElement('a');
+      a.className = 'topic-also';
+      a.href = withLang(x.href);
+      a.textContent = t(x.label);
+      li.append(' ', a);
+    }
     const practice = document.createElement('a');
     practice.className = 'topic-practice';
     practice.href = withLang(`drill.html#topics=${encodeURIComponent(topic.id)}`);
     practice.textContent = t('drill.practice');
     practice.setAttribute('aria-label', `${t('drill.practice')}: ${t(`topic.${topic.id}.title`)}`);
-    li.append(num, h, p, status, practice);
+    li.append(practice);
     return li;
   });
   list.replaceChildren(...items);

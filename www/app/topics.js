@@ -11,6 +11,8 @@
 // what to look for (i18n `topic.<id>.try<N>` on the button, `topic.<id>.look<N>` beside it).
 // `watch` names the element whose text (or form value, or checkbox state) the step changes, for
 // the e2e test. An optional `more` is a link (with i18n `topic.<id>.more`) to a further lab.
+// `also` (optional): more links for the topic, `{href, label}` (an i18n key), shown in the topic
+// view and on the home card, e.g. the training lab's A/B preset of a topic whose view is in another lab.
 export const TOPICS = [
   {
     id: 'batchnorm',
@@ -70,15 +72,15 @@ export const TOPICS = [
   },
   {
     id: 'dropout',
-    lab: 'train.html#ab=dropout&play=1',
+    lab: 'eval.html#k=8',
     view: {
-      panel: 'output',
+      panel: 'ensemble',
       steps: [
-        { set: { 'b.drop': '0.5' }, watch: '#ab-table thead' },
-        { set: { ratio: '60' }, watch: '#ratio-out' },
-        { set: { noise: '0' }, watch: '#noise-out' },
+        { set: { k: '128' }, watch: '#gap-now' },
+        { set: { kd: '0.2' }, watch: '#gap-now' },
       ],
     },
+    also: [{ href: 'train.html#ab=dropout&play=1', label: 'topicview.also_train_dropout' }],
   },
   {
     id: 'distillation',
@@ -128,14 +130,15 @@ export const TOPICS = [
   },
   {
     id: 'under-overfitting',
-    lab: 'train.html#ab=capacity&play=1',
+    lab: 'eval.html#data=moons&b=16,16',
     view: {
-      panel: 'output',
+      panel: 'curves',
       steps: [
-        { set: { 'b.hidden': '4' }, watch: '#ab-table thead' },
-        { set: { ratio: '80' }, watch: '#ratio-out' },
+        { set: { ep: '200' }, watch: '#lc-gap' },
+        { set: { data: 'cancer' }, watch: '#lc-gap' },
       ],
     },
+    also: [{ href: 'train.html#ab=capacity&play=1', label: 'topicview.also_train_capacity' }],
   },
   {
     id: 'optimizers',
@@ -197,17 +200,29 @@ export const TOPICS = [
       ],
     },
   },
-  { id: 'roc-auc', lab: null },
   {
-    id: 'l1-vs-l2',
-    lab: 'train.html#ab=l1_l2&play=1',
+    id: 'roc-auc',
+    lab: 'eval.html#data=moons&thr=0.3',
     view: {
-      panel: 'ab',
+      panel: 'roc',
       steps: [
-        { set: { l1: '0.01' }, watch: '#ab-table thead' },
-        { set: { 'b.l2': '0.03' }, watch: '#ab-table thead' },
+        { set: { pos: '10' }, watch: '#ap-a' },
+        { set: { thr: '0.8' }, watch: '#thr-out' },
+        { set: { data: 'cancer' }, watch: '#auc-trap' },
       ],
     },
+  },
+  {
+    id: 'l1-vs-l2',
+    lab: 'eval.html#lam=0.5',
+    view: {
+      panel: 'geometry',
+      steps: [
+        { set: { lam: '1.2' }, watch: '#l1-w1' },
+        { set: { orth: '0', rho: '0.7' }, watch: '#l2-w1' },
+      ],
+    },
+    also: [{ href: 'train.html#ab=l1_l2&play=1', label: 'topicview.also_train_l1l2' }],
   },
   {
     id: 'label-smoothing',

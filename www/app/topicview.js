@@ -40,7 +40,7 @@ export function stepHash(state, set) {
 export function labReady(ds) {
   return ds.convReady === '1' || ['paused', 'playing'].includes(ds.trainState) || ds.optimReady === '1'
     || ds.activReady === '1' || ds.normReady === '1' || ds.lab === 'idle'
-    || ds.lossesReady === '1';
+    || ds.lossesReady === '1' || ds.evalReady === '1';
 }
 let ready = false;
 function watchReady() {
@@ -143,6 +143,14 @@ function buildHeader(tp) {
     link.href = withLang(tp.view.more);
     more.append(link);
     box.append(more);
+  }
+  // more links for the topic (e.g. the training lab's A/B preset of a topic shown elsewhere)
+  for (const x of tp.also ?? []) {
+    const link = el('a', 'topic-also', t(x.label));
+    link.href = withLang(x.href);
+    link.dataset.keepLang = '';
+    box.append(el('p', 'topic-also-row hint'));
+    box.lastChild.append(link);
   }
   return box;
 }
