@@ -5,8 +5,10 @@
 //! that stopped itself (`diagnosis`), health readings (`health`) and the heatmaps and histograms
 //! it draws (`visual`). For the later labs: the convnet path (`cnn`: layers, norms, spectral
 //! norm, a model from a config, the classifier loop), scikit-learn's 8x8 digits (`digits`),
-//! one-layer RNN/LSTM/GRU (`rnn`) and the distillation-loss gradient (`distill`).
+//! one-layer RNN/LSTM/GRU (`rnn`) and the distillation-loss gradient (`distill`); the
+//! architecture lab's blocks, sequence tasks, TCN and feature pyramid (`arch`).
 
+pub mod arch;
 pub mod cnn;
 pub mod config;
 pub mod csv;
