@@ -4,6 +4,7 @@
 //! view without copying via `ptr()` and `wasmMemory()`; small options travel as plain objects
 //! read by `opts.rs`. Every JS name is camelCase (`js_name`, `rename_all = "camelCase"`).
 
+mod arch_lab;
 mod conv_lab;
 mod errors;
 mod explore;
@@ -14,6 +15,7 @@ mod opts;
 mod train;
 pub use train::*;
 
+pub use arch_lab::*;
 pub use conv_lab::*;
 pub use errors::{JsErr, JsResult};
 pub use explore::*;

@@ -59,6 +59,13 @@ const TYPED_LENGTH = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8
 export const SPEC = {
   functions: {
     activationCurve: 'name:str xs:f32[] options:opts',
+    archFpnExperiment: 'options:opts',
+    archFuse: 'image:Tensor channels:u32 cOut:u32 up:str seed:u32',
+    archFuseCounts: 'cA:u32 cB:u32 cOut:u32 h:u32 w:u32',
+    archPyramid: 'image:Tensor top:u32 up:str seed:u32',
+    archResidual: 'options:opts',
+    archSynth: 'side:u32 perClass:u32 seed:u32',
+    archTcnTree: 'kernel:u32 dilations:u32[] length:u32',
     avgPool2d: 'x:Tensor options:opts',
     bceWithLogits: 'logits:Tensor target:Tensor options:opts',
     checkImageSize: 'width:u32 height:u32 what:str?',
@@ -131,6 +138,11 @@ export const SPEC = {
         toBytes: '',
       },
       get: ['byteLength', 'height', 'width'],
+    },
+    SeqTrainer: {
+      new: 'config:opts',
+      methods: { eval: 'batches:u32', info: '', probe: '', step: 'n:u32' },
+      get: ['steps'],
     },
     Tensor: {
       new: 'data:f32[] shape:u32[]',
@@ -604,6 +616,13 @@ export default api.default;
 export const {
   initSync,
   activationCurve,
+  archFpnExperiment,
+  archFuse,
+  archFuseCounts,
+  archPyramid,
+  archResidual,
+  archSynth,
+  archTcnTree,
   avgPool2d,
   bceWithLogits,
   checkImageSize,
@@ -648,6 +667,7 @@ export const {
   GoldenSuite,
   Optimizer,
   RgbaImage,
+  SeqTrainer,
   Tensor,
   Trainer,
 } = api;

@@ -91,6 +91,7 @@ pub fn concat_identity(
 
 /// Gradients of `L = sum gy · conv1x1(concat(A, B))`: `(dA, dB, dW)`: concat's backward splits
 /// the incoming gradient by channel.
+#[allow(clippy::too_many_arguments)] // the two maps, their channels, the weight and gy
 pub fn concat_conv_backward(
     a: &[f32],
     ca: usize,
@@ -148,7 +149,7 @@ pub fn mlp_data(n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
         .collect();
     let y = x
         .chunks_exact(2)
-        .map(|p| ((2.0 * p[0]).sin() * (2.0 * p[1]).cos()) as f32)
+        .map(|p| (2.0 * p[0]).sin() * (2.0 * p[1]).cos())
         .collect();
     (x, y)
 }
@@ -350,12 +351,12 @@ mod tests {
         for residual in [false, true] {
             let m = Mlp::new(residual, 3, 3, 9).unwrap();
             let (_, g) = m.loss_grad(&x, &y).unwrap();
-            for k in 0..m.params.len() {
+            for (k, gk) in g.iter().enumerate() {
                 let mut probe = m.clone();
                 grad_check(
                     &format!("res={residual} p{k}"),
                     &m.params[k],
-                    &g[k],
+                    gk,
                     8e-3,
                     3e-3,
                     &mut |v| {

@@ -799,6 +799,17 @@ pub struct ExpResult {
     pub variant: Variant,
     pub losses: Vec<f64>,
     pub recall: Recall,
+    /// Probabilities on the first test image (`test_image`), stride-4 grid `[H/4, W/4]`.
+    pub example: Vec<f32>,
+}
+
+fn test_base(cfg: &ExpConfig) -> u64 {
+    cfg.seed.wrapping_mul(1000).wrapping_add(500)
+}
+
+/// The first held-out image of the experiment (the one `ExpResult::example` shows).
+pub fn test_image(cfg: &ExpConfig) -> Result<(Vec<f32>, Vec<Obj>)> {
+    synth(cfg.side, cfg.per_class, test_base(cfg))
 }
 
 type Sample = (Vec<Map>, Vec<f32>, Vec<Obj>);
@@ -826,6 +837,19 @@ pub fn experiment(cfg: &ExpConfig) -> Result<[ExpResult; 2]> {
     if !(cfg.lr.is_finite() && cfg.lr > 0.0 && cfg.lr <= 1.0) {
         return Err(Error::out_of_range("learning rate", 0.0, 1.0, cfg.lr));
     }
+    if cfg.side % 32 != 0 || !(MIN_SIDE..=MAX_SIDE).contains(&cfg.side) {
+        return arg_err!(
+            "the image side must be a multiple of 32 (the stride of P5) between {MIN_SIDE} and {MAX_SIDE}, got {}",
+            cfg.side
+        );
+    }
+    let cells = (cfg.side / 4) as u64 * (cfg.side / 4) as u64;
+    let per_step = cells * (cfg.dim * HEAD_HIDDEN * 4 + cfg.channels * cfg.dim * 2) as u64;
+    crate::tensor::check_work(
+        "archFpnExperiment",
+        per_step.checked_mul(cfg.steps as u64 * 2),
+        || format!("{} steps on {}x{} images", cfg.steps, cfg.side, cfg.side),
+    )?;
     let top = 5;
     let bb = Backbone::new(cfg.channels, top, cfg.seed)?;
     let train = samples(cfg, &bb, cfg.train_images, cfg.seed.wrapping_mul(1000))?;
@@ -843,14 +867,19 @@ pub fn experiment(cfg: &ExpConfig) -> Result<[ExpResult; 2]> {
             losses.push(f.train_step(cs, t, cfg.pos_weight, cfg.lr)?);
         }
         let mut recall = Recall::default();
-        for (cs, _, objs) in &test {
+        let mut example = Vec::new();
+        for (i, (cs, _, objs)) in test.iter().enumerate() {
             let r = f.forward(cs)?;
             recall.add(&peaks(&r.logit, r.feat.h, r.feat.w), objs);
+            if i == 0 {
+                example = r.logit.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+            }
         }
         Ok(ExpResult {
             variant,
             losses,
             recall,
+            example,
         })
     };
     Ok([run(Variant::TopOnly)?, run(Variant::Pyramid)?])
@@ -906,12 +935,12 @@ mod tests {
             for up in [Up::Nearest, Up::Bilinear] {
                 let f = Fpn::new(variant, up, 3, 2, 4, 5).unwrap();
                 let (_, g) = f.loss_grad(&cs, &t, 5.0).unwrap();
-                for k in 0..f.params.len() {
+                for (k, gk) in g.iter().enumerate() {
                     let mut probe = f.clone();
                     grad_check(
                         &format!("{variant:?} {up:?} p{k}"),
                         &f.params[k],
-                        &g[k],
+                        gk,
                         8e-3,
                         3e-3,
                         &mut |v| {
