@@ -39,7 +39,7 @@ export function stepHash(state, set) {
  */
 export function labReady(ds) {
   return ds.convReady === '1' || ['paused', 'playing'].includes(ds.trainState) || ds.optimReady === '1'
-    || ds.activReady === '1' || ds.lab === 'idle';
+    || ds.activReady === '1' || ds.lab === 'idle' || ds.archReady === '1';
 }
 let ready = false;
 function watchReady() {
