@@ -163,7 +163,7 @@ impl SeqTrainer {
     }
 
     /// Mean loss on `batches` (1..=32) held-out batches, the same for every model of a seed.
-    pub fn eval(&self, batches: u32) -> JsResult<f64> {
+    pub fn evaluate(&self, batches: u32) -> JsResult<f64> {
         if batches == 0 || batches > 32 {
             return Err(Error::out_of_range("batches", 1.0, 32.0, batches).into());
         }
@@ -375,10 +375,11 @@ struct ResRun {
 #[wasm_bindgen(js_name = archResidual)]
 pub fn arch_residual(options: JsValue) -> JsResult<JsValue> {
     let o: ResOpts = opts::read("archResidual", options)?;
-    let depth = o.depth.unwrap_or(20) as usize;
-    let width = o.width.unwrap_or(16) as usize;
-    let steps = o.steps.unwrap_or(100) as usize;
-    let points = o.points.unwrap_or(128) as usize;
+    // Small defaults (the page passes its own sizes): a call without options stays quick.
+    let depth = o.depth.unwrap_or(8) as usize;
+    let width = o.width.unwrap_or(8) as usize;
+    let steps = o.steps.unwrap_or(10) as usize;
+    let points = o.points.unwrap_or(32) as usize;
     let lr = o.lr.unwrap_or(0.01);
     if !(1..=1000).contains(&steps) {
         return Err(Error::out_of_range("steps", 1.0, 1000.0, steps).into());
@@ -548,7 +549,15 @@ struct ExpOut {
 #[wasm_bindgen(js_name = archFpnExperiment)]
 pub fn arch_fpn_experiment(options: JsValue) -> JsResult<JsValue> {
     let o: FpnOpts = opts::read("archFpnExperiment", options)?;
-    let d = ExpConfig::default();
+    // Small defaults (the page passes its own sizes): a call without options stays quick.
+    let d = ExpConfig {
+        side: 64,
+        per_class: 2,
+        train_images: 4,
+        test_images: 4,
+        steps: 50,
+        ..ExpConfig::default()
+    };
     let cfg = ExpConfig {
         side: o.side.map_or(d.side, |v| v as usize),
         per_class: o.per_class.map_or(d.per_class, |v| v as usize),

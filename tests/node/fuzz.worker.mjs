@@ -97,7 +97,7 @@ async function instantiate() {
   raw = await import(`${PKG.href}?fuzz=${gen}.${inst++}`);
   raw.initSync({ module });
   dl = makeApi(raw).api;
-  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], GoldenSuite: [], GoldenEngineSuite: [], freed: [] };
+  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], GoldenSuite: [], GoldenEngineSuite: [], SeqTrainer: [], freed: [] };
   for (const shape of [[2, 3], [1, 2, 4, 4], [2, 3, 5, 5], [4], [1, 1, 1, 1], [0, 2, 2], [1, 3, 8, 8], []]) {
     pool.Tensor.push(tensor(shape, false));
   }
@@ -107,7 +107,8 @@ async function instantiate() {
   pool.Trainer.push(new dl.Trainer({ points: 40, grid: 8, neuronGrid: 4 }));
   pool.GoldenSuite.push(new dl.GoldenSuite(JSON.stringify({ header: golden.header, cases: golden.cases.slice(0, 6) })));
   pool.GoldenEngineSuite.push(engineSuite(6));
-  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer'].map(fresh);
+  pool.SeqTrainer.push(fresh('SeqTrainer'), new dl.SeqTrainer({ model: 'tcn', length: 6, batch: 2, hidden: 2, dilations: [1, 2] }));
+  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'SeqTrainer'].map(fresh);
   for (const h of freed) h.free();
   pool.freed = freed;
 }
@@ -128,6 +129,8 @@ function fresh(C) {
       return new dl.GoldenSuite(JSON.stringify({ header: golden.header, cases: golden.cases.slice(0, 1) }));
     case 'GoldenEngineSuite':
       return engineSuite(1);
+    case 'SeqTrainer':
+      return new dl.SeqTrainer({ model: 'lstm', length: 4, batch: 2, hidden: 2 });
     default:
       return new dl.Trainer({ points: 8, grid: 8, neuronGrid: 4 });
   }

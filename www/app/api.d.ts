@@ -571,7 +571,7 @@ export class SeqTrainer {
     /** Trains n (1..=500) steps: `{steps, losses, gradNorms, clipped, inputGrad}` (‖∂L/∂x_t‖ per step). */
     step(n: number): { steps: number; losses: number[]; gradNorms: number[]; clipped: number; inputGrad: number[] };
     /** Mean loss on `batches` held-out batches. */
-    eval(batches: number): number;
+    evaluate(batches: number): number;
     /** `{model, params, baseline, length, inputs, hidden, gates, rf}`. */
     info(): { model: string; params: number; baseline: number; length: number; inputs: number; hidden: number; gates: number; rf: number | null };
     /** One held-out sequence through the cell: `{x, target, pred, gates, h, c}` (gates after their nonlinearity). */

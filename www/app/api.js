@@ -141,7 +141,7 @@ export const SPEC = {
     },
     SeqTrainer: {
       new: 'config:opts',
-      methods: { eval: 'batches:u32', info: '', probe: '', step: 'n:u32' },
+      methods: { evaluate: 'batches:u32', info: '', probe: '', step: 'n:u32' },
       get: ['steps'],
     },
     Tensor: {

@@ -624,7 +624,7 @@ function renderPyramid() {
     const h = document.createElement('p');
     h.className = 'td-label mono';
     const isTop = !L.up.length;
-    h.textContent = isTop ? `P${L.level} = 1x1(C${L.level})` : `P${L.level} = 1x1(C${L.level}) + up×2(P${L.level + 1})`;
+    h.textContent = isTop ? `P${L.level} = 1x1(C${L.level})` : `P${L.level} = 1x1(C${L.level}) + up×2[${S.up}](P${L.level + 1})`;
     row.append(h);
     const maps = document.createElement('div');
     maps.className = 'map-row';
@@ -675,7 +675,7 @@ function runFpn() {
   waiting.fpn = id;
   $('fpn-status').textContent = t('arch.training');
   $('fpn-run').disabled = true;
-  worker.postMessage({ type: 'fpn', id, options: { up: S.up, seed: S.seed } });
+  worker.postMessage({ type: 'fpn', id, options: { side: 128, perClass: 3, trainImages: 12, testImages: 12, steps: 300, up: S.up, seed: S.seed } });
 }
 
 function renderFpn() {

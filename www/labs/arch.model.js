@@ -21,7 +21,7 @@ export const DEFAULTS = {
 
 const int = (v, lo, hi, d) => {
   const n = Number(v);
-  return v !== undefined && v !== '' && Number.isInteger(n) && n >= lo && n <= hi ? n : d;
+  return /^\d{1,10}$/.test(String(v)) && n >= lo && n <= hi ? n : d;
 };
 const real = (v, lo, hi, d) => {
   const n = Number(v);

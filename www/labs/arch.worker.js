@@ -53,7 +53,7 @@ async function runSeq({ id, configs, steps }) {
       const out = { model: r.model, losses: [], inputGrad: null, steps: r.done, error: r.error, info: r.info };
       if (r.tr && !r.error) {
         try {
-          out.evalLoss = r.tr.eval(8);
+          out.evalLoss = r.tr.evaluate(8);
           out.probe = r.model === 'tcn' ? null : r.tr.probe();
         } catch (err) {
           out.error = errorToJSON(err);
