@@ -9,8 +9,10 @@
 //! precision-recall and per-class recall (`calibration`), and the outputs-and-losses lab's runs
 //! and curves (`losslab`). For the evaluation lab: binary tables (`tabular`: breast cancer, toy
 //! sets), their classifier (`evalfit`), dropout's sub-networks (`ensemble`) and the two-weight
-//! L1/L2 path (`regpath`).
+//! L1/L2 path (`regpath`). The architecture lab's blocks, sequence tasks, TCN and feature pyramid
+//! (`arch`).
 
+pub mod arch;
 pub mod calibration;
 pub mod cnn;
 pub mod config;

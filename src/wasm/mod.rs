@@ -4,6 +4,7 @@
 //! view without copying via `ptr()` and `wasmMemory()`; small options travel as plain objects
 //! read by `opts.rs`. Every JS name is camelCase (`js_name`, `rename_all = "camelCase"`).
 
+mod arch_lab;
 mod conv_lab;
 mod convnet;
 mod drill;
@@ -18,6 +19,7 @@ mod opts;
 mod train;
 pub use train::*;
 
+pub use arch_lab::*;
 pub use conv_lab::*;
 pub use convnet::*;
 pub use drill::*;

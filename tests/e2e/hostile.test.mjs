@@ -84,6 +84,14 @@ const PAGES = {
     numeric: { z: (n) => `${n},${n}`, T: N, gamma: N, alpha: N, aon: N, eps: N, kdT: N, kdAlpha: N, seed: N, ex: N, pos: N, cursor: N },
     ready: () => document.body.dataset.lossesReady === '1',
   },
+  'arch.html': {
+    keys: ['lang', 'topic', 'task', 'lag', 'len', 'models', 'hid', 'lr', 'clip', 'bptt', 'steps', 'k', 'dil', 'cell', 'ct', 'img', 'ch', 'co', 'top', 'up', 'depth', 'seed'],
+    numeric: {
+      lag: N, len: N, hid: N, lr: N, clip: N, bptt: N, steps: N, k: N, ct: N, ch: N, co: N, top: N, depth: N, seed: N,
+      dil: (n) => `${n},${n}`,
+    },
+    ready: () => document.body.dataset.archReady === '1',
+  },
   'selftest.html': {
     keys: ['lang'],
     numeric: {},
@@ -349,6 +357,13 @@ export default [
       assert.deepEqual(dialogs, []);
     },
   },
+  hashTest('arch.html', async (page, base) => {
+    // a normal action: a TCN with k = 3 and dilations 1, 2 sees 1 + (1 + 2)·2 = 7 steps
+    await openAt(page, base, 'arch.html', '#lang=en&k=3&dil=1,2');
+    assert.match(await page.textContent('#tcn-rf'), /= 7 steps/);
+    await page.click('#tcn-add');
+    await page.waitForFunction(() => /= 15 steps/.test(document.getElementById('tcn-rf').textContent), null, { timeout: 10000 });
+  }),
   hashTest('selftest.html', async (page, base) => {
     await openAt(page, base, 'selftest.html', '#lang=en');
     const r = await page.evaluate(() => window.__selftest);

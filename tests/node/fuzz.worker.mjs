@@ -99,7 +99,7 @@ async function instantiate() {
   raw = await import(`${PKG.href}?fuzz=${gen}.${inst++}`);
   raw.initSync({ module });
   dl = makeApi(raw).api;
-  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], ConvTrainer: [], GoldenSuite: [], GoldenEngineSuite: [], LossRun: [], EvalModel: [], freed: [] };
+  pool = { Tensor: [], RgbaImage: [], Optimizer: [], BatchNorm: [], Trainer: [], ConvTrainer: [], GoldenSuite: [], GoldenEngineSuite: [], LossRun: [], EvalModel: [], SeqTrainer: [], freed: [] };
   for (const shape of [[2, 3], [1, 2, 4, 4], [2, 3, 5, 5], [4], [1, 1, 1, 1], [0, 2, 2], [1, 3, 8, 8], []]) {
     pool.Tensor.push(tensor(shape, false));
   }
@@ -112,7 +112,8 @@ async function instantiate() {
   pool.ConvTrainer.push(convTrainer());
   pool.LossRun.push(new dl.LossRun('', { task: 'toy', net: 'tiny', points: 40 }), new dl.LossRun('', { task: 'toy', net: 'tiny', points: 40, loss: 'kd' }));
   pool.EvalModel.push(new dl.EvalModel({ data: 'gauss', points: 40 }), new dl.EvalModel({ data: 'moons', points: 40, hidden: [4], posShare: 0 }));
-  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'ConvTrainer', 'LossRun', 'EvalModel'].map(fresh);
+  pool.SeqTrainer.push(fresh('SeqTrainer'), new dl.SeqTrainer({ model: 'tcn', length: 6, batch: 2, hidden: 2, dilations: [1, 2] }));
+  const freed = ['Tensor', 'RgbaImage', 'Optimizer', 'BatchNorm', 'GoldenSuite', 'GoldenEngineSuite', 'Trainer', 'ConvTrainer', 'LossRun', 'EvalModel', 'SeqTrainer'].map(fresh);
   for (const h of freed) h.free();
   pool.freed = freed;
 }
@@ -139,6 +140,8 @@ function fresh(C) {
       return new dl.LossRun('', { task: 'toy', net: 'tiny', points: 16 });
     case 'EvalModel':
       return new dl.EvalModel({ data: 'gauss', points: 8 });
+    case 'SeqTrainer':
+      return new dl.SeqTrainer({ model: 'lstm', length: 4, batch: 2, hidden: 2 });
     default:
       return new dl.Trainer({ points: 8, grid: 8, neuronGrid: 4 });
   }

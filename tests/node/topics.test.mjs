@@ -159,3 +159,14 @@ test('issue 13: topics 6, 12, 19, 20 open the evaluation lab at their own panel;
     }
   }
 });
+
+test('topics 9, 17 and 23 open the architecture lab at their own panels', () => {
+  const want = { 'add-vs-concat': 'fuse', 'temporal-modules': 'temporal', 'fpn-small-objects': 'fpn' };
+  for (const [id, panel] of Object.entries(want)) {
+    const tp = VIEW_TOPICS.find((x) => x.id === id);
+    assert.ok(tp, `${id} has a view`);
+    assert.equal(topicPage(tp), 'arch.html');
+    assert.equal(tp.view.panel, panel);
+  }
+  assert.deepEqual(['add-vs-concat', 'temporal-modules', 'fpn-small-objects'].map(topicNumber), [9, 17, 23]);
+});

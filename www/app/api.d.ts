@@ -753,3 +753,42 @@ export const INIT: string[];
  * entries the package lacks.
  */
 export function makeApi(raw: object): { api: Record<string, any>; missing: string[]; stale: string[] };
+
+// ---- architecture lab (arch.html) ----
+/** `SeqTrainer` config (all optional). */
+export interface SeqConfig {
+    model?: 'rnn' | 'lstm' | 'gru' | 'tcn'; task?: 'adding' | 'recall' | 'sine'; lag?: number; length?: number;
+    batch?: number; hidden?: number; kernel?: number; dilations?: number[]; lr?: number; clip?: number; bptt?: number; seed?: number;
+}
+/**
+ * A sequence regressor in training: one-layer RNN (tanh) / LSTM / GRU (torch's layout and gate
+ * order) or a causal dilated conv1d stack (TCN), a linear head on the last step, MSE, Adam.
+ */
+export class SeqTrainer {
+    free(): void;
+    [Symbol.dispose](): void;
+    constructor(config?: SeqConfig | null);
+    /** Trains n (1..=500) steps: `{steps, losses, gradNorms, clipped, inputGrad}` (‖∂L/∂x_t‖ per step). */
+    step(n: number): { steps: number; losses: number[]; gradNorms: number[]; clipped: number; inputGrad: number[] };
+    /** Mean loss on `batches` held-out batches. */
+    evaluate(batches: number): number;
+    /** `{model, params, baseline, length, inputs, hidden, gates, rf}`. */
+    info(): { model: string; params: number; baseline: number; length: number; inputs: number; hidden: number; gates: number; rf: number | null };
+    /** One held-out sequence through the cell: `{x, target, pred, gates, h, c}` (gates after their nonlinearity). */
+    probe(): { x: number[]; target: number; pred: number; gates: number[]; h: number[]; c: number[] };
+    readonly steps: number;
+}
+/** The receptive field over time of a causal dilated conv1d stack: `{rf, holes, pad, levels}`. */
+export function archTcnTree(kernel: number, dilations: U32s, length: number): { rf: number; holes: number; pad: number; levels: number[][] };
+/** Counts of fusing `A [cA,h,w]` and `B [cB,h,w]` to `cOut` channels by add and by concat + 1x1. */
+export function archFuseCounts(cA: number, cB: number, cOut: number, h: number, w: number): { addAdds: number | null; addConv: [number, number] | null; concatConv: [number, number]; concatChannels: number };
+/** Add vs concat on an image's feature maps; both sides of conv1x1(concat(A, B)) = W_A·A + W_B·B and their max |difference|. */
+export function archFuse(image: Tensor, channels: number, cOut: number, up: 'nearest' | 'bilinear', seed: number): any;
+/** Plain vs residual deep tanh MLP: `[{residual, losses, first, last}]` (per-layer gradient norms). */
+export function archResidual(options?: { depth?: number; width?: number; steps?: number; lr?: number; points?: number; seed?: number } | null): any;
+/** A seeded synthetic detection image `{side, image, objects: [{cx, cy, size, disc}]}`. */
+export function archSynth(side: number, perClass: number, seed: number): any;
+/** The pyramid of an image: per level `{level, stride, rf, h, w, c, lateral, up, p}`. */
+export function archPyramid(image: Tensor, top: number, up: 'nearest' | 'bilinear', seed: number): any;
+/** The FPN recall experiment: `{side, grid, image, objects, runs: [{variant, losses, small, medium, large, detections, trueDetections, example}]}`. */
+export function archFpnExperiment(options?: { side?: number; perClass?: number; trainImages?: number; testImages?: number; steps?: number; up?: 'nearest' | 'bilinear'; lr?: number; seed?: number } | null): any;

@@ -59,6 +59,13 @@ const TYPED_LENGTH = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8
 export const SPEC = {
   functions: {
     activationCurve: 'name:str xs:f32[] options:opts',
+    archFpnExperiment: 'options:opts',
+    archFuse: 'image:Tensor channels:u32 cOut:u32 up:str seed:u32',
+    archFuseCounts: 'cA:u32 cB:u32 cOut:u32 h:u32 w:u32',
+    archPyramid: 'image:Tensor top:u32 up:str seed:u32',
+    archResidual: 'options:opts',
+    archSynth: 'side:u32 perClass:u32 seed:u32',
+    archTcnTree: 'kernel:u32 dilations:u32[] length:u32',
     avgPool2d: 'x:Tensor options:opts',
     bceWithLogits: 'logits:Tensor target:Tensor options:opts',
     checkImageSize: 'width:u32 height:u32 what:str?',
@@ -199,6 +206,11 @@ export const SPEC = {
         toBytes: '',
       },
       get: ['byteLength', 'height', 'width'],
+    },
+    SeqTrainer: {
+      new: 'config:opts',
+      methods: { evaluate: 'batches:u32', info: '', probe: '', step: 'n:u32' },
+      get: ['steps'],
     },
     Tensor: {
       new: 'data:f32[] shape:u32[]',
@@ -672,6 +684,13 @@ export default api.default;
 export const {
   initSync,
   activationCurve,
+  archFpnExperiment,
+  archFuse,
+  archFuseCounts,
+  archPyramid,
+  archResidual,
+  archSynth,
+  archTcnTree,
   avgPool2d,
   bceWithLogits,
   checkImageSize,
@@ -740,6 +759,7 @@ export const {
   LossRun,
   Optimizer,
   RgbaImage,
+  SeqTrainer,
   Tensor,
   Trainer,
 } = api;

@@ -104,7 +104,17 @@ export const TOPICS = [
       ],
     },
   },
-  { id: 'add-vs-concat', lab: null },
+  {
+    id: 'add-vs-concat',
+    lab: 'arch.html#ch=8&co=8',
+    view: {
+      panel: 'fuse',
+      steps: [
+        { set: { co: '32' }, watch: '#fuse-counts tbody' },
+        { set: { ch: '4' }, watch: '#fuse-counts tbody' },
+      ],
+    },
+  },
   {
     id: 'weight-sharing',
     lab: 'conv.html#preset=vgg&fk=sobel_x&pool=none&dx=6&dy=4',
@@ -187,7 +197,17 @@ export const TOPICS = [
       more: 'norm.html#topic=batchnorm&lr=1',
     },
   },
-  { id: 'temporal-modules', lab: null },
+  {
+    id: 'temporal-modules',
+    lab: 'arch.html#k=2&dil=1,2,4,8,16',
+    view: {
+      panel: 'temporal',
+      steps: [
+        { set: { dil: '2,2,2' }, watch: '#tcn-rf' },
+        { set: { k: '3', dil: '1,2,4,8' }, watch: '#tcn-rf' },
+      ],
+    },
+  },
   {
     id: 'activations',
     lab: 'activations.html#x=3',
@@ -247,7 +267,17 @@ export const TOPICS = [
       ],
     },
   },
-  { id: 'fpn-small-objects', lab: null },
+  {
+    id: 'fpn-small-objects',
+    lab: 'arch.html#top=5&up=nearest',
+    view: {
+      panel: 'fpn',
+      steps: [
+        { set: { up: 'bilinear' }, watch: '#fpn-steps' },
+        { set: { top: '3' }, watch: '#fpn-levels tbody' },
+      ],
+    },
+  },
   {
     id: 'softmax-sigmoid',
     lab: 'losses.html#T=1',

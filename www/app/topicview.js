@@ -40,7 +40,7 @@ export function stepHash(state, set) {
 export function labReady(ds) {
   return ds.convReady === '1' || ['paused', 'playing'].includes(ds.trainState) || ds.optimReady === '1'
     || ds.activReady === '1' || ds.normReady === '1' || ds.lab === 'idle'
-    || ds.lossesReady === '1' || ds.evalReady === '1';
+    || ds.lossesReady === '1' || ds.evalReady === '1' || ds.archReady === '1';
 }
 let ready = false;
 function watchReady() {
