@@ -81,7 +81,6 @@ export const SPEC = {
     crossEntropyProbs: 'logits:Tensor target:Tensor options:opts',
     depthGradients: 'activation:str options:opts',
     dropout: 'x:Tensor p:f32 training:bool seed:u32',
-<<<<<<< HEAD
     drillClip: 'grads:f32[] maxNorm:f64',
     drillConvCost: 'cIn:u32 cOut:u32 k:u32 groups:u32 bias:bool outH:u32 outW:u32',
     drillHead: 'loss:str classes:u32 logits:f32[] label:u32 labelSmoothing:f32 focalAlpha:f32 focalGamma:f32',
@@ -90,9 +89,7 @@ export const SPEC = {
     drillNormStats: 'kind:str shape:u32[] groups:u32',
     drillPenaltyGrad: 'w:f32 l1:f32 l2:f32',
     drillRnnParams: 'cell:str input:u32 hidden:u32',
-=======
     dropoutEnsemble: 'trainer:Trainer k:u32 grid:u32 shown:u32 seed:u32',
->>>>>>> evallab13
     featureMaps: 'features:str[] grid:u32 domain:f32?',
     focalCurve: 'probs:f32[] gamma:f32 alpha:f32?',
     groupNorm: 'x:Tensor numGroups:u32 options:opts',
@@ -135,7 +132,6 @@ export const SPEC = {
       methods: { forward: 'x:Tensor training:bool', setAffine: 'weight:f32[] bias:f32[]' },
       get: ['runningMean', 'runningVar'],
     },
-<<<<<<< HEAD
     ConvTrainer: {
       new: 'config:opts digitsCsv:str',
       methods: {
@@ -160,12 +156,11 @@ export const SPEC = {
         weightShape: 'layer:u32',
       },
       get: ['epoch', 'lr', 'message', 'status', 'steps'],
-=======
+    },
     EvalModel: {
       new: 'config:opts csv:str?',
       methods: { config: '', history: '', info: '', metrics: '', step: 'epochs:u32', testLabels: '', testScores: '' },
       get: ['epoch'],
->>>>>>> evallab13
     },
     GoldenEngineSuite: {
       new: 'json:str',
