@@ -81,7 +81,7 @@ export default [
       await page.waitForFunction(() => document.body.dataset.abState === 'done', null, LONG);
       const s = await page.evaluate(() => {
         const p = window.__norm.plots;
-        return ['ab-loss', 'ab-acc', 'ab-pre', 'ab-grad', 'te-mean'].map((id) => ({ id, drawn: p[id].summary.drawn, labels: p[id].series.map((x) => x.label) }));
+        return ['ab-loss', 'ab-acc', 'ab-pre', 'ab-grad', 'te-mean', 'te-var'].map((id) => ({ id, drawn: p[id].summary.drawn, labels: p[id].series.map((x) => x.label) }));
       });
       for (const { id, drawn, labels } of s) {
         assert.ok(drawn.length >= 2 && drawn.filter((d) => d > 0).length >= 2, `${id}: drawn ${JSON.stringify(drawn)} ${labels}`);

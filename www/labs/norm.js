@@ -167,7 +167,10 @@ function onAb(msg) {
     for (let i = 0; i + 3 < f.rows.length; i += 4) r.rows.push([f.rows[i], f.rows[i + 1], f.rows[i + 2]]);
     if (f.probes && f.probes.step && (!r.probes.length || r.probes.at(-1).step !== f.probes.step)) r.probes.push(f.probes);
     const bn = f.running?.[0];
-    if (bn && f.probes?.bn?.[0]) r.running.push({ step: f.steps, batch: f.probes.bn[0].batchMean[0], run: bn.runningMean[0] });
+    if (bn && f.probes?.bn?.[0]) {
+      const pb = f.probes.bn[0];
+      r.running.push({ step: f.steps, batch: pb.batchMean[0], run: bn.runningMean[0], batchVar: pb.batchVar[0], runVar: bn.runningVar[0] });
+    }
     r.evals = f.evals;
     r.status = f.status;
     r.message = f.message;
@@ -244,6 +247,10 @@ function renderTrainEval() {
   plots['te-mean'].setSeries([
     { type: 'line', label: t('norm.batch_mean'), color: PALETTE[3], width: 1, xs: r.running.map((p) => p.step), ys: r.running.map((p) => p.batch) },
     { type: 'line', label: t('norm.running_mean'), color: PALETTE[0], width: 2.5, xs: r.running.map((p) => p.step), ys: r.running.map((p) => p.run) },
+  ]);
+  plots['te-var'].setSeries([
+    { type: 'line', label: t('norm.batch_var'), color: PALETTE[3], width: 1, xs: r.running.map((p) => p.step), ys: r.running.map((p) => p.batchVar) },
+    { type: 'line', label: t('norm.running_var'), color: PALETTE[0], width: 2.5, xs: r.running.map((p) => p.step), ys: r.running.map((p) => p.runVar) },
   ]);
   const tb = $('forgot-table').tBodies[0];
   const f = r.forgot;
@@ -616,6 +623,7 @@ function plotOpts() {
     'spread-mean': { x: { label: t('norm.ax_log2_batch') }, y: { label: t('norm.ax_batch_mean') } },
     'spread-var': { x: { label: t('norm.ax_log2_batch') }, y: { label: t('norm.ax_var_ratio') } },
     'te-mean': { x: { label: t('norm.ax_step') }, y: { label: t('norm.ax_mean_c0') } },
+    'te-var': { x: { label: t('norm.ax_step') }, y: { label: t('norm.ax_var_c0') } },
     'sn-plot': { x: { label: t('norm.ax_sv_index'), min: 0.5 }, y: { label: t('norm.ax_sv'), min: 0 } },
   };
 }
