@@ -51,6 +51,15 @@ export const BANK = {
   ],
   'focal-loss': [
     {
+      q: L('In focal loss, what happens as γ grows?', 'focal loss 中 γ 增大时会怎样？'),
+      right: o('Well-classified examples (p_t near 1) are down-weighted more strongly; γ = 0 is plain (α-weighted) cross-entropy', '分得好的样本（p_t 接近 1）被更强地降权；γ = 0 就是（α 加权的）交叉熵', 'Right: the factor (1 − p_t)^γ shrinks faster for easy examples as γ grows.', '正确：γ 越大，简单样本的 (1 − p_t)^γ 缩得越快。'),
+      wrong: [
+        o('Hard examples are down-weighted', '难样本被降权', 'The opposite: hard examples (small p_t) keep a factor near 1.', '相反：难样本（p_t 小）的因子接近 1。'),
+        o('The positive class gets a larger weight', '正类获得更大权重', 'That is α’s job, not γ’s.', '那是 α 的作用，不是 γ 的。'),
+        o('The loss becomes a regression loss', '损失变成回归损失', 'It stays a classification loss on probabilities.', '它仍是基于概率的分类损失。'),
+      ],
+    },
+    {
       q: L('What problem does focal loss address in one-stage detectors?', 'Focal loss 在单阶段检测器里解决什么问题？'),
       right: o('The flood of easy negatives dominating the loss: (1 − p_t)^γ down-weights well-classified examples', '大量简单负样本主导损失：(1 − p_t)^γ 降低已分对样本的权重', 'Right: RetinaNet’s dense anchors are mostly easy background; focal loss focuses training on the hard ones.', '正确：RetinaNet 的密集锚框大多是简单背景；focal loss 让训练聚焦于难样本。'),
       wrong: [
@@ -72,6 +81,15 @@ export const BANK = {
     },
   ],
   dropout: [
+    {
+      q: L('Why does dropout reduce overfitting?', '为什么 dropout 能减轻过拟合？'),
+      right: o('No unit can rely on specific others (less co-adaptation), and the net behaves like an average of many thinned sub-networks', '任何单元都不能依赖特定的其他单元（减少共适应），网络相当于许多“变薄”子网络的平均', 'Right: each step trains a random sub-network sharing the weights; at test time the full net approximates their ensemble.', '正确：每一步训练一个共享权重的随机子网络；测试时完整网络近似它们的集成。'),
+      wrong: [
+        o('It lowers the number of parameters permanently', '它永久减少了参数量', 'All weights are kept; only activations are dropped, and only during training.', '所有权重都保留；只在训练时丢弃激活。'),
+        o('It normalizes the activations like BatchNorm', '它像 BatchNorm 一样归一化激活', 'Dropout adds noise; it does not normalize.', 'Dropout 是加噪声，不是归一化。'),
+        o('It makes each training step cheaper', '它让每步训练更便宜', 'Standard implementations compute the full layer and mask it: no saving.', '常见实现先算完整层再乘掩码：没有节省。'),
+      ],
+    },
     {
       q: L('What happens to inverted dropout at inference (eval mode)?', '推理时（eval 模式）倒置 dropout 怎么处理？'),
       right: o('Nothing: it is the identity, because kept units were already scaled by 1/(1 − p) in training', '什么都不做：恒等映射，因为训练时保留的单元已乘以 1/(1 − p)', 'Right: the expectation matches at train and test, so no test-time scaling is needed.', '正确：训练与测试的期望一致，测试时无需缩放。'),
@@ -190,6 +208,15 @@ export const BANK = {
   ],
   'weight-init': [
     {
+      q: L('Why not initialize all weights of a layer to zero?', '为什么不能把一层的所有权重初始化为 0？'),
+      right: o('Every unit then computes the same thing and gets the same gradient: the symmetry never breaks', '所有单元计算相同、梯度也相同：对称性永远打不破', 'Right: units stay identical copies; random init breaks the symmetry.', '正确：各单元始终是相同副本；随机初始化才能打破对称。'),
+      wrong: [
+        o('Zero weights make the loss NaN', '权重为零会让损失变成 NaN', 'The loss is finite; the network just cannot learn distinct features.', '损失是有限的；只是网络学不到不同的特征。'),
+        o('Zeros are too large for deep nets', '零对深层网络来说太大', 'Zero is the smallest scale possible; the problem is symmetry.', '零已经是最小尺度；问题在于对称。'),
+        o('It only matters for biases', '只对偏置有影响', 'Biases can start at 0; the weights must not all be equal.', '偏置可以从 0 开始；权重不能全部相等。'),
+      ],
+    },
+    {
       q: L('Why does He (Kaiming) init use a gain of √2 compared with LeCun?', '为什么 He（Kaiming）初始化比 LeCun 多一个 √2 的增益？'),
       right: o('ReLU zeroes half its inputs, halving the variance; √2 restores it layer after layer', 'ReLU 把一半输入置零，方差减半；√2 逐层补回来', 'Right: Var(w) = 2/fan_in keeps the activations’ variance constant through ReLU layers.', '正确：Var(w) = 2/fan_in 使激活方差在 ReLU 层之间保持不变。'),
       wrong: [
@@ -265,6 +292,15 @@ export const BANK = {
   ],
   'label-smoothing': [
     {
+      q: L('With label smoothing ε and C classes, what target does a wrong class get (PyTorch)?', '标签平滑 ε、C 类时，错误类的目标是多少（PyTorch）？'),
+      right: o('ε / C', 'ε / C', 'Right: PyTorch spreads ε uniformly over all C classes, so the true class gets 1 − ε + ε/C.', '正确：PyTorch 把 ε 均匀分给全部 C 类，真实类得到 1 − ε + ε/C。'),
+      wrong: [
+        o('ε / (C − 1)', 'ε / (C − 1)', 'That variant spreads ε over the wrong classes only (the true class keeps 1 − ε); not PyTorch’s.', '这种变体只把 ε 分给错误类（真实类保持 1 − ε）；不是 PyTorch 的做法。'),
+        o('ε', 'ε', 'Then the targets would sum to more than 1.', '那样目标之和会超过 1。'),
+        o('0', '0', 'That is no smoothing.', '那就是没有平滑。'),
+      ],
+    },
+    {
       q: L('What does label smoothing mainly do?', '标签平滑主要作用是什么？'),
       right: o('Stops the model from pushing logits to infinity for one-hot targets: better calibration and less overconfidence', '防止模型为 one-hot 目标把 logits 推向无穷：校准更好，不过度自信', 'Right: with smoothed targets the optimal logits are finite.', '正确：目标平滑后，最优 logits 是有限的。'),
       wrong: [
@@ -287,6 +323,15 @@ export const BANK = {
   ],
   'fpn-small-objects': [
     {
+      q: L('On which FPN level are small objects usually detected?', '小目标通常在 FPN 的哪一层检测？'),
+      right: o('The fine, high-resolution levels (P2/P3, stride 4–8)', '高分辨率的浅层（P2/P3，步长 4–8）', 'Right: a small object covers only a few cells at stride 32; the fine levels still resolve it, with semantics from the top-down path.', '正确：步长 32 时小目标只占几个格子；高分辨率层还能分辨它，语义来自自顶向下通路。'),
+      wrong: [
+        o('The coarsest level (P5/P6)', '最粗的层（P5/P6）', 'Those suit large objects; a small object may vanish below one cell.', '那些层适合大目标；小目标可能不到一个格子。'),
+        o('All levels equally, always', '所有层一律平等', 'Objects are assigned to a level by their size.', '目标按尺寸分配到某一层。'),
+        o('Only the input image', '只在输入图像上', 'Detection heads run on feature maps.', '检测头作用在特征图上。'),
+      ],
+    },
+    {
       q: L('What does FPN fuse to help detect small objects?', 'FPN 融合了什么来帮助检测小目标？'),
       right: o('Upsampled, semantically strong deep features added to high-resolution shallow features (top-down path + lateral 1×1 connections)', '把语义强的深层特征上采样，与高分辨率浅层特征相加（自顶向下通路 + 1×1 横向连接）', 'Right: every level gets both resolution and semantics; small objects are detected on the fine levels.', '正确：每层既有分辨率又有语义；小目标在高分辨率层上检测。'),
       wrong: [
@@ -297,6 +342,15 @@ export const BANK = {
     },
   ],
   'softmax-sigmoid': [
+    {
+      q: L('What does raising the softmax temperature T do?', '提高 softmax 温度 T 会怎样？'),
+      right: o('Flattens the distribution towards uniform, keeping the order of the classes', '让分布变平、趋向均匀，但各类的排序不变', 'Right: softmax(z/T) with large T makes the logit differences small.', '正确：T 大时 softmax(z/T) 中 logit 差距变小。'),
+      wrong: [
+        o('Sharpens it towards one-hot', '让分布更尖锐、趋向 one-hot', 'That is T < 1.', '那是 T < 1 的效果。'),
+        o('Changes which class is most likely', '改变最可能的类别', 'Dividing all logits by the same T > 0 keeps their order.', '所有 logit 除以同一个 T > 0，顺序不变。'),
+        o('Makes the probabilities sum to T', '让概率之和变成 T', 'They always sum to 1.', '概率之和永远是 1。'),
+      ],
+    },
     {
       q: L('Multi-label classification (an image can be both "cat" and "outdoor"): which output?', '多标签分类（一张图可以既是“猫”又是“户外”）：用哪种输出？'),
       right: o('One sigmoid per class with binary cross-entropy', '每类一个 sigmoid，配二元交叉熵', 'Right: the classes are not mutually exclusive, so each gets an independent probability.', '正确：各类不互斥，所以每类有独立的概率。'),
