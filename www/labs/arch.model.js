@@ -116,6 +116,8 @@ export function seqConfig(S, model) {
 }
 
 const f3 = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : '—');
+/** A factor inside a product: negative values in parentheses (0.616·(−0.389), not 0.616·-0.389). */
+const fp = (v) => (v < 0 ? `(${f3(v)})` : f3(v));
 
 /**
  * The equations of `cell` at time step `t` of a probe ({x, gates, h, c}, hidden size H, inputs
@@ -139,8 +141,8 @@ export function cellLines(cell, probe, t, H, I, u = 0) {
       { lhs: 'f_t', rhs: 'σ(W_if x_t + b_if + W_hf h_{t−1} + b_hf)', value: f3(f) },
       { lhs: 'g_t', rhs: 'tanh(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg)', value: f3(gg) },
       { lhs: 'o_t', rhs: 'σ(W_io x_t + b_io + W_ho h_{t−1} + b_ho)', value: f3(o) },
-      { lhs: 'c_t', rhs: `f_t ⊙ c_{t−1} + i_t ⊙ g_t = ${f3(f)}·${f3(cPrev)} + ${f3(i)}·${f3(gg)}`, value: f3(c) },
-      { lhs: 'h_t', rhs: `o_t ⊙ tanh(c_t) = ${f3(o)}·tanh(${f3(c)})`, value: f3(h) },
+      { lhs: 'c_t', rhs: `f_t ⊙ c_{t−1} + i_t ⊙ g_t = ${fp(f)}·${fp(cPrev)} + ${fp(i)}·${fp(gg)}`, value: f3(c) },
+      { lhs: 'h_t', rhs: `o_t ⊙ tanh(c_t) = ${fp(o)}·tanh(${f3(c)})`, value: f3(h) },
     ];
   }
   if (cell === 'gru') {
@@ -150,7 +152,7 @@ export function cellLines(cell, probe, t, H, I, u = 0) {
       { lhs: 'r_t', rhs: 'σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr)', value: f3(r) },
       { lhs: 'z_t', rhs: 'σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)', value: f3(z) },
       { lhs: 'n_t', rhs: 'tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn))', value: f3(n) },
-      { lhs: 'h_t', rhs: `(1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1} = (1 − ${f3(z)})·${f3(n)} + ${f3(z)}·${f3(hPrev)}`, value: f3(h) },
+      { lhs: 'h_t', rhs: `(1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1} = (1 − ${f3(z)})·${fp(n)} + ${fp(z)}·${fp(hPrev)}`, value: f3(h) },
     ];
   }
   return [
