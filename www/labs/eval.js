@@ -19,6 +19,7 @@ import {
 const $ = (id) => document.getElementById(id);
 const COLOR_A = PALETTE[0];
 const COLOR_B = PALETTE[1];
+const COLOR_EL = PALETTE[4];
 const GRID = 40;
 const SHOWN = 6;
 
@@ -425,6 +426,8 @@ function drawGeometry() {
   series.push({ type: 'line', xs: cx, ys: cy, color: COLOR_B, width: 2, label: t('eval.circle', { r: r2.toFixed(3) }) });
   series.push({ type: 'line', xs: g.pathL1.map((w) => w[0]), ys: g.pathL1.map((w) => w[1]), color: COLOR_A, width: 1.5, dash: [5, 3] });
   series.push({ type: 'line', xs: g.pathL2.map((w) => w[0]), ys: g.pathL2.map((w) => w[1]), color: COLOR_B, width: 1.5, dash: [5, 3] });
+  series.push({ type: 'line', xs: g.pathElastic.map((w) => w[0]), ys: g.pathElastic.map((w) => w[1]), color: COLOR_EL, width: 1.5, dash: [2, 3], label: t('eval.elastic_path') });
+  series.push({ type: 'scatter', xs: [g.elastic[0]], ys: [g.elastic[1]], color: COLOR_EL, radius: 4 });
   series.push({ type: 'scatter', xs: [g.ols[0]], ys: [g.ols[1]], color: '#1f2328', radius: 5 });
   series.push({ type: 'scatter', xs: [g.l1[0]], ys: [g.l1[1]], color: COLOR_A, radius: 6 });
   series.push({ type: 'scatter', xs: [g.l2[0]], ys: [g.l2[1]], color: COLOR_B, radius: 6 });
@@ -443,6 +446,8 @@ function drawGeometry() {
   $('l1-w2').textContent = w(g.l1[1]);
   $('l2-w1').textContent = w(g.l2[0]);
   $('l2-w2').textContent = w(g.l2[1]);
+  $('el-w1').textContent = w(g.elastic[0]);
+  $('el-w2').textContent = w(g.elastic[1]);
   const z = g.l1ZeroAt;
   $('zero-at').textContent = t(S.orth === 1 ? 'eval.zero_at_orth' : 'eval.zero_at', {
     z1: z[0] === null ? '> 2' : z[0].toFixed(4), z2: z[1] === null ? '> 2' : z[1].toFixed(4),
