@@ -298,6 +298,21 @@ function drawFit() {
   }
   drawPairs(ok(a) ? a : null);
   drawThreshold();
+  drawEpochs(a, b);
+}
+
+/** Train and test loss of A and B against the epoch (the validation curve over training time). */
+function drawEpochs(a, b) {
+  const p = makePlot('ep-plot', { x: { label: t('eval.epoch_axis') }, y: { label: t('eval.loss_axis'), min: 0 } });
+  const series = [];
+  for (const [r, color, name] of [[a, COLOR_A, 'A'], [b, COLOR_B, 'B']]) {
+    const h = r?.history;
+    if (!h || !h.length) continue;
+    const xs = h.map((row) => row.epoch);
+    series.push({ type: 'line', xs, ys: h.map((row) => row.trainLoss), color, dash: [5, 3], label: `${name} ${t('eval.train_loss')}` });
+    series.push({ type: 'line', xs, ys: h.map((row) => row.testLoss), color, label: `${name} ${t('eval.test_loss')}` });
+  }
+  p.setSeries(series);
 }
 
 function drawPairs(a) {
