@@ -265,6 +265,10 @@ export default [
       const verdict = await page.textContent('#lc-verdict');
       assert.ok(['good', 'bias', 'variance'].some((k) => verdict === strings.en[`eval.verdict_${k}`]), verdict);
       assert.equal(Number(await page.textContent('#lc-gap')).toFixed(4), (all.test - all.train).toFixed(4));
+      // the validation curve over epochs: one point per epoch of A's and B's history (epoch 0 too)
+      await done(page, 'evalFit');
+      const epochs = await page.evaluate(() => window.__eval.view.frame.runs.map((r) => r.history.length));
+      assert.deepEqual(epochs, [41, 41]);
       numbers.curves = { size: c.size.map((r) => [r.size, r.train, r.test]), hidden: c.hidden.map((r) => [r.hidden, r.train, r.test]), verdict };
     },
   },

@@ -19,6 +19,7 @@ import {
 const $ = (id) => document.getElementById(id);
 const COLOR_A = PALETTE[0];
 const COLOR_B = PALETTE[1];
+const COLOR_EL = PALETTE[4];
 const GRID = 40;
 const SHOWN = 6;
 
@@ -297,6 +298,21 @@ function drawFit() {
   }
   drawPairs(ok(a) ? a : null);
   drawThreshold();
+  drawEpochs(a, b);
+}
+
+/** Train and test loss of A and B against the epoch (the validation curve over training time). */
+function drawEpochs(a, b) {
+  const p = makePlot('ep-plot', { x: { label: t('eval.epoch_axis') }, y: { label: t('eval.loss_axis'), min: 0 } });
+  const series = [];
+  for (const [r, color, name] of [[a, COLOR_A, 'A'], [b, COLOR_B, 'B']]) {
+    const h = r?.history;
+    if (!h || !h.length) continue;
+    const xs = h.map((row) => row.epoch);
+    series.push({ type: 'line', xs, ys: h.map((row) => row.trainLoss), color, dash: [5, 3], label: `${name} ${t('eval.train_loss')}` });
+    series.push({ type: 'line', xs, ys: h.map((row) => row.testLoss), color, label: `${name} ${t('eval.test_loss')}` });
+  }
+  p.setSeries(series);
 }
 
 function drawPairs(a) {
@@ -425,6 +441,8 @@ function drawGeometry() {
   series.push({ type: 'line', xs: cx, ys: cy, color: COLOR_B, width: 2, label: t('eval.circle', { r: r2.toFixed(3) }) });
   series.push({ type: 'line', xs: g.pathL1.map((w) => w[0]), ys: g.pathL1.map((w) => w[1]), color: COLOR_A, width: 1.5, dash: [5, 3] });
   series.push({ type: 'line', xs: g.pathL2.map((w) => w[0]), ys: g.pathL2.map((w) => w[1]), color: COLOR_B, width: 1.5, dash: [5, 3] });
+  series.push({ type: 'line', xs: g.pathElastic.map((w) => w[0]), ys: g.pathElastic.map((w) => w[1]), color: COLOR_EL, width: 1.5, dash: [2, 3], label: t('eval.elastic_path') });
+  series.push({ type: 'scatter', xs: [g.elastic[0]], ys: [g.elastic[1]], color: COLOR_EL, radius: 4 });
   series.push({ type: 'scatter', xs: [g.ols[0]], ys: [g.ols[1]], color: '#1f2328', radius: 5 });
   series.push({ type: 'scatter', xs: [g.l1[0]], ys: [g.l1[1]], color: COLOR_A, radius: 6 });
   series.push({ type: 'scatter', xs: [g.l2[0]], ys: [g.l2[1]], color: COLOR_B, radius: 6 });
@@ -443,6 +461,8 @@ function drawGeometry() {
   $('l1-w2').textContent = w(g.l1[1]);
   $('l2-w1').textContent = w(g.l2[0]);
   $('l2-w2').textContent = w(g.l2[1]);
+  $('el-w1').textContent = w(g.elastic[0]);
+  $('el-w2').textContent = w(g.elastic[1]);
   const z = g.l1ZeroAt;
   $('zero-at').textContent = t(S.orth === 1 ? 'eval.zero_at_orth' : 'eval.zero_at', {
     z1: z[0] === null ? '> 2' : z[0].toFixed(4), z2: z[1] === null ? '> 2' : z[1].toFixed(4),

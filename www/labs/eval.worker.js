@@ -39,7 +39,7 @@ async function loadCsv() {
 function readout(m) {
   const labels = m.testLabels();
   const scores = m.testScores();
-  const out = { metrics: m.metrics(), info: m.info(), labels, scores, error: null };
+  const out = { metrics: m.metrics(), info: m.info(), history: m.history(), labels, scores, error: null };
   try {
     const roc = dl.rocCurve(labels, scores, false);
     const pr = dl.prCurve(labels, scores);
