@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 /** Every page of www/ (read from the folder, so a new page cannot miss its policy). */
 export const PAGES = readdirSync(new URL('../../www/', import.meta.url)).filter((f) => f.endsWith('.html')).sort();
 /** Pages that start module workers (from their own origin). */
-const WORKERS = new Set(['resize.html', 'train.html']);
+const WORKERS = new Set(['resize.html', 'train.html', 'losses.html']);
 
 /** The policy's directives as {name: [sources]}. */
 function parseCsp(text) {
