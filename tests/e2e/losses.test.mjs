@@ -110,6 +110,7 @@ export default [
       const s = await page.evaluate(() => window.__losses.surface);
       assert.ok(s.ceMinCurvature >= 0 && s.mseMinCurvature < 0, `${s.ceMinCurvature} ${s.mseMinCurvature}`);
       // dragging on the gradient plot moves the cursor (and the hash)
+      await page.locator('#cm-grad').scrollIntoViewIfNeeded();
       const box = await page.locator('#cm-grad').boundingBox();
       await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
       const moved = await page.evaluate(() => window.__losses.cursor.p);

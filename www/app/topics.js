@@ -284,8 +284,8 @@ export const TOPICS = [
     view: {
       panel: 'softmax',
       steps: [
-        { set: { z: '1000,999,998' }, watch: '#sm-naive' },
         { set: { T: '5' }, watch: '#sm-sum' },
+        { set: { z: '1000,999,998' }, watch: '#sm-naive' },
       ],
     },
   },

@@ -29,7 +29,7 @@ const P_GRID = linspace(0.005, 0.995, 199);
 
 function width(el, max = 620) {
   const w = el.parentElement.clientWidth || 320;
-  return Math.max(260, Math.min(max, w));
+  return Math.max(200, Math.min(max, w));
 }
 
 function save() {
