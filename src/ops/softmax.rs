@@ -9,11 +9,11 @@
 //! the sum, so the whole distribution is NaN, as in torch), then `e = exp(x - max)` stored and
 //! summed; a third pass over the output scales by `1/sum` (softmax) or writes
 //! `(x - max) - ln(sum)` (log-softmax, `ln` in f64 once per distribution). `exp` is
-//! `vmath::exp` (<= 2.5 ulps). `activation::softmax_reference` (f64 throughout) is the truth the
+//! `vmath::exp_nonpos_ftz` (`vmath::exp`, <= 2.5 ulps, without its subnormal results). `activation::softmax_reference` (f64 throughout) is the truth the
 //! tests compare with.
 
 use super::lanes::F4;
-use super::vmath::exp;
+use super::vmath::exp_nonpos_ftz as exp;
 use crate::tensor::try_zeros;
 use crate::Result;
 

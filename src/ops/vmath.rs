@@ -53,6 +53,32 @@ pub fn exp(x: F4) -> F4 {
     s1.mul_add(t * s1, p) * s2
 }
 
+/// Below this `e^x` is subnormal (f32::MIN_POSITIVE is e^-87.3365).
+const FTZ_CUTOFF: f32 = -87.336_54;
+
+/// `e^x` for `x <= 0`, with results that would be subnormal flushed to 0 (softmax's
+/// `exp(x - max)`: those terms are below 2^-126 of the largest). The same polynomial as `exp`
+/// (so the same <= 2.5 ulps) wherever `e^x` is normal; it may differ from `exp` by one ulp where
+/// `x·log2e` rounds to a tie (the bias then rounds `n` the other way, an equally good
+/// reduction). Cheaper by the clamps and the two-factor scale. NaN stays NaN;
+/// for x > 0 the result is only right up to x = 88.7 (its caller never passes one).
+#[inline(always)]
+pub fn exp_nonpos_ftz(x: F4) -> F4 {
+    // 1.5·2^23 + 127: the integer n lands in the low bits already biased for the exponent.
+    let magic = F4::splat(12_583_039.0);
+    let v = magic.mul_add(x, F4::splat(LOG2E));
+    let n = v - magic;
+    let s = F4::from_bits(v.to_bits().shl_bits(23));
+    let t = x.mul_add(n, F4::splat(-LN2_HI));
+    let t = t.mul_add(n, F4::splat(-LN2_LO));
+    let p = F4::splat(C4).mul_add(F4::splat(C5), t);
+    let p = F4::splat(C3).mul_add(p, t);
+    let p = F4::splat(C2).mul_add(p, t);
+    let p = F4::splat(C1).mul_add(p, t);
+    let e = s.mul_add(t * s, p);
+    F4::select(x.lt(F4::splat(FTZ_CUTOFF)), F4::splat(0.0), e)
+}
+
 /// `e^x - 1`, accurate near 0 (a Taylor polynomial for |x| < 1, `exp(x) - 1` beyond).
 #[inline(always)]
 pub fn expm1(x: F4) -> F4 {
@@ -353,6 +379,29 @@ mod tests {
                 0x3f7f_fffb
             ]
         );
+    }
+
+    /// The flushing variant is `exp` (within one ulp, at ties) wherever `e^x` is normal, and 0
+    /// below.
+    #[test]
+    fn exp_nonpos_ftz_is_exp_down_to_the_subnormals() {
+        let mut u = 0u32;
+        while u < 0x7f80_0000 {
+            let x = -f32::from_bits(u);
+            let (a, b) = (exp_nonpos_ftz(F4::splat(x)).to_array()[0], exp1(x));
+            if b >= f32::MIN_POSITIVE {
+                assert!(
+                    a.to_bits().abs_diff(b.to_bits()) <= 1,
+                    "x = {x:e}: {a} vs {b}"
+                );
+            } else {
+                assert_eq!(a, 0.0, "x = {x:e}");
+            }
+            u += 97;
+        }
+        let inf = exp_nonpos_ftz(F4::splat(f32::NEG_INFINITY)).to_array()[0];
+        assert_eq!(inf, 0.0);
+        assert!(exp_nonpos_ftz(F4::splat(f32::NAN)).to_array()[0].is_nan());
     }
 
     #[test]
