@@ -114,14 +114,16 @@ pub fn sigmoid1(x: f32) -> f32 {
 /// Element-wise sigmoid (four lanes at a time).
 pub fn sigmoid(x: &[f32]) -> Vec<f32> {
     let mut y = vec![0.0; x.len()];
-    vmath::map(x, &mut y, vmath::sigmoid);
+    let k = vmath::Consts::opaque();
+    vmath::map(x, &mut y, |v| vmath::sigmoid_k(&k, v));
     y
 }
 
 /// Element-wise sigmoid into `y` (the same length as `x`).
 pub fn sigmoid_into(x: &[f32], y: &mut [f32]) -> Result<()> {
     check_len("output", y.len(), &[x.len()])?;
-    vmath::map(x, y, vmath::sigmoid);
+    let k = vmath::Consts::opaque();
+    vmath::map(x, y, |v| vmath::sigmoid_k(&k, v));
     Ok(())
 }
 
@@ -306,9 +308,15 @@ impl Activation {
                 }
             }
             // The exp-based ones on four lanes (`vmath`; `f` runs the same lane code).
-            Activation::Sigmoid => vmath::map(x, y, vmath::sigmoid),
+            Activation::Sigmoid => {
+                let k = vmath::Consts::opaque();
+                vmath::map(x, y, |v| vmath::sigmoid_k(&k, v))
+            }
             Activation::Tanh => vmath::map(x, y, vmath::tanh),
-            Activation::Silu => vmath::map(x, y, |v| v * vmath::sigmoid(v)),
+            Activation::Silu => {
+                let k = vmath::Consts::opaque();
+                vmath::map(x, y, |v| v * vmath::sigmoid_k(&k, v))
+            }
             Activation::Elu(a) => {
                 let av = F4::splat(a);
                 vmath::map(x, y, |v| {

@@ -20,6 +20,10 @@ mod imp {
         pub fn splat(v: f32) -> F4 {
             F4(f32x4_splat(v))
         }
+        /// `splat` for constants.
+        pub const fn splat_const(v: f32) -> F4 {
+            F4(f32x4(v, v, v, v))
+        }
         /// Unaligned load of 4 floats.
         ///
         /// # Safety
@@ -367,6 +371,10 @@ mod imp {
         pub fn splat(v: i32) -> I32x4 {
             I32x4(i32x4_splat(v))
         }
+        /// `splat` for constants.
+        pub const fn splat_const(v: i32) -> I32x4 {
+            I32x4(i32x4(v, v, v, v))
+        }
         #[inline(always)]
         pub fn shl_bits(self, n: u32) -> I32x4 {
             I32x4(i32x4_shl(self.0, n))
@@ -415,6 +423,9 @@ mod imp {
     impl F4 {
         #[inline(always)]
         pub fn splat(v: f32) -> F4 {
+            F4([v; 4])
+        }
+        pub const fn splat_const(v: f32) -> F4 {
             F4([v; 4])
         }
         /// # Safety
@@ -708,6 +719,9 @@ mod imp {
     impl I32x4 {
         #[inline(always)]
         pub fn splat(v: i32) -> I32x4 {
+            I32x4([v; 4])
+        }
+        pub const fn splat_const(v: i32) -> I32x4 {
             I32x4([v; 4])
         }
         #[inline(always)]

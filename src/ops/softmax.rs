@@ -13,7 +13,7 @@
 //! tests compare with.
 
 use super::lanes::F4;
-use super::vmath::exp_nonpos_ftz as exp;
+use super::vmath::{exp_nonpos_ftz, Consts};
 use crate::tensor::try_zeros;
 use crate::Result;
 
@@ -52,9 +52,14 @@ pub fn forward(
     if n == 0 || inner == 0 {
         return Ok(());
     }
+    let k = Consts::opaque();
     if inner == 1 {
         for (xr, yr) in x.chunks_exact(n).zip(y.chunks_exact_mut(n)).take(outer) {
-            row(xr, yr, log);
+            if log {
+                row::<true>(&k, xr, yr);
+            } else {
+                row::<false>(&k, xr, yr);
+            }
         }
         return Ok(());
     }
@@ -66,13 +71,17 @@ pub fn forward(
         let xo = &x[o * n * inner..][..n * inner];
         let yo = &mut y[o * n * inner..][..n * inner];
         for c0 in (0..full).step_by(4) {
-            columns(xo, yo, n, inner, c0, log);
+            columns(&k, xo, yo, (n, inner, c0), log);
         }
         for c in full..inner {
             for k in 0..n {
                 xs[k] = xo[k * inner + c];
             }
-            row(&xs, &mut ys, log);
+            if log {
+                row::<true>(&k, &xs, &mut ys);
+            } else {
+                row::<false>(&k, &xs, &mut ys);
+            }
             for k in 0..n {
                 yo[k * inner + c] = ys[k];
             }
@@ -82,7 +91,8 @@ pub fn forward(
 }
 
 /// One contiguous distribution.
-fn row(x: &[f32], y: &mut [f32], log: bool) {
+fn row<const LOG: bool>(k: &Consts, x: &[f32], y: &mut [f32]) {
+    let log = LOG;
     let full = x.len() / 16 * 16;
     let (xb, xt) = x.split_at(full);
     // Pass 1: the max.
@@ -103,17 +113,22 @@ fn row(x: &[f32], y: &mut [f32], log: bool) {
     let mut s4 = [F4::splat(0.0); 4];
     let (yb, yt) = y.split_at_mut(full);
     for (c, yc) in xb.chunks_exact(16).zip(yb.chunks_exact_mut(16)) {
-        for (k, s) in s4.iter_mut().enumerate() {
-            let e = exp(ld(&c[4 * k..]) - mv);
-            *s = *s + e;
-            if !log {
-                st(e, &mut yc[4 * k..]);
-            }
+        // four independent exps per step (written out: a rolled loop kept one in flight)
+        let e0 = exp_nonpos_ftz(k, ld(&c[0..]) - mv);
+        let e1 = exp_nonpos_ftz(k, ld(&c[4..]) - mv);
+        let e2 = exp_nonpos_ftz(k, ld(&c[8..]) - mv);
+        let e3 = exp_nonpos_ftz(k, ld(&c[12..]) - mv);
+        s4 = [s4[0] + e0, s4[1] + e1, s4[2] + e2, s4[3] + e3];
+        if !log {
+            st(e0, &mut yc[0..]);
+            st(e1, &mut yc[4..]);
+            st(e2, &mut yc[8..]);
+            st(e3, &mut yc[12..]);
         }
     }
     let mut tail = 0.0f32;
     for (c, yc) in xt.chunks(4).zip(yt.chunks_mut(4)) {
-        let e = exp(partial(c, 0.0) - mv).to_array();
+        let e = exp_nonpos_ftz(k, partial(c, 0.0) - mv).to_array();
         for (k, &v) in e.iter().enumerate().take(c.len()) {
             tail += v;
             if !log {
@@ -127,8 +142,8 @@ fn row(x: &[f32], y: &mut [f32], log: bool) {
         let ls = (s as f64).ln() as f32;
         let (mv, lv) = (F4::splat(m), F4::splat(ls));
         for (c, yc) in xb.chunks_exact(16).zip(yb.chunks_exact_mut(16)) {
-            for k in 0..4 {
-                st((ld(&c[4 * k..]) - mv) - lv, &mut yc[4 * k..]);
+            for q in 0..4 {
+                st((ld(&c[4 * q..]) - mv) - lv, &mut yc[4 * q..]);
             }
         }
         for (o, &v) in yt.iter_mut().zip(xt) {
@@ -137,9 +152,9 @@ fn row(x: &[f32], y: &mut [f32], log: bool) {
     } else {
         let r = F4::splat(1.0 / s);
         for yc in yb.chunks_exact_mut(16) {
-            for k in 0..4 {
-                let v = ld(&yc[4 * k..]) * r;
-                st(v, &mut yc[4 * k..]);
+            for q in 0..4 {
+                let v = ld(&yc[4 * q..]) * r;
+                st(v, &mut yc[4 * q..]);
             }
         }
         for o in yt.iter_mut() {
@@ -149,33 +164,33 @@ fn row(x: &[f32], y: &mut [f32], log: bool) {
 }
 
 /// Four neighbouring distributions (columns `c0..c0+4` of an `n x inner` block).
-fn columns(x: &[f32], y: &mut [f32], n: usize, inner: usize, c0: usize, log: bool) {
-    let at = |k: usize| k * inner + c0;
+fn columns(k: &Consts, x: &[f32], y: &mut [f32], (n, inner, c0): (usize, usize, usize), log: bool) {
+    let at = |i: usize| i * inner + c0;
     let mut m = F4::splat(f32::NEG_INFINITY);
-    for k in 0..n {
-        m = m.pmax(ld(&x[at(k)..]));
+    for i in 0..n {
+        m = m.pmax(ld(&x[at(i)..]));
     }
     // Two accumulators (even and odd steps) halve the length of each running sum.
     let mut s = [F4::splat(0.0); 2];
-    for k in 0..n {
-        let e = exp(ld(&x[at(k)..]) - m);
-        s[k % 2] = s[k % 2] + e;
+    for i in 0..n {
+        let e = exp_nonpos_ftz(k, ld(&x[at(i)..]) - m);
+        s[i % 2] = s[i % 2] + e;
         if !log {
-            st(e, &mut y[at(k)..]);
+            st(e, &mut y[at(i)..]);
         }
     }
     let s = s[0] + s[1];
     if log {
         let ls = s.to_array().map(|v| (v as f64).ln() as f32);
         let lv = ld(&ls);
-        for k in 0..n {
-            st((ld(&x[at(k)..]) - m) - lv, &mut y[at(k)..]);
+        for i in 0..n {
+            st((ld(&x[at(i)..]) - m) - lv, &mut y[at(i)..]);
         }
     } else {
         let r = F4::splat(1.0) / s;
-        for k in 0..n {
-            let v = ld(&y[at(k)..]) * r;
-            st(v, &mut y[at(k)..]);
+        for i in 0..n {
+            let v = ld(&y[at(i)..]) * r;
+            st(v, &mut y[at(i)..]);
         }
     }
 }

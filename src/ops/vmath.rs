@@ -30,27 +30,91 @@ const EXP_LO: f32 = -104.0;
 /// Above this `e^x` is `+inf` (f32::MAX is e^88.72).
 const EXP_HI: f32 = 89.0;
 
+/// The constants of `exp`, `exp_nonpos_ftz` and `sigmoid` as vectors. A loop makes them once
+/// with `Consts::opaque()` and passes them in: V8 does not hoist a `v128.const` out of a loop,
+/// and re-materializing a dozen of them per vector cost as much as the arithmetic itself.
+/// `Consts::PLAIN` (the same values, visible to the compiler) serves one-off calls.
+#[derive(Clone, Copy)]
+pub struct Consts {
+    lo: F4,
+    hi: F4,
+    magic: F4,
+    magic_biased: F4,
+    log2e: F4,
+    m_ln2_hi: F4,
+    m_ln2_lo: F4,
+    c: [F4; 5],
+    ftz: F4,
+    zero: F4,
+    one: F4,
+    bias: I32x4,
+}
+
+impl Consts {
+    pub const PLAIN: Consts = Consts {
+        lo: F4::splat_const(EXP_LO),
+        hi: F4::splat_const(EXP_HI),
+        magic: F4::splat_const(MAGIC),
+        // 1.5·2^23 + 127: n lands in the low bits already biased for the exponent field
+        magic_biased: F4::splat_const(12_583_039.0),
+        log2e: F4::splat_const(LOG2E),
+        m_ln2_hi: F4::splat_const(-LN2_HI),
+        m_ln2_lo: F4::splat_const(-LN2_LO),
+        c: [
+            F4::splat_const(C1),
+            F4::splat_const(C2),
+            F4::splat_const(C3),
+            F4::splat_const(C4),
+            F4::splat_const(C5),
+        ],
+        ftz: F4::splat_const(FTZ_CUTOFF),
+        zero: F4::splat_const(0.0),
+        one: F4::splat_const(1.0),
+        bias: I32x4::splat_const(127),
+    };
+
+    /// The constants behind an optimization barrier: the compiler keeps them in locals (wasm
+    /// registers) for the loop that uses them instead of re-creating each per use.
+    #[inline(always)]
+    pub fn opaque() -> Consts {
+        core::hint::black_box(Consts::PLAIN)
+    }
+}
+
 /// `e^x` for four lanes (see the module doc for the method and the accuracy test).
 #[inline(always)]
 pub fn exp(x: F4) -> F4 {
+    exp_k(&Consts::PLAIN, x)
+}
+
+/// `exp` with its constants passed in (`Consts::opaque()` made once before a loop).
+#[inline(always)]
+pub fn exp_k(k: &Consts, x: F4) -> F4 {
     // pmax/pmin keep a NaN in `x` (their first operand) and clamp infinities.
-    let x = x.pmax(F4::splat(EXP_LO)).pmin(F4::splat(EXP_HI));
-    let v = F4::splat(MAGIC).mul_add(x, F4::splat(LOG2E));
-    let n = v - F4::splat(MAGIC);
+    let x = x.pmax(k.lo).pmin(k.hi);
+    let v = k.magic.mul_add(x, k.log2e);
+    let n = v - k.magic;
     // The integer n, from the low bits of v (|n| <= 150 < 2^22).
-    let ni = v.to_bits() - F4::splat(MAGIC).to_bits();
-    let t = x.mul_add(n, F4::splat(-LN2_HI));
-    let t = t.mul_add(n, F4::splat(-LN2_LO));
-    let p = F4::splat(C4).mul_add(F4::splat(C5), t);
-    let p = F4::splat(C3).mul_add(p, t);
-    let p = F4::splat(C2).mul_add(p, t);
-    let p = F4::splat(C1).mul_add(p, t);
+    let ni = v.to_bits() - k.magic.to_bits();
+    let t = x.mul_add(n, k.m_ln2_hi);
+    let t = t.mul_add(n, k.m_ln2_lo);
+    let p = poly(k, t);
     // 2^n = 2^n1 · 2^n2 with both factors normal for n in [-150, 128].
     let n1 = ni >> 1;
     let n2 = ni - n1;
-    let s1 = F4::from_bits((n1 + I32x4::splat(127)).shl_bits(23));
-    let s2 = F4::from_bits((n2 + I32x4::splat(127)).shl_bits(23));
+    let s1 = F4::from_bits((n1 + k.bias).shl_bits(23));
+    let s2 = F4::from_bits((n2 + k.bias).shl_bits(23));
     s1.mul_add(t * s1, p) * s2
+}
+
+/// `p(t)` with `e^t ≈ 1 + t·p(t)` (XNNPACK's rr2-p5 coefficients).
+#[inline(always)]
+fn poly(k: &Consts, t: F4) -> F4 {
+    let [c1, c2, c3, c4, c5] = k.c;
+    let p = c4.mul_add(c5, t);
+    let p = c3.mul_add(p, t);
+    let p = c2.mul_add(p, t);
+    c1.mul_add(p, t)
 }
 
 /// Below this `e^x` is subnormal (f32::MIN_POSITIVE is e^-87.3365).
@@ -63,20 +127,14 @@ const FTZ_CUTOFF: f32 = -87.336_54;
 /// reduction). Cheaper by the clamps and the two-factor scale. NaN stays NaN;
 /// for x > 0 the result is only right up to x = 88.7 (its caller never passes one).
 #[inline(always)]
-pub fn exp_nonpos_ftz(x: F4) -> F4 {
-    // 1.5·2^23 + 127: the integer n lands in the low bits already biased for the exponent.
-    let magic = F4::splat(12_583_039.0);
-    let v = magic.mul_add(x, F4::splat(LOG2E));
-    let n = v - magic;
+pub fn exp_nonpos_ftz(k: &Consts, x: F4) -> F4 {
+    let v = k.magic_biased.mul_add(x, k.log2e);
+    let n = v - k.magic_biased;
     let s = F4::from_bits(v.to_bits().shl_bits(23));
-    let t = x.mul_add(n, F4::splat(-LN2_HI));
-    let t = t.mul_add(n, F4::splat(-LN2_LO));
-    let p = F4::splat(C4).mul_add(F4::splat(C5), t);
-    let p = F4::splat(C3).mul_add(p, t);
-    let p = F4::splat(C2).mul_add(p, t);
-    let p = F4::splat(C1).mul_add(p, t);
-    let e = s.mul_add(t * s, p);
-    F4::select(x.lt(F4::splat(FTZ_CUTOFF)), F4::splat(0.0), e)
+    let t = x.mul_add(n, k.m_ln2_hi);
+    let t = t.mul_add(n, k.m_ln2_lo);
+    let e = s.mul_add(t * s, poly(k, t));
+    F4::select(x.lt(k.ftz), k.zero, e)
 }
 
 /// `e^x - 1`, accurate near 0 (a Taylor polynomial for |x| < 1, `exp(x) - 1` beyond).
@@ -113,10 +171,16 @@ const FACT: [u32; 13] = [
 /// then `1 - that` for x >= 0.
 #[inline(always)]
 pub fn sigmoid(x: F4) -> F4 {
-    let e = exp(-x.abs());
-    let f = e / (F4::splat(1.0) + e);
+    sigmoid_k(&Consts::PLAIN, x)
+}
+
+/// `sigmoid` with its constants passed in.
+#[inline(always)]
+pub fn sigmoid_k(k: &Consts, x: F4) -> F4 {
+    let e = exp_k(k, -x.abs());
+    let f = e / (k.one + e);
     // NaN: not < 0, so 1 - f = NaN.
-    F4::select(x.lt(F4::splat(0.0)), f, F4::splat(1.0) - f)
+    F4::select(x.lt(k.zero), f, k.one - f)
 }
 
 /// Odd Taylor coefficients of tanh: x - x^3/3 + 2x^5/15 - 17x^7/315 + ... (through x^17).
@@ -186,12 +250,18 @@ pub fn map(x: &[f32], y: &mut [f32], f: impl Fn(F4) -> F4) {
     let (xb, xt) = x[..n].split_at(full);
     let (yb, yt) = y[..n].split_at_mut(full);
     for (xc, yc) in xb.chunks_exact(16).zip(yb.chunks_exact_mut(16)) {
-        // SAFETY: both chunks hold 16 floats; the four vectors are independent (ILP).
+        // SAFETY: both chunks hold 16 floats. Four independent vectors per step, written out
+        // (a rolled loop kept one in flight).
         unsafe {
-            let v: [F4; 4] = std::array::from_fn(|k| F4::load(xc.as_ptr().add(4 * k)));
-            for (k, v) in v.into_iter().enumerate() {
-                f(v).store(yc.as_mut_ptr().add(4 * k));
-            }
+            let (xp, yp) = (xc.as_ptr(), yc.as_mut_ptr());
+            let r0 = f(F4::load(xp));
+            let r1 = f(F4::load(xp.add(4)));
+            let r2 = f(F4::load(xp.add(8)));
+            let r3 = f(F4::load(xp.add(12)));
+            r0.store(yp);
+            r1.store(yp.add(4));
+            r2.store(yp.add(8));
+            r3.store(yp.add(12));
         }
     }
     for (xc, yc) in xt.chunks(4).zip(yt.chunks_mut(4)) {
@@ -388,7 +458,8 @@ mod tests {
         let mut u = 0u32;
         while u < 0x7f80_0000 {
             let x = -f32::from_bits(u);
-            let (a, b) = (exp_nonpos_ftz(F4::splat(x)).to_array()[0], exp1(x));
+            let k = Consts::PLAIN;
+            let (a, b) = (exp_nonpos_ftz(&k, F4::splat(x)).to_array()[0], exp1(x));
             if b >= f32::MIN_POSITIVE {
                 assert!(
                     a.to_bits().abs_diff(b.to_bits()) <= 1,
@@ -399,9 +470,10 @@ mod tests {
             }
             u += 97;
         }
-        let inf = exp_nonpos_ftz(F4::splat(f32::NEG_INFINITY)).to_array()[0];
+        let k = Consts::opaque();
+        let inf = exp_nonpos_ftz(&k, F4::splat(f32::NEG_INFINITY)).to_array()[0];
         assert_eq!(inf, 0.0);
-        assert!(exp_nonpos_ftz(F4::splat(f32::NAN)).to_array()[0].is_nan());
+        assert!(exp_nonpos_ftz(&k, F4::splat(f32::NAN)).to_array()[0].is_nan());
     }
 
     #[test]
