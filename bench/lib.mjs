@@ -38,10 +38,47 @@ export function time(fn, { warmup = 3, reps = 15 } = {}) {
   return t[Math.floor(t.length / 2)];
 }
 
+/**
+ * The machine is shared: times every function of `fns` alternately, three rounds, and keeps each
+ * one's best median, so a burst of load from elsewhere does not land on one side only.
+ */
+export function interleaved(fns, reps = { warmup: 3, reps: 15 }, rounds = 3) {
+  const best = fns.map(() => Infinity);
+  for (let r = 0; r < rounds; r++) fns.forEach((fn, i) => { best[i] = Math.min(best[i], time(fn, reps)); });
+  return best;
+}
+
+/** Process CPU time (user + system) of one call of `fn`, in ms. */
+function cpuMs(fn) {
+  const c0 = process.cpuUsage();
+  fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+/**
+ * CPU-time ratio of `a` to `b`: the best single call of each over `n` alternating pairs (CPU
+ * time does not count the time this process waits while other work runs on the machine).
+ * Returns `{ratio, note}`.
+ */
+export function cpuRatio(a, b, n = 15) {
+  let ta = Infinity;
+  let tb = Infinity;
+  for (let i = 0; i < n; i++) {
+    ta = Math.min(ta, cpuMs(a));
+    tb = Math.min(tb, cpuMs(b));
+  }
+  const ratio = ta / tb;
+  return { ratio, note: `CPU-time ratio ${ratio.toFixed(3)} (${ta.toFixed(2)} vs ${tb.toFixed(2)} ms)` };
+}
+
 const rows = [];
-/** Records one comparison: ratio = ours / peer (below 1 means we are faster). */
-export function row(name, ours, peer, note = '') {
-  rows.push({ name, ours, peer, note });
+/**
+ * Records one comparison: ratio = ours / peer (below 1 means we are faster); `cpu` is the
+ * CPU-time ratio when the case measured one.
+ */
+export function row(name, ours, peer, note = '', cpu = undefined) {
+  rows.push({ name, ours, peer, note, cpu });
   const ratio = peer > 0 ? ours / peer : NaN;
   const speed = ratio > 0 ? (1 / ratio).toFixed(1) + 'x' : '-';
   console.log(

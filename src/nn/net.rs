@@ -230,6 +230,79 @@ impl Mlp {
             .collect()
     }
 
+    /// Every parameter and running statistic by name, in torch's `state_dict` style:
+    /// `layers.{i}.weight` `[out, in]`, `layers.{i}.bias` `[out]`, with batch norm
+    /// `layers.{i}.bn.weight|bias|running_mean|running_var` `[units]`, then `out.weight` and
+    /// `out.bias`; each with its shape.
+    pub fn named_params(&self) -> Vec<(String, Vec<usize>, &[f32])> {
+        type Named<'a> = Vec<(String, Vec<usize>, &'a [f32])>;
+        fn dense<'a>(v: &mut Named<'a>, pre: String, d: &'a Dense) {
+            v.push((format!("{pre}.weight"), vec![d.n_out, d.n_in], &d.w[..]));
+            v.push((format!("{pre}.bias"), vec![d.n_out], &d.b[..]));
+        }
+        let mut v: Named<'_> = Vec::new();
+        for (i, h) in self.hidden.iter().enumerate() {
+            dense(&mut v, format!("layers.{i}"), &h.dense);
+            if let Some(bn) = &h.bn {
+                for (name, t) in [
+                    ("weight", &bn.gamma),
+                    ("bias", &bn.beta),
+                    ("running_mean", &bn.running_mean),
+                    ("running_var", &bn.running_var),
+                ] {
+                    v.push((format!("layers.{i}.bn.{name}"), vec![t.len()], &t[..]));
+                }
+            }
+        }
+        dense(&mut v, "out".into(), &self.out);
+        v
+    }
+
+    /// Replaces the parameter `name` (see `named_params`) with `values` (its length, finite;
+    /// a running variance also >= 0).
+    pub fn set_param(&mut self, name: &str, values: &[f32]) -> Result<()> {
+        let names: Vec<String> = self.named_params().into_iter().map(|p| p.0).collect();
+        let dst: Option<&mut Vec<f32>> = if let Some(rest) = name.strip_prefix("layers.") {
+            let (i, field) = rest.split_once('.').unwrap_or((rest, ""));
+            let h = i.parse::<usize>().ok().and_then(|i| self.hidden.get_mut(i));
+            match (h, field) {
+                (Some(h), "weight") => Some(&mut h.dense.w),
+                (Some(h), "bias") => Some(&mut h.dense.b),
+                (Some(h), f) => match (&mut h.bn, f) {
+                    (Some(bn), "bn.weight") => Some(&mut bn.gamma),
+                    (Some(bn), "bn.bias") => Some(&mut bn.beta),
+                    (Some(bn), "bn.running_mean") => Some(&mut bn.running_mean),
+                    (Some(bn), "bn.running_var") => Some(&mut bn.running_var),
+                    _ => None,
+                },
+                _ => None,
+            }
+        } else {
+            match name {
+                "out.weight" => Some(&mut self.out.w),
+                "out.bias" => Some(&mut self.out.b),
+                _ => None,
+            }
+        };
+        let Some(dst) = dst else {
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            return Err(Error::bad_choice("parameter", &refs, name));
+        };
+        if dst.len() != values.len() {
+            return Err(Error::Shape(format!(
+                "parameter {name} has {} values, got {}",
+                dst.len(),
+                values.len()
+            )));
+        }
+        crate::tensor::check_finite(name, values)?;
+        if name.ends_with("running_var") && values.iter().any(|&v| v < 0.0) {
+            return arg_err!("{name} must be >= 0 everywhere");
+        }
+        dst.copy_from_slice(values);
+        Ok(())
+    }
+
     /// Appends every parameter and running statistic to `out` (cleared first): a snapshot that
     /// `load_state` puts back (used to keep the last finite weights when a run diverges).
     pub fn save_state(&self, out: &mut Vec<f32>) {

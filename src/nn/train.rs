@@ -223,6 +223,10 @@ impl Trainer {
     pub fn network(&self) -> &Mlp {
         &self.net
     }
+    /// Replaces one parameter of the network (`Mlp::set_param`: checked name, length, values).
+    pub fn set_param(&mut self, name: &str, values: &[f32]) -> Result<()> {
+        self.net.set_param(name, values)
+    }
     pub fn history(&self) -> &[f32] {
         &self.history
     }

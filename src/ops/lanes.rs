@@ -20,6 +20,10 @@ mod imp {
         pub fn splat(v: f32) -> F4 {
             F4(f32x4_splat(v))
         }
+        /// `splat` for constants.
+        pub const fn splat_const(v: f32) -> F4 {
+            F4(f32x4(v, v, v, v))
+        }
         /// Unaligned load of 4 floats.
         ///
         /// # Safety
@@ -279,6 +283,132 @@ mod imp {
         }
     }
 
+    impl F4 {
+        /// `b` where `self < b`, else `self` (`f32x4.pmax`: one `maxps`; a NaN in `self` stays).
+        #[inline(always)]
+        pub fn pmax(self, b: F4) -> F4 {
+            F4(f32x4_pmax(self.0, b.0))
+        }
+        /// `b` where `b < self`, else `self` (`f32x4.pmin`; a NaN in `self` stays).
+        #[inline(always)]
+        pub fn pmin(self, b: F4) -> F4 {
+            F4(f32x4_pmin(self.0, b.0))
+        }
+        #[inline(always)]
+        pub fn abs(self) -> F4 {
+            F4(f32x4_abs(self.0))
+        }
+        /// The raw bits of each lane.
+        #[inline(always)]
+        pub fn to_bits(self) -> I32x4 {
+            I32x4(self.0)
+        }
+        /// Lanes made of the given bits.
+        #[inline(always)]
+        pub fn from_bits(b: I32x4) -> F4 {
+            F4(b.0)
+        }
+        /// All-ones lanes where `self < b`, zero elsewhere (false for NaN).
+        #[inline(always)]
+        pub fn lt(self, b: F4) -> I32x4 {
+            I32x4(f32x4_lt(self.0, b.0))
+        }
+        /// All-ones lanes where `self != self` (NaN).
+        #[inline(always)]
+        pub fn is_nan(self) -> I32x4 {
+            I32x4(f32x4_ne(self.0, self.0))
+        }
+        /// `t` where `mask` is all ones, `f` where it is zero (bitwise select).
+        #[inline(always)]
+        pub fn select(mask: I32x4, t: F4, f: F4) -> F4 {
+            F4(v128_bitselect(t.0, f.0, mask.0))
+        }
+        /// `self`'s lanes with the sign bits of `s` (for `self` with the sign bit clear).
+        #[inline(always)]
+        pub fn or_sign_of(self, s: F4) -> F4 {
+            F4(v128_or(self.0, v128_and(s.0, f32x4_splat(-0.0))))
+        }
+        /// Lanes `[v, v, v, v]` reduced: the largest lane (NaN-free input).
+        #[inline(always)]
+        pub fn hmax(self) -> f32 {
+            let a = self.to_array();
+            a[0].max(a[1]).max(a[2].max(a[3]))
+        }
+        /// `(a0 + a2) + (a1 + a3)`.
+        #[inline(always)]
+        pub fn hsum(self) -> f32 {
+            let a = self.to_array();
+            (a[0] + a[2]) + (a[1] + a[3])
+        }
+    }
+
+    impl core::ops::Sub for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn sub(self, b: F4) -> F4 {
+            F4(f32x4_sub(self.0, b.0))
+        }
+    }
+
+    impl core::ops::Div for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn div(self, b: F4) -> F4 {
+            F4(f32x4_div(self.0, b.0))
+        }
+    }
+
+    impl core::ops::Neg for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn neg(self) -> F4 {
+            F4(f32x4_neg(self.0))
+        }
+    }
+
+    impl I32x4 {
+        #[inline(always)]
+        pub fn splat(v: i32) -> I32x4 {
+            I32x4(i32x4_splat(v))
+        }
+        /// `splat` for constants.
+        pub const fn splat_const(v: i32) -> I32x4 {
+            I32x4(i32x4(v, v, v, v))
+        }
+        #[inline(always)]
+        pub fn shl_bits(self, n: u32) -> I32x4 {
+            I32x4(i32x4_shl(self.0, n))
+        }
+        /// Bitwise and.
+        #[inline(always)]
+        pub fn and(self, b: I32x4) -> I32x4 {
+            I32x4(v128_and(self.0, b.0))
+        }
+        /// Bitwise or.
+        #[inline(always)]
+        pub fn or(self, b: I32x4) -> I32x4 {
+            I32x4(v128_or(self.0, b.0))
+        }
+    }
+
+    impl core::ops::Add for I32x4 {
+        type Output = I32x4;
+        /// Wrapping.
+        #[inline(always)]
+        fn add(self, b: I32x4) -> I32x4 {
+            I32x4(i32x4_add(self.0, b.0))
+        }
+    }
+
+    impl core::ops::Sub for I32x4 {
+        type Output = I32x4;
+        /// Wrapping.
+        #[inline(always)]
+        fn sub(self, b: I32x4) -> I32x4 {
+            I32x4(i32x4_sub(self.0, b.0))
+        }
+    }
+
     /// Which implementation this build uses (shown by the bench).
     pub const KIND: &str = "wasm simd128";
 }
@@ -293,6 +423,9 @@ mod imp {
     impl F4 {
         #[inline(always)]
         pub fn splat(v: f32) -> F4 {
+            F4([v; 4])
+        }
+        pub const fn splat_const(v: f32) -> F4 {
             F4([v; 4])
         }
         /// # Safety
@@ -502,6 +635,122 @@ mod imp {
         #[inline(always)]
         pub fn to_array(self) -> [i32; 4] {
             self.0
+        }
+    }
+
+    impl F4 {
+        #[inline(always)]
+        pub fn pmax(self, b: F4) -> F4 {
+            F4(zip(self.0, b.0, |x, y| if x < y { y } else { x }))
+        }
+        #[inline(always)]
+        pub fn pmin(self, b: F4) -> F4 {
+            F4(zip(self.0, b.0, |x, y| if y < x { y } else { x }))
+        }
+        #[inline(always)]
+        pub fn abs(self) -> F4 {
+            F4(self.0.map(f32::abs))
+        }
+        #[inline(always)]
+        pub fn to_bits(self) -> I32x4 {
+            I32x4(self.0.map(|v| v.to_bits() as i32))
+        }
+        #[inline(always)]
+        pub fn from_bits(b: I32x4) -> F4 {
+            F4(b.0.map(|v| f32::from_bits(v as u32)))
+        }
+        #[inline(always)]
+        pub fn lt(self, b: F4) -> I32x4 {
+            I32x4(zip(self.0, b.0, |x, y| -i32::from(x < y)))
+        }
+        #[inline(always)]
+        pub fn is_nan(self) -> I32x4 {
+            I32x4(self.0.map(|x| -i32::from(x.is_nan())))
+        }
+        #[inline(always)]
+        pub fn select(mask: I32x4, t: F4, f: F4) -> F4 {
+            let (t, f) = (t.to_bits().0, f.to_bits().0);
+            F4::from_bits(I32x4(core::array::from_fn(|k| {
+                (t[k] & mask.0[k]) | (f[k] & !mask.0[k])
+            })))
+        }
+        #[inline(always)]
+        pub fn or_sign_of(self, s: F4) -> F4 {
+            F4(zip(self.0, s.0, |x, y| {
+                f32::from_bits(x.to_bits() | (y.to_bits() & 0x8000_0000))
+            }))
+        }
+        #[inline(always)]
+        pub fn hmax(self) -> f32 {
+            let a = self.0;
+            a[0].max(a[1]).max(a[2].max(a[3]))
+        }
+        #[inline(always)]
+        pub fn hsum(self) -> f32 {
+            let a = self.0;
+            (a[0] + a[2]) + (a[1] + a[3])
+        }
+    }
+
+    impl core::ops::Sub for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn sub(self, b: F4) -> F4 {
+            F4(zip(self.0, b.0, |x, y| x - y))
+        }
+    }
+
+    impl core::ops::Div for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn div(self, b: F4) -> F4 {
+            F4(zip(self.0, b.0, |x, y| x / y))
+        }
+    }
+
+    impl core::ops::Neg for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn neg(self) -> F4 {
+            F4(self.0.map(|x| -x))
+        }
+    }
+
+    impl I32x4 {
+        #[inline(always)]
+        pub fn splat(v: i32) -> I32x4 {
+            I32x4([v; 4])
+        }
+        pub const fn splat_const(v: i32) -> I32x4 {
+            I32x4([v; 4])
+        }
+        #[inline(always)]
+        pub fn shl_bits(self, n: u32) -> I32x4 {
+            I32x4(self.0.map(|v| v.wrapping_shl(n % 32)))
+        }
+        #[inline(always)]
+        pub fn and(self, b: I32x4) -> I32x4 {
+            I32x4(zip(self.0, b.0, |x, y| x & y))
+        }
+        #[inline(always)]
+        pub fn or(self, b: I32x4) -> I32x4 {
+            I32x4(zip(self.0, b.0, |x, y| x | y))
+        }
+    }
+
+    impl core::ops::Add for I32x4 {
+        type Output = I32x4;
+        #[inline(always)]
+        fn add(self, b: I32x4) -> I32x4 {
+            I32x4(zip(self.0, b.0, i32::wrapping_add))
+        }
+    }
+
+    impl core::ops::Sub for I32x4 {
+        type Output = I32x4;
+        #[inline(always)]
+        fn sub(self, b: I32x4) -> I32x4 {
+            I32x4(zip(self.0, b.0, i32::wrapping_sub))
         }
     }
 

@@ -12,6 +12,8 @@ pub mod loss;
 pub mod metrics;
 pub mod norm;
 pub mod pool;
+pub mod softmax;
+pub mod vmath;
 
 use crate::{Error, Result};
 

@@ -8,7 +8,7 @@
 //! `batch_norm_backward` is the matching gradient (train mode through the batch statistics, eval
 //! mode through the fixed running ones).
 
-use crate::tensor::{check_len, try_filled, try_zeros, ViewD};
+use crate::tensor::{check_len, try_zeros, ViewD};
 use crate::{arg_err, shape_err, Result};
 
 /// `(mean, 1/sqrt(var+eps))` of `n` values produced by `it` (two passes over a cloneable iterator).
@@ -97,7 +97,22 @@ pub fn batch_norm(
     running_var: Option<&mut [f32]>,
     p: &BatchNormParams,
 ) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
+    let mut y = try_zeros("the output of batch_norm", x.data().len())?;
+    let (means, vars) = batch_norm_into(x, affine, running_mean, running_var, p, &mut y)?;
+    Ok((y, means, vars))
+}
+
+/// `batch_norm` writing into `y` (the length of `x`); returns the batch `(mean, var)`.
+pub fn batch_norm_into(
+    x: ViewD<'_>,
+    affine: Affine<'_>,
+    running_mean: Option<&mut [f32]>,
+    running_var: Option<&mut [f32]>,
+    p: &BatchNormParams,
+    y: &mut [f32],
+) -> Result<(Vec<f32>, Vec<f32>)> {
     let (x, shape) = (x.data(), x.shape());
+    check_len("output", y.len(), shape)?;
     check_eps(p.eps)?;
     let (n, c, inner) = nc_inner(shape)?;
     affine.check(c, "channel")?;
@@ -117,7 +132,6 @@ pub fn batch_norm(
     if !p.training && (running_mean.is_none() || running_var.is_none()) {
         return arg_err!("batch norm in eval mode needs running_mean and running_var");
     }
-    let mut y = try_zeros("the output of batch_norm", x.len())?;
     let mut means = vec![0.0f32; c];
     let mut vars = vec![0.0f32; c];
     let (mut rm, mut rv) = (running_mean, running_var);
@@ -148,7 +162,7 @@ pub fn batch_norm(
             }
         }
     }
-    Ok((y, means, vars))
+    Ok((means, vars))
 }
 
 /// Gradients of `batch_norm` over `[N, C, *]`: returns `(dx, dweight, dbias)`.
@@ -210,16 +224,21 @@ pub fn batch_norm_backward(
     Ok((dx, dw, db))
 }
 
-/// Normalizes each of the `x.len()/len` consecutive runs of `len` values.
-fn normalize_runs(x: &[f32], len: usize, eps: f64) -> Result<Vec<f64>> {
-    let mut y = try_filled("the normalized values (f64)", x.len(), 0.0f64)?;
-    for (xr, yr) in x.chunks_exact(len).zip(y.chunks_exact_mut(len)) {
+/// Normalizes each of the `x.len()/len` consecutive runs of `len` values into `y`, through
+/// `out(normalized value in f64, index in x)`.
+fn normalize_runs_into(
+    x: &[f32],
+    len: usize,
+    eps: f64,
+    y: &mut [f32],
+    out: impl Fn(f64, usize) -> f32,
+) {
+    for (r, (xr, yr)) in x.chunks_exact(len).zip(y.chunks_exact_mut(len)).enumerate() {
         let (mean, _, inv) = stats(xr.iter().copied(), len, eps);
-        for (yv, &xv) in yr.iter_mut().zip(xr) {
-            *yv = (xv as f64 - mean) * inv;
+        for (i, (yv, &xv)) in yr.iter_mut().zip(xr).enumerate() {
+            *yv = out((xv as f64 - mean) * inv, r * len + i);
         }
     }
-    Ok(y)
 }
 
 /// Layer norm: statistics per sample over the last `normalized_shape.len()` dims; weight and bias
@@ -230,7 +249,21 @@ pub fn layer_norm(
     affine: Affine<'_>,
     eps: f64,
 ) -> Result<Vec<f32>> {
+    let mut y = try_zeros("the output of layer_norm", x.data().len())?;
+    layer_norm_into(x, normalized_shape, affine, eps, &mut y)?;
+    Ok(y)
+}
+
+/// `layer_norm` into `y` (the length of `x`; nothing allocated).
+pub fn layer_norm_into(
+    x: ViewD<'_>,
+    normalized_shape: &[usize],
+    affine: Affine<'_>,
+    eps: f64,
+    y: &mut [f32],
+) -> Result<()> {
     let (x, shape) = (x.data(), x.shape());
+    check_len("output", y.len(), shape)?;
     check_eps(eps)?;
     let k = normalized_shape.len();
     if k == 0 || k > shape.len() || shape[shape.len() - k..] != *normalized_shape {
@@ -243,18 +276,29 @@ pub fn layer_norm(
         return shape_err!("normalized_shape {normalized_shape:?} has no elements");
     }
     affine.check(len, "normalized element")?;
-    let y = normalize_runs(x, len, eps)?;
-    Ok(y.iter()
-        .enumerate()
-        .map(|(i, &v)| affine.apply(v, i % len))
-        .collect())
+    normalize_runs_into(x, len, eps, y, |v, i| affine.apply(v, i % len));
+    Ok(())
 }
 
 /// Group norm over `[N, C, *]`: channels split into `groups` contiguous blocks; statistics per
 /// (sample, group); affine per channel. `groups = 1` normalizes like a layer norm over (C, *);
 /// `groups = C` is instance norm.
 pub fn group_norm(x: ViewD<'_>, groups: usize, affine: Affine<'_>, eps: f64) -> Result<Vec<f32>> {
+    let mut y = try_zeros("the output of group_norm", x.data().len())?;
+    group_norm_into(x, groups, affine, eps, &mut y)?;
+    Ok(y)
+}
+
+/// `group_norm` into `y` (the length of `x`; nothing allocated).
+pub fn group_norm_into(
+    x: ViewD<'_>,
+    groups: usize,
+    affine: Affine<'_>,
+    eps: f64,
+    y: &mut [f32],
+) -> Result<()> {
     let (x, shape) = (x.data(), x.shape());
+    check_len("output", y.len(), shape)?;
     check_eps(eps)?;
     let (_, c, inner) = nc_inner(shape)?;
     if groups == 0 || c % groups != 0 {
@@ -265,15 +309,19 @@ pub fn group_norm(x: ViewD<'_>, groups: usize, affine: Affine<'_>, eps: f64) -> 
     if len == 0 {
         return shape_err!("input shape {shape:?} has empty groups");
     }
-    let y = normalize_runs(x, len, eps)?;
-    Ok(y.iter()
-        .enumerate()
-        .map(|(i, &v)| affine.apply(v, (i / inner) % c))
-        .collect())
+    normalize_runs_into(x, len, eps, y, |v, i| affine.apply(v, (i / inner) % c));
+    Ok(())
 }
 
 /// Instance norm over `[N, C, *]`: statistics per (sample, channel) over the spatial dims.
 pub fn instance_norm(x: ViewD<'_>, affine: Affine<'_>, eps: f64) -> Result<Vec<f32>> {
+    let mut y = try_zeros("the output of instance_norm", x.data().len())?;
+    instance_norm_into(x, affine, eps, &mut y)?;
+    Ok(y)
+}
+
+/// `instance_norm` into `y` (the length of `x`; nothing allocated).
+pub fn instance_norm_into(x: ViewD<'_>, affine: Affine<'_>, eps: f64, y: &mut [f32]) -> Result<()> {
     let (_, c, inner) = nc_inner(x.shape())?;
     if inner <= 1 {
         return shape_err!(
@@ -281,7 +329,7 @@ pub fn instance_norm(x: ViewD<'_>, affine: Affine<'_>, eps: f64) -> Result<Vec<f
             x.shape()
         );
     }
-    group_norm(x, c.max(1), affine, eps)
+    group_norm_into(x, c.max(1), affine, eps, y)
 }
 
 #[cfg(test)]

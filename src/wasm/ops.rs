@@ -163,6 +163,138 @@ pub fn layer_norm(x: &Tensor, normalized_shape: Vec<u32>, options: JsValue) -> J
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
+/// An `*Into` export's output: the input's shape, so nothing is resized.
+fn check_out(x: &Tensor, out: &Tensor) -> crate::Result<()> {
+    if out.inner.shape != x.inner.shape {
+        return Err(Error::Shape(format!(
+            "the output tensor has shape {:?} but must have the input's shape {:?}",
+            out.inner.shape, x.inner.shape
+        )));
+    }
+    Ok(())
+}
+
+/// `layerNorm` into `out` (the input's shape; no allocation).
+#[wasm_bindgen(js_name = layerNormInto)]
+pub fn layer_norm_into(
+    x: &Tensor,
+    normalized_shape: Vec<u32>,
+    out: &mut Tensor,
+    options: JsValue,
+) -> JsResult<()> {
+    let o: NormOpts = opts::read("layerNormInto", options)?;
+    check_out(x, out)?;
+    Ok(norm::layer_norm_into(
+        x.view_d("input")?,
+        &shape_usize(&normalized_shape),
+        o.affine(),
+        o.eps.unwrap_or(1e-5),
+        &mut out.inner.data,
+    )?)
+}
+
+/// `instanceNorm` into `out` (the input's shape; no allocation).
+#[wasm_bindgen(js_name = instanceNormInto)]
+pub fn instance_norm_into(x: &Tensor, out: &mut Tensor, options: JsValue) -> JsResult<()> {
+    let o: NormOpts = opts::read("instanceNormInto", options)?;
+    check_out(x, out)?;
+    Ok(norm::instance_norm_into(
+        x.view_d("input")?,
+        o.affine(),
+        o.eps.unwrap_or(1e-5),
+        &mut out.inner.data,
+    )?)
+}
+
+/// `groupNorm` into `out` (the input's shape; no allocation).
+#[wasm_bindgen(js_name = groupNormInto)]
+pub fn group_norm_into(
+    x: &Tensor,
+    num_groups: u32,
+    out: &mut Tensor,
+    options: JsValue,
+) -> JsResult<()> {
+    let o: NormOpts = opts::read("groupNormInto", options)?;
+    check_out(x, out)?;
+    Ok(norm::group_norm_into(
+        x.view_d("input")?,
+        num_groups as usize,
+        o.affine(),
+        o.eps.unwrap_or(1e-5),
+        &mut out.inner.data,
+    )?)
+}
+
+/// Batch norm with given statistics (inference, `F.batch_norm(x, running_mean, running_var,
+/// weight, bias, training=False, eps=eps)`) on `[N, C, *]`: `mean` and `var` hold one value per
+/// channel; nothing is updated.
+fn batch_norm_given(
+    name: &str,
+    x: &Tensor,
+    mean: &[f32],
+    var: &[f32],
+    options: JsValue,
+    y: &mut [f32],
+) -> JsResult<()> {
+    let o: NormOpts = opts::read(name, options)?;
+    check_finite("mean", mean)?;
+    check_finite("var", var)?;
+    if let Some(v) = var.iter().find(|v| **v < 0.0) {
+        return Err(
+            Error::InvalidArg(format!("var must be >= 0 in every channel, got {v}")).into(),
+        );
+    }
+    let (mut m, mut v) = (mean.to_vec(), var.to_vec());
+    let p = norm::BatchNormParams {
+        training: false,
+        momentum: 0.0,
+        eps: o.eps.unwrap_or(1e-5),
+    };
+    norm::batch_norm_into(
+        x.view_d("input")?,
+        o.affine(),
+        Some(&mut m),
+        Some(&mut v),
+        &p,
+        y,
+    )?;
+    Ok(())
+}
+
+/// `F.batch_norm(x, mean, var, weight, bias, training=False, eps)`: batch norm with the given
+/// per-channel statistics (the inference form; no layer and no training forward needed).
+#[wasm_bindgen(js_name = batchNormInference)]
+pub fn batch_norm_inference(
+    x: &Tensor,
+    mean: Vec<f32>,
+    var: Vec<f32>,
+    options: JsValue,
+) -> JsResult<Tensor> {
+    let mut y = crate::tensor::try_zeros("the output of batch_norm", x.inner.data.len())?;
+    batch_norm_given("batchNormInference", x, &mean, &var, options, &mut y)?;
+    Ok(Tensor::from_parts(y, x.inner.shape.clone()))
+}
+
+/// `batchNormInference` into `out` (the input's shape; no allocation of the output).
+#[wasm_bindgen(js_name = batchNormInferenceInto)]
+pub fn batch_norm_inference_into(
+    x: &Tensor,
+    mean: Vec<f32>,
+    var: Vec<f32>,
+    out: &mut Tensor,
+    options: JsValue,
+) -> JsResult<()> {
+    check_out(x, out)?;
+    batch_norm_given(
+        "batchNormInferenceInto",
+        x,
+        &mean,
+        &var,
+        options,
+        &mut out.inner.data,
+    )
+}
+
 /// `F.instance_norm(x, weight, bias, eps)` with batch statistics.
 #[wasm_bindgen(js_name = instanceNorm)]
 pub fn instance_norm(x: &Tensor, options: JsValue) -> JsResult<Tensor> {
@@ -226,6 +358,56 @@ impl BatchNorm {
 
     /// Normalizes `[N, C, *]`; training mode uses batch statistics and updates the running ones.
     pub fn forward(&mut self, x: &Tensor, training: bool) -> JsResult<Tensor> {
+        let mut y = crate::tensor::try_zeros("the output of batch_norm", x.inner.data.len())?;
+        self.run(x, training, &mut y)?;
+        Ok(Tensor::from_parts(y, x.inner.shape.clone()))
+    }
+
+    /// `forward` into `out` (the input's shape; no allocation of the output).
+    #[wasm_bindgen(js_name = forwardInto)]
+    pub fn forward_into(&mut self, x: &Tensor, training: bool, out: &mut Tensor) -> JsResult<()> {
+        check_out(x, out)?;
+        self.run(x, training, &mut out.inner.data)
+    }
+
+    /// Replaces the running statistics (one value per channel each; var >= 0), e.g. to load a
+    /// trained layer for inference.
+    #[wasm_bindgen(js_name = setRunningStats)]
+    pub fn set_running_stats(&mut self, mean: Vec<f32>, var: Vec<f32>) -> JsResult<()> {
+        let c = self.weight.len();
+        if mean.len() != c || var.len() != c {
+            return Err(Error::Shape(format!(
+                "mean and var need {c} values each, got {} and {}",
+                mean.len(),
+                var.len()
+            ))
+            .into());
+        }
+        check_finite("mean", &mean)?;
+        check_finite("var", &var)?;
+        if let Some(v) = var.iter().find(|v| **v < 0.0) {
+            return Err(
+                Error::InvalidArg(format!("var must be >= 0 in every channel, got {v}")).into(),
+            );
+        }
+        self.running_mean = mean;
+        self.running_var = var;
+        Ok(())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn weight(&self) -> Vec<f32> {
+        self.weight.clone()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn bias(&self) -> Vec<f32> {
+        self.bias.clone()
+    }
+}
+
+impl BatchNorm {
+    fn run(&mut self, x: &Tensor, training: bool, y: &mut [f32]) -> JsResult<()> {
         let c = self.weight.len();
         if x.inner.shape.get(1) != Some(&c) {
             return Err(Error::Shape(format!(
@@ -243,16 +425,20 @@ impl BatchNorm {
             weight: Some(&self.weight),
             bias: Some(&self.bias),
         };
-        let (y, _, _) = norm::batch_norm(
+        norm::batch_norm_into(
             x.view_d("input")?,
             affine,
             Some(&mut self.running_mean),
             Some(&mut self.running_var),
             &p,
+            y,
         )?;
-        Ok(Tensor::from_parts(y, x.inner.shape.clone()))
+        Ok(())
     }
+}
 
+#[wasm_bindgen]
+impl BatchNorm {
     #[wasm_bindgen(getter, js_name = runningMean)]
     pub fn running_mean(&self) -> Vec<f32> {
         self.running_mean.clone()
@@ -290,6 +476,18 @@ pub fn softmax(x: &Tensor, dim: u32) -> JsResult<Tensor> {
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
+/// Softmax along `dim` into `out` (the input's shape; no allocation).
+#[wasm_bindgen(js_name = softmaxInto)]
+pub fn softmax_into(x: &Tensor, dim: u32, out: &mut Tensor) -> JsResult<()> {
+    check_out(x, out)?;
+    Ok(activation::softmax_into(
+        &x.inner.data,
+        &x.inner.shape,
+        dim as usize,
+        &mut out.inner.data,
+    )?)
+}
+
 /// Log-softmax along `dim`.
 #[wasm_bindgen(js_name = logSoftmax)]
 pub fn log_softmax(x: &Tensor, dim: u32) -> JsResult<Tensor> {
@@ -297,10 +495,54 @@ pub fn log_softmax(x: &Tensor, dim: u32) -> JsResult<Tensor> {
     Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
+/// Log-softmax along `dim` into `out` (the input's shape; no allocation).
+#[wasm_bindgen(js_name = logSoftmaxInto)]
+pub fn log_softmax_into(x: &Tensor, dim: u32, out: &mut Tensor) -> JsResult<()> {
+    check_out(x, out)?;
+    Ok(activation::log_softmax_into(
+        &x.inner.data,
+        &x.inner.shape,
+        dim as usize,
+        &mut out.inner.data,
+    )?)
+}
+
 /// Element-wise logistic sigmoid.
 #[wasm_bindgen]
-pub fn sigmoid(x: &Tensor) -> Tensor {
-    Tensor::from_parts(activation::sigmoid(&x.inner.data), x.inner.shape.clone())
+pub fn sigmoid(x: &Tensor) -> JsResult<Tensor> {
+    let mut y = crate::tensor::try_zeros("the output of sigmoid", x.inner.data.len())?;
+    activation::sigmoid_into(&x.inner.data, &mut y)?;
+    Ok(Tensor::from_parts(y, x.inner.shape.clone()))
+}
+
+/// Element-wise sigmoid into `out` (the input's shape; no allocation).
+#[wasm_bindgen(js_name = sigmoidInto)]
+pub fn sigmoid_into(x: &Tensor, out: &mut Tensor) -> JsResult<()> {
+    check_out(x, out)?;
+    Ok(activation::sigmoid_into(
+        &x.inner.data,
+        &mut out.inner.data,
+    )?)
+}
+
+/// The engine's element-wise activation `name` (`linear`, `sigmoid`, `tanh`, `relu`,
+/// `leaky_relu`, `elu`, `gelu`, `silu`; torch's definitions and defaults) into `out` (the
+/// input's shape; no allocation).
+#[wasm_bindgen(js_name = activationInto)]
+pub fn activation_into(x: &Tensor, name: &str, out: &mut Tensor) -> JsResult<()> {
+    let a = activation::Activation::parse(name)?;
+    check_out(x, out)?;
+    a.forward(&x.inner.data, &mut out.inner.data);
+    Ok(())
+}
+
+/// The engine's element-wise activation `name` (as `activationInto`) into a new tensor.
+#[wasm_bindgen]
+pub fn activation(x: &Tensor, name: &str) -> JsResult<Tensor> {
+    let a = activation::Activation::parse(name)?;
+    let mut y = crate::tensor::try_zeros("the output of the activation", x.inner.data.len())?;
+    a.forward(&x.inner.data, &mut y);
+    Ok(Tensor::from_parts(y, x.inner.shape.clone()))
 }
 
 fn reduction(r: &Option<String>) -> crate::Result<Reduction> {

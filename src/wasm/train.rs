@@ -203,6 +203,47 @@ impl Trainer {
         self.inner.network().weights().concat()
     }
 
+    /// Every parameter and running statistic: `[{name, shape}]` in torch's `state_dict` order
+    /// and naming (`layers.0.weight` `[out, in]`, `layers.0.bias`, `layers.0.bn.running_var`,
+    /// ..., `out.weight`, `out.bias`).
+    #[wasm_bindgen(js_name = paramInfo)]
+    pub fn param_info(&self) -> JsResult<JsValue> {
+        #[derive(serde::Serialize)]
+        struct P {
+            name: String,
+            shape: Vec<usize>,
+        }
+        let v: Vec<P> = self
+            .inner
+            .network()
+            .named_params()
+            .into_iter()
+            .map(|(name, shape, _)| P { name, shape })
+            .collect();
+        to_js(&v)
+    }
+
+    /// The values of parameter `name` (a copy; `paramInfo` lists the names and shapes).
+    #[wasm_bindgen(js_name = getParam)]
+    pub fn get_param(&self, name: &str) -> JsResult<Vec<f32>> {
+        let ps = self.inner.network().named_params();
+        match ps.iter().find(|p| p.0 == name) {
+            Some(p) => Ok(p.2.to_vec()),
+            None => {
+                let names: Vec<&str> = ps.iter().map(|p| p.0.as_str()).collect();
+                Err(Error::bad_choice("parameter", &names, name).into())
+            }
+        }
+    }
+
+    /// Replaces parameter `name` with `values` (its number of values, all finite; a running
+    /// variance >= 0), keeping the run's history and optimizer state: to restore a saved model
+    /// or start from another library's weights.
+    #[wasm_bindgen(js_name = setParam)]
+    pub fn set_param(&mut self, name: &str, values: Vec<f32>) -> JsResult<()> {
+        Ok(self.inner.set_param(name, &values)?)
+    }
+
     /// Per-point rows `[x1, x2, label, is_test]` (a copy), training points first.
     pub fn points(&self) -> Vec<f32> {
         self.inner.points_table()

@@ -69,6 +69,10 @@ export class BatchNorm {
      */
     forward(x: Tensor, training: boolean): Tensor;
     /**
+     * `forward` into `out` (the input's shape; no allocation of the output).
+     */
+    forwardInto(x: Tensor, training: boolean, out: Tensor): void;
+    /**
      * `momentum` (default 0.1) is PyTorch's: the weight of the new batch statistic.
      */
     constructor(channels: number, options?: BatchNormOptions | null);
@@ -76,8 +80,16 @@ export class BatchNorm {
      * Sets gamma and beta (one value per channel each).
      */
     setAffine(weight: F32s, bias: F32s): void;
+    /**
+     * Replaces the running statistics (one value per channel each; var >= 0).
+     */
+    setRunningStats(mean: F32s, var_: F32s): void;
     readonly runningMean: Float32Array;
     readonly runningVar: Float32Array;
+    /** gamma, one per channel (a copy). */
+    readonly weight: Float32Array;
+    /** beta, one per channel (a copy). */
+    readonly bias: Float32Array;
 }
 
 /**
@@ -345,6 +357,21 @@ export class Trainer {
      */
     config(): any;
     /**
+     * Every parameter and running statistic, in torch's `state_dict` naming and order:
+     * `layers.0.weight` `[out, in]`, `layers.0.bias`, `layers.0.bn.weight|bias|running_mean|running_var`,
+     * ..., `out.weight`, `out.bias`.
+     */
+    paramInfo(): { name: string; shape: number[] }[];
+    /**
+     * The values of parameter `name` (a copy).
+     */
+    getParam(name: string): Float32Array;
+    /**
+     * Replaces parameter `name` (its number of values, finite; a running variance >= 0),
+     * keeping the run's history and optimizer state.
+     */
+    setParam(name: string, values: F32s): void;
+    /**
      * Trains `epochs` epochs without measuring anything (for benchmarks).
      */
     fit(epochs: number): void;
@@ -456,6 +483,58 @@ export function conv2dBackwardInput(gradOut: Tensor, inputShape: U32s, weight: T
  * `F.conv2d` writing into `out`, a Tensor of the output shape made once and reused (no
  * allocation per call: the bench times the op, the lab redraws feature maps on every edit).
  */
+/**
+ * The engine's element-wise activation `name` (`linear`, `sigmoid`, `tanh`, `relu`,
+ * `leaky_relu`, `elu`, `gelu`, `silu`; torch's definitions) into a new tensor.
+ */
+export function activation(x: Tensor, name: string): Tensor;
+
+/**
+ * `activation` into `out` (the input's shape; no allocation).
+ */
+export function activationInto(x: Tensor, name: string, out: Tensor): void;
+
+/**
+ * `F.batch_norm(x, mean, var, weight, bias, training=False, eps)` on `[N, C, *]`: batch norm
+ * with given per-channel statistics (the inference form).
+ */
+export function batchNormInference(x: Tensor, mean: F32s, var_: F32s, options?: NormOptions | null): Tensor;
+
+/**
+ * `batchNormInference` into `out` (the input's shape).
+ */
+export function batchNormInferenceInto(x: Tensor, mean: F32s, var_: F32s, out: Tensor, options?: NormOptions | null): void;
+
+/**
+ * `groupNorm` into `out` (the input's shape; no allocation).
+ */
+export function groupNormInto(x: Tensor, numGroups: number, out: Tensor, options?: NormOptions | null): void;
+
+/**
+ * `instanceNorm` into `out` (the input's shape; no allocation).
+ */
+export function instanceNormInto(x: Tensor, out: Tensor, options?: NormOptions | null): void;
+
+/**
+ * `layerNorm` into `out` (the input's shape; no allocation).
+ */
+export function layerNormInto(x: Tensor, normalizedShape: U32s, out: Tensor, options?: NormOptions | null): void;
+
+/**
+ * Log-softmax along `dim` into `out` (the input's shape; no allocation).
+ */
+export function logSoftmaxInto(x: Tensor, dim: number, out: Tensor): void;
+
+/**
+ * Element-wise sigmoid into `out` (the input's shape; no allocation).
+ */
+export function sigmoidInto(x: Tensor, out: Tensor): void;
+
+/**
+ * Softmax along `dim` into `out` (the input's shape; no allocation).
+ */
+export function softmaxInto(x: Tensor, dim: number, out: Tensor): void;
+
 export function conv2dInto(x: Tensor, weight: Tensor, bias: F32s | null | undefined, out: Tensor, options?: ConvOptions | null): void;
 
 /**
