@@ -110,20 +110,44 @@ export default [
     },
   },
   {
-    name: 'norm: the batch-size experiment completes and its tables have a number in every cell',
-    timeout: 400000,
+    name: 'norm: the batch-size experiment completes under each budget and lr rule, a number in every cell',
+    timeout: 600000,
     async run({ page, base }) {
-      await open(page, base, 'lang=en&ep=1&be=1&bl=100');
+      const LONGER = { timeout: 280000, polling: 250 };
+      const checkTables = async (pattern) => {
+        const cells = await page.$$eval('#bx-table tbody td', (tds) => tds.map((td) => td.textContent));
+        assert.equal(cells.length, 25);
+        for (const c of cells) assert.match(c, pattern);
+        const bn = await page.$$eval('#bx-bn-table tbody td', (tds) => tds.map((td) => td.textContent));
+        assert.equal(bn.length, 10);
+        for (const c of bn) assert.match(c, pattern);
+        const drawn = await page.evaluate(() => window.__norm.plots['bx-plot'].summary.drawn);
+        assert.ok(drawn.length >= 5 && drawn.slice(-5).every((d) => d > 0), `drawn ${drawn}`);
+        const foot = await page.$$eval('#bx-table tfoot tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));
+        return { steps: foot[0], lr: foot[1] };
+      };
+      // same epochs, fixed lr, one seed (the small-budget path through URL keys): large batches take fewer steps
+      await open(page, base, 'lang=en&ep=1&be=1&bl=100&bbud=epochs&blrr=fixed&bsd=1');
+      assert.equal(await page.inputValue('#bx-budget'), 'epochs');
+      assert.equal(await page.inputValue('#bx-lrrule'), 'fixed');
       await page.click('#bx-run');
-      await page.waitForFunction(() => document.body.dataset.bxState === 'done', null, { timeout: 380000, polling: 250 });
-      const cells = await page.$$eval('#bx-table tbody td', (tds) => tds.map((td) => td.textContent));
-      assert.equal(cells.length, 25);
-      for (const c of cells) assert.match(c, /^\d+(\.\d)?%$/);
-      const bn = await page.$$eval('#bx-bn-table tbody td', (tds) => tds.map((td) => td.textContent));
-      assert.equal(bn.length, 10);
-      for (const c of bn) assert.match(c, /^\d+(\.\d)?%$/);
-      const drawn = await page.evaluate(() => window.__norm.plots['bx-plot'].summary.drawn);
-      assert.deepEqual(drawn.map((d) => d > 0), [true, true, true, true, true]);
+      await page.waitForFunction(() => document.body.dataset.bxState === 'done', null, LONGER);
+      let foot = await checkTables(/^\d+(\.\d)?%$/);
+      assert.deepEqual(foot.lr, [0.01, 0.01, 0.01, 0.01, 0.01]);
+      for (let k = 1; k < 5; k++) assert.ok(foot.steps[k] < foot.steps[k - 1], `steps ${foot.steps}`);
+      assert.match(await page.textContent('#bx-run-settings'), /1 epoch/);
+      // same steps, linear lr, two seeds (chosen in the controls): mean ± sd in every cell
+      await page.selectOption('#bx-budget', 'steps');
+      await page.selectOption('#bx-lrrule', 'linear');
+      await page.selectOption('#bx-seeds', '2');
+      assert.match(await page.evaluate(() => location.hash), /bbud=steps/);
+      await page.click('#bx-run');
+      await page.waitForFunction(() => document.body.dataset.bxState === 'running', null, LONGER);
+      await page.waitForFunction(() => document.body.dataset.bxState === 'done', null, LONGER);
+      foot = await checkTables(/^\d+(\.\d)? ± \d+(\.\d)?%$/);
+      assert.ok(foot.steps.every((v) => v === foot.steps[0] && v > 0), `steps ${foot.steps}`);
+      assert.deepEqual(foot.lr, [2, 4, 8, 16, 32].map((b) => Number(((0.01 * b) / 32).toPrecision(3))));
+      assert.match(await page.textContent('#bx-run-settings'), /same number of steps/);
     },
   },
   {

@@ -3,14 +3,15 @@
 //! replaces the running one (its `gen` is checked between chunks).
 //!
 //! Messages in:  init {csv} | cube {seed, layer, n} | ab {gen, seed, opt, lr, epochs, mom} |
-//!               sweep {gen, seed, opt, rates, epochs} | batch {gen, seed, epochs, limit, lr} |
+//!               sweep {gen, seed, opt, rates, epochs} | batch {gen, seed, epochs, limit, lr, budget, lrRule, seeds} |
 //!               spread {seed, ch} | spectral {seed, layer}
 //! Messages out: ready {version} | cube {...} | ab {gen, runs, epoch, done} |
-//!               sweep {gen, results, done} | batch {gen, cell, done} | spread {...} |
+//!               sweep {gen, results, done} | batch {gen, plan?, cell, done} | spread {...} |
 //!               spectral {...} | error {job, error}
 import { ready } from '../app/wasm.js';
 import { errorToJSON } from '../app/errors.js';
-import { ENGINE_NORM, EXP_NORMS, EXP_BATCHES, SPREAD_BATCHES, SN_ITERS, batchSpread } from './norm.model.js';
+import { SPREAD_BATCHES, SN_ITERS, batchSpread, expPlan } from './norm.model.js';
+import { runCell } from './norm.exp.js';
 
 let dl = null;
 let csv = '';
@@ -68,7 +69,7 @@ function spectral({ seed, layer }) {
 async function ab({ gen, seed, opt, lr, epochs, mom }) {
   const runs = ['batchNorm', 'none'].map((norm) => {
     const t = new dl.ConvTrainer({ norm, seed, bnMomentum: mom, ...optConfig(opt, lr) }, csv);
-    return { norm, t, sent: 0, evals: [{ epoch: 0, ...t.evaluate() }], lastEpoch: 0 };
+    return { norm, t, sent: 0, evals: [{ epoch: 0, ...t.evaluate() }], lastEpoch: 0, probes: [], running: [] };
   });
   const perEpoch = runs[0].t.info().stepsPerEpoch;
   const chunk = Math.max(1, Math.round(perEpoch / 5));
@@ -79,7 +80,14 @@ async function ab({ gen, seed, opt, lr, epochs, mom }) {
       for (const r of runs) {
         if (r.t.status !== 'training' || r.t.steps >= total) continue;
         busy = true;
-        r.t.trainSteps(Math.min(chunk, total - r.t.steps));
+        // one step at a time so the probes (pre-activation percentiles, gradient norms, BN's
+        // batch and running statistics) are read after every step, not once per chunk
+        const n = Math.min(chunk, total - r.t.steps);
+        for (let k = 0; k < n && r.t.status === 'training'; k++) {
+          r.t.trainSteps(1);
+          r.probes.push(r.t.probes());
+          r.running.push(r.t.runningStats());
+        }
         if (r.t.epoch > r.lastEpoch) {
           r.lastEpoch = r.t.epoch;
           r.evals.push({ epoch: r.t.epoch, ...r.t.evaluate() });
@@ -88,8 +96,9 @@ async function ab({ gen, seed, opt, lr, epochs, mom }) {
       const frame = runs.map((r) => {
         const rows = copyF32(r.t.historyPtr() + r.sent * 4, r.t.historyLen() - r.sent);
         r.sent = r.t.historyLen();
-        const probes = r.t.probes();
-        const running = r.t.runningStats();
+        const { probes, running } = r;
+        r.probes = [];
+        r.running = [];
         return {
           norm: r.norm, rows, probes, running, evals: r.evals, status: r.t.status, message: r.t.message, steps: r.t.steps,
           forgot: null,
@@ -136,27 +145,26 @@ async function sweep({ gen, seed, opt, rates, epochs }) {
   post({ type: 'sweep', gen, results, done: true });
 }
 
-/** The Group Norm paper's experiment in miniature: test error per norm and batch size. */
-async function batch({ gen, seed, epochs, limit, lr }) {
-  for (const b of EXP_BATCHES) {
-    for (const norm of EXP_NORMS) {
-      const t = new dl.ConvTrainer({ norm: ENGINE_NORM[norm], batch: b, seed, optimizer: 'adam', lr, trainLimit: limit }, csv);
-      let cell;
-      try {
-        for (let e = 0; e < epochs && t.status === 'training'; e++) {
-          t.trainEpochs(1);
-          await tick();
-          if (gens.batch !== gen) return;
-        }
-        const ev = t.evaluate();
-        const ok = t.status === 'training';
-        cell = { norm, b, testErr: ok ? 1 - ev.testAcc : NaN, trainErr: ok ? 1 - ev.trainAcc : NaN, status: t.status, message: t.message };
-        if (norm === 'bn' && ok) cell.trainModeErr = 1 - t.evaluateTrainMode(b).accuracy;
-      } finally {
-        t.free();
-      }
-      post({ type: 'batch', gen, cell, done: false });
-    }
+/**
+ * The Group Norm paper's experiment in miniature: test error per norm and batch size, each cell
+ * with the budget and learning-rate rule the page chose (expPlan), over one to three seeds.
+ */
+async function batch({ gen, seed, epochs, limit, lr, budget, lrRule, seeds }) {
+  const probe = new dl.ConvTrainer({ norm: 'none', seed, trainLimit: limit }, csv);
+  const trainCount = probe.info().trainCount;
+  probe.free();
+  const plan = expPlan({ epochs, lr, budget, lrRule, seeds, seed, trainCount });
+  post({ type: 'batch', gen, plan, trainCount, cell: null, done: false });
+  for (const c of plan) {
+    const cell = await runCell(dl, csv, c, {
+      limit,
+      between: async () => {
+        await tick();
+        return gens.batch === gen;
+      },
+    });
+    if (!cell) return;
+    post({ type: 'batch', gen, cell, done: false });
   }
   post({ type: 'batch', gen, cell: null, done: true });
 }
