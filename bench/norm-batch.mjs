@@ -9,7 +9,7 @@ import { runCell } from '../www/labs/norm.exp.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
 const o = {
-  budget: args.budget ?? 'epochs', lrRule: args.lrRule ?? 'linear', seeds: Number(args.seeds ?? 2),
+  budget: args.budget ?? 'epochs', lrRule: args.lrRule ?? 'fixed', seeds: Number(args.seeds ?? 2),
   epochs: Number(args.epochs ?? 3), lr: Number(args.lr ?? 0.01), limit: Number(args.limit ?? 0), seed: Number(args.seed ?? 1),
 };
 const { dl } = await loadOurs();

@@ -20,7 +20,7 @@ async function cubeAt(page, { norm, g = 4, n = 4, layer = 'conv1' }) {
   await page.waitForFunction((key) => (document.body.dataset.cubeKey || '').startsWith(key), `${norm}:${g}:${n}:${layer}:`, LONG);
 }
 
-const SHAPES = { conv1: [8, 8, 8], conv2: [16, 4, 4], pool: [16, 1, 1] };
+const SHAPES = { conv1: [8, 8, 8], conv2: [16, 4, 4], pool: [16, 1, 1], photo: [8, 16, 16] };
 function formula(norm, N, [C, H, W], G) {
   return { bn: N * H * W, ln: C * H * W, in: H * W, gn: (C / G) * H * W }[norm];
 }
@@ -32,7 +32,7 @@ export default [
     async run({ page, base }) {
       await open(page, base, 'lang=en&ep=1');
       const cases = [];
-      for (const [layer, N] of [['conv1', 2], ['conv1', 8], ['conv2', 4], ['pool', 2]]) {
+      for (const [layer, N] of [['conv1', 2], ['conv1', 8], ['conv2', 4], ['pool', 2], ['photo', 2]]) {
         for (const [norm, G] of [['bn', 4], ['ln', 4], ['in', 4], ['gn', 2], ['gn', 4]]) cases.push({ layer, n: N, norm, g: G });
       }
       for (const c of cases) {
@@ -43,7 +43,14 @@ export default [
         assert.match(await page.textContent('#cube-formula'), new RegExp(`= ${want}$`));
         const stats = await page.textContent('#cube-stats');
         if (c.layer === 'pool' && c.norm === 'in') continue; // one value per group: the engine's own rule
-        const mine = Number(/\)·1 \+ 0 = (-?[\d.e+-]+)/.exec(stats)?.[1]);
+        // y with the trained net's γ, β (1 and 0 after global pooling, where no norm follows)
+        const [, gamma, beta, y] = /\)·(-?[\d.e+-]+) \+ (-?[\d.e+-]+) = (-?[\d.e+-]+)/.exec(stats) ?? [];
+        const mine = Number(y);
+        if (c.layer === 'pool' || (c.layer === 'photo' && c.norm === 'ln')) assert.deepEqual([Number(gamma), Number(beta)], [1, 0], stats);
+        else {
+          assert.match(stats, /learned by the (BN|LN|IN|GN) layer/);
+          assert.ok(Number.isFinite(Number(gamma)) && Number.isFinite(Number(beta)), stats);
+        }
         const engine = Number(/gives y = (-?[\d.e+-]+)/.exec(stats)?.[1]);
         assert.ok(Number.isFinite(mine) && Number.isFinite(engine), `${JSON.stringify(c)}: ${stats}`);
         assert.ok(Math.abs(mine - engine) <= 2e-3 * Math.max(1, Math.abs(mine)), `${JSON.stringify(c)}: formula ${mine}, engine ${engine}`);

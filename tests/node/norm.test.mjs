@@ -94,10 +94,10 @@ test('mean and spread over seeds: sample sd, non-finite values left out, NaN whe
 });
 
 test('the batch-size options round-trip through the hash and bad values fall back', () => {
-  const { state, bad } = stateFromHash({ bbud: 'steps', blrr: 'fixed', bsd: '3' });
-  assert.deepEqual([state.bbud, state.blrr, state.bsd, bad.length], ['steps', 'fixed', 3, 0]);
+  const { state, bad } = stateFromHash({ bbud: 'steps', blrr: 'linear', bsd: '3' });
+  assert.deepEqual([state.bbud, state.blrr, state.bsd, bad.length], ['steps', 'linear', 3, 0]);
   const link = Object.fromEntries(Object.entries(stateToHash(state)).filter(([, v]) => v !== null));
-  assert.deepEqual(link, { bbud: 'steps', blrr: 'fixed', bsd: '3' });
+  assert.deepEqual(link, { bbud: 'steps', blrr: 'linear', bsd: '3' });
   assert.deepEqual(stateFromHash(link).state, state);
   const b = stateFromHash({ bbud: 'forever', blrr: 'sqrt', bsd: '9' });
   assert.deepEqual(b.bad.sort(), ['bbud', 'blrr', 'bsd']);

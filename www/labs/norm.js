@@ -56,11 +56,28 @@ function cubeShape() {
   return s.length === 2 ? [s[0], s[1], 1, 1] : s;
 }
 
+/** The group count of the cube's GN net: the chosen one when it divides both convs' channels. */
+function netGroups() {
+  return S.norm === 'gn' && 8 % S.g === 0 && 16 % S.g === 0 ? S.g : 4;
+}
+
 function requestCube() {
-  const key = `${S.seed}:${S.layer}:${S.n}`;
+  const key = `${S.seed}:${S.layer}:${S.n}:${S.norm}:${netGroups()}`;
   if (cube.key === key && cube.values) return renderCube();
   cube.key = key;
-  worker.postMessage({ type: 'cube', seed: S.seed, layer: CUBE_LAYERS[S.layer], n: S.n });
+  worker?.postMessage({
+    type: 'cube', key, seed: S.seed, layer: CUBE_LAYERS[S.layer], n: S.n, norm: S.norm, g: netGroups(),
+    src: S.layer === 'photo' ? 'photo' : 'digits',
+  });
+  renderCube();
+}
+
+/** γ and β of element (c, y, x) from the trained net's norm layer (1 and 0 when there is none). */
+function affineAt(c, y, x, [, C, H, W]) {
+  const a = cube.affine;
+  if (!a) return { gamma: 1, beta: 0 };
+  const k = a.gamma.length === C ? c : (c * H + y) * W + x;
+  return { gamma: a.gamma[k] ?? 1, beta: a.beta[k] ?? 0 };
 }
 
 /** The engine's normalized value of element `sel` (its own kernels), or an error. */
@@ -68,16 +85,19 @@ function engineValue(shape, sel) {
   const x = new dl.Tensor(cube.values, shape);
   let y = null;
   try {
+    // the learned γ, β of the trained net's norm layer when the cube shows its input
+    const a = cube.affine ? { weight: Float32Array.from(cube.affine.gamma), bias: Float32Array.from(cube.affine.beta) } : {};
     if (S.norm === 'bn') {
       const bn = new dl.BatchNorm(shape[1], { eps: EPS });
       try {
+        if (cube.affine) bn.setAffine(a.weight, a.bias);
         y = bn.forward(x, true);
       } finally {
         bn.free();
       }
-    } else if (S.norm === 'ln') y = dl.layerNorm(x, shape.slice(1), { eps: EPS });
-    else if (S.norm === 'in') y = dl.instanceNorm(x, { eps: EPS });
-    else y = dl.groupNorm(x, S.g, { eps: EPS });
+    } else if (S.norm === 'ln') y = dl.layerNorm(x, shape.slice(1), { eps: EPS, ...a });
+    else if (S.norm === 'in') y = dl.instanceNorm(x, { eps: EPS, ...a });
+    else y = dl.groupNorm(x, S.g, { eps: EPS, ...(cube.affine && cube.affine.gamma.length === shape[1] ? a : {}) });
     const v = y.toArray()[sel];
     return { value: v };
   } catch (err) {
@@ -94,7 +114,8 @@ function renderCube() {
   const [N, C] = shape;
   const msg = $('cube-msg');
   const sel = Math.min(S.sel, cube.values.length - 1);
-  document.body.dataset.cubeKey = `${S.norm}:${S.g}:${S.n}:${S.layer}:${sel}`;
+  // the key tests wait for: set once the tensor of the current choice has arrived
+  document.body.dataset.cubeKey = cube.dataKey === cube.key ? `${S.norm}:${S.g}:${S.n}:${S.layer}:${sel}` : 'loading';
   const problem = groupsProblem(S.norm, C, S.g);
   const eng = engineValue(shape, sel);
   const box = $('cube-grid-box');
@@ -102,7 +123,7 @@ function renderCube() {
   if (problem) {
     // the engine refuses it (coded error norm_groups): say so, draw nothing highlighted
     const empty = new Uint8Array(cube.values.length);
-    cube.layout = drawGrid($('cube-grid'), shape, cube.values, empty, null, w, S.layer === 'conv1' ? cube.images : null);
+    cube.layout = drawGrid($('cube-grid'), shape, cube.values, empty, null, w, ['conv1', 'photo'].includes(S.layer) ? cube.images : null);
     drawIso($('cube-iso'), shape, empty, Math.min(260, w));
     $('cube-count').textContent = '—';
     $('cube-formula').textContent = `(C/G)·H·W = (${C}/${S.g})·${shape[2]}·${shape[3]}`;
@@ -112,7 +133,7 @@ function renderCube() {
     return;
   }
   const mask = groupMask(S.norm, shape, sel, S.g);
-  cube.layout = drawGrid($('cube-grid'), shape, cube.values, mask, sel, w, S.layer === 'conv1' ? cube.images : null);
+  cube.layout = drawGrid($('cube-grid'), shape, cube.values, mask, sel, w, ['conv1', 'photo'].includes(S.layer) ? cube.images : null);
   drawIso($('cube-iso'), shape, mask, Math.min(260, w));
   const st = maskedStats(cube.values, mask);
   $('cube-count').textContent = String(st.count);
@@ -120,11 +141,16 @@ function renderCube() {
   document.body.dataset.cubeCount = String(st.count);
   const [n, c, y, x] = unravel(sel, shape);
   const xv = cube.values[sel];
-  const yv = normalizeValue(xv, st.mean, st.variance);
+  const { gamma, beta } = affineAt(c, y, x, shape);
+  const yv = normalizeValue(xv, st.mean, st.variance, gamma, beta);
+  const fresh = cube.dataKey === cube.key;
   const lines = [
     t('norm.stats_elem', { n, c, y, x, v: xv.toPrecision(4) }),
     t('norm.stats_group', { count: st.count, mean: st.mean.toPrecision(4), variance: st.variance.toPrecision(4) }),
-    `y = (x − μ)/√(σ² + ε)·γ + β = (${xv.toPrecision(4)} − ${st.mean.toPrecision(4)})/√(${st.variance.toPrecision(4)} + ${EPS})·1 + 0 = ${yv.toPrecision(4)}`,
+    `y = (x − μ)/√(σ² + ε)·γ + β = (${xv.toPrecision(4)} − ${st.mean.toPrecision(4)})/√(${st.variance.toPrecision(4)} + ${EPS})·${gamma.toPrecision(4)} + ${beta.toPrecision(4)} = ${yv.toPrecision(4)}`,
+    !fresh ? t('norm.cube_loading') : cube.affine
+      ? t('norm.stats_affine', { norm: NORM_LABEL[cube.norm], layer: cube.affine.layer })
+      : cube.lnPhoto ? t('norm.stats_ln_photo') : t('norm.stats_no_affine'),
   ];
   if (eng.error) {
     showMsg(msg, eng.error);
@@ -587,8 +613,7 @@ function applyHash(h) {
   noteIgnoredHash(bad.map((k) => [k, h[k]]));
   syncControls();
   if (!worker || !prev) return;
-  if (prev.seed !== S.seed || prev.layer !== S.layer || prev.n !== S.n) requestCube();
-  else renderCube();
+  requestCube(); // a new tensor when the seed, tensor, N, norm or GN net changed; else a redraw
   if (prev.seed !== S.seed || prev.ch !== S.ch) worker.postMessage({ type: 'spread', seed: S.seed, ch: S.ch });
   if (prev.seed !== S.seed || prev.sn !== S.sn) worker.postMessage({ type: 'spectral', seed: S.seed, layer: S.sn });
   if (['seed', 'opt', 'lr', 'ep', 'mom'].some((k) => prev[k] !== S[k])) startAb();
@@ -606,8 +631,8 @@ function wire() {
   fillSelect($('cube-n'), CUBE_N, S.n);
   fillSelect($('ab-lr'), AB_RATES, S.lr);
   fillSelect($('spread-ch'), [0, 1, 2, 3, 4, 5, 6, 7], S.ch, (c) => `c${c}`);
-  for (const b of $('norm-seg').querySelectorAll('button')) b.addEventListener('click', () => set({ norm: b.dataset.norm }));
-  $('groups').addEventListener('change', () => set({ g: Number($('groups').value) }));
+  for (const b of $('norm-seg').querySelectorAll('button')) b.addEventListener('click', () => set({ norm: b.dataset.norm }, requestCube));
+  $('groups').addEventListener('change', () => set({ g: Number($('groups').value) }, requestCube));
   $('cube-n').addEventListener('change', () => set({ n: Number($('cube-n').value), sel: 0 }, requestCube));
   $('cube-layer').addEventListener('change', () => set({ layer: $('cube-layer').value, sel: 0 }, requestCube));
   $('seed').addEventListener('change', () => {
@@ -718,10 +743,14 @@ function onWorker(ev) {
       startAb();
       break;
     case 'cube':
-      if (`${S.seed}:${Object.keys(CUBE_LAYERS).find((k) => CUBE_LAYERS[k] === msg.layer)}:${msg.n}` !== cube.key) return;
+      if (msg.key !== cube.key) return;
+      cube.dataKey = msg.key;
       cube.shape = msg.shape;
       cube.values = msg.values;
       cube.images = msg.images;
+      cube.affine = msg.affine;
+      cube.lnPhoto = msg.lnPhoto;
+      cube.norm = msg.norm;
       renderCube();
       document.body.dataset.normReady = '1';
       break;

@@ -17,7 +17,7 @@ export const EXP_STEPS_BATCH = 8;
 export const GROUP_CHOICES = [1, 2, 3, 4, 5, 8];
 export const CUBE_N = [1, 2, 4, 8];
 /** The tensors the cube can show: the engine layer whose output it is. */
-export const CUBE_LAYERS = { conv1: 0, conv2: 4, pool: 7 };
+export const CUBE_LAYERS = { conv1: 0, conv2: 4, pool: 7, photo: 0 };
 export const AB_RATES = [0.03, 0.1, 0.3, 1, 3];
 export const SWEEP_RATES = [0.03, 0.1, 0.3, 1];
 export const SPREAD_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128];
@@ -231,7 +231,7 @@ export function meanSd(values) {
 export const DEFAULTS = {
   norm: 'bn', g: 4, n: 4, layer: 'conv1', sel: 0, seed: 1,
   opt: 'sgd', lr: 1, ep: 6, mom: 0.1,
-  be: 3, bl: 0, blr: 0.01, bbud: 'epochs', blrr: 'linear', bsd: 2, ch: 0, sn: 'conv2',
+  be: 3, bl: 0, blr: 0.01, bbud: 'epochs', blrr: 'fixed', bsd: 2, ch: 0, sn: 'conv2',
 };
 const OPTS = ['sgd', 'adam'];
 const SN_LAYERS = ['conv1', 'conv2', 'linear'];

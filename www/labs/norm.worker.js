@@ -2,7 +2,7 @@
 //! lab's jobs one after another, posting progress as it goes. A new job of the same kind
 //! replaces the running one (its `gen` is checked between chunks).
 //!
-//! Messages in:  init {csv} | cube {seed, layer, n} | ab {gen, seed, opt, lr, epochs, mom} |
+//! Messages in:  init {csv} | cube {seed, layer, n, norm, g, src, key} | ab {gen, seed, opt, lr, epochs, mom} |
 //!               sweep {gen, seed, opt, rates, epochs} | batch {gen, seed, epochs, limit, lr, budget, lrRule, seeds} |
 //!               spread {seed, ch} | spectral {seed, layer}
 //! Messages out: ready {version} | cube {...} | ab {gen, runs, epoch, done} |
@@ -10,7 +10,7 @@
 //!               spectral {...} | error {job, error}
 import { ready } from '../app/wasm.js';
 import { errorToJSON } from '../app/errors.js';
-import { SPREAD_BATCHES, SN_ITERS, batchSpread, expPlan } from './norm.model.js';
+import { ENGINE_NORM, SPREAD_BATCHES, SN_ITERS, batchSpread, expPlan } from './norm.model.js';
 import { runCell } from './norm.exp.js';
 
 let dl = null;
@@ -38,13 +38,93 @@ function optConfig(opt, lr) {
   return opt === 'adam' ? { optimizer: 'adam', lr } : { optimizer: 'sgd', lr, momentum: 0.9 };
 }
 
-function cube({ seed, layer, n }) {
-  const t = trainedNet(seed);
-  const shape = Array.from(t.capture(layer, false, 0, n, false));
-  const values = copyF32(t.activationsPtr(), t.activationsLen());
-  const images = t.images(false, 0, n);
-  const labels = Array.from(t.labels(false).slice(0, n));
-  post({ type: 'cube', shape, values, images, labels, layer, n }, [values.buffer]);
+/** The cube's nets: one digits convnet per norm (and GN group count), trained two epochs. */
+const cubeNets = new Map();
+function cubeNet(seed, norm, g) {
+  if (norm === 'bn') return trainedNet(seed);
+  const key = `${seed}:${norm}:${g}`;
+  if (!cubeNets.has(key)) {
+    if (cubeNets.size >= 4) {
+      const [k, t] = cubeNets.entries().next().value;
+      t.free();
+      cubeNets.delete(k);
+    }
+    const t = new dl.ConvTrainer({ norm: ENGINE_NORM[norm], groups: g, seed, optimizer: 'adam', lr: 0.01 }, csv);
+    t.trainEpochs(2);
+    cubeNets.set(key, t);
+  }
+  return cubeNets.get(key);
+}
+
+/** The photo as N grayscale tiles of PHOTO_TILE² pixels on the digits' scale (0..maxDigit). */
+let photo = null;
+const PHOTO_TILE = 16;
+async function photoTiles(n, maxDigit) {
+  if (!photo) {
+    const blob = await fetch(new URL('../samples/astronaut.png', import.meta.url)).then((r) => {
+      if (!r.ok) throw new Error(`samples/astronaut.png answered HTTP ${r.status}`);
+      return r.blob();
+    });
+    const bmp = await createImageBitmap(blob);
+    const side = 4 * PHOTO_TILE; // the photo shrunk to 64×64: tiles are 16×16 pieces of it
+    const cv = new OffscreenCanvas(side, side);
+    const ctx = cv.getContext('2d');
+    ctx.drawImage(bmp, 0, 0, side, side);
+    const { data } = ctx.getImageData(0, 0, side, side);
+    photo = new Float32Array(side * side);
+    for (let i = 0; i < photo.length; i++) photo[i] = (0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2]) / 255;
+  }
+  const T = PHOTO_TILE;
+  const side = 4 * T;
+  // tiles along the diagonal first (face, suit, flag...), then the rest, row by row
+  const order = [0, 5, 10, 15, 1, 4, 6, 9, 11, 14, 2, 8, 3, 12, 7, 13];
+  const out = new Float32Array(n * T * T);
+  for (let k = 0; k < n; k++) {
+    const tile = order[k % 16];
+    const [ty, tx] = [Math.floor(tile / 4) * T, (tile % 4) * T];
+    for (let y = 0; y < T; y++) for (let x = 0; x < T; x++) out[(k * T + y) * T + x] = photo[(ty + y) * side + tx + x] * maxDigit;
+  }
+  return out;
+}
+
+/**
+ * The cube's tensor: the output of `layer` of the net trained with `norm`, on n test digits, or
+ * (src 'photo') the first conv layer of that net run on n tiles of the photo; with the learned γ,
+ * β of the norm layer that follows (none after global pooling).
+ */
+async function cube({ seed, layer, n, norm, g, src, key }) {
+  const t = cubeNet(seed, norm, g);
+  let shape;
+  let values;
+  let images;
+  if (src === 'photo') {
+    const digits = t.images(false, 0, Math.min(64, t.info().testCount));
+    const maxDigit = digits.reduce((a, v) => Math.max(a, v), 0) || 1;
+    images = await photoTiles(n, maxDigit);
+    const w = t.weight(0);
+    const x = new dl.Tensor(images, [n, 1, PHOTO_TILE, PHOTO_TILE]);
+    const wt = new dl.Tensor(w, Array.from(t.weightShape(0)));
+    let y = null;
+    try {
+      y = dl.conv2d(x, wt, t.bias(0), { padding: 1 });
+      shape = Array.from(y.shape);
+      values = y.toArray();
+    } finally {
+      x.free();
+      wt.free();
+      y?.free();
+    }
+    for (let i = 0; i < images.length; i++) images[i] /= maxDigit;
+    images = { data: images, side: PHOTO_TILE, photo: true };
+  } else {
+    shape = Array.from(t.capture(layer, false, 0, n, false));
+    values = copyF32(t.activationsPtr(), t.activationsLen());
+    images = { data: t.images(false, 0, n), side: 8 };
+  }
+  // LN's γ, β are per element of the digits' 8×8 maps: they do not fit the photo's 16×16 tiles
+  const lnPhoto = src === 'photo' && norm === 'ln';
+  const affine = (layer === 0 || layer === 4) && !lnPhoto ? { layer: layer + 1, ...t.affine(layer + 1) } : null;
+  post({ type: 'cube', key, shape, values, images, affine, lnPhoto, layer, n, norm }, [values.buffer]);
 }
 
 function spread({ seed, ch }) {
