@@ -82,7 +82,9 @@ export function drawIso(canvas, shape, mask, width) {
   ctx.fillText(`C = ${C}`, cx + 6, cy + 8);
   const [hx, hy] = P(0, 0, 0.5);
   ctx.textAlign = 'right';
-  ctx.fillText(`H·W = ${H * W}`, hx - 4, hy);
+  // two lines, so a large H·W (the photo's 256) still fits left of the block
+  ctx.fillText('H·W', hx - 4, hy - 7);
+  ctx.fillText(`= ${H * W}`, hx - 4, hy + 7);
   ctx.fillStyle = HI;
 }
 

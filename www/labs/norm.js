@@ -471,10 +471,9 @@ function renderSpread() {
   if (!d) return;
   const xs = d.rows.map((r) => Math.log2(r.b));
   const bands = (key, center) => [
-    { type: 'line', label: t('norm.band_5_95'), color: PALETTE[0], width: 1, dash: [4, 4], xs, ys: d.rows.map((r) => r[key][0]) },
-    { type: 'line', color: PALETTE[0], width: 1, dash: [4, 4], xs, ys: d.rows.map((r) => r[key][4]) },
-    { type: 'line', label: t('norm.band_25_75'), color: PALETTE[0], width: 1.5, xs, ys: d.rows.map((r) => r[key][1]) },
-    { type: 'line', color: PALETTE[0], width: 1.5, xs, ys: d.rows.map((r) => r[key][3]) },
+    { type: 'band', label: t('norm.band_5_95'), color: PALETTE[0], alpha: 0.15, xs, lo: d.rows.map((r) => r[key][0]), hi: d.rows.map((r) => r[key][4]) },
+    { type: 'band', label: t('norm.band_25_75'), color: PALETTE[0], alpha: 0.35, xs, lo: d.rows.map((r) => r[key][1]), hi: d.rows.map((r) => r[key][3]) },
+    { type: 'line', label: t('norm.band_median'), color: PALETTE[0], width: 1.5, xs, ys: d.rows.map((r) => r[key][2]) },
     { type: 'line', label: t('norm.population'), color: PALETTE[1], width: 2, xs: [xs[0], xs.at(-1)], ys: [center, center] },
   ];
   plots['spread-mean'].setSeries(bands('mean', d.mean));
