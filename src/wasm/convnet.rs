@@ -280,6 +280,18 @@ impl ConvTrainer {
         Ok(self.inner.weight(layer as usize)?.0)
     }
 
+    /// The bias of a conv2d or linear layer (a copy; empty when it has none).
+    pub fn bias(&mut self, layer: u32) -> JsResult<Vec<f32>> {
+        Ok(self.inner.bias(layer as usize)?)
+    }
+
+    /// `{gamma, beta}`: the learned scale and shift of a norm layer (per channel; per C·H·W
+    /// element for layer norm).
+    pub fn affine(&mut self, layer: u32) -> JsResult<JsValue> {
+        let (gamma, beta) = self.inner.affine(layer as usize)?;
+        to_js(&serde_json::json!({ "gamma": gamma, "beta": beta }))
+    }
+
     #[wasm_bindgen(js_name = weightShape)]
     pub fn weight_shape(&mut self, layer: u32) -> JsResult<Vec<u32>> {
         let s = self.inner.weight(layer as usize)?.1;

@@ -20,7 +20,7 @@ async function cubeAt(page, { norm, g = 4, n = 4, layer = 'conv1' }) {
   await page.waitForFunction((key) => (document.body.dataset.cubeKey || '').startsWith(key), `${norm}:${g}:${n}:${layer}:`, LONG);
 }
 
-const SHAPES = { conv1: [8, 8, 8], conv2: [16, 4, 4], pool: [16, 1, 1] };
+const SHAPES = { conv1: [8, 8, 8], conv2: [16, 4, 4], pool: [16, 1, 1], photo: [8, 16, 16] };
 function formula(norm, N, [C, H, W], G) {
   return { bn: N * H * W, ln: C * H * W, in: H * W, gn: (C / G) * H * W }[norm];
 }
@@ -32,7 +32,7 @@ export default [
     async run({ page, base }) {
       await open(page, base, 'lang=en&ep=1');
       const cases = [];
-      for (const [layer, N] of [['conv1', 2], ['conv1', 8], ['conv2', 4], ['pool', 2]]) {
+      for (const [layer, N] of [['conv1', 2], ['conv1', 8], ['conv2', 4], ['pool', 2], ['photo', 2]]) {
         for (const [norm, G] of [['bn', 4], ['ln', 4], ['in', 4], ['gn', 2], ['gn', 4]]) cases.push({ layer, n: N, norm, g: G });
       }
       for (const c of cases) {
@@ -43,7 +43,14 @@ export default [
         assert.match(await page.textContent('#cube-formula'), new RegExp(`= ${want}$`));
         const stats = await page.textContent('#cube-stats');
         if (c.layer === 'pool' && c.norm === 'in') continue; // one value per group: the engine's own rule
-        const mine = Number(/\)·1 \+ 0 = (-?[\d.e+-]+)/.exec(stats)?.[1]);
+        // y with the trained net's γ, β (1 and 0 after global pooling, where no norm follows)
+        const [, gamma, beta, y] = /\)·(-?[\d.e+-]+) \+ (-?[\d.e+-]+) = (-?[\d.e+-]+)/.exec(stats) ?? [];
+        const mine = Number(y);
+        if (c.layer === 'pool' || (c.layer === 'photo' && c.norm === 'ln')) assert.deepEqual([Number(gamma), Number(beta)], [1, 0], stats);
+        else {
+          assert.match(stats, /learned by the (BN|LN|IN|GN) layer/);
+          assert.ok(Number.isFinite(Number(gamma)) && Number.isFinite(Number(beta)), stats);
+        }
         const engine = Number(/gives y = (-?[\d.e+-]+)/.exec(stats)?.[1]);
         assert.ok(Number.isFinite(mine) && Number.isFinite(engine), `${JSON.stringify(c)}: ${stats}`);
         assert.ok(Math.abs(mine - engine) <= 2e-3 * Math.max(1, Math.abs(mine)), `${JSON.stringify(c)}: formula ${mine}, engine ${engine}`);
@@ -110,20 +117,44 @@ export default [
     },
   },
   {
-    name: 'norm: the batch-size experiment completes and its tables have a number in every cell',
-    timeout: 400000,
+    name: 'norm: the batch-size experiment completes under each budget and lr rule, a number in every cell',
+    timeout: 600000,
     async run({ page, base }) {
-      await open(page, base, 'lang=en&ep=1&be=1&bl=100');
+      const LONGER = { timeout: 280000, polling: 250 };
+      const checkTables = async (pattern) => {
+        const cells = await page.$$eval('#bx-table tbody td', (tds) => tds.map((td) => td.textContent));
+        assert.equal(cells.length, 25);
+        for (const c of cells) assert.match(c, pattern);
+        const bn = await page.$$eval('#bx-bn-table tbody td', (tds) => tds.map((td) => td.textContent));
+        assert.equal(bn.length, 10);
+        for (const c of bn) assert.match(c, pattern);
+        const drawn = await page.evaluate(() => window.__norm.plots['bx-plot'].summary.drawn);
+        assert.ok(drawn.length >= 5 && drawn.slice(-5).every((d) => d > 0), `drawn ${drawn}`);
+        const foot = await page.$$eval('#bx-table tfoot tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));
+        return { steps: foot[0], lr: foot[1] };
+      };
+      // same epochs, fixed lr, one seed (the small-budget path through URL keys): large batches take fewer steps
+      await open(page, base, 'lang=en&ep=1&be=1&bl=100&bbud=epochs&blrr=fixed&bsd=1');
+      assert.equal(await page.inputValue('#bx-budget'), 'epochs');
+      assert.equal(await page.inputValue('#bx-lrrule'), 'fixed');
       await page.click('#bx-run');
-      await page.waitForFunction(() => document.body.dataset.bxState === 'done', null, { timeout: 380000, polling: 250 });
-      const cells = await page.$$eval('#bx-table tbody td', (tds) => tds.map((td) => td.textContent));
-      assert.equal(cells.length, 25);
-      for (const c of cells) assert.match(c, /^\d+(\.\d)?%$/);
-      const bn = await page.$$eval('#bx-bn-table tbody td', (tds) => tds.map((td) => td.textContent));
-      assert.equal(bn.length, 10);
-      for (const c of bn) assert.match(c, /^\d+(\.\d)?%$/);
-      const drawn = await page.evaluate(() => window.__norm.plots['bx-plot'].summary.drawn);
-      assert.deepEqual(drawn.map((d) => d > 0), [true, true, true, true, true]);
+      await page.waitForFunction(() => document.body.dataset.bxState === 'done', null, LONGER);
+      let foot = await checkTables(/^\d+(\.\d)?%$/);
+      assert.deepEqual(foot.lr, [0.01, 0.01, 0.01, 0.01, 0.01]);
+      for (let k = 1; k < 5; k++) assert.ok(foot.steps[k] < foot.steps[k - 1], `steps ${foot.steps}`);
+      assert.match(await page.textContent('#bx-run-settings'), /1 epoch/);
+      // same steps, linear lr, two seeds (chosen in the controls): mean ± sd in every cell
+      await page.selectOption('#bx-budget', 'steps');
+      await page.selectOption('#bx-lrrule', 'linear');
+      await page.selectOption('#bx-seeds', '2');
+      assert.match(await page.evaluate(() => location.hash), /bbud=steps/);
+      await page.click('#bx-run');
+      await page.waitForFunction(() => document.body.dataset.bxState === 'running', null, LONGER);
+      await page.waitForFunction(() => document.body.dataset.bxState === 'done', null, LONGER);
+      foot = await checkTables(/^\d+(\.\d)? ± \d+(\.\d)?%$/);
+      assert.ok(foot.steps.every((v) => v === foot.steps[0] && v > 0), `steps ${foot.steps}`);
+      assert.deepEqual(foot.lr, [2, 4, 8, 16, 32].map((b) => Number(((0.01 * b) / 32).toPrecision(3))));
+      assert.match(await page.textContent('#bx-run-settings'), /same number of steps/);
     },
   },
   {

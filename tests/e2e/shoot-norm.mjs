@@ -6,9 +6,9 @@ const port = process.argv[2] || '8000';
 const out = process.argv[3] || '/tmp';
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 const shots = [
-  ['desktop', { width: 1280, height: 900 }, '#lang=en&ep=2&be=1&bl=150'],
-  ['phone', { width: 390, height: 844 }, '#lang=en&ep=2&norm=gn&g=2'],
-  ['zh', { width: 1280, height: 900 }, '#lang=zh&ep=2&norm=ln&be=1&bl=150'],
+  ['desktop', { width: 1280, height: 900 }, '#lang=en&ep=2&be=1&bl=150&bsd=2'],
+  ['phone', { width: 390, height: 844 }, '#lang=en&ep=2&norm=gn&g=2&layer=photo'],
+  ['zh', { width: 1280, height: 900 }, '#lang=zh&ep=2&norm=ln&be=1&bl=150&bbud=steps&blrr=linear&layer=photo'],
 ];
 for (const [name, viewport, hash] of shots) {
   const page = await browser.newPage({ viewport });
@@ -26,6 +26,12 @@ for (const [name, viewport, hash] of shots) {
   await page.click('#bn1-try');
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${out}/norm-${name}.png`, fullPage: true });
+  // the panels this round changed, one by one (easier to read than the whole page)
+  for (const sel of ['[data-topic-panel="cube"]', '#ab-pre', '[data-topic-panel="batch"]']) {
+    const el = await page.$(sel);
+    const tag = sel.replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+    if (el) await el.screenshot({ path: `${out}/norm-${name}-${tag}.png` });
+  }
   await page.close();
 }
 await browser.close();

@@ -5,6 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 
 const m = await import(new URL('../../www/labs/norm.model.js', import.meta.url).href);
+const { expPlan, stepsPerEpoch, meanSd, stateFromHash, stateToHash, DEFAULTS, EXP_NORMS, EXP_BATCHES, EXP_REF_BATCH, EXP_STEPS_BATCH } = m;
 
 test('every element\'s set has the formula\'s size: BN N·H·W, LN C·H·W, IN H·W, GN (C/G)·H·W', () => {
   for (const shape of [[2, 8, 8, 8], [4, 16, 4, 4], [3, 6, 2, 5], [1, 16, 1, 1]]) {
@@ -60,4 +61,45 @@ test('batch statistics: the spread shrinks as the batch grows and centres on the
   for (let i = 1; i < r.rows.length; i++) assert.ok(width(r.rows[i]) < width(r.rows[i - 1]), `b=${r.rows[i].b}`);
   const last = r.rows.at(-1);
   assert.ok(Math.abs(last.mean[2] - r.mean) < 0.05 && Math.abs(last.ratio[2] - 1) < 0.1, JSON.stringify(last));
+});
+
+test("the batch-size experiment's plan: every cell's steps and learning rate follow the stated budget and rule", () => {
+  const n = 1438;
+  assert.equal(stepsPerEpoch(1438, 32), 45); // 44 full batches + a last one of 30
+  assert.equal(stepsPerEpoch(33, 32), 1); // a last batch of one image is dropped (BN cannot train on it)
+  assert.equal(stepsPerEpoch(34, 32), 2);
+  const same = expPlan({ epochs: 3, lr: 0.01, budget: 'epochs', lrRule: 'fixed', seeds: 1, seed: 5, trainCount: n });
+  assert.equal(same.length, EXP_NORMS.length * EXP_BATCHES.length);
+  for (const c of same) {
+    assert.equal(c.lr, 0.01);
+    assert.equal(c.steps, 3 * stepsPerEpoch(n, c.b));
+    assert.deepEqual(c.seeds, [5]);
+  }
+  const steps = expPlan({ epochs: 2, lr: 0.02, budget: 'steps', lrRule: 'linear', seeds: 3, seed: 1, trainCount: n });
+  for (const c of steps) {
+    assert.equal(c.steps, 2 * stepsPerEpoch(n, EXP_STEPS_BATCH));
+    assert.ok(Math.abs(c.lr - (0.02 * c.b) / EXP_REF_BATCH) < 1e-12);
+    assert.deepEqual(c.seeds, [1, 2, 3]);
+  }
+  assert.equal(steps.find((c) => c.b === 32).lr, 0.02);
+});
+
+test('mean and spread over seeds: sample sd, non-finite values left out, NaN when none is left', () => {
+  const s = meanSd([0.1, 0.2, 0.3]);
+  assert.ok(Math.abs(s.mean - 0.2) < 1e-12 && Math.abs(s.sd - 0.1) < 1e-12);
+  assert.deepEqual([s.n, s.min, s.max], [3, 0.1, 0.3]);
+  assert.deepEqual(meanSd([0.4]), { mean: 0.4, sd: 0, n: 1, min: 0.4, max: 0.4 });
+  assert.equal(meanSd([NaN, 0.5]).mean, 0.5);
+  assert.ok(Number.isNaN(meanSd([NaN]).mean) && Number.isNaN(meanSd([]).sd));
+});
+
+test('the batch-size options round-trip through the hash and bad values fall back', () => {
+  const { state, bad } = stateFromHash({ bbud: 'steps', blrr: 'linear', bsd: '3' });
+  assert.deepEqual([state.bbud, state.blrr, state.bsd, bad.length], ['steps', 'linear', 3, 0]);
+  const link = Object.fromEntries(Object.entries(stateToHash(state)).filter(([, v]) => v !== null));
+  assert.deepEqual(link, { bbud: 'steps', blrr: 'linear', bsd: '3' });
+  assert.deepEqual(stateFromHash(link).state, state);
+  const b = stateFromHash({ bbud: 'forever', blrr: 'sqrt', bsd: '9' });
+  assert.deepEqual(b.bad.sort(), ['bbud', 'blrr', 'bsd']);
+  assert.deepEqual([b.state.bbud, b.state.blrr, b.state.bsd], [DEFAULTS.bbud, DEFAULTS.blrr, DEFAULTS.bsd]);
 });

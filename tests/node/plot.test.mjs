@@ -3,7 +3,7 @@
 // zero width, reversed) give an answer instead of an exception or an endless loop.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { niceTicks, formatTick } from '../../www/app/plot.js';
+import { niceTicks, formatTick, bandRuns, seriesValues } from '../../www/app/plot.js';
 import { lcg } from './kit.mjs';
 
 /** Seeded ranges of every scale: [lo, hi] with hi > lo. */
@@ -85,4 +85,26 @@ test('labels read back as the tick values, with no more decimals than the step n
   assert.equal(formatTick(0.1 + 0.2, 0.1), '0.3');
   assert.equal(typeof formatTick(NaN, 1), 'string');
   assert.equal(typeof formatTick(Infinity, 1), 'string');
+});
+
+test('band runs: NaN and missing values break a band, ±Infinity stays (clamped when drawn)', () => {
+  assert.deepEqual(bandRuns([0, 1, 2, 3], [0, 0, 0, 0], [1, 1, 1, 1]), [[0, 1, 2, 3]]);
+  // a NaN edge, a non-finite x and a missing value each end a run
+  assert.deepEqual(bandRuns([0, 1, 2, 3, 4, 5], [0, NaN, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1]), [[0], [2, 3, 4, 5]]);
+  assert.deepEqual(bandRuns([0, 1, Infinity, 3, 4], [0, 0, 0, 0, undefined], [1, 1, 1, 1, 1]), [[0, 1], [3]]);
+  assert.deepEqual(bandRuns([0, 1, 2], [-Infinity, 0, 0], [Infinity, 1, Infinity]), [[0, 1, 2]]);
+  // on a log axis 0 and negatives lie below the axis (kept, like -Infinity), NaN still breaks
+  assert.deepEqual(bandRuns([0, 1, 2], [0, -1, NaN], [1, 1, 1], true), [[0, 1]]);
+  // lengths that disagree: only the common prefix; nothing at all gives no runs
+  assert.deepEqual(bandRuns([0, 1, 2], [0, 0], [1, 1, 1]), [[0, 1]]);
+  assert.deepEqual(bandRuns([], [], []), []);
+  assert.deepEqual(bandRuns(undefined, null, undefined), []);
+  assert.deepEqual(bandRuns([0, 1], [NaN, NaN], [NaN, NaN]), []);
+});
+
+test("a band's y values (for the axis range) are its lo and hi edges", () => {
+  assert.deepEqual(seriesValues({ type: 'band', xs: [0, 1], lo: [1, 2], hi: [3, 4] }, 'ys'), [1, 2, 3, 4]);
+  assert.deepEqual(seriesValues({ type: 'band', xs: [0, 1], lo: [1, 2], hi: [3, 4] }, 'xs'), [0, 1]);
+  assert.deepEqual(seriesValues({ type: 'line', xs: [0], ys: [5] }, 'ys'), [5]);
+  assert.deepEqual(seriesValues({ type: 'band', xs: [0] }, 'ys'), []);
 });

@@ -140,6 +140,10 @@ export class ConvTrainer {
     labels(test: boolean): Uint8Array;
     /** Raw weight of a conv2d or linear layer (a copy). */
     weight(layer: number): Float32Array;
+    /** Bias of a conv2d or linear layer (a copy; empty when it has none). */
+    bias(layer: number): Float32Array;
+    /** Learned scale γ and shift β of a norm layer: per channel (per C·H·W element for layer norm). */
+    affine(layer: number): { gamma: number[]; beta: number[] };
     weightShape(layer: number): Uint32Array;
     readonly epoch: number;
     readonly lr: number;

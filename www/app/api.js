@@ -152,6 +152,8 @@ export const SPEC = {
       methods: {
         activationsLen: '',
         activationsPtr: '',
+        affine: 'layer:u32',
+        bias: 'layer:u32',
         capture: 'layer:u32 test:bool start:u32 count:u32 training:bool',
         config: '',
         evaluate: '',

@@ -136,6 +136,36 @@ export function axisValue(v, log) {
   return v > 0 ? Math.log10(v) : -Infinity;
 }
 
+/**
+ * The values of series `s` along `key` ('xs' or 'ys'): a band's ys are its lo and hi together.
+ */
+export function seriesValues(s, key) {
+  if (key === 'ys' && s.type === 'band') return [...(s.lo || []), ...(s.hi || [])];
+  return s[key] || [];
+}
+
+/**
+ * The runs of a band {xs, lo, hi}: index lists of consecutive points where x is finite and both
+ * edges are numbers (NaN or a missing value breaks the band; ±Infinity stays in the run and is
+ * clamped to the edge when drawn; on a log axis 0 and negatives lie below it). A point whose
+ * lo > hi has its edges swapped. Runs of one point are kept (drawn as a short bar).
+ */
+export function bandRuns(xs, lo, hi, log = false) {
+  const runs = [];
+  let run = [];
+  const n = Math.min(xs?.length ?? 0, lo?.length ?? 0, hi?.length ?? 0);
+  for (let k = 0; k < n; k++) {
+    const ok = Number.isFinite(xs[k]) && !Number.isNaN(axisValue(lo[k], log)) && !Number.isNaN(axisValue(hi[k], log));
+    if (ok) run.push(k);
+    else if (run.length) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length) runs.push(run);
+  return runs;
+}
+
 function axisTitle(ax) {
   return ax.unit ? `${ax.label} (${ax.unit})` : ax.label || '';
 }
@@ -143,7 +173,9 @@ function axisTitle(ax) {
 /**
  * new Plot(canvas, {width, height, x: {label, unit, min, max}, y: {..., log}, onPointer})
  * Series: {type: 'line'|'scatter', xs, ys, color?, label?, radius?, width?, dash?} (dash: a
- * canvas setLineDash pattern such as [6, 4]).
+ * canvas setLineDash pattern such as [6, 4]), or a filled band {type: 'band', xs, lo, hi, color?,
+ * label?, alpha?} (the area between lo and hi; NaN breaks it, ±Infinity is clamped to the edge;
+ * see bandRuns). Draw bands before the lines that go over them.
  * Missing axis min/max are taken from the data and widened to the nearest ticks. `y.log`: a
  * log10 axis (min/max are then data values > 0); 0 and negative values lie below it, +Infinity
  * above it, NaN is a gap. A point outside the y range is marked on the edge with a triangle (the
@@ -198,7 +230,7 @@ export class Plot {
       let dlo = Infinity;
       let dhi = -Infinity;
       for (const s of this.series) {
-        for (const raw of s[key]) {
+        for (const raw of seriesValues(s, key)) {
           const v = axisValue(raw, log);
           if (Number.isFinite(v)) {
             dlo = Math.min(dlo, v);
@@ -371,7 +403,32 @@ export class Plot {
       ctx.strokeStyle = color;
       ctx.fillStyle = color;
       let visible = 0;
-      if (s.type === 'scatter') {
+      if (s.type === 'band') {
+        const clampY = (raw) => {
+          const a = axisValue(raw, L.ylog);
+          const y = a === Infinity ? top - far : a === -Infinity ? bottom + far : L.pa(a);
+          return Math.max(top - 2, Math.min(bottom + 2, y));
+        };
+        ctx.globalAlpha = s.alpha ?? 0.25;
+        for (const run of bandRuns(s.xs, s.lo, s.hi, L.ylog)) {
+          const pts = run.map((k) => {
+            const [a, b] = [clampY(s.lo[k]), clampY(s.hi[k])];
+            return [L.px(s.xs[k]), Math.min(a, b), Math.max(a, b)];
+          });
+          ctx.beginPath();
+          if (pts.length === 1) {
+            const [x, y0, y1] = pts[0];
+            ctx.rect(x - 1.5, y0, 3, Math.max(1, y1 - y0));
+          } else {
+            pts.forEach(([x, y0], j) => (j ? ctx.lineTo(x, y0) : ctx.moveTo(x, y0)));
+            for (let j = pts.length - 1; j >= 0; j--) ctx.lineTo(pts[j][0], pts[j][2]);
+            ctx.closePath();
+          }
+          ctx.fill();
+          visible += pts.filter(([x, y0, y1]) => x >= m.left - 0.5 && x <= right + 0.5 && y1 >= top && y0 <= bottom).length;
+        }
+        ctx.globalAlpha = 1;
+      } else if (s.type === 'scatter') {
         const r = s.radius ?? 3;
         for (let k = 0; k < s.xs.length; k++) {
           const p = pix(s, k);
@@ -505,13 +562,15 @@ export class Plot {
       for (const it of legend.items) {
         const y = m.top - 2 + it.row * 16 + 6;
         ctx.strokeStyle = it.s.color || PALETTE[it.i % PALETTE.length];
-        ctx.lineWidth = 3;
+        ctx.lineWidth = it.s.type === 'band' ? 9 : 3;
+        ctx.globalAlpha = it.s.type === 'band' ? (it.s.alpha ?? 0.25) : 1;
         ctx.setLineDash(it.s.dash || []);
         ctx.beginPath();
         ctx.moveTo(it.x, y);
         ctx.lineTo(it.x + 16, y);
         ctx.stroke();
         ctx.setLineDash([]);
+        ctx.globalAlpha = 1;
         ctx.fillStyle = ink;
         ctx.fillText(it.s.label, it.x + 20, y);
       }

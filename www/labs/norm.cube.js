@@ -82,13 +82,15 @@ export function drawIso(canvas, shape, mask, width) {
   ctx.fillText(`C = ${C}`, cx + 6, cy + 8);
   const [hx, hy] = P(0, 0, 0.5);
   ctx.textAlign = 'right';
-  ctx.fillText(`H·W = ${H * W}`, hx - 4, hy);
+  // two lines, so a large H·W (the photo's 256) still fits left of the block
+  ctx.fillText('H·W', hx - 4, hy - 7);
+  ctx.fillText(`= ${H * W}`, hx - 4, hy + 7);
   ctx.fillStyle = HI;
 }
 
 /**
  * The unfolded tensor. Returns the layout, so a pointer position maps back to an element
- * (`pick`). `images` [N, 64] are drawn at the left of each row.
+ * (`pick`). `images` {data [N, side²], side, photo?} are drawn at the left of each row.
  */
 export function drawGrid(canvas, shape, values, mask, sel, width, images) {
   const [N, C, H, W] = shape;
@@ -119,11 +121,15 @@ export function drawGrid(canvas, shape, values, mask, sel, width, images) {
     ctx.fillStyle = ink;
     ctx.fillText(`n${n}`, label - 2, top + cellH / 2 + 3);
     if (images) {
-      const s = Math.min(thumb - 2, cellH) / 8;
-      for (let k = 0; k < 64; k++) {
-        const g = Math.round(255 - 255 * images[n * 64 + k]);
+      // digits: ink (high values) dark; a photo tile: as the photo looks
+      const side = images.side;
+      const px2 = images.photo ? 1 : 0;
+      const s = Math.min(thumb - 2, cellH) / side;
+      for (let k = 0; k < side * side; k++) {
+        const v = images.data[n * side * side + k];
+        const g = Math.round(px2 ? 255 * v : 255 - 255 * v);
         ctx.fillStyle = `rgb(${g} ${g} ${g})`;
-        ctx.fillRect(label + 2 + (k % 8) * s, top + Math.floor(k / 8) * s, Math.ceil(s), Math.ceil(s));
+        ctx.fillRect(label + 2 + (k % side) * s, top + Math.floor(k / side) * s, Math.ceil(s), Math.ceil(s));
       }
     }
     for (let c = 0; c < C; c++) {

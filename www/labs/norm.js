@@ -13,7 +13,7 @@ import { fitCanvas } from '../app/canvas.js';
 import { errorFromJSON } from '../app/errors.js';
 import { drawIso, drawGrid, pick } from './norm.cube.js';
 import {
-  NORMS, GROUP_CHOICES, CUBE_N, CUBE_LAYERS, AB_RATES, SWEEP_RATES, EXP_NORMS, EXP_BATCHES, SN_ITERS, EPS,
+  NORMS, GROUP_CHOICES, CUBE_N, CUBE_LAYERS, AB_RATES, SWEEP_RATES, EXP_NORMS, EXP_BATCHES, EXP_REF_BATCH, EXP_STEPS_BATCH, SN_ITERS, EPS,
   groupSize, sizeFormula, groupsProblem, groupMask, maskedStats, normalizeValue, unravel, stateFromHash, stateToHash, fmt,
 } from './norm.model.js';
 
@@ -29,7 +29,7 @@ const gen = { ab: 0, sweep: 0, batch: 0 };
 const cube = { shape: null, values: null, images: null, layout: null, key: '' };
 const ab = { runs: {}, total: 0, done: false };
 let sweepResults = [];
-let exp = { cells: [], done: false, running: false };
+let exp = { cells: [], plan: null, done: false, running: false, total: 25, settings: null };
 let spreadData = null;
 let snData = null;
 const plots = {};
@@ -56,11 +56,28 @@ function cubeShape() {
   return s.length === 2 ? [s[0], s[1], 1, 1] : s;
 }
 
+/** The group count of the cube's GN net: the chosen one when it divides both convs' channels. */
+function netGroups() {
+  return S.norm === 'gn' && 8 % S.g === 0 && 16 % S.g === 0 ? S.g : 4;
+}
+
 function requestCube() {
-  const key = `${S.seed}:${S.layer}:${S.n}`;
+  const key = `${S.seed}:${S.layer}:${S.n}:${S.norm}:${netGroups()}`;
   if (cube.key === key && cube.values) return renderCube();
   cube.key = key;
-  worker.postMessage({ type: 'cube', seed: S.seed, layer: CUBE_LAYERS[S.layer], n: S.n });
+  worker?.postMessage({
+    type: 'cube', key, seed: S.seed, layer: CUBE_LAYERS[S.layer], n: S.n, norm: S.norm, g: netGroups(),
+    src: S.layer === 'photo' ? 'photo' : 'digits',
+  });
+  renderCube();
+}
+
+/** γ and β of element (c, y, x) from the trained net's norm layer (1 and 0 when there is none). */
+function affineAt(c, y, x, [, C, H, W]) {
+  const a = cube.affine;
+  if (!a) return { gamma: 1, beta: 0 };
+  const k = a.gamma.length === C ? c : (c * H + y) * W + x;
+  return { gamma: a.gamma[k] ?? 1, beta: a.beta[k] ?? 0 };
 }
 
 /** The engine's normalized value of element `sel` (its own kernels), or an error. */
@@ -68,16 +85,19 @@ function engineValue(shape, sel) {
   const x = new dl.Tensor(cube.values, shape);
   let y = null;
   try {
+    // the learned γ, β of the trained net's norm layer when the cube shows its input
+    const a = cube.affine ? { weight: Float32Array.from(cube.affine.gamma), bias: Float32Array.from(cube.affine.beta) } : {};
     if (S.norm === 'bn') {
       const bn = new dl.BatchNorm(shape[1], { eps: EPS });
       try {
+        if (cube.affine) bn.setAffine(a.weight, a.bias);
         y = bn.forward(x, true);
       } finally {
         bn.free();
       }
-    } else if (S.norm === 'ln') y = dl.layerNorm(x, shape.slice(1), { eps: EPS });
-    else if (S.norm === 'in') y = dl.instanceNorm(x, { eps: EPS });
-    else y = dl.groupNorm(x, S.g, { eps: EPS });
+    } else if (S.norm === 'ln') y = dl.layerNorm(x, shape.slice(1), { eps: EPS, ...a });
+    else if (S.norm === 'in') y = dl.instanceNorm(x, { eps: EPS, ...a });
+    else y = dl.groupNorm(x, S.g, { eps: EPS, ...(cube.affine && cube.affine.gamma.length === shape[1] ? a : {}) });
     const v = y.toArray()[sel];
     return { value: v };
   } catch (err) {
@@ -94,7 +114,8 @@ function renderCube() {
   const [N, C] = shape;
   const msg = $('cube-msg');
   const sel = Math.min(S.sel, cube.values.length - 1);
-  document.body.dataset.cubeKey = `${S.norm}:${S.g}:${S.n}:${S.layer}:${sel}`;
+  // the key tests wait for: set once the tensor of the current choice has arrived
+  document.body.dataset.cubeKey = cube.dataKey === cube.key ? `${S.norm}:${S.g}:${S.n}:${S.layer}:${sel}` : 'loading';
   const problem = groupsProblem(S.norm, C, S.g);
   const eng = engineValue(shape, sel);
   const box = $('cube-grid-box');
@@ -102,7 +123,7 @@ function renderCube() {
   if (problem) {
     // the engine refuses it (coded error norm_groups): say so, draw nothing highlighted
     const empty = new Uint8Array(cube.values.length);
-    cube.layout = drawGrid($('cube-grid'), shape, cube.values, empty, null, w, S.layer === 'conv1' ? cube.images : null);
+    cube.layout = drawGrid($('cube-grid'), shape, cube.values, empty, null, w, ['conv1', 'photo'].includes(S.layer) ? cube.images : null);
     drawIso($('cube-iso'), shape, empty, Math.min(260, w));
     $('cube-count').textContent = '—';
     $('cube-formula').textContent = `(C/G)·H·W = (${C}/${S.g})·${shape[2]}·${shape[3]}`;
@@ -112,7 +133,7 @@ function renderCube() {
     return;
   }
   const mask = groupMask(S.norm, shape, sel, S.g);
-  cube.layout = drawGrid($('cube-grid'), shape, cube.values, mask, sel, w, S.layer === 'conv1' ? cube.images : null);
+  cube.layout = drawGrid($('cube-grid'), shape, cube.values, mask, sel, w, ['conv1', 'photo'].includes(S.layer) ? cube.images : null);
   drawIso($('cube-iso'), shape, mask, Math.min(260, w));
   const st = maskedStats(cube.values, mask);
   $('cube-count').textContent = String(st.count);
@@ -120,11 +141,16 @@ function renderCube() {
   document.body.dataset.cubeCount = String(st.count);
   const [n, c, y, x] = unravel(sel, shape);
   const xv = cube.values[sel];
-  const yv = normalizeValue(xv, st.mean, st.variance);
+  const { gamma, beta } = affineAt(c, y, x, shape);
+  const yv = normalizeValue(xv, st.mean, st.variance, gamma, beta);
+  const fresh = cube.dataKey === cube.key;
   const lines = [
     t('norm.stats_elem', { n, c, y, x, v: xv.toPrecision(4) }),
     t('norm.stats_group', { count: st.count, mean: st.mean.toPrecision(4), variance: st.variance.toPrecision(4) }),
-    `y = (x − μ)/√(σ² + ε)·γ + β = (${xv.toPrecision(4)} − ${st.mean.toPrecision(4)})/√(${st.variance.toPrecision(4)} + ${EPS})·1 + 0 = ${yv.toPrecision(4)}`,
+    `y = (x − μ)/√(σ² + ε)·γ + β = (${xv.toPrecision(4)} − ${st.mean.toPrecision(4)})/√(${st.variance.toPrecision(4)} + ${EPS})·${gamma.toPrecision(4)} + ${beta.toPrecision(4)} = ${yv.toPrecision(4)}`,
+    !fresh ? t('norm.cube_loading') : cube.affine
+      ? t('norm.stats_affine', { norm: NORM_LABEL[cube.norm], layer: cube.affine.layer })
+      : cube.lnPhoto ? t('norm.stats_ln_photo') : t('norm.stats_no_affine'),
   ];
   if (eng.error) {
     showMsg(msg, eng.error);
@@ -165,12 +191,14 @@ function onAb(msg) {
   for (const f of msg.runs) {
     const r = (ab.runs[f.norm] ??= { rows: [], probes: [], evals: [], running: [], status: 'training', message: '' });
     for (let i = 0; i + 3 < f.rows.length; i += 4) r.rows.push([f.rows[i], f.rows[i + 1], f.rows[i + 2]]);
-    if (f.probes && f.probes.step && (!r.probes.length || r.probes.at(-1).step !== f.probes.step)) r.probes.push(f.probes);
-    const bn = f.running?.[0];
-    if (bn && f.probes?.bn?.[0]) {
-      const pb = f.probes.bn[0];
-      r.running.push({ step: f.steps, batch: pb.batchMean[0], run: bn.runningMean[0], batchVar: pb.batchVar[0], runVar: bn.runningVar[0] });
-    }
+    // the worker reads the probes after every step: one entry per step
+    f.probes.forEach((p, k) => {
+      if (!p || !p.step || (r.probes.length && r.probes.at(-1).step === p.step)) return;
+      r.probes.push(p);
+      const bn = f.running[k]?.[0];
+      const pb = p.bn?.[0];
+      if (bn && pb) r.running.push({ step: p.step, batch: pb.batchMean[0], run: bn.runningMean[0], batchVar: pb.batchVar[0], runVar: bn.runningVar[0] });
+    });
     r.evals = f.evals;
     r.status = f.status;
     r.message = f.message;
@@ -217,14 +245,16 @@ function renderAb() {
   })));
   const li = Number($('ab-layer').value) || 0;
   const pre = [];
+  const medians = [];
   for (const [norm, r] of entries) {
     const xs = r.probes.map((p) => p.step);
     const col = (k) => r.probes.map((p) => p.preact[li]?.percentiles[k] ?? NaN);
-    pre.push({ type: 'line', label: runLabel(norm), color: RUN_COLOR[norm], width: 2.5, xs, ys: col(3) });
-    pre.push({ type: 'line', color: RUN_COLOR[norm], width: 1, xs, ys: col(2) }, { type: 'line', color: RUN_COLOR[norm], width: 1, xs, ys: col(4) });
-    pre.push({ type: 'line', color: RUN_COLOR[norm], width: 1, dash: [4, 4], xs, ys: col(1) }, { type: 'line', color: RUN_COLOR[norm], width: 1, dash: [4, 4], xs, ys: col(5) });
+    // bands first (5–95 faint, 25–75 darker), the median lines over them
+    pre.push({ type: 'band', color: RUN_COLOR[norm], alpha: 0.15, xs, lo: col(1), hi: col(5) });
+    pre.push({ type: 'band', color: RUN_COLOR[norm], alpha: 0.3, xs, lo: col(2), hi: col(4) });
+    medians.push({ type: 'line', label: runLabel(norm), color: RUN_COLOR[norm], width: 2, xs, ys: col(3) });
   }
-  plots['ab-pre'].setSeries(pre);
+  plots['ab-pre'].setSeries([...pre, ...medians]);
   const grads = [];
   for (const [norm, r] of entries) {
     const layers = r.probes[0]?.grads ?? [];
@@ -312,20 +342,36 @@ function renderSweep() {
 
 // ---- the batch-size experiment ------------------------------------------------------------------
 
+/** The experiment's settings in words (stated above the table; the ones of the run shown). */
+function expSettingsText(o) {
+  const budget = o.bbud === 'steps'
+    ? t('norm.bx_say_steps', { epochs: o.be, b: EXP_STEPS_BATCH })
+    : t('norm.bx_say_epochs', { epochs: o.be });
+  const lr = o.blrr === 'linear' ? t('norm.bx_say_linear', { lr: o.blr, ref: EXP_REF_BATCH }) : t('norm.bx_say_fixed', { lr: o.blr });
+  const images = o.bl ? t('norm.bx_say_images', { n: o.bl }) : t('norm.bx_say_all');
+  return t('norm.bx_say', { budget, lr, images, seeds: o.bsd, seed: o.seed });
+}
+
 function startExp() {
   gen.batch++;
-  exp = { cells: [], done: false, running: true };
+  const total = EXP_NORMS.length * EXP_BATCHES.length;
+  exp = { cells: [], plan: null, done: false, running: true, total, settings: { ...S } };
   document.body.dataset.bxState = 'running';
-  $('bx-status').textContent = t('norm.bx_progress', { done: 0, total: 25 });
-  worker.postMessage({ type: 'batch', gen: gen.batch, seed: S.seed, epochs: S.be, limit: S.bl, lr: S.blr });
+  $('bx-status').textContent = t('norm.bx_progress', { done: 0, total });
+  $('bx-run-settings').textContent = '';
+  worker.postMessage({ type: 'batch', gen: gen.batch, seed: S.seed, epochs: S.be, limit: S.bl, lr: S.blr, budget: S.bbud, lrRule: S.blrr, seeds: S.bsd });
   renderExp();
 }
 
 function onExp(msg) {
   if (msg.gen !== gen.batch) return;
+  if (msg.plan) {
+    exp.plan = msg.plan;
+    exp.trainCount = msg.trainCount;
+  }
   if (msg.cell) exp.cells.push(msg.cell);
   exp.done = msg.done;
-  $('bx-status').textContent = msg.done ? t('norm.bx_done') : t('norm.bx_progress', { done: exp.cells.length, total: 25 });
+  $('bx-status').textContent = msg.done ? t('norm.bx_done', { total: exp.total }) : t('norm.bx_progress', { done: exp.cells.length, total: exp.total });
   if (msg.done) {
     exp.running = false;
     document.body.dataset.bxState = 'done';
@@ -333,11 +379,36 @@ function onExp(msg) {
   renderExp();
 }
 
+/** Text of one cell: mean (± sd over the seeds when more than one), or "diverged". */
+function expCellText(c, key) {
+  if (!c) return '';
+  if (c.status !== 'training') return t('norm.diverged_short');
+  const s = c[key];
+  if (!Number.isFinite(s.mean)) return '—';
+  return s.n > 1 ? `${fmt(100 * s.mean, 1)} ± ${fmt(100 * s.sd, 1)}%` : `${fmt(100 * s.mean, 1)}%`;
+}
+
+function expCellTitle(c, key) {
+  if (!c) return '';
+  if (c.status !== 'training') return c.message;
+  return t('norm.bx_cell_title', {
+    lr: Number(c.lr.toPrecision(3)), steps: c.steps, b: c.b,
+    values: c.runs.map((r) => `${fmt(100 * r[key], 1)}%`).join(', '),
+  });
+}
+
 function renderExp() {
-  plots['bx-plot'].setSeries(EXP_NORMS.map((norm) => {
+  // mean lines over the seeds' min–max bands
+  const series = [];
+  const lines = [];
+  for (const norm of EXP_NORMS) {
     const cs = EXP_BATCHES.map((b) => exp.cells.find((c) => c.norm === norm && c.b === b));
-    return { type: 'line', label: NORM_LABEL[norm], color: EXP_COLOR[norm], width: 2, xs: EXP_BATCHES.map((b) => Math.log2(b)), ys: cs.map((c) => (c ? 100 * c.testErr : NaN)) };
-  }));
+    const xs = EXP_BATCHES.map((b) => Math.log2(b));
+    const pick = (f) => cs.map((c) => (c && c.status === 'training' ? 100 * f(c.testErr) : NaN));
+    if (cs.some((c) => c && c.testErr.n > 1)) series.push({ type: 'band', color: EXP_COLOR[norm], alpha: 0.15, xs, lo: pick((s) => s.min), hi: pick((s) => s.max) });
+    lines.push({ type: 'line', label: NORM_LABEL[norm], color: EXP_COLOR[norm], width: 2, xs, ys: pick((s) => s.mean) });
+  }
+  plots['bx-plot'].setSeries([...series, ...lines]);
   const table = $('bx-table');
   const hr = document.createElement('tr');
   const th0 = document.createElement('th');
@@ -350,37 +421,47 @@ function renderExp() {
     hr.append(th);
   }
   table.tHead.replaceChildren(hr);
-  const cellText = (c, key) => (!c ? '' : c.status !== 'training' ? t('norm.diverged_short') : `${fmt(100 * c[key], 1)}%`);
-  table.tBodies[0].replaceChildren(...EXP_NORMS.map((norm) => {
+  const row = (label, norm, key, dataNorm) => {
     const tr = document.createElement('tr');
-    tr.dataset.norm = norm;
+    if (dataNorm) tr.dataset.norm = dataNorm;
     const th = document.createElement('th');
-    th.textContent = NORM_LABEL[norm];
+    th.textContent = label;
     tr.append(th);
     for (const b of EXP_BATCHES) {
       const td = document.createElement('td');
       td.className = 'num';
-      td.textContent = cellText(exp.cells.find((c) => c.norm === norm && c.b === b), 'testErr');
+      const c = exp.cells.find((x) => x.norm === norm && x.b === b);
+      td.textContent = expCellText(c, key);
+      td.title = expCellTitle(c, key);
       tr.append(td);
     }
     return tr;
-  }));
+  };
+  table.tBodies[0].replaceChildren(...EXP_NORMS.map((norm) => row(NORM_LABEL[norm], norm, 'testErr', norm)));
+  // the budget each column got: steps and learning rate per batch size
+  const plan = exp.plan;
+  const foot = [];
+  if (plan) {
+    for (const [label, f] of [[t('norm.bx_steps_row'), (c) => String(c.steps)], [t('norm.bx_lr_row'), (c) => String(Number(c.lr.toPrecision(3)))]]) {
+      const tr = document.createElement('tr');
+      tr.className = 'muted';
+      const th = document.createElement('th');
+      th.textContent = label;
+      tr.append(th);
+      for (const b of EXP_BATCHES) {
+        const td = document.createElement('td');
+        td.className = 'num';
+        td.textContent = f(plan.find((c) => c.b === b));
+        tr.append(td);
+      }
+      foot.push(tr);
+    }
+  }
+  table.tFoot.replaceChildren(...foot);
+  if (exp.settings) $('bx-run-settings').textContent = t('norm.bx_run_settings', { settings: expSettingsText(exp.settings) });
   const bt = $('bx-bn-table');
-  const hr2 = hr.cloneNode(true);
-  bt.tHead.replaceChildren(hr2);
-  bt.tBodies[0].replaceChildren(...[['testErr', 'norm.bx_eval'], ['trainModeErr', 'norm.bx_trainmode']].map(([key, label]) => {
-    const tr = document.createElement('tr');
-    const th = document.createElement('th');
-    th.textContent = t(label);
-    tr.append(th);
-    for (const b of EXP_BATCHES) {
-      const td = document.createElement('td');
-      td.className = 'num';
-      td.textContent = cellText(exp.cells.find((c) => c.norm === 'bn' && c.b === b), key);
-      tr.append(td);
-    }
-    return tr;
-  }));
+  bt.tHead.replaceChildren(hr.cloneNode(true));
+  bt.tBodies[0].replaceChildren(row(t('norm.bx_eval'), 'bn', 'testErr'), row(t('norm.bx_trainmode'), 'bn', 'trainModeErr'));
 }
 
 // ---- batch statistics spread ----------------------------------------------------------------------
@@ -390,10 +471,9 @@ function renderSpread() {
   if (!d) return;
   const xs = d.rows.map((r) => Math.log2(r.b));
   const bands = (key, center) => [
-    { type: 'line', label: t('norm.band_5_95'), color: PALETTE[0], width: 1, dash: [4, 4], xs, ys: d.rows.map((r) => r[key][0]) },
-    { type: 'line', color: PALETTE[0], width: 1, dash: [4, 4], xs, ys: d.rows.map((r) => r[key][4]) },
-    { type: 'line', label: t('norm.band_25_75'), color: PALETTE[0], width: 1.5, xs, ys: d.rows.map((r) => r[key][1]) },
-    { type: 'line', color: PALETTE[0], width: 1.5, xs, ys: d.rows.map((r) => r[key][3]) },
+    { type: 'band', label: t('norm.band_5_95'), color: PALETTE[0], alpha: 0.15, xs, lo: d.rows.map((r) => r[key][0]), hi: d.rows.map((r) => r[key][4]) },
+    { type: 'band', label: t('norm.band_25_75'), color: PALETTE[0], alpha: 0.35, xs, lo: d.rows.map((r) => r[key][1]), hi: d.rows.map((r) => r[key][3]) },
+    { type: 'line', label: t('norm.band_median'), color: PALETTE[0], width: 1.5, xs, ys: d.rows.map((r) => r[key][2]) },
     { type: 'line', label: t('norm.population'), color: PALETTE[1], width: 2, xs: [xs[0], xs.at(-1)], ys: [center, center] },
   ];
   plots['spread-mean'].setSeries(bands('mean', d.mean));
@@ -517,6 +597,10 @@ function syncControls() {
   $('bx-ep').value = String(S.be);
   $('bx-lr').value = String(S.blr);
   $('bx-limit').value = String(S.bl);
+  $('bx-budget').value = S.bbud;
+  $('bx-lrrule').value = S.blrr;
+  $('bx-seeds').value = String(S.bsd);
+  $('bx-settings').textContent = expSettingsText(S);
   $('spread-ch').value = String(S.ch);
   $('sn-layer').value = S.sn;
 }
@@ -528,8 +612,7 @@ function applyHash(h) {
   noteIgnoredHash(bad.map((k) => [k, h[k]]));
   syncControls();
   if (!worker || !prev) return;
-  if (prev.seed !== S.seed || prev.layer !== S.layer || prev.n !== S.n) requestCube();
-  else renderCube();
+  requestCube(); // a new tensor when the seed, tensor, N, norm or GN net changed; else a redraw
   if (prev.seed !== S.seed || prev.ch !== S.ch) worker.postMessage({ type: 'spread', seed: S.seed, ch: S.ch });
   if (prev.seed !== S.seed || prev.sn !== S.sn) worker.postMessage({ type: 'spectral', seed: S.seed, layer: S.sn });
   if (['seed', 'opt', 'lr', 'ep', 'mom'].some((k) => prev[k] !== S[k])) startAb();
@@ -547,8 +630,8 @@ function wire() {
   fillSelect($('cube-n'), CUBE_N, S.n);
   fillSelect($('ab-lr'), AB_RATES, S.lr);
   fillSelect($('spread-ch'), [0, 1, 2, 3, 4, 5, 6, 7], S.ch, (c) => `c${c}`);
-  for (const b of $('norm-seg').querySelectorAll('button')) b.addEventListener('click', () => set({ norm: b.dataset.norm }));
-  $('groups').addEventListener('change', () => set({ g: Number($('groups').value) }));
+  for (const b of $('norm-seg').querySelectorAll('button')) b.addEventListener('click', () => set({ norm: b.dataset.norm }, requestCube));
+  $('groups').addEventListener('change', () => set({ g: Number($('groups').value) }, requestCube));
   $('cube-n').addEventListener('change', () => set({ n: Number($('cube-n').value), sel: 0 }, requestCube));
   $('cube-layer').addEventListener('change', () => set({ layer: $('cube-layer').value, sel: 0 }, requestCube));
   $('seed').addEventListener('change', () => {
@@ -596,6 +679,9 @@ function wire() {
   numKey('bx-ep', 'be', 1, 20, true);
   numKey('bx-lr', 'blr', 1e-4, 1, false);
   numKey('bx-limit', 'bl', 0, 2000, true);
+  $('bx-budget').addEventListener('change', () => set({ bbud: $('bx-budget').value }, () => {}));
+  $('bx-lrrule').addEventListener('change', () => set({ blrr: $('bx-lrrule').value }, () => {}));
+  $('bx-seeds').addEventListener('change', () => set({ bsd: Number($('bx-seeds').value) }, () => {}));
   $('bx-run').addEventListener('click', startExp);
   $('spread-ch').addEventListener('change', () => set({ ch: Number($('spread-ch').value) }, () => worker.postMessage({ type: 'spread', seed: S.seed, ch: S.ch })));
   $('sn-layer').addEventListener('change', () => set({ sn: $('sn-layer').value }, () => worker.postMessage({ type: 'spectral', seed: S.seed, layer: S.sn })));
@@ -616,14 +702,14 @@ function plotOpts() {
   return {
     'ab-loss': { x: { label: t('norm.ax_step') }, y: { label: t('norm.ax_loss'), log: true } },
     'ab-acc': { x: { label: t('norm.ax_epoch'), min: 0 }, y: { label: t('norm.ax_test_acc'), min: 0, max: 1 } },
-    'ab-pre': { x: { label: t('norm.ax_step') }, y: { label: t('norm.ax_preact') } },
-    'ab-grad': { x: { label: t('norm.ax_step') }, y: { label: t('norm.ax_grad'), log: true } },
+    'ab-pre': { x: { label: t('norm.ax_step_every') }, y: { label: t('norm.ax_preact') } },
+    'ab-grad': { x: { label: t('norm.ax_step_every') }, y: { label: t('norm.ax_grad'), log: true } },
     'sweep-plot': { x: { label: t('norm.ax_log_lr') }, y: { label: t('norm.ax_test_acc'), min: 0, max: 1 } },
     'bx-plot': { x: { label: t('norm.ax_log2_batch_exp') }, y: { label: t('norm.ax_test_err'), unit: '%', min: 0 } },
     'spread-mean': { x: { label: t('norm.ax_log2_batch') }, y: { label: t('norm.ax_batch_mean') } },
     'spread-var': { x: { label: t('norm.ax_log2_batch') }, y: { label: t('norm.ax_var_ratio') } },
-    'te-mean': { x: { label: t('norm.ax_step') }, y: { label: t('norm.ax_mean_c0') } },
-    'te-var': { x: { label: t('norm.ax_step') }, y: { label: t('norm.ax_var_c0') } },
+    'te-mean': { x: { label: t('norm.ax_step_every') }, y: { label: t('norm.ax_mean_c0') } },
+    'te-var': { x: { label: t('norm.ax_step_every') }, y: { label: t('norm.ax_var_c0') } },
     'sn-plot': { x: { label: t('norm.ax_sv_index'), min: 0.5 }, y: { label: t('norm.ax_sv'), min: 0 } },
   };
 }
@@ -656,10 +742,14 @@ function onWorker(ev) {
       startAb();
       break;
     case 'cube':
-      if (`${S.seed}:${Object.keys(CUBE_LAYERS).find((k) => CUBE_LAYERS[k] === msg.layer)}:${msg.n}` !== cube.key) return;
+      if (msg.key !== cube.key) return;
+      cube.dataKey = msg.key;
       cube.shape = msg.shape;
       cube.values = msg.values;
       cube.images = msg.images;
+      cube.affine = msg.affine;
+      cube.lnPhoto = msg.lnPhoto;
+      cube.norm = msg.norm;
       renderCube();
       document.body.dataset.normReady = '1';
       break;

@@ -7,10 +7,17 @@ export const NORMS = ['bn', 'ln', 'in', 'gn'];
 export const ENGINE_NORM = { none: 'none', bn: 'batchNorm', ln: 'layerNorm', in: 'instanceNorm', gn: 'groupNorm' };
 export const EXP_NORMS = ['none', 'bn', 'gn', 'ln', 'in'];
 export const EXP_BATCHES = [2, 4, 8, 16, 32];
+/** Batch-size experiment budgets and learning-rate rules (the page states each one). */
+export const EXP_BUDGETS = ['epochs', 'steps'];
+export const EXP_LR_RULES = ['fixed', 'linear'];
+/** lr ∝ B/EXP_REF_BATCH under the linear rule (the GN paper's 0.1·B/32). */
+export const EXP_REF_BATCH = 32;
+/** "Same number of steps": every cell takes the steps batch EXP_STEPS_BATCH takes in E epochs. */
+export const EXP_STEPS_BATCH = 8;
 export const GROUP_CHOICES = [1, 2, 3, 4, 5, 8];
 export const CUBE_N = [1, 2, 4, 8];
 /** The tensors the cube can show: the engine layer whose output it is. */
-export const CUBE_LAYERS = { conv1: 0, conv2: 4, pool: 7 };
+export const CUBE_LAYERS = { conv1: 0, conv2: 4, pool: 7, photo: 0 };
 export const AB_RATES = [0.03, 0.1, 0.3, 1, 3];
 export const SWEEP_RATES = [0.03, 0.1, 0.3, 1];
 export const SPREAD_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128];
@@ -182,11 +189,49 @@ export function batchSpread(values, [N, C, H, W], ch, batches = SPREAD_BATCHES, 
   return { mean, variance, rows };
 }
 
+/** Steps in one epoch of `n` training images at batch `b` (the engine's rule: a last partial
+ * batch of one image is dropped, since BN cannot train on it). */
+export function stepsPerEpoch(n, b) {
+  return Math.floor(n / b) + (n % b >= 2 ? 1 : 0);
+}
+
+/**
+ * The batch-size experiment's cells: for every batch size and norm, the learning rate and the
+ * number of steps each training gets, and the seeds it is repeated with.
+ * budget 'epochs': E epochs at every batch size (large batches take fewer steps);
+ * 'steps': every cell takes the steps of E epochs at batch EXP_STEPS_BATCH (small batches see
+ * fewer images, large ones more). lrRule 'fixed': lr everywhere; 'linear': lr·B/EXP_REF_BATCH.
+ */
+export function expPlan({ epochs, lr, budget = 'epochs', lrRule = 'fixed', seeds = 1, seed = 1, trainCount }) {
+  const stepBudget = epochs * stepsPerEpoch(trainCount, EXP_STEPS_BATCH);
+  const cells = [];
+  for (const b of EXP_BATCHES) {
+    for (const norm of EXP_NORMS) {
+      cells.push({
+        norm, b,
+        lr: lrRule === 'linear' ? (lr * b) / EXP_REF_BATCH : lr,
+        steps: budget === 'steps' ? stepBudget : epochs * stepsPerEpoch(trainCount, b),
+        seeds: Array.from({ length: seeds }, (_, k) => seed + k),
+      });
+    }
+  }
+  return cells;
+}
+
+/** Mean and sample standard deviation (n − 1; 0 for one value) of the finite values; NaN if none. */
+export function meanSd(values) {
+  const v = values.filter(Number.isFinite);
+  if (!v.length) return { mean: NaN, sd: NaN, n: 0, min: NaN, max: NaN };
+  const mean = v.reduce((a, x) => a + x, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1)) : 0;
+  return { mean, sd, n: v.length, min: Math.min(...v), max: Math.max(...v) };
+}
+
 /** The page state from the hash (every value checked; anything else falls back). */
 export const DEFAULTS = {
   norm: 'bn', g: 4, n: 4, layer: 'conv1', sel: 0, seed: 1,
   opt: 'sgd', lr: 1, ep: 6, mom: 0.1,
-  be: 3, bl: 0, blr: 0.01, ch: 0, sn: 'conv2',
+  be: 3, bl: 0, blr: 0.01, bbud: 'epochs', blrr: 'fixed', bsd: 2, ch: 0, sn: 'conv2',
 };
 const OPTS = ['sgd', 'adam'];
 const SN_LAYERS = ['conv1', 'conv2', 'linear'];
@@ -222,6 +267,9 @@ export function stateFromHash(h) {
   take('be', intIn(h.be, 1, 20, undefined));
   take('bl', intIn(h.bl, 0, 2000, undefined));
   take('blr', numIn(h.blr, 1e-4, 1, undefined));
+  take('bbud', EXP_BUDGETS.includes(h.bbud) ? h.bbud : undefined);
+  take('blrr', EXP_LR_RULES.includes(h.blrr) ? h.blrr : undefined);
+  take('bsd', intIn(h.bsd, 1, 3, undefined));
   take('ch', intIn(h.ch, 0, 7, undefined));
   take('sn', SN_LAYERS.includes(h.sn) ? h.sn : undefined);
   return { state: s, bad };

@@ -2,15 +2,16 @@
 //! lab's jobs one after another, posting progress as it goes. A new job of the same kind
 //! replaces the running one (its `gen` is checked between chunks).
 //!
-//! Messages in:  init {csv} | cube {seed, layer, n} | ab {gen, seed, opt, lr, epochs, mom} |
-//!               sweep {gen, seed, opt, rates, epochs} | batch {gen, seed, epochs, limit, lr} |
+//! Messages in:  init {csv} | cube {seed, layer, n, norm, g, src, key} | ab {gen, seed, opt, lr, epochs, mom} |
+//!               sweep {gen, seed, opt, rates, epochs} | batch {gen, seed, epochs, limit, lr, budget, lrRule, seeds} |
 //!               spread {seed, ch} | spectral {seed, layer}
 //! Messages out: ready {version} | cube {...} | ab {gen, runs, epoch, done} |
-//!               sweep {gen, results, done} | batch {gen, cell, done} | spread {...} |
+//!               sweep {gen, results, done} | batch {gen, plan?, cell, done} | spread {...} |
 //!               spectral {...} | error {job, error}
 import { ready } from '../app/wasm.js';
 import { errorToJSON } from '../app/errors.js';
-import { ENGINE_NORM, EXP_NORMS, EXP_BATCHES, SPREAD_BATCHES, SN_ITERS, batchSpread } from './norm.model.js';
+import { ENGINE_NORM, SPREAD_BATCHES, SN_ITERS, batchSpread, expPlan } from './norm.model.js';
+import { runCell } from './norm.exp.js';
 
 let dl = null;
 let csv = '';
@@ -37,13 +38,93 @@ function optConfig(opt, lr) {
   return opt === 'adam' ? { optimizer: 'adam', lr } : { optimizer: 'sgd', lr, momentum: 0.9 };
 }
 
-function cube({ seed, layer, n }) {
-  const t = trainedNet(seed);
-  const shape = Array.from(t.capture(layer, false, 0, n, false));
-  const values = copyF32(t.activationsPtr(), t.activationsLen());
-  const images = t.images(false, 0, n);
-  const labels = Array.from(t.labels(false).slice(0, n));
-  post({ type: 'cube', shape, values, images, labels, layer, n }, [values.buffer]);
+/** The cube's nets: one digits convnet per norm (and GN group count), trained two epochs. */
+const cubeNets = new Map();
+function cubeNet(seed, norm, g) {
+  if (norm === 'bn') return trainedNet(seed);
+  const key = `${seed}:${norm}:${g}`;
+  if (!cubeNets.has(key)) {
+    if (cubeNets.size >= 4) {
+      const [k, t] = cubeNets.entries().next().value;
+      t.free();
+      cubeNets.delete(k);
+    }
+    const t = new dl.ConvTrainer({ norm: ENGINE_NORM[norm], groups: g, seed, optimizer: 'adam', lr: 0.01 }, csv);
+    t.trainEpochs(2);
+    cubeNets.set(key, t);
+  }
+  return cubeNets.get(key);
+}
+
+/** The photo as N grayscale tiles of PHOTO_TILE² pixels on the digits' scale (0..maxDigit). */
+let photo = null;
+const PHOTO_TILE = 16;
+async function photoTiles(n, maxDigit) {
+  if (!photo) {
+    const blob = await fetch(new URL('../samples/astronaut.png', import.meta.url)).then((r) => {
+      if (!r.ok) throw new Error(`samples/astronaut.png answered HTTP ${r.status}`);
+      return r.blob();
+    });
+    const bmp = await createImageBitmap(blob);
+    const side = 4 * PHOTO_TILE; // the photo shrunk to 64×64: tiles are 16×16 pieces of it
+    const cv = new OffscreenCanvas(side, side);
+    const ctx = cv.getContext('2d');
+    ctx.drawImage(bmp, 0, 0, side, side);
+    const { data } = ctx.getImageData(0, 0, side, side);
+    photo = new Float32Array(side * side);
+    for (let i = 0; i < photo.length; i++) photo[i] = (0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2]) / 255;
+  }
+  const T = PHOTO_TILE;
+  const side = 4 * T;
+  // tiles along the diagonal first (face, suit, flag...), then the rest, row by row
+  const order = [0, 5, 10, 15, 1, 4, 6, 9, 11, 14, 2, 8, 3, 12, 7, 13];
+  const out = new Float32Array(n * T * T);
+  for (let k = 0; k < n; k++) {
+    const tile = order[k % 16];
+    const [ty, tx] = [Math.floor(tile / 4) * T, (tile % 4) * T];
+    for (let y = 0; y < T; y++) for (let x = 0; x < T; x++) out[(k * T + y) * T + x] = photo[(ty + y) * side + tx + x] * maxDigit;
+  }
+  return out;
+}
+
+/**
+ * The cube's tensor: the output of `layer` of the net trained with `norm`, on n test digits, or
+ * (src 'photo') the first conv layer of that net run on n tiles of the photo; with the learned γ,
+ * β of the norm layer that follows (none after global pooling).
+ */
+async function cube({ seed, layer, n, norm, g, src, key }) {
+  const t = cubeNet(seed, norm, g);
+  let shape;
+  let values;
+  let images;
+  if (src === 'photo') {
+    const digits = t.images(false, 0, Math.min(64, t.info().testCount));
+    const maxDigit = digits.reduce((a, v) => Math.max(a, v), 0) || 1;
+    images = await photoTiles(n, maxDigit);
+    const w = t.weight(0);
+    const x = new dl.Tensor(images, [n, 1, PHOTO_TILE, PHOTO_TILE]);
+    const wt = new dl.Tensor(w, Array.from(t.weightShape(0)));
+    let y = null;
+    try {
+      y = dl.conv2d(x, wt, t.bias(0), { padding: 1 });
+      shape = Array.from(y.shape);
+      values = y.toArray();
+    } finally {
+      x.free();
+      wt.free();
+      y?.free();
+    }
+    for (let i = 0; i < images.length; i++) images[i] /= maxDigit;
+    images = { data: images, side: PHOTO_TILE, photo: true };
+  } else {
+    shape = Array.from(t.capture(layer, false, 0, n, false));
+    values = copyF32(t.activationsPtr(), t.activationsLen());
+    images = { data: t.images(false, 0, n), side: 8 };
+  }
+  // LN's γ, β are per element of the digits' 8×8 maps: they do not fit the photo's 16×16 tiles
+  const lnPhoto = src === 'photo' && norm === 'ln';
+  const affine = (layer === 0 || layer === 4) && !lnPhoto ? { layer: layer + 1, ...t.affine(layer + 1) } : null;
+  post({ type: 'cube', key, shape, values, images, affine, lnPhoto, layer, n, norm }, [values.buffer]);
 }
 
 function spread({ seed, ch }) {
@@ -68,7 +149,7 @@ function spectral({ seed, layer }) {
 async function ab({ gen, seed, opt, lr, epochs, mom }) {
   const runs = ['batchNorm', 'none'].map((norm) => {
     const t = new dl.ConvTrainer({ norm, seed, bnMomentum: mom, ...optConfig(opt, lr) }, csv);
-    return { norm, t, sent: 0, evals: [{ epoch: 0, ...t.evaluate() }], lastEpoch: 0 };
+    return { norm, t, sent: 0, evals: [{ epoch: 0, ...t.evaluate() }], lastEpoch: 0, probes: [], running: [] };
   });
   const perEpoch = runs[0].t.info().stepsPerEpoch;
   const chunk = Math.max(1, Math.round(perEpoch / 5));
@@ -79,7 +160,14 @@ async function ab({ gen, seed, opt, lr, epochs, mom }) {
       for (const r of runs) {
         if (r.t.status !== 'training' || r.t.steps >= total) continue;
         busy = true;
-        r.t.trainSteps(Math.min(chunk, total - r.t.steps));
+        // one step at a time so the probes (pre-activation percentiles, gradient norms, BN's
+        // batch and running statistics) are read after every step, not once per chunk
+        const n = Math.min(chunk, total - r.t.steps);
+        for (let k = 0; k < n && r.t.status === 'training'; k++) {
+          r.t.trainSteps(1);
+          r.probes.push(r.t.probes());
+          r.running.push(r.t.runningStats());
+        }
         if (r.t.epoch > r.lastEpoch) {
           r.lastEpoch = r.t.epoch;
           r.evals.push({ epoch: r.t.epoch, ...r.t.evaluate() });
@@ -88,8 +176,9 @@ async function ab({ gen, seed, opt, lr, epochs, mom }) {
       const frame = runs.map((r) => {
         const rows = copyF32(r.t.historyPtr() + r.sent * 4, r.t.historyLen() - r.sent);
         r.sent = r.t.historyLen();
-        const probes = r.t.probes();
-        const running = r.t.runningStats();
+        const { probes, running } = r;
+        r.probes = [];
+        r.running = [];
         return {
           norm: r.norm, rows, probes, running, evals: r.evals, status: r.t.status, message: r.t.message, steps: r.t.steps,
           forgot: null,
@@ -136,27 +225,26 @@ async function sweep({ gen, seed, opt, rates, epochs }) {
   post({ type: 'sweep', gen, results, done: true });
 }
 
-/** The Group Norm paper's experiment in miniature: test error per norm and batch size. */
-async function batch({ gen, seed, epochs, limit, lr }) {
-  for (const b of EXP_BATCHES) {
-    for (const norm of EXP_NORMS) {
-      const t = new dl.ConvTrainer({ norm: ENGINE_NORM[norm], batch: b, seed, optimizer: 'adam', lr, trainLimit: limit }, csv);
-      let cell;
-      try {
-        for (let e = 0; e < epochs && t.status === 'training'; e++) {
-          t.trainEpochs(1);
-          await tick();
-          if (gens.batch !== gen) return;
-        }
-        const ev = t.evaluate();
-        const ok = t.status === 'training';
-        cell = { norm, b, testErr: ok ? 1 - ev.testAcc : NaN, trainErr: ok ? 1 - ev.trainAcc : NaN, status: t.status, message: t.message };
-        if (norm === 'bn' && ok) cell.trainModeErr = 1 - t.evaluateTrainMode(b).accuracy;
-      } finally {
-        t.free();
-      }
-      post({ type: 'batch', gen, cell, done: false });
-    }
+/**
+ * The Group Norm paper's experiment in miniature: test error per norm and batch size, each cell
+ * with the budget and learning-rate rule the page chose (expPlan), over one to three seeds.
+ */
+async function batch({ gen, seed, epochs, limit, lr, budget, lrRule, seeds }) {
+  const probe = new dl.ConvTrainer({ norm: 'none', seed, trainLimit: limit }, csv);
+  const trainCount = probe.info().trainCount;
+  probe.free();
+  const plan = expPlan({ epochs, lr, budget, lrRule, seeds, seed, trainCount });
+  post({ type: 'batch', gen, plan, trainCount, cell: null, done: false });
+  for (const c of plan) {
+    const cell = await runCell(dl, csv, c, {
+      limit,
+      between: async () => {
+        await tick();
+        return gens.batch === gen;
+      },
+    });
+    if (!cell) return;
+    post({ type: 'batch', gen, cell, done: false });
   }
   post({ type: 'batch', gen, cell: null, done: true });
 }

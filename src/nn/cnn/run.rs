@@ -703,6 +703,36 @@ impl DigitsRun {
             ))),
         }
     }
+
+    /// The bias of a conv2d or linear layer (a copy; empty when the layer has none).
+    pub fn bias(&self, layer: usize) -> Result<Vec<f32>> {
+        match self.clf.model.layers.get(layer) {
+            Some(Layer::Conv2d(c)) => Ok(c.b.clone().unwrap_or_default()),
+            Some(Layer::Linear(l)) => Ok(l.dense.b.clone()),
+            _ => Err(Error::InvalidArg(format!(
+                "layer {layer} has no bias (pick a conv2d or linear layer)"
+            ))),
+        }
+    }
+
+    /// The learned scale γ and shift β of a norm layer (copies): one per channel for batch,
+    /// instance and group norm, one per element of C·H·W for layer norm.
+    pub fn affine(&self, layer: usize) -> Result<(Vec<f32>, Vec<f32>)> {
+        let a = match self.clf.model.layers.get(layer) {
+            Some(Layer::BatchNorm(l)) => l.affine.as_ref(),
+            Some(Layer::LayerNorm(l)) => l.affine.as_ref(),
+            Some(Layer::InstanceNorm(l)) => l.affine.as_ref(),
+            Some(Layer::GroupNorm(l)) => l.affine.as_ref(),
+            _ => return Err(Error::InvalidArg(format!(
+                "layer {layer} is not a norm layer (pick a batch, layer, instance or group norm)"
+            ))),
+        };
+        a.map(|a| (a.gamma.clone(), a.beta.clone())).ok_or_else(|| {
+            Error::InvalidArg(format!(
+                "norm layer {layer} has no learned scale and shift (it was made with affine off)"
+            ))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -718,6 +748,24 @@ mod tests {
             batch: 8,
             ..RunConfig::default()
         }
+    }
+
+    #[test]
+    fn affine_and_bias_read_the_trained_parameters() {
+        let mut r = DigitsRun::new(small("batchNorm"), CSV).unwrap();
+        let (g0, b0) = r.affine(1).unwrap();
+        assert_eq!((g0.len(), b0.len()), (8, 8));
+        assert!(g0.iter().all(|&g| g == 1.0) && b0.iter().all(|&b| b == 0.0));
+        assert_eq!(r.bias(0).unwrap().len(), 8);
+        r.train_steps(5).unwrap();
+        let (g1, b1) = r.affine(1).unwrap();
+        assert!(g1.iter().zip(&g0).any(|(a, b)| a != b) && b1.iter().any(|&b| b != 0.0));
+        assert!(r
+            .affine(0)
+            .unwrap_err()
+            .to_string()
+            .contains("not a norm layer"));
+        assert!(r.affine(99).is_err() && r.bias(1).is_err());
     }
 
     #[test]
