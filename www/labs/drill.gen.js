@@ -1122,8 +1122,8 @@ def('drop.eval', 'dropout', (R, dl) => {
   const v = R.pick([1, 2, 3, 4, 6, 0.5, 1.5, -2]);
   const out = withTensors(dl, [[[v], [1]]], (t) => arrOf(dl.dropout(t, p, false, R.int(0, 99999))))[0];
   return num('dropout', {
-    prompt: L(`A network was trained with inverted dropout, p = ${p} (the drop probability). At test time (model.eval()), what does the dropout layer output for an activation equal to ${v}? (4 decimals)`,
-      `网络用倒置 Dropout 训练，丢弃概率 p = ${p}。测试时（model.eval()），Dropout 层对一个值为 ${v} 的激活输出多少？（保留 4 位小数）`),
+    prompt: L(`A network was trained with inverted dropout, p = ${p} (the drop probability). At test time (evaluation mode), what does the dropout layer output for an activation equal to ${v}? (4 decimals)`,
+      `网络用倒置 Dropout 训练，丢弃概率 p = ${p}。测试时（评估模式），Dropout 层对一个值为 ${v} 的激活输出多少？（保留 4 位小数）`),
     answer: out, tol: { abs: 1e-4, rel: 1e-5 },
     solution: [L('inverted dropout already divided the kept units by (1 − p) during training, so at test time the layer is the identity', '倒置 Dropout 在训练时已经把保留的单元除以 (1 − p)，所以测试时这一层就是恒等映射'),
       L(`output = ${v} → ${fmt(out)}`, `输出 = ${v} → ${fmt(out)}`)],
