@@ -224,6 +224,7 @@ const CLOSED = {
   'fpn.rf': ({ l }) => 2 ** (l + 1) - 1,
   'uo.params': ({ sizes }) => sum(sizes.slice(1).map((b, i) => sizes[i] * b + b)),
   'nc.quad': ({ a, lr, w0 }) => w0 * (1 - lr * a) ** 3,
+  'nc.scale': ({ kind, g, lr }) => 1 - lr * (kind === 'sgd' ? g : g / (Math.abs(g) + 1e-8)),
 };
 
 // f32 kernels against float64 closed forms
@@ -243,7 +244,7 @@ test('every topic of the home page has generators, bank questions and numeric ge
     assert.ok(gens.includes(`${tp.id}.mc`), `${tp.id}: a multiple-choice generator`);
     assert.ok(BANK[tp.id]?.length >= 1, `${tp.id}: bank questions`);
     // every topic has a numeric generator; all but the two conceptual ones at least two
-    const want = ['under-overfitting', 'non-convergence'].includes(tp.id) ? 1 : 2;
+    const want = tp.id === 'under-overfitting' ? 1 : 2;
     assert.ok(gens.filter((g) => !g.endsWith('.mc')).length >= want, `${tp.id}: ${want} numeric generators`);
   }
   for (const g of GENERATORS) assert.ok(TOPICS.some((tp) => tp.id === g.topic), `${g.id}: a topic of the list`);

@@ -1346,6 +1346,42 @@ def('nc.quad', 'non-convergence', (R, dl) => {
   });
 });
 
+def('nc.scale', 'non-convergence', (R, dl) => {
+  const kind = R.pick(['sgd', 'adam']);
+  const scale = R.pick([10, 100, 1000]);
+  const g0 = R.pick([0.5, -0.5, 0.2, -2]);
+  const lr = R.pick([0.1, 0.01, 0.001]);
+  const g = g0 * scale;
+  const opt = new dl.Optimizer(kind, { lr });
+  const p = new dl.Tensor([1], [1]);
+  let w;
+  try {
+    withTensors(dl, [[[g], [1]]], (gt) => opt.step(p, gt, 0));
+    w = p.toArray()[0];
+  } finally {
+    p.free();
+    opt.free();
+  }
+  const name = kind === 'sgd' ? L('plain SGD', '普通 SGD') : L('Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8)', 'Adam（β₁ = 0.9，β₂ = 0.999，ε = 1e-8）');
+  return num('non-convergence', {
+    prompt: L(`The loss was accidentally multiplied by ${scale} (summed instead of averaged), so a weight w = 1 gets the gradient ${fmt(g)} instead of ${g0}. ${name.en} with lr = ${lr} takes its first step: what is w after it? (4 decimals)`,
+      `损失被意外乘了 ${scale}（求和而不是求平均），所以权重 w = 1 的梯度是 ${fmt(g)} 而不是 ${g0}。${name.zh}，lr = ${lr}，走第一步：之后 w 是多少？（保留 4 位小数）`),
+    answer: w, tol: { abs: 1e-4, rel: 1e-4 },
+    solution: kind === 'sgd'
+      ? [L(`SGD: w ← w − η·g = 1 − ${lr}·${fmt(g)}`, `SGD：w ← w − η·g = 1 − ${lr}·${fmt(g)}`),
+        L(`= ${fmt(w)}  (the step grows with the loss scale: ×${scale} here${Math.abs(lr * g) > 1 ? ', a jump larger than the weight itself, the usual start of divergence' : ''})`, `= ${fmt(w)}（步长随损失的尺度增长：这里 ×${scale}${Math.abs(lr * g) > 1 ? '，一步比权重本身还大，这通常是发散的开始' : ''}）`)]
+      : [L('first Adam step: m̂ = g, v̂ = g² (bias-corrected), step = η·m̂/(√v̂ + ε) = η·g/(|g| + ε) ≈ η·sign(g)', 'Adam 第一步：m̂ = g，v̂ = g²（偏差修正后），步长 = η·m̂/(√v̂ + ε) = η·g/(|g| + ε) ≈ η·sign(g)'),
+        L(`w = 1 − ${lr}·sign(${fmt(g)}) = ${fmt(w)}  (the same for any loss scale: Adam is invariant to it)`, `w = 1 − ${lr}·sign(${fmt(g)}) = ${fmt(w)}（与损失尺度无关：Adam 对它不变）`)],
+    mistakes: kind === 'sgd'
+      ? [{ value: 1 - lr * g0, why: L(`The gradient is scaled by ${scale} too, and SGD’s step is proportional to it.`, `梯度也被放大了 ${scale} 倍，SGD 的步长与它成正比。`) },
+        { value: 1 - lr * Math.sign(g), why: L('That is Adam’s first step (η·sign(g)); SGD moves by η·g.', '这是 Adam 的第一步（η·sign(g)）；SGD 走 η·g。') }]
+      : [{ value: 1 - lr * g, why: L('That is SGD’s step η·g; Adam divides by √v̂ = |g| on its first step.', '这是 SGD 的步长 η·g；Adam 第一步要除以 √v̂ = |g|。') },
+        { value: 1 - lr * 0.1 * g / Math.sqrt(0.001 * g * g), why: L('Without bias correction m = 0.1g and v = 0.001g²; Adam divides them by 1 − β^t first.', '不做偏差修正时 m = 0.1g、v = 0.001g²；Adam 先把它们除以 1 − β^t。') }],
+    lab: kind === 'adam' ? 'optim.html#f=ravine&t=60' : topicLab('non-convergence'),
+    params: { kind, g, lr },
+  });
+});
+
 // Multiple choice: one generator per topic, from the bank.
 for (const tp of TOPICS) {
   def(`${tp.id}.mc`, tp.id, (R) => {
