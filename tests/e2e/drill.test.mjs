@@ -171,6 +171,40 @@ export default [
     },
   },
   {
+    name: 'lab links: a question of each new lab (norm, losses, eval, arch) opens its lab in the question\'s state',
+    timeout: 180000,
+    async run({ page, base }) {
+      const follow = async (id, seed, ready) => {
+        await open(page, base, `#lang=en&q=${id}&seed=${seed}`);
+        const q = await question(page);
+        await give(page, q, answerText(q));
+        assert.ok(await page.isVisible('#q-lab'), `${id}: the lab link`);
+        await page.click('#q-lab');
+        await page.waitForFunction((k) => document.body.dataset[k] === '1', ready, { timeout: 60000 });
+        return q;
+      };
+      // GroupNorm: the norm lab with GN and the question's group count
+      let q = await follow('nf.gn', 3, 'normReady');
+      assert.equal(await page.inputValue('#groups'), String(q.params.G));
+      assert.equal(await page.getAttribute('#norm-seg button[data-norm="gn"]', 'aria-pressed'), 'true');
+      // the cube's formula (once the worker has sent the tensor): (C/G)·H·W with the question's G
+      await page.waitForFunction((g) => (document.getElementById('cube-formula').textContent || '').includes(`/${g})·`), q.params.G, { timeout: 60000 });
+      // focal loss: the losses lab with the question's γ and α (α on)
+      q = await follow('focal.value', 5, 'lossesReady');
+      assert.equal(Number(await page.inputValue('#gamma')), q.params.gamma);
+      assert.equal(Number(await page.inputValue('#alpha')), q.params.alpha);
+      // TPR/FPR at a threshold: the evaluation lab at the question's threshold
+      q = await follow('roc.tpr', 7, 'evalReady');
+      assert.equal(Number(await page.inputValue('#thr')), q.params.t);
+      assert.equal(await page.textContent('#thr-out'), q.params.t.toFixed(2));
+      // TCN receptive field: the architecture lab's TCN shows the question's answer
+      q = await follow('tcn.rf', 4, 'archReady');
+      assert.equal(Number(await page.inputValue('#tcn-k')), q.params.k);
+      await page.waitForFunction((r) => (document.getElementById('tcn-rf').textContent || '').includes(`= ${r} `), q.answer, { timeout: 30000 });
+      assert.ok(page.url().includes('topic=temporal-modules'), 'the topic view of the question');
+    },
+  },
+  {
     name: 'mock interview: 10 questions of 10 topics, half answered right, completes with score 5/10 and the topics to review',
     timeout: 120000,
     async run({ page, base }) {

@@ -12,6 +12,10 @@ const shots = [
   ['phone', { width: 390, height: 844 }, '#q=interp.bilinear&seed=5&lang=en', 'right'],
   ['zh', { width: 1280, height: 900 }, '#q=focal.value&seed=2&lang=zh', 'wrong'],
   ['phone-zh-mock', { width: 390, height: 844 }, '#mode=mock&mock=42&lang=zh', null],
+  ['desktop-gn', { width: 1280, height: 900 }, '#q=nf.gn&seed=3&lang=en', 'wrong'],
+  ['phone-zh-chain', { width: 390, height: 844 }, '#q=act.chain&seed=4&lang=zh', 'right'],
+  ['zh-nc', { width: 1280, height: 900 }, '#q=nc.quad&seed=9&lang=zh', 'wrong'],
+  ['phone-mc-new', { width: 390, height: 844 }, '#q=l1-vs-l2.mc&seed=2&lang=en', 'choice'],
 ];
 for (const [name, viewport, hash, act] of shots) {
   const page = await browser.newPage({ viewport });

@@ -23,6 +23,11 @@ import {
   emptyProgress, record, nextTopic, mockPlan, mockScore, loadProgress, saveProgress, MOCK_SIZE,
 } from '../../www/labs/drill.progress.js';
 import { TOPICS } from '../../www/app/topics.js';
+import { parseHash } from '../../www/app/state.js';
+import * as normModel from '../../www/labs/norm.model.js';
+import * as lossesModel from '../../www/labs/losses.model.js';
+import * as evalModel from '../../www/labs/eval.model.js';
+import * as archModel from '../../www/labs/arch.model.js';
 
 const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
 const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
@@ -198,6 +203,28 @@ const CLOSED = {
   },
   'cm.ce': ({ z, y }) => -Math.log(softmax(z)[y]),
   'cm.grad': ({ p, y, loss }) => (loss === 'bce' ? p - y : 2 * (p - y) * p * (1 - p)),
+  'drop.eval': ({ v }) => v,
+  'fuse.counts': ({ c, co, h, what }) => ({ concat: 2 * c * co * h * h, add: c * co * h * h, adds: c * h * h })[what],
+  'ws.macs': ({ cIn, cOut, k, h, what }) => (what === 'macs' ? k * k * cIn * cOut * h * h : h * h),
+  'init.conv': ({ kind, cIn, cOut, k }) => {
+    const fi = cIn * k * k;
+    const fo = cOut * k * k;
+    const std = kind.startsWith('xavier') ? Math.sqrt(2 / (fi + fo)) : Math.sqrt(2 / fi);
+    return kind.endsWith('uniform') ? std * Math.sqrt(3) : std;
+  },
+  'act.chain': ({ name, x, n }) => ACT[name][1](x) ** n,
+  'nf.gn': ({ x, G, ch }) => {
+    const per = 4 / G;
+    const first = Math.floor(ch / per) * per * 2;
+    const grp = x.slice(first, first + 2 * per);
+    const m = sum(grp) / grp.length;
+    const v = sum(grp.map((a) => (a - m) ** 2)) / grp.length;
+    return (x[2 * ch] - m) / Math.sqrt(v + 1e-5);
+  },
+  'fpn.rf': ({ l }) => 2 ** (l + 1) - 1,
+  'uo.params': ({ sizes }) => sum(sizes.slice(1).map((b, i) => sizes[i] * b + b)),
+  'nc.quad': ({ a, lr, w0 }) => w0 * (1 - lr * a) ** 3,
+  'nc.scale': ({ kind, g, lr }) => 1 - lr * (kind === 'sgd' ? g : g / (Math.abs(g) + 1e-8)),
 };
 
 // f32 kernels against float64 closed forms
@@ -210,14 +237,15 @@ function assertText(o, where, numbers = true) {
   if (numbers) for (const s of texts(o)) assert.doesNotMatch(s, /NaN|undefined|\[object|Infinity/, `${where}: ${s}`);
 }
 
-test('every topic of the home page has generators, bank questions and (where it has numbers) a numeric generator', () => {
+test('every topic of the home page has generators, bank questions and numeric generators (two or more where the cheat-sheet has formulas)', () => {
   assert.equal(TOPICS.length, 25);
-  const mcOnly = new Set(['under-overfitting', 'non-convergence']); // conceptual on the cheat-sheet
   for (const tp of TOPICS) {
     const gens = generatorsOf(tp.id);
     assert.ok(gens.includes(`${tp.id}.mc`), `${tp.id}: a multiple-choice generator`);
     assert.ok(BANK[tp.id]?.length >= 1, `${tp.id}: bank questions`);
-    if (!mcOnly.has(tp.id)) assert.ok(gens.some((g) => !g.endsWith('.mc')), `${tp.id}: a numeric generator`);
+    // every topic has a numeric generator; all but the two conceptual ones at least two
+    const want = tp.id === 'under-overfitting' ? 1 : 2;
+    assert.ok(gens.filter((g) => !g.endsWith('.mc')).length >= want, `${tp.id}: ${want} numeric generators`);
   }
   for (const g of GENERATORS) assert.ok(TOPICS.some((tp) => tp.id === g.topic), `${g.id}: a topic of the list`);
   for (const id of GENERATORS.map((g) => g.id).filter((id) => !id.endsWith('.mc'))) assert.ok(CLOSED[id], `${id}: a closed form in this test`);
@@ -349,4 +377,74 @@ test('the seeded generator is deterministic and uniform enough to reach every op
   const r = rng(7);
   for (let i = 0; i < 200; i++) seen.add(r.int(1, 6));
   assert.deepEqual([...seen].sort(), [1, 2, 3, 4, 5, 6]);
+});
+
+// The labs whose state modules read a link's keys: each returns the state and the keys it could
+// not use (a link with an unusable key would open the lab somewhere else than the question).
+const LAB_STATE = {
+  'norm.html': (h) => { const r = normModel.stateFromHash(h); return { S: r.state, bad: r.bad }; },
+  'losses.html': (h) => { const r = lossesModel.stateFromHash(h); return { S: r.S, bad: r.ignored.map(([k]) => k) }; },
+  'eval.html': (h) => { const r = evalModel.stateFromHash(h); return { S: r.state, bad: r.ignored.map(([k]) => k) }; },
+  'arch.html': (h) => { const r = archModel.stateFromHash(h); return { S: r.S, bad: r.ignored.map(([k]) => k) }; },
+};
+const same = (a, b) => (a === b || (a.trim() !== '' && b.trim() !== '' && a.split(',').every((x, i) => Number(x) === Number(b.split(',')[i])) && a.split(',').length === b.split(',').length));
+
+test('lab links: an existing page, keys its state module accepts, the question\'s values in the state; numeric questions of the norm/losses/eval/arch topics open that lab', { skip }, async () => {
+  const dl = await engine();
+  const www = fileURLToPath(new URL('../../www/', import.meta.url));
+  const pageOf = new Map(TOPICS.map((tp) => [tp.id, tp.lab ? tp.lab.split('#')[0] : null]));
+  const seen = {};
+  for (const { id, topic } of GENERATORS) {
+    for (let seed = 1; seed <= 60; seed++) {
+      const q = generate(id, seed, dl);
+      const where = `${id} seed ${seed}`;
+      if (!q.lab) continue;
+      const [page, hash = ''] = q.lab.split('#');
+      assert.ok(existsSync(`${www}${page}`), `${where}: ${page} exists`);
+      const h = parseHash(`#${hash}`);
+      assert.equal(h.malformed.length, 0, `${where}: ${q.lab} parses`);
+      if (h.topic !== undefined) {
+        assert.equal(h.topic, topic, `${where}: the topic view of its own topic`);
+        assert.equal(pageOf.get(topic), page, `${where}: the topic view is on ${page}`);
+      }
+      const read = LAB_STATE[page];
+      if (!read) continue;
+      const { S, bad } = read(h);
+      assert.deepEqual(bad, [], `${where}: ${q.lab}: keys the lab ignores`);
+      for (const [k, v] of Object.entries(h)) {
+        if (k === 'topic') continue;
+        assert.ok(k in S, `${where}: ${k} is a key of ${page}`);
+        const got = Array.isArray(S[k]) ? S[k].join(',') : String(S[k]);
+        assert.ok(same(got, v), `${where}: ${page} reads ${k}=${v} as ${got}`);
+      }
+      seen[id] = page;
+    }
+  }
+  // every numeric generator of a topic whose lab is one of these pages links it (in its state)
+  for (const { id, topic } of GENERATORS) {
+    const page = pageOf.get(topic);
+    if (id.endsWith('.mc') || !LAB_STATE[page]) continue;
+    assert.equal(seen[id], page, `${id}: links ${page}`);
+  }
+  // and the values are the question's: a few spot checks against q.params
+  const one = (id, seed) => { const q = generate(id, seed, dl); return { q, h: parseHash(`#${q.lab.split('#')[1]}`) }; };
+  for (let seed = 1; seed <= 30; seed++) {
+    let { q, h } = one('focal.value', seed);
+    assert.deepEqual([Number(h.gamma), Number(h.alpha), h.aon], [q.params.gamma, q.params.alpha, '1']);
+    ({ q, h } = one('tcn.rf', seed));
+    const dils = h.dil.split(',').map(Number);
+    assert.equal(1 + (q.params.k - 1) * sum(dils), q.answer, `tcn.rf seed ${seed}: the linked stack has the question's receptive field`);
+    assert.equal(archModel.tcnRf(Number(h.k), dils), q.answer);
+    ({ q, h } = one('nf.count', seed));
+    assert.equal(h.norm, { batch: 'bn', layer: 'ln', instance: 'in', group: 'gn' }[q.params.kind]);
+    if (q.params.kind === 'group') assert.equal(Number(h.g), q.params.g, `nf.count seed ${seed}: the group count`);
+    ({ q, h } = one('roc.tpr', seed));
+    assert.equal(Number(h.thr), q.params.t);
+    ({ q, h } = one('fuse.counts', seed));
+    assert.deepEqual([Number(h.ch), Number(h.co)], [q.params.c, q.params.co]);
+    ({ q, h } = one('nf.gn', seed));
+    assert.deepEqual([h.norm, Number(h.g)], ['gn', q.params.G]);
+    ({ q, h } = one('drop.scale', seed));
+    assert.equal(Number(h.kd), q.params.p);
+  }
 });

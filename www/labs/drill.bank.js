@@ -373,3 +373,158 @@ export const BANK = {
     },
   ],
 };
+
+// A second item for each topic that had one (appended per topic, in the cheat-sheet's order).
+const MORE = {
+  'dilated-conv': {
+    q: L('Why does stacking several 3×3 convs that all use dilation 2 cause a "gridding" artifact?', '为什么堆叠多个空洞率都为 2 的 3×3 卷积会产生"网格效应"？'),
+    right: o('Every layer samples only every other input position, so each output depends on one parity class of pixels and ignores the rest', '每层只采样隔一个的输入位置，所以每个输出只依赖同一奇偶类的像素，忽略其余像素',
+      'Right: with equal even dilations the taps never mix odd and even positions; mixing rates such as 1, 2, 5 (HDC) fills the holes.', '正确：空洞率都为偶数时采样点永远不会混合奇偶位置；使用 1、2、5 这样的混合空洞率（HDC）可以填补空洞。'),
+    wrong: [
+      o('The padding adds zeros inside the kernel', '填充把零加到了卷积核内部', 'Padding adds zeros at the border of the input, not in the kernel; the holes come from the sampling pattern.', '填充是在输入边界补零，不在卷积核里；空洞来自采样模式。'),
+      o('Dilated convs downsample the feature map', '空洞卷积会对特征图降采样', 'With stride 1 and matching padding the map keeps its size.', '步长为 1 且填充匹配时，特征图尺寸不变。'),
+      o('The receptive field shrinks with every layer', '感受野每层都在缩小', 'It grows by d·(k − 1) per layer; it just has holes.', '感受野每层增长 d·(k − 1)，只是中间有空洞。'),
+    ],
+  },
+  interpolation: {
+    q: L('Resizing with nearest-neighbour vs bilinear interpolation for a segmentation mask (class ids): which one, and why?', '对分割掩码（类别编号）做缩放，用最近邻还是双线性插值？为什么？'),
+    right: o('Nearest: bilinear would blend class ids into values that are no class at all (the mean of class 1 and 3 is "2")', '最近邻：双线性会把类别编号混合成不属于任何类别的值（类 1 和类 3 的平均是"2"）',
+      'Right: labels are categories, not intensities; nearest keeps every output a real class id.', '正确：标签是类别而不是强度；最近邻保证每个输出都是真实的类别编号。'),
+    wrong: [
+      o('Bilinear, because it is smoother', '双线性，因为更平滑', 'Smoothness is what breaks labels: averaged ids are meaningless.', '平滑正是破坏标签的原因：平均后的编号没有意义。'),
+      o('Bicubic, because it is the most accurate', '双三次，因为最精确', 'Bicubic also mixes neighbours (and overshoots), so it invents ids too.', '双三次同样混合邻居（还会过冲），也会造出不存在的编号。'),
+      o('It does not matter: the values are rounded afterwards', '无所谓：之后会四舍五入', 'Rounding a blend of 1 and 3 gives 2, a wrong class on the boundary.', '把 1 和 3 的混合四舍五入得到 2，边界上出现错误的类别。'),
+    ],
+  },
+  'depthwise-separable': {
+    q: L('Why are depthwise-separable convs often slower on a GPU than their multiply-add count suggests?', '为什么深度可分离卷积在 GPU 上常常比它的乘加数所暗示的要慢？'),
+    right: o('The depthwise part does very little arithmetic per byte it reads, so it is limited by memory bandwidth rather than compute', '深度卷积部分每读一个字节做的运算很少，所以受限于内存带宽而不是算力',
+      'Right: low arithmetic intensity; FLOPs drop ~8–9× but memory traffic does not, so the speed-up on GPUs is smaller.', '正确：算术强度低；FLOPs 降了约 8–9 倍，但内存访问量没降那么多，所以 GPU 上加速比更小。'),
+    wrong: [
+      o('They have more parameters than a standard conv', '它们的参数比标准卷积多', 'They have far fewer: k²·C + C·C′ instead of k²·C·C′.', '参数少得多：k²·C + C·C′，而不是 k²·C·C′。'),
+      o('The pointwise 1×1 conv cannot be run as a matrix multiply', '逐点 1×1 卷积不能用矩阵乘法实现', 'A 1×1 conv is exactly a matrix multiply, the fastest op there is.', '1×1 卷积恰好就是矩阵乘法，是最快的运算。'),
+      o('They need a larger batch size to converge', '它们需要更大的批大小才能收敛', 'Convergence is not what makes one forward pass slow.', '收敛与否不决定一次前向传播的速度。'),
+    ],
+  },
+  distillation: {
+    q: L('What "dark knowledge" does a student learn from the teacher’s soft targets that hard labels do not carry?', '学生从教师的软目标中学到、而硬标签不包含的"暗知识"是什么？'),
+    right: o('How the teacher ranks the wrong classes (a "2" looks more like a "7" than like a "4"), i.e. the similarity structure between classes', '教师如何给错误类别排序（"2"更像"7"而不像"4"），也就是类别之间的相似结构',
+      'Right: the relative probabilities of the wrong classes, visible once T softens the distribution, tell the student which mistakes are reasonable.', '正确：错误类别之间的相对概率在温度 T 软化后变得可见，告诉学生哪些错误是合理的。'),
+    wrong: [
+      o('The teacher’s weights, copied into the student', '教师的权重，被复制到学生中', 'Nothing is copied: the student only matches the teacher’s outputs.', '没有复制任何东西：学生只匹配教师的输出。'),
+      o('The correct class, which hard labels sometimes get wrong', '正确类别，硬标签有时会标错', 'Soft targets can smooth label noise, but their extra information is about the other classes.', '软目标可以缓解标签噪声，但额外的信息在于其他类别。'),
+      o('Nothing: at T = 1 soft and hard targets are identical', '没有：T = 1 时软目标和硬目标相同', 'Even at T = 1 the teacher’s softmax is not one-hot; a higher T makes the small probabilities visible.', '即使 T = 1，教师的 softmax 也不是 one-hot；更高的 T 让小概率变得可见。'),
+    ],
+  },
+  conv1x1: {
+    q: L('A 1×1 convolution is equivalent to which operation?', '1×1 卷积等价于哪种运算？'),
+    right: o('The same fully connected layer applied to the channel vector at every pixel', '在每个像素的通道向量上应用同一个全连接层',
+      'Right: it mixes channels, not neighbours: C_out × C_in weights shared over all H·W positions.', '正确：它混合通道而不是相邻像素：C_out × C_in 个权重在所有 H·W 个位置共享。'),
+    wrong: [
+      o('Multiplying each channel by a scalar', '把每个通道乘以一个标量', 'That is a depthwise 1×1 (groups = C); a normal 1×1 conv mixes all input channels into each output.', '那是深度 1×1（groups = C）；普通 1×1 卷积把所有输入通道混合到每个输出。'),
+      o('An identity: it changes nothing', '恒等映射：什么都不改变', 'Only with an identity weight matrix; in general it projects C_in channels to C_out.', '只有权重为单位矩阵时才是；一般情况下它把 C_in 个通道投影到 C_out 个。'),
+      o('Average pooling over the channels', '在通道上做平均池化', 'Average pooling is one fixed weight vector; a 1×1 conv learns C_out of them.', '平均池化只是一个固定的权重向量；1×1 卷积学习 C_out 个。'),
+    ],
+  },
+  'add-vs-concat': {
+    q: L('U-Net concatenates its skip connections while ResNet adds them. What does concatenation keep that addition loses?', 'U-Net 拼接跳跃连接，而 ResNet 把它们相加。拼接保留了什么相加会丢失的东西？'),
+    right: o('The two sources as separate channels, so the next conv can weight the encoder’s fine details and the decoder’s context independently', '两个来源作为独立的通道，下一层卷积可以分别给编码器的细节和解码器的上下文加权',
+      'Right: after a sum the two inputs cannot be told apart; concat keeps them and lets the following conv learn how to mix (at 2× its input channels).', '正确：求和之后两个输入无法区分；拼接保留它们，让后面的卷积学习如何混合（代价是输入通道翻倍）。'),
+    wrong: [
+      o('An identity path for the gradient', '梯度的恒等通路', 'Addition gives the cleanest identity path: ∂(a + b)/∂a = 1; that is why ResNet adds.', '相加给出最干净的恒等通路：∂(a + b)/∂a = 1；这正是 ResNet 用相加的原因。'),
+      o('Fewer parameters in the next layer', '下一层的参数更少', 'The opposite: the next conv reads twice the channels, so it has twice the weights.', '恰恰相反：下一层卷积读入两倍通道，权重也是两倍。'),
+      o('Nothing: a conv after concat is exactly a conv after add', '没有：拼接后接卷积与相加后接卷积完全相同', 'Add + conv is a special case (both halves of the weights equal); concat + conv is more general.', '相加后卷积只是特例（两半权重相等）；拼接后卷积更一般。'),
+    ],
+  },
+  'weight-sharing': {
+    q: L('Weight sharing in a conv layer gives translation equivariance. What does that mean?', '卷积层的权重共享带来平移等变性。这是什么意思？'),
+    right: o('Shifting the input shifts the feature map by the same amount (up to borders and stride)', '平移输入，特征图也平移相同的量（不计边界和步长的影响）',
+      'Right: the same kernel is applied everywhere, so a pattern produces the same response wherever it appears; invariance comes later from pooling.', '正确：同一个卷积核在所有位置使用，同一模式出现在哪里都产生同样的响应；不变性要靠后面的池化。'),
+    wrong: [
+      o('The output does not change at all when the input is shifted', '输入平移时输出完全不变', 'That is invariance; a conv’s map moves with the input (equivariance).', '那是不变性；卷积的特征图随输入移动（等变性）。'),
+      o('The layer is also equivariant to rotation and scale', '该层对旋转和缩放也等变', 'Only to translation; rotations and scales need augmentation or special layers.', '只对平移等变；旋转和缩放需要数据增强或专门的层。'),
+      o('All output channels share one kernel', '所有输出通道共享一个卷积核', 'Each output channel has its own kernel; it is shared across positions, not channels.', '每个输出通道有自己的卷积核；共享是在位置之间，不在通道之间。'),
+    ],
+  },
+  'receptive-field': {
+    q: L('Why do VGG-style nets use two stacked 3×3 convs instead of one 5×5?', '为什么 VGG 风格的网络用两个堆叠的 3×3 卷积代替一个 5×5？'),
+    right: o('Same 5×5 receptive field with fewer weights (2·9 = 18 vs 25 per channel pair) and one more nonlinearity', '感受野同样是 5×5，但权重更少（每对通道 2·9 = 18 对 25），还多一层非线性',
+      'Right: r = 1 + 2 + 2 = 5; three 3×3 give 7×7 with 27 instead of 49.', '正确：r = 1 + 2 + 2 = 5；三个 3×3 得到 7×7，权重 27 对 49。'),
+    wrong: [
+      o('Two 3×3 convs see more of the image than one 5×5', '两个 3×3 卷积比一个 5×5 看到更多图像', 'They see exactly the same 5×5 window.', '它们看到的正好是同样的 5×5 窗口。'),
+      o('A 5×5 kernel cannot be trained with backpropagation', '5×5 卷积核不能用反向传播训练', 'Any kernel size trains; the choice is about cost and depth.', '任何大小的卷积核都能训练；选择是出于代价和深度。'),
+      o('The effective receptive field is uniform over the window', '有效感受野在窗口内是均匀的', 'The effective receptive field is Gaussian-like: centre pixels count much more than the border.', '有效感受野近似高斯：中心像素的影响远大于边缘。'),
+    ],
+  },
+  optimizers: {
+    q: L('What is the difference between Adam with L2 regularization and AdamW?', '带 L2 正则的 Adam 与 AdamW 有什么区别？'),
+    right: o('AdamW decays the weights directly (w ← w − η·λ·w), outside the adaptive scaling; Adam + L2 puts λw into the gradient, where it gets divided by √v', 'AdamW 直接衰减权重（w ← w − η·λ·w），不经过自适应缩放；Adam + L2 把 λw 加进梯度，它会被除以 √v',
+      'Right: in Adam + L2 weights with large gradients are decayed less; decoupled weight decay (Loshchilov & Hutter) decays all at the same rate.', '正确：Adam + L2 中梯度大的权重衰减得更少；解耦的权重衰减（Loshchilov & Hutter）让所有权重以同样的比例衰减。'),
+    wrong: [
+      o('None: they are the same update', '没有区别：更新完全相同', 'They coincide for plain SGD, not for Adam, because of the division by √v.', '对普通 SGD 它们相同，对 Adam 不同，因为要除以 √v。'),
+      o('AdamW has no bias correction', 'AdamW 没有偏差修正', 'AdamW keeps Adam’s bias correction; only the weight decay moves.', 'AdamW 保留了 Adam 的偏差修正；只是权重衰减的位置变了。'),
+      o('AdamW uses momentum only, without the second moment', 'AdamW 只用动量，不用二阶矩', 'It keeps both moments m and v.', '它同时保留一阶矩 m 和二阶矩 v。'),
+    ],
+  },
+  'training-tricks': {
+    q: L('Why warm the learning rate up at the start of training, especially with Adam and large batches?', '为什么训练开始时要对学习率做预热，尤其是用 Adam 和大批量时？'),
+    right: o('Early on the statistics (Adam’s second moment, BN’s running stats) are poor and the weights are random, so large steps can blow training up', '早期统计量（Adam 的二阶矩、BN 的滑动统计）不准、权重还是随机的，大步长可能让训练崩掉',
+      'Right: a short linear ramp lets the estimates settle before the full rate; it matters most with large batches (Goyal et al. 2017).', '正确：短的线性预热让估计值先稳定再用全学习率；大批量时尤其重要（Goyal 等 2017）。'),
+    wrong: [
+      o('To spend less compute in the first epochs', '为了在前几轮少花计算', 'Each step costs the same at any learning rate.', '无论学习率多大，每一步的计算量都一样。'),
+      o('Because a small learning rate escapes local minima better', '因为小学习率更容易跳出局部极小值', 'A small rate is worse at escaping; warmup is about stability.', '小学习率反而更难跳出；预热是为了稳定。'),
+      o('It replaces the learning-rate decay at the end', '它代替了结束时的学习率衰减', 'Warmup is usually combined with a decay (warmup + cosine).', '预热通常和衰减一起用（预热 + 余弦）。'),
+    ],
+  },
+  activations: {
+    q: L('What is the "dying ReLU" problem and what is a common fix?', '什么是"ReLU 死亡"问题？常见的解决办法是什么？'),
+    right: o('A unit whose pre-activation is negative for every input outputs 0 with gradient 0 and never recovers; LeakyReLU/GELU keep a gradient for x < 0', '某个单元对所有输入的激活前值都为负，输出 0、梯度 0，再也恢复不了；LeakyReLU/GELU 在 x < 0 时仍保留梯度',
+      'Right: often caused by a large learning rate or a big negative bias; a small slope (or a smaller learning rate, careful init) avoids it.', '正确：常由过大的学习率或很大的负偏置引起；小斜率（或更小的学习率、谨慎的初始化）可以避免。'),
+    wrong: [
+      o('ReLU saturates for large positive inputs', 'ReLU 在正输入很大时饱和', 'ReLU does not saturate for x > 0 (its gradient is 1); that is sigmoid’s problem.', 'ReLU 在 x > 0 时不饱和（梯度为 1）；那是 sigmoid 的问题。'),
+      o('ReLU outputs become negative over training', 'ReLU 的输出在训练中变成负数', 'ReLU never outputs a negative value.', 'ReLU 永远不会输出负值。'),
+      o('Replace ReLU by sigmoid', '把 ReLU 换成 sigmoid', 'Sigmoid brings back vanishing gradients; the fixes keep ReLU’s shape with a non-zero slope for x < 0.', 'sigmoid 会带回梯度消失；解决办法是保留 ReLU 的形状，但 x < 0 时斜率不为零。'),
+    ],
+  },
+  'roc-auc': {
+    q: L('On a very imbalanced problem (1% positives), why can ROC AUC look good while the model is poor at finding positives?', '在极度不平衡的问题上（1% 正样本），为什么 ROC AUC 看起来不错，而模型找正样本的能力却很差？'),
+    right: o('The FPR divides by the huge number of negatives, so many false positives still give a small FPR; precision (PR curve) exposes them', 'FPR 除以数量巨大的负样本，所以很多假正例的 FPR 仍然很小；精确率（PR 曲线）能暴露它们',
+      'Right: ROC is insensitive to class balance; with 1% positives prefer the PR curve / average precision.', '正确：ROC 对类别比例不敏感；1% 正样本时应看 PR 曲线 / 平均精确率。'),
+    wrong: [
+      o('AUC is computed on the training set only', 'AUC 只在训练集上计算', 'AUC can be computed on any set; the issue is what it measures.', 'AUC 可以在任何数据集上计算；问题在于它衡量的是什么。'),
+      o('AUC depends on the decision threshold', 'AUC 依赖于判定阈值', 'AUC summarizes all thresholds; it does not depend on one.', 'AUC 汇总了所有阈值，不依赖某一个。'),
+      o('AUC is always 0.5 on imbalanced data', '不平衡数据上 AUC 总是 0.5', 'AUC is the ranking quality, unaffected by the balance; 0.5 means random ranking.', 'AUC 衡量排序质量，不受比例影响；0.5 表示随机排序。'),
+    ],
+  },
+  'l1-vs-l2': {
+    q: L('Two features are strongly correlated. How do L1 and L2 treat their weights?', '两个特征高度相关。L1 和 L2 如何处理它们的权重？'),
+    right: o('L1 tends to keep one and set the other to zero; L2 spreads the weight over both', 'L1 倾向于保留一个、把另一个置零；L2 把权重分摊到两个特征上',
+      'Right: for L2, splitting w into w/2 + w/2 halves the penalty; for L1 the split costs the same, so the corner solution wins (elastic net mixes both).', '正确：对 L2，把 w 拆成 w/2 + w/2 让惩罚减半；对 L1 拆分代价相同，所以角点解胜出（弹性网络混合两者）。'),
+    wrong: [
+      o('Both set one of them to exactly zero', '两者都会把其中一个恰好置零', 'L2 has no corners, so it almost never gives exact zeros.', 'L2 没有角点，几乎从不产生恰好为零的权重。'),
+      o('L2 keeps one and zeros the other; L1 spreads', 'L2 保留一个、置零另一个；L1 分摊', 'The other way round.', '正好反过来。'),
+      o('Neither: regularization ignores correlations', '都不会：正则化不管相关性', 'The penalty’s shape decides how correlated weights are shared.', '惩罚项的形状决定了相关特征的权重如何分配。'),
+    ],
+  },
+  'norm-family': {
+    q: L('Why do Transformers use LayerNorm rather than BatchNorm?', '为什么 Transformer 用 LayerNorm 而不是 BatchNorm？'),
+    right: o('LayerNorm normalizes each token over its features, independent of the batch and of sequence length/padding, and behaves the same in training and inference', 'LayerNorm 在每个 token 的特征上归一化，不依赖批次、序列长度和填充，训练与推理行为一致',
+      'Right: BN’s batch statistics are noisy with variable-length, padded sequences and small batches; LN has no running statistics.', '正确：对变长、有填充的序列和小批量，BN 的批统计量噪声大；LN 没有滑动统计量。'),
+    wrong: [
+      o('LayerNorm has no learnable parameters', 'LayerNorm 没有可学习参数', 'It has γ and β per feature.', '它每个特征都有 γ 和 β。'),
+      o('BatchNorm cannot be applied to 3-D tensors', 'BatchNorm 不能用于三维张量', 'BatchNorm1d handles (N, C, L); the problem is the statistics, not the shape.', 'BatchNorm1d 可以处理 (N, C, L)；问题在于统计量，不在于形状。'),
+      o('LayerNorm normalizes over the batch, which is larger in NLP', 'LayerNorm 在批次维上归一化，而 NLP 的批次更大', 'LayerNorm never uses the batch dimension.', 'LayerNorm 从不使用批次维。'),
+    ],
+  },
+  'ce-vs-mse': {
+    q: L('For regression with outliers in the targets, why might MSE be a poor choice?', '目标中有离群值的回归问题，为什么 MSE 可能不合适？'),
+    right: o('Its gradient grows linearly with the error, so a few outliers dominate the fit; L1 or Huber loss caps their influence', '它的梯度随误差线性增长，少数离群值会主导拟合；L1 或 Huber 损失限制了它们的影响',
+      'Right: MSE estimates the mean (sensitive to outliers), L1 the median; Huber is quadratic near 0 and linear beyond δ.', '正确：MSE 估计的是均值（对离群值敏感），L1 估计中位数；Huber 在 0 附近是二次、超过 δ 后是线性。'),
+    wrong: [
+      o('MSE cannot be minimized by gradient descent', 'MSE 不能用梯度下降最小化', 'It is smooth and convex in the prediction.', '它对预测值光滑且凸。'),
+      o('MSE ignores large errors', 'MSE 忽略大误差', 'The opposite: it squares them.', '恰恰相反：它把大误差平方。'),
+      o('Cross-entropy is the right loss for regression', '交叉熵才是回归的正确损失', 'Cross-entropy is for probabilities/classes; for real-valued targets the choice is MSE vs L1/Huber.', '交叉熵用于概率/分类；实值目标要在 MSE 与 L1/Huber 之间选择。'),
+    ],
+  },
+};
+for (const [topic, item] of Object.entries(MORE)) BANK[topic].push(item);

@@ -75,6 +75,23 @@ function topicLab(topic) {
   const tp = TOPICS.find((x) => x.id === topic);
   return tp && tp.lab ? topicHref(tp) : null;
 }
+/**
+ * A lab page in the question's state: `page#k=v&...` with the question's keys merged over the
+ * topic's preset, plus `topic=<id>` (its topic view) when the topic's lab is that page. Values are
+ * numbers, names or comma lists (no escaping needed); tests/node/drill.test.mjs checks that the
+ * page's state module accepts every key.
+ */
+function labAt(page, topic, keys) {
+  const tp = TOPICS.find((x) => x.id === topic);
+  const [tpage, preset = ''] = tp && tp.lab ? tp.lab.split('#') : [null, ''];
+  const h = new Map(tpage === page && preset ? preset.split('&').map((kv) => kv.split('=')) : []);
+  for (const [k, v] of Object.entries(keys)) if (v !== null && v !== undefined) h.set(k, String(v));
+  if (tpage === page) h.set('topic', topic);
+  return `${page}#${[...h].map(([k, v]) => `${k}=${v}`).join('&')}`;
+}
+/** The norm lab's choices (labs/norm.model.js GROUP_CHOICES, CUBE_N): a key only when the lab has the value. */
+const NORM_G = [1, 2, 3, 4, 5, 8];
+const NORM_N = [1, 2, 4, 8];
 const convLab = (stack, extra = '') => `conv.html#stack=${stack}${extra}`;
 const convLayer = (k, s, p, d, out = 16, groups = 1) => `c${k}.${s}.${p}.${d}.${out}.${groups}`;
 
@@ -130,6 +147,7 @@ def('bn.normalize', 'batchnorm', (R, dl) => {
     ],
     mistakes: [{ value: (x[k] - m) / Math.sqrt(ss / 3 + 1e-5), why: L('That uses the unbiased variance (÷ N − 1); BN normalizes with the biased batch variance (÷ N).', '这是用无偏方差（÷ N − 1）算的；BN 归一化用的是有偏的批方差（÷ N）。') },
       { value: x[k] - m, why: L('That only subtracts the mean; divide by the standard deviation too.', '这只减了均值，还要除以标准差。') }],
+    lab: labAt('norm.html', 'batchnorm', { norm: 'bn' }),
     params: { x, k },
   });
 });
@@ -159,6 +177,7 @@ def('bn.running', 'batchnorm', (R, dl) => {
     ],
     mistakes: [{ value: (1 - mom) + mom * ss / 4, why: L('That uses the biased variance (÷ N); PyTorch updates running_var with the unbiased one (÷ N − 1).', '这是用有偏方差（÷ N）更新的；PyTorch 用无偏方差（÷ N − 1）更新 running_var。') },
       { value: mom + (1 - mom) * ss / 3, why: L('The momentum weights the new batch statistic (PyTorch convention), not the old value.', 'PyTorch 里 momentum 是新批统计量的权重，不是旧值的权重。') }],
+    lab: labAt('norm.html', 'batchnorm', { norm: 'bn', mom }),
     params: { x, mom },
   });
 });
@@ -272,6 +291,7 @@ def('focal.value', 'focal-loss', (R, dl) => {
     mistakes: [{ value: -((1 - pt) ** gamma) * Math.log(pt), why: L('You left out α_t (the class weight).', '漏掉了 α_t（类别权重）。') },
       { value: -(y ? 1 - alpha : alpha) * (1 - pt) ** gamma * Math.log(pt), why: L('α weights the positive class and 1 − α the negative one; you swapped them.', 'α 是正类的权重，1 − α 是负类的；你把它们弄反了。') },
       { value: -at * Math.log(pt), why: L('That is α-weighted cross-entropy: the modulating factor (1 − p_t)^γ is missing.', '这是加权交叉熵：缺少调制因子 (1 − p_t)^γ。') }],
+    lab: labAt('losses.html', 'focal-loss', { gamma, alpha, aon: 1 }),
     params: { p, y, alpha, gamma },
   });
 });
@@ -343,6 +363,7 @@ def('drop.scale', 'dropout', (R, dl) => {
     mistakes: [{ value: v * (1 - p), why: L('Multiplying by (1 − p) is what the original (non-inverted) dropout does at test time; inverted dropout divides during training.', '乘 (1 − p) 是原始（非倒置）Dropout 在测试时的做法；倒置 Dropout 在训练时除以 (1 − p)。') },
       { value: v, why: L('Inverted dropout rescales the kept units during training.', '倒置 Dropout 在训练时会放大被保留的单元。') },
       { value: v / p, why: L('Divide by the keep probability 1 − p, not by the drop probability p.', '应除以保留概率 1 − p，不是丢弃概率 p。') }],
+    lab: labAt('eval.html', 'dropout', { kd: p }),
     params: { p, v },
   });
 });
@@ -367,6 +388,7 @@ def('kd.loss', 'distillation', (R, dl) => {
     answer: l, tol: { abs: 3e-4, rel: 3e-3 },
     solution: [L(`p_teacher = softmax(t/T) = ${vec(soft(t))}`), L(`p_student = softmax(s/T) = ${vec(soft(s))}`), L(`T²·Σ p_t·ln(p_t/p_s) = ${T * T}·${fmt(l / (T * T))} = ${fmt(l)}`)],
     mistakes: [{ value: l / (T * T), why: L('You left out the T² factor (it keeps the soft-target gradients on the same scale as the hard ones when T changes).', '漏掉了 T² 因子（它让软目标梯度的量级不随 T 改变）。') }],
+    lab: labAt('losses.html', 'distillation', { kdT: T }),
     params: { s, t, T },
   });
 });
@@ -384,6 +406,7 @@ def('kd.soft', 'distillation', (R, dl) => {
     solution: [L(`z/T = ${vec(t.map((v) => v / T))}`), L(`softmax(z/T)_${i} = ${fmt(soft[i])}  (T = 1: ${fmt(hard[i])})`)],
     mistakes: [{ value: hard[i], why: L('That is the plain softmax (T = 1): divide the logits by T first.', '这是普通 softmax（T = 1）的结果：要先把 logits 除以 T。') },
       { value: withTensors(dl, [[t.map((v) => v * T), [1, 3]]], (x) => arrOf(dl.softmax(x, 1)))[i], why: L('Divide the logits by T, do not multiply: a higher T softens the distribution.', '要把 logits 除以 T 而不是乘以 T：T 越大分布越平。') }],
+    lab: labAt('losses.html', 'distillation', { z: t.join(','), T }),
     params: { t, T },
   });
 });
@@ -691,7 +714,8 @@ def('tt.lr', 'training-tricks', (R, dl) => {
 def('tcn.rf', 'temporal-modules', (R, dl) => {
   const k = R.pick([2, 3, 5]);
   const n = R.int(2, 6);
-  const per = R.pick([1, 2]);
+  // at most 10 convs, the arch lab's limit (MAX_LAYERS), so the link shows the same stack
+  const per = n > 5 ? 1 : R.pick([1, 2]);
   const layers = [];
   for (let i = 0; i < n; i++) for (let j = 0; j < per; j++) layers.push({ type: 'conv', k, d: 2 ** i });
   const r = dl.receptiveField(layers).at(-1).r;
@@ -704,6 +728,7 @@ def('tcn.rf', 'temporal-modules', (R, dl) => {
     mistakes: [{ value: 1 + (k - 1) * n * per, why: L('That ignores the dilation: each conv adds (k − 1)·d steps.', '这忽略了空洞率：每个卷积增加 (k − 1)·d 步。') },
       { value: k * dsum, why: L('k·Σd overcounts: each conv adds (k − 1)·d, and the output itself counts once.', 'k·Σd 多算了：每个卷积增加 (k − 1)·d，再加上自身 1 步。') },
       ...(per > 1 ? [{ value: 1 + (k - 1) * (2 ** n - 1), why: L(`Each block has ${per} convs: count every conv’s (k − 1)·d.`, `每块有 ${per} 个卷积：每个卷积的 (k − 1)·d 都要算。`) }] : [])],
+    lab: labAt('arch.html', 'temporal-modules', { k, dil: layers.map((l) => l.d).join(',') }),
     params: { k, n, per },
   });
 });
@@ -777,6 +802,7 @@ def('reg.grad', 'l1-vs-l2', (R, dl) => {
     mistakes: kind === 'l1'
       ? [{ value: lam * w, why: L('λ·w is the L2 gradient; L1’s is λ·sign(w).', 'λ·w 是 L2 的梯度；L1 的是 λ·sign(w)。') }, { value: lam * Math.abs(w), why: L('That is the penalty itself, not its gradient.', '这是惩罚项本身，不是梯度。') }]
       : [{ value: 2 * lam * w, why: L('With the ½ in (λ/2)·w² the gradient is λ·w, not 2λ·w.', '(λ/2)·w² 里有 ½，梯度是 λ·w，不是 2λ·w。') }, { value: lam * Math.sign(w), why: L('λ·sign(w) is the L1 gradient.', 'λ·sign(w) 是 L1 的梯度。') }],
+    lab: labAt('eval.html', 'l1-vs-l2', { lam }),
     params: { kind, w, lam },
   });
 });
@@ -801,6 +827,7 @@ def('reg.sgdwd', 'l1-vs-l2', (R, dl) => {
     answer: out, tol: { abs: 1e-4, rel: 1e-5 },
     solution: [L(`w ← w − η·(g + λ·w) = ${w} − ${lr}·(${g} + ${wd}·${w}) = ${fmt(out)}`)],
     mistakes: [{ value: w - lr * g, why: L('You left out the weight decay term λ·w.', '漏掉了权重衰减项 λ·w。') }, { value: w - lr * (g + 2 * wd * w), why: L('weight_decay adds λ·w to the gradient, not 2λ·w.', 'weight_decay 给梯度加 λ·w，不是 2λ·w。') }],
+    lab: labAt('eval.html', 'l1-vs-l2', { lam: wd }),
     params: { w, g, lr, wd },
   });
 });
@@ -826,6 +853,7 @@ def('ls.target', 'label-smoothing', (R, dl) => {
     mistakes: which === 'true'
       ? [{ value: 1 - eps, why: L('That spreads ε over the C − 1 wrong classes only; PyTorch spreads it over all C, so the true class gets 1 − ε + ε/C.', '这是把 ε 只分给 C − 1 个错误类；PyTorch 分给全部 C 类，真实类得到 1 − ε + ε/C。') }]
       : [{ value: eps / (C - 1), why: L('That spreads ε over C − 1 classes; PyTorch uses ε/C for every class.', '这是把 ε 分给 C − 1 类；PyTorch 每类都是 ε/C。') }],
+    lab: labAt('losses.html', 'label-smoothing', { eps }),
     params: { C, eps, y, which },
   });
 });
@@ -846,6 +874,7 @@ def('ls.loss', 'label-smoothing', (R, dl) => {
     solution: [L(`log-softmax = ${vec(ls)}`), L(`L = (1 − ε)·(−log p_y) + ε·mean_c(−log p_c) = ${fmt(1 - eps)}·${fmt(plain)} + ${eps}·${fmt(mean)} = ${fmt(l)}`)],
     mistakes: [{ value: plain, why: L('That is the loss without smoothing.', '这是不做平滑的损失。') },
       { value: (1 - eps) * plain + eps * (-ls.reduce((a, b, i) => (i === y ? a : a + b), 0) / (C - 1)), why: L('That spreads ε over the C − 1 wrong classes; PyTorch averages over all C.', '这是把 ε 分给 C − 1 个错误类；PyTorch 在全部 C 类上平均。') }],
+    lab: labAt('losses.html', 'label-smoothing', { eps, z: z.join(',') }),
     params: { z, y, eps },
   });
 });
@@ -856,7 +885,7 @@ def('nf.count', 'norm-family', (R, dl) => {
   const c = R.pick([16, 32, 64, 128]);
   const h = R.pick([7, 14, 28, 32]);
   const kind = R.pick(['batch', 'layer', 'instance', 'group']);
-  const g = R.pick([4, 8, 16].filter((x) => c % x === 0 && x < c));
+  const g = R.pick([4, 8].filter((x) => c % x === 0 && x < c));
   const what = R.pick(['stats', 'perStat', 'params']);
   const shape = [n, c, h, h];
   const s = dl.drillNormStats(kind, shape, g);
@@ -877,6 +906,11 @@ def('nf.count', 'norm-family', (R, dl) => {
         `γ 和 β：${{ batch: '2·C（每通道一对）', layer: '2·C·H·W（对归一化形状逐元素仿射）', instance: '0（默认 affine=False）', group: '2·C（每通道一对）' }[kind]} = ${s.params}`)]
       : [L(`${name[kind]}: ${form[0]} statistics, each over ${form[1]} values`, `${name[kind]}：${form[0]} 组统计量，每组覆盖 ${form[1]} 个数`), L(`${what === 'stats' ? form[0] : form[1]} = ${s[what]}`)],
     mistakes: ms,
+    lab: labAt('norm.html', 'norm-family', {
+      norm: { batch: 'bn', layer: 'ln', instance: 'in', group: 'gn' }[kind],
+      g: kind === 'group' && NORM_G.includes(g) ? g : null,
+      n: NORM_N.includes(n) ? n : null,
+    }),
     params: { shape, kind, g, what },
   });
 });
@@ -895,7 +929,7 @@ def('fpn.size', 'fpn-small-objects', (R, dl) => {
     answer: [row.h, row.w], tol: null,
     solution: [L('each halving: ⌊(n + 2 − 3)/2⌋ + 1 = ⌈n/2⌉', '每次减半：⌊(n + 2 − 3)/2⌋ + 1 = ⌈n/2⌉'), L(`after ${l} halvings: ${row.h}×${row.w} (≈ ${H}/${st} × ${W}/${st}, rounded up)`, `${l} 次之后：${row.h}×${row.w}（约 ${H}/${st} × ${W}/${st}，向上取整）`)],
     mistakes: [{ value: [Math.floor(H / st), Math.floor(W / st)], why: L('Each stride-2 conv with padding 1 rounds up (⌈n/2⌉), so an odd size keeps its extra row.', '每个步长 2、填充 1 的卷积向上取整（⌈n/2⌉），奇数尺寸会多保留一行。') }].filter((m) => m.value.join('x') !== [row.h, row.w].join('x')),
-    lab: null,
+    lab: l >= 3 ? labAt('arch.html', 'fpn-small-objects', { top: l }) : labAt('arch.html', 'fpn-small-objects', {}),
     params: { H, W, l },
   };
 });
@@ -915,6 +949,7 @@ def('sm.temp', 'softmax-sigmoid', (R, dl) => {
     answer: p[i], tol: { abs: 1e-4, rel: 1e-3 },
     solution: [L(`p_i = e^{z_i/T} / Σ_j e^{z_j/T}`), L(`z/T = ${vec(z.map((v) => v / T))}`), L(`p = ${vec(p)}, p_${i} = ${fmt(p[i])}`)],
     mistakes: ms,
+    lab: labAt('losses.html', 'softmax-sigmoid', { z: z.join(','), T }),
     params: { z, T, i },
   });
 });
@@ -931,6 +966,7 @@ def('sm.twoclass', 'softmax-sigmoid', (R, dl) => {
     answer: p, tol: { abs: 1e-4, rel: 1e-3 },
     solution: [L('softmax([a, b])₀ = e^a/(e^a + e^b) = σ(a − b)'), L(`σ(${a} − ${b}) = σ(${fmt(a - b)}) = ${fmt(p)}`)],
     mistakes: [{ value: sa, why: L('σ(a) ignores the other logit: a two-class softmax is σ(a − b).', 'σ(a) 忽略了另一个 logit：两类 softmax 等于 σ(a − b)。') }],
+    lab: labAt('losses.html', 'softmax-sigmoid', { z: `${a},${b}` }),
     params: { a, b },
   });
 });
@@ -952,6 +988,7 @@ def('cm.grad', 'ce-vs-mse', (R, dl) => {
     mistakes: loss === 'bce'
       ? [{ value: 2 * (p - y) * p * (1 - p), why: L('That is the MSE gradient.', '这是 MSE 的梯度。') }, { value: y ? -1 / p : 1 / (1 - p), why: L('That is ∂L/∂p; chain through σ\'(z) = p(1 − p).', '这是 ∂L/∂p；还要乘以 σ\'(z) = p(1 − p)。') }]
       : [{ value: p - y, why: L('p − y is the cross-entropy gradient; MSE through a sigmoid keeps the factor σ\'(z).', 'p − y 是交叉熵的梯度；经过 sigmoid 的 MSE 还要乘 σ\'(z)。') }, { value: 2 * (p - y), why: L('That is ∂L/∂p; chain through σ\'(z) = p(1 − p).', '这是 ∂L/∂p；还要乘以 σ\'(z) = p(1 − p)。') }],
+    lab: labAt('losses.html', 'ce-vs-mse', { cursor: p }),
     params: { p, y, loss },
   });
 });
@@ -970,6 +1007,7 @@ def('cm.ce', 'ce-vs-mse', (R, dl) => {
     mistakes: [{ value: -Math.log10(p[y]), why: L('Cross-entropy uses the natural log (ln), not log10.', '交叉熵用自然对数 ln，不是 log10。') },
       { value: -z[y], why: L('−z_y forgets the normalization: CE = logsumexp(z) − z_y.', '−z_y 漏了归一化项：CE = logsumexp(z) − z_y。') },
       { value: 1 - p[y], why: L('1 − p_y is not a log loss; CE = −ln p_y.', '1 − p_y 不是对数损失；CE = −ln p_y。') }],
+    lab: labAt('losses.html', 'ce-vs-mse', { z: z.join(',') }),
     params: { z, y },
   });
 });
@@ -995,6 +1033,7 @@ def('focal.ratio', 'focal-loss', (R, dl) => {
     mistakes: [{ value: (1 - pt) ** gamma, why: L('You left out α_t.', '漏掉了 α_t。') },
       { value: at * (1 - pt), why: L('The modulating factor is raised to the power γ.', '调制因子要取 γ 次方。') },
       { value: at * pt ** gamma, why: L('The factor is (1 − p_t)^γ: it is small for easy examples (p_t near 1).', '因子是 (1 − p_t)^γ：简单样本（p_t 接近 1）时它很小。') }],
+    lab: labAt('losses.html', 'focal-loss', { gamma, alpha, aon: 1 }),
     params: { p, y, alpha, gamma },
   });
 });
@@ -1027,6 +1066,7 @@ def('roc.tpr', 'roc-auc', (R, dl) => {
     mistakes: [{ value: which === 'tpr' ? tpS / P : fpS / N, why: L('Scores equal to the threshold count as positive (≥, not >).', '分数等于阈值的样本判为正类（≥，不是 >）。') },
       { value: which === 'tpr' ? fp / N : tp / P, why: L(which === 'tpr' ? 'That is the false positive rate FP/N.' : 'That is the true positive rate TP/P.', which === 'tpr' ? '这是假正例率 FP/N。' : '这是真正例率 TP/P。') },
       { value: which === 'tpr' ? tp / (tp + fp) : null, why: L('TP/(TP + FP) is the precision; the TPR divides by all positives.', 'TP/(TP + FP) 是精确率；TPR 除以全部正样本数。') }],
+    lab: labAt('eval.html', 'roc-auc', { thr: t }),
     params: { labels, scores, t, which },
   });
 });
@@ -1048,6 +1088,7 @@ def('rnn.params', 'temporal-modules', (R, dl) => {
       ...(cell !== 'rnn' ? [{ value: h * (x + h) + 2 * h, why: L(`That is a plain RNN: ${name} has ${g} gate blocks.`, `这是普通 RNN 的数量：${name} 有 ${g} 个门块。`) }] : []),
       ...(cell === 'lstm' ? [{ value: 3 * h * (x + h) + 6 * h, why: L('An LSTM has 4 gate blocks (i, f, g, o); 3 is the GRU.', 'LSTM 有 4 个门块（i, f, g, o）；3 个的是 GRU。') }] : []),
       ...(cell === 'gru' ? [{ value: 4 * h * (x + h) + 8 * h, why: L('A GRU has 3 gate blocks (r, z, n); 4 is the LSTM.', 'GRU 有 3 个门块（r, z, n）；4 个的是 LSTM。') }] : [])],
+    lab: labAt('arch.html', 'temporal-modules', { cell, hid: h <= 64 ? h : null }),
     params: { cell, x, h },
   });
 });
@@ -1071,6 +1112,273 @@ def('tt.clip', 'training-tricks', (R, dl) => {
       { value: a[0] * Math.min(1, m / na), why: L('The norm is the global one over all parameters, not per tensor.', '范数是所有参数的全局范数，不是逐张量的。') },
       { value: a[0] / c.norm, why: L('The gradient is scaled to norm max_norm, not to norm 1.', '梯度被缩放到范数 max_norm，不是 1。') }],
     params: { a, b, m },
+  });
+});
+
+// ---- more numeric generators for the thinner topics --------------------------------------------
+
+def('drop.eval', 'dropout', (R, dl) => {
+  const p = R.pick([0.1, 0.2, 0.25, 0.3, 0.4, 0.5]);
+  const v = R.pick([1, 2, 3, 4, 6, 0.5, 1.5, -2]);
+  const out = withTensors(dl, [[[v], [1]]], (t) => arrOf(dl.dropout(t, p, false, R.int(0, 99999))))[0];
+  return num('dropout', {
+    prompt: L(`A network was trained with inverted dropout, p = ${p} (the drop probability). At test time (evaluation mode), what does the dropout layer output for an activation equal to ${v}? (4 decimals)`,
+      `网络用倒置 Dropout 训练，丢弃概率 p = ${p}。测试时（评估模式），Dropout 层对一个值为 ${v} 的激活输出多少？（保留 4 位小数）`),
+    answer: out, tol: { abs: 1e-4, rel: 1e-5 },
+    solution: [L('inverted dropout already divided the kept units by (1 − p) during training, so at test time the layer is the identity', '倒置 Dropout 在训练时已经把保留的单元除以 (1 − p)，所以测试时这一层就是恒等映射'),
+      L(`output = ${v} → ${fmt(out)}`, `输出 = ${v} → ${fmt(out)}`)],
+    mistakes: [{ value: v * (1 - p), why: L('Multiplying by (1 − p) at test time is the original (non-inverted) dropout; inverted dropout scales during training and does nothing at test time.', '测试时乘 (1 − p) 是原始（非倒置）Dropout 的做法；倒置 Dropout 在训练时缩放，测试时什么都不做。') },
+      { value: v / (1 - p), why: L('Dividing by (1 − p) happens in training, for the kept units; at test time nothing is dropped and nothing is scaled.', '除以 (1 − p) 发生在训练时、对被保留的单元；测试时不丢弃也不缩放。') }],
+    lab: labAt('eval.html', 'dropout', { kd: p }),
+    params: { p, v },
+  });
+});
+
+def('fuse.counts', 'add-vs-concat', (R, dl) => {
+  const c = R.pick([4, 8, 16, 32]);
+  const co = R.pick([8, 16, 32]);
+  const h = R.pick([8, 16, 32]);
+  const what = R.pick(['concat', 'add', 'adds']);
+  const f = dl.archFuseCounts(c, c, co, h, h);
+  const ans = { concat: f.concatConv[1], add: f.addConv[1], adds: f.addAdds }[what];
+  const prompt = {
+    concat: L(`Two ${c}×${h}×${h} feature maps are concatenated along channels, then a 1×1 conv (no bias) maps the result to ${co} channels. How many multiply-adds does that conv take?`,
+      `两个 ${c}×${h}×${h} 的特征图沿通道拼接，然后一个 1×1 卷积（无偏置）把结果映射到 ${co} 个通道。这个卷积需要多少次乘加？`),
+    add: L(`Two ${c}×${h}×${h} feature maps are added element-wise, then a 1×1 conv (no bias) maps the sum to ${co} channels. How many multiply-adds does that conv take?`,
+      `两个 ${c}×${h}×${h} 的特征图逐元素相加，然后一个 1×1 卷积（无偏置）把和映射到 ${co} 个通道。这个卷积需要多少次乘加？`),
+    adds: L(`Two ${c}×${h}×${h} feature maps are fused by element-wise addition (as in a ResNet shortcut or an FPN merge). How many additions does the fusion take?`,
+      `两个 ${c}×${h}×${h} 的特征图逐元素相加融合（如 ResNet 捷径或 FPN 合并）。融合本身需要多少次加法？`),
+  }[what];
+  const cin = what === 'concat' ? 2 * c : c;
+  return num('add-vs-concat', {
+    prompt, answer: ans, tol: EXACT,
+    solution: what === 'adds'
+      ? [L('one addition per element of the output: C·H·W', '输出的每个元素一次加法：C·H·W'), L(`${c}·${h}·${h} = ${ans}`)]
+      : [L(`input channels after ${what === 'concat' ? 'concat: 2C' : 'add: C'} = ${cin}`, `${what === 'concat' ? '拼接后输入通道：2C' : '相加后输入通道：C'} = ${cin}`),
+        L(`H·W·C_in·C_out = ${h}·${h}·${cin}·${co} = ${ans}`)],
+    mistakes: what === 'adds'
+      ? [{ value: 2 * c * h * h, why: L('That counts the elements of both inputs; adding two maps takes one addition per output element.', '这数的是两个输入的元素总数；两个图相加，每个输出元素只要一次加法。') },
+        { value: c, why: L('The maps are added at every position too, not once per channel.', '每个位置都要相加，不是每个通道一次。') }]
+      : [{ value: (what === 'concat' ? c : 2 * c) * co * h * h, why: L(what === 'concat' ? 'Concatenation doubles the channels the conv reads (2C).' : 'Addition keeps C channels; only concatenation doubles them.', what === 'concat' ? '拼接让卷积读入的通道翻倍（2C）。' : '相加保持 C 个通道；只有拼接才翻倍。') },
+        { value: cin * co, why: L('That is the weight count; every one of the H·W positions uses each weight once.', '这是权重数；H·W 个位置每个都要用一次每个权重。') }],
+    lab: labAt('arch.html', 'add-vs-concat', { ch: c, co }),
+    params: { c, co, h, what },
+  });
+});
+
+def('ws.macs', 'weight-sharing', (R, dl) => {
+  const cIn = R.pick([1, 3, 8, 16]);
+  const cOut = R.pick([4, 8, 16, 32]);
+  const k = R.pick([3, 5]);
+  const h = R.pick([8, 16, 28, 32]);
+  const what = R.pick(['macs', 'uses']);
+  const c = dl.drillConvCost(cIn, cOut, k, 1, false, h, h);
+  const ans = what === 'macs' ? c.macs : c.macs / c.params;
+  return num('weight-sharing', {
+    prompt: what === 'macs'
+      ? L(`A ${k}×${k} conv (padding "same", stride 1, no bias) maps a ${cIn}×${h}×${h} input to ${cOut}×${h}×${h}. How many multiply-adds does it take?`, `一个 ${k}×${k} 卷积（same 填充，步长 1，无偏置）把 ${cIn}×${h}×${h} 的输入映射为 ${cOut}×${h}×${h}。需要多少次乘加？`)
+      : L(`A ${k}×${k} conv (padding "same", stride 1) maps a ${cIn}×${h}×${h} input to ${cOut}×${h}×${h}. Thanks to weight sharing, how many times is each weight used in one forward pass?`, `一个 ${k}×${k} 卷积（same 填充，步长 1）把 ${cIn}×${h}×${h} 的输入映射为 ${cOut}×${h}×${h}。由于权重共享，一次前向中每个权重被使用多少次？`),
+    answer: ans, tol: EXACT,
+    solution: what === 'macs'
+      ? [L(`weights: k²·C_in·C_out = ${c.params}, each used at all H·W = ${h * h} output positions`, `权重：k²·C_in·C_out = ${c.params}，每个都用于全部 H·W = ${h * h} 个输出位置`), L(`${c.params}·${h * h} = ${ans}`)]
+      : [L(`multiply-adds / weights = ${c.macs} / ${c.params}`, `乘加次数 / 权重数 = ${c.macs} / ${c.params}`), L(`= H·W = ${h}·${h} = ${ans}  (once per output position)`, `= H·W = ${h}·${h} = ${ans}（每个输出位置一次）`)],
+    mistakes: what === 'macs'
+      ? [{ value: c.params, why: L('That is the weight count; the shared kernel is applied at every output position.', '这是权重数；共享的卷积核要在每个输出位置都算一次。') },
+        { value: k * k * cIn * h * h, why: L('Multiply by C_out too: every output channel has its own kernel.', '还要乘 C_out：每个输出通道有自己的卷积核。') }]
+      : [{ value: k * k, why: L('k² is the kernel’s size; the kernel slides over all H·W positions.', 'k² 是卷积核的大小；卷积核滑过全部 H·W 个位置。') },
+        { value: 1, why: L('Once per weight is a fully connected layer; a conv reuses each weight at every position.', '每个权重只用一次的是全连接层；卷积在每个位置复用每个权重。') }],
+    lab: convLab(convLayer(k, 1, (k - 1) / 2, 1, cOut)),
+    params: { cIn, cOut, k, h, what },
+  });
+});
+
+def('init.conv', 'weight-init', (R, dl) => {
+  const kind = R.pick(['kaiming_normal', 'kaiming_uniform', 'xavier_uniform']);
+  const cIn = R.pick([3, 16, 32, 64]);
+  const cOut = R.pick([16, 32, 64, 128]);
+  const k = R.pick([3, 5]);
+  const fi = cIn * k * k;
+  const fo = cOut * k * k;
+  const r = dl.drillInit(kind, fi, fo);
+  const uni = kind.endsWith('uniform');
+  const xav = kind.startsWith('xavier');
+  const ans = uni ? r.bound : r.std;
+  const flat = dl.drillInit(kind, cIn, cOut);
+  const name = { kaiming_normal: 'Kaiming (He) normal, ReLU gain', kaiming_uniform: 'Kaiming (He) uniform, ReLU gain', xavier_uniform: 'Xavier (Glorot) uniform' }[kind];
+  return num('weight-init', {
+    prompt: L(`A Conv2d(${cIn}, ${cOut}, kernel_size=${k}) is initialised with ${name}. What is ${uni ? 'the bound a of U(−a, a)' : 'the standard deviation'} of its weights? (4 significant digits)`,
+      `Conv2d(${cIn}, ${cOut}, kernel_size=${k}) 用 ${name} 初始化。其权重${uni ? ' U(−a, a) 的边界 a' : '的标准差'}是多少？（保留 4 位有效数字）`),
+    answer: ans, tol: { abs: 0, rel: 2e-3 },
+    solution: [L(`a conv’s fans count the kernel: fan_in = C_in·k² = ${cIn}·${k * k} = ${fi}, fan_out = C_out·k² = ${fo}`, `卷积的 fan 要算上卷积核：fan_in = C_in·k² = ${cIn}·${k * k} = ${fi}，fan_out = C_out·k² = ${fo}`),
+      L(xav ? `std = √(2/(fan_in + fan_out)) = √(2/${fi + fo}) = ${fmt(r.std)}` : `std = √(2/fan_in) = √(2/${fi}) = ${fmt(r.std)}`),
+      ...(uni ? [L(`a = √3·std = ${fmt(r.bound)}`)] : [])],
+    mistakes: [{ value: uni ? flat.bound : flat.std, why: L('You used the channel counts as fans; a conv’s fan_in is C_in·k² (fan_out C_out·k²).', '你把通道数当作 fan；卷积的 fan_in 是 C_in·k²（fan_out 是 C_out·k²）。') },
+      { value: uni ? r.std : r.bound, why: L(uni ? 'That is the std; the bound of U(−a, a) is √3·std.' : 'That is the uniform bound, not the std.', uni ? '这是标准差；U(−a, a) 的边界是 √3·std。' : '这是均匀分布的边界，不是标准差。') }],
+    params: { kind, cIn, cOut, k },
+  });
+});
+
+def('act.chain', 'activations', (R, dl) => {
+  const name = R.pick(['sigmoid', 'tanh']);
+  const x = R.pick([0, 0.5, 1, 2]);
+  const n = R.int(2, 6);
+  const c = dl.activationCurve(name, [x]);
+  const d = c.dy[0];
+  const ans = d ** n;
+  return num('activations', {
+    prompt: L(`Backpropagation through ${n} layers whose activation is ${name}, each at pre-activation x = ${x} (weights all 1): by what factor do the activations’ derivatives multiply the gradient? (3 significant digits)`,
+      `反向传播经过 ${n} 层激活为 ${name} 的层，每层的预激活都是 x = ${x}（权重都为 1）：激活函数的导数一共把梯度乘以多少？（保留 3 位有效数字）`),
+    answer: ans, tol: { abs: 0, rel: 5e-3 },
+    solution: [L(name === 'sigmoid' ? `σ'(x) = σ(x)(1 − σ(x)); σ'(${x}) = ${fmt(d)}  (at most 0.25)` : `tanh'(x) = 1 − tanh²(x); tanh'(${x}) = ${fmt(d)}  (at most 1)`, name === 'sigmoid' ? `σ'(x) = σ(x)(1 − σ(x))；σ'(${x}) = ${fmt(d)}（最大 0.25）` : `tanh'(x) = 1 − tanh²(x)；tanh'(${x}) = ${fmt(d)}（最大 1）`),
+      L(`the chain rule multiplies one factor per layer: ${fmt(d)}^${n} = ${fmt(ans)}`, `链式法则每层乘一个因子：${fmt(d)}^${n} = ${fmt(ans)}`)],
+    mistakes: [{ value: c.y[0] ** n, why: L('That multiplies the activation values; the gradient is multiplied by the derivatives.', '这是把激活值相乘；梯度乘的是导数。') },
+      { value: d * n, why: L('The factors multiply (chain rule), they do not add.', '这些因子是相乘（链式法则），不是相加。') },
+      { value: d, why: L(`That is one layer; there are ${n}.`, `这只是一层；共有 ${n} 层。`) }],
+    lab: `activations.html#x=${x}`,
+    params: { name, x, n },
+  });
+});
+
+def('nf.gn', 'norm-family', (R, dl) => {
+  const G = R.pick([1, 2]);
+  let x;
+  do x = Array.from({ length: 8 }, () => R.int(-4, 6)); while (new Set(x.slice(0, 4)).size < 2 || new Set(x.slice(4)).size < 2);
+  const ch = R.int(0, 3);
+  const y = withTensors(dl, [[x, [1, 4, 1, 2]]], (t) => arrOf(dl.groupNorm(t, G, { eps: 1e-5 })));
+  const per = 4 / G;
+  const g0 = Math.floor(ch / per) * per * 2;
+  const grp = x.slice(g0, g0 + per * 2);
+  const m = grp.reduce((a, b) => a + b, 0) / grp.length;
+  const v = grp.reduce((a, b) => a + (b - m) ** 2, 0) / grp.length;
+  const chans = [0, 1, 2, 3].map((c2) => `c${c2} = [${x[2 * c2]}, ${x[2 * c2 + 1]}]`).join(', ');
+  const other = withTensors(dl, [[x, [1, 4, 1, 2]]], (t) => arrOf(dl.groupNorm(t, 3 - G, { eps: 1e-5 })))[2 * ch];
+  const inorm = (x[2 * ch] - (x[2 * ch] + x[2 * ch + 1]) / 2) / Math.sqrt(((x[2 * ch] - x[2 * ch + 1]) / 2) ** 2 + 1e-5);
+  return num('norm-family', {
+    prompt: L(`GroupNorm(${G} group${G > 1 ? 's' : ''}, 4 channels, no affine, ε = 1e-5) on one sample of shape 4×1×2 (C×H×W): ${chans}. What is the output at channel ${ch}, first pixel (value ${x[2 * ch]})? (3 decimals)`,
+      `GroupNorm（${G} 组，4 个通道，无仿射，ε = 1e-5）作用于一个形状为 4×1×2（C×H×W）的样本：${chans}。通道 ${ch} 第一个像素（值 ${x[2 * ch]}）的输出是多少？（保留 3 位小数）`),
+    answer: y[2 * ch], tol: { abs: 1e-3, rel: 2e-3 },
+    solution: [L(`${G} group${G > 1 ? 's' : ''} of ${per} channels: channel ${ch}’s group holds ${vec(grp)}`, `${G} 组、每组 ${per} 个通道：通道 ${ch} 所在组为 ${vec(grp)}`),
+      L(`μ = ${fmt(m)}, σ² = ${fmt(v)} (biased, ÷ ${grp.length})`, `μ = ${fmt(m)}，σ² = ${fmt(v)}（有偏，÷ ${grp.length}）`),
+      L(`y = (${x[2 * ch]} − ${m < 0 ? `(${fmt(m)})` : fmt(m)}) / √(${fmt(v)} + 1e-5) = ${fmt(y[2 * ch])}`)],
+    mistakes: [{ value: other, why: L(`That uses ${3 - G} group${G === 2 ? '' : 's'}; with ${G} group${G > 1 ? 's' : ''} each group has ${per} channels.`, `这是按 ${3 - G} 组算的；${G} 组时每组 ${per} 个通道。`) },
+      { value: inorm, why: L('That normalizes over the channel alone (InstanceNorm); GroupNorm pools the channels of a group.', '这是只在单个通道内归一化（InstanceNorm）；GroupNorm 合并一组内的通道。') },
+      { value: (x[2 * ch] - m) / Math.sqrt(v * grp.length / (grp.length - 1) + 1e-5), why: L('That uses the unbiased variance (÷ n − 1); normalization layers divide by n.', '这是用无偏方差（÷ n − 1）算的；归一化层除以 n。') }],
+    lab: labAt('norm.html', 'norm-family', { norm: 'gn', g: G }),
+    params: { x, G, ch },
+  });
+});
+
+def('fpn.rf', 'fpn-small-objects', (R, dl) => {
+  const l = R.int(2, 6);
+  const info = dl.receptiveField(Array.from({ length: l }, () => ({ type: 'conv', k: 3, s: 2 })));
+  const { r, jump } = info.at(-1);
+  return num('fpn-small-objects', {
+    prompt: L(`A toy FPN backbone reaches level P${l} with ${l} 3×3 convs of stride 2 (nothing else). How many input pixels wide is the receptive field of one P${l} cell?`,
+      `一个玩具 FPN 主干网络用 ${l} 个步长 2 的 3×3 卷积（没有别的层）得到 P${l} 层。P${l} 的一个格子的感受野有多少个输入像素宽？`),
+    answer: r, tol: EXACT,
+    solution: [L('r = 1 + Σ (k − 1)·(product of the earlier strides) = 1 + 2·(1 + 2 + … + 2^(l−1))', 'r = 1 + Σ (k − 1)·（之前各层步长之积）= 1 + 2·(1 + 2 + … + 2^(l−1))'),
+      L(`= 1 + 2·(2^${l} − 1) = ${r}  (its stride is ${jump}: neighbouring cells are ${jump} px apart, so an object much smaller than ${jump} px hardly registers on P${l})`, `= 1 + 2·(2^${l} − 1) = ${r}（步长 ${jump}：相邻格子相隔 ${jump} 像素，远小于 ${jump} 像素的物体在 P${l} 上几乎看不到）`)],
+    mistakes: [{ value: 1 + 2 * l, why: L('That ignores the strides: each later conv’s taps are spaced by the product of the earlier strides.', '这忽略了步长：后面的卷积的采样间隔是前面各层步长之积。') },
+      { value: jump, why: L('That is the stride (the spacing of the cells), not the receptive field.', '这是步长（格子间距），不是感受野。') },
+      { value: 3 * jump, why: L('k·stride overcounts: r = 1 + (k − 1)·Σ earlier strides.', 'k·步长多算了：r = 1 + (k − 1)·Σ 之前的步长积。') }],
+    lab: labAt('arch.html', 'fpn-small-objects', { top: l >= 3 ? l : null }),
+    params: { l },
+  });
+});
+
+def('uo.params', 'under-overfitting', (R, dl) => {
+  const d = R.pick([2, 2, 10, 30]);
+  const hs = R.pick([[4], [16], [16, 16], [8], [32], [64], [32, 32], [64, 64]]);
+  const n = R.pick([100, 200, 500]);
+  const sizes = [d, ...hs, 1];
+  const layer = (a, b, bias) => dl.drillConvCost(a, b, 1, 1, bias, 1, 1).params;
+  const parts = sizes.slice(1).map((b, i) => layer(sizes[i], b, true));
+  const ans = parts.reduce((a, b) => a + b, 0);
+  const nob = sizes.slice(1).reduce((a, b, i) => a + layer(sizes[i], b, false), 0);
+  const inLab = d === 2 && ['4', '16', '16,16'].includes(hs.join(','));
+  return num('under-overfitting', {
+    prompt: L(`An MLP ${sizes.join(' → ')} (fully connected, with biases) is trained on ${n} examples. How many parameters does it have? (Compare with the ${n} examples: a model with far more parameters than examples can memorise them — low training error, high validation error.)`,
+      `一个 MLP ${sizes.join(' → ')}（全连接，带偏置）在 ${n} 个样本上训练。它有多少个参数？（与 ${n} 个样本比较：参数远多于样本的模型可以把它们背下来——训练误差低、验证误差高。）`),
+    answer: ans, tol: EXACT,
+    solution: [L(`each layer a → b has a·b weights + b biases: ${sizes.slice(1).map((b, i) => `${sizes[i]}·${b} + ${b}`).join(', ')}`, `每层 a → b 有 a·b 个权重 + b 个偏置：${sizes.slice(1).map((b, i) => `${sizes[i]}·${b} + ${b}`).join('，')}`),
+      L(`${parts.join(' + ')} = ${ans}  (${fmt(ans / n)} per example)`, `${parts.join(' + ')} = ${ans}（每个样本 ${fmt(ans / n)} 个）`)],
+    mistakes: [{ value: nob, why: L('You forgot the biases (one per unit of each layer).', '漏掉了偏置（每层每个单元一个）。') },
+      { value: ans - parts.at(-1), why: L('Count the output layer too.', '输出层也要算上。') }],
+    lab: inLab ? labAt('eval.html', 'under-overfitting', { b: hs.join(',') }) : topicLab('under-overfitting'),
+    params: { sizes },
+  });
+});
+
+def('nc.quad', 'non-convergence', (R, dl) => {
+  const a = R.pick([1, 2, 4, 10]);
+  const lr = R.pick([0.05, 0.1, 0.3, 0.5, 1]);
+  const w0 = R.pick([1, 2, -1]);
+  const opt = new dl.Optimizer('sgd', { lr });
+  const p = new dl.Tensor([w0], [1]);
+  let w;
+  try {
+    for (let s = 0; s < 3; s++) {
+      const g = a * p.toArray()[0];
+      withTensors(dl, [[[g], [1]]], (gt) => opt.step(p, gt, 0));
+    }
+    w = p.toArray()[0];
+  } finally {
+    p.free();
+    opt.free();
+  }
+  const f = 1 - lr * a;
+  const verdict = Math.abs(f) < 1
+    ? L(`|1 − ηa| = ${fmt(Math.abs(f))} < 1: it converges${f < 0 ? ' (oscillating in sign)' : ''}`, `|1 − ηa| = ${fmt(Math.abs(f))} < 1：收敛${f < 0 ? '（符号来回振荡）' : ''}`)
+    : Math.abs(f) === 1
+      ? L('|1 − ηa| = 1: it bounces between ±w₀ forever', '|1 − ηa| = 1：在 ±w₀ 之间永远来回跳')
+      : L(`|1 − ηa| = ${fmt(Math.abs(f))} > 1: it diverges (η must stay below 2/a = ${fmt(2 / a)})`, `|1 − ηa| = ${fmt(Math.abs(f))} > 1：发散（η 必须小于 2/a = ${fmt(2 / a)}）`);
+  return num('non-convergence', {
+    prompt: L(`Plain gradient descent on f(w) = (${a}/2)·w² (gradient ${a}·w) with learning rate η = ${lr}, starting at w₀ = ${w0}. What is w after 3 steps?`,
+      `在 f(w) = (${a}/2)·w²（梯度 ${a}·w）上做普通梯度下降，学习率 η = ${lr}，从 w₀ = ${w0} 出发。3 步之后 w 是多少？`),
+    answer: w, tol: { abs: 1e-4, rel: 1e-4 },
+    solution: [L(`each step: w ← w − η·a·w = (1 − ηa)·w, with 1 − ηa = 1 − ${lr}·${a} = ${fmt(f)}`, `每一步：w ← w − η·a·w = (1 − ηa)·w，1 − ηa = 1 − ${lr}·${a} = ${fmt(f)}`),
+      verdict,
+      L(`w₃ = (1 − ηa)³·w₀ = ${fmt(f)}³·${w0} = ${fmt(w)}`)],
+    mistakes: [{ value: w0 * (1 - lr) ** 3, why: L('The gradient is a·w: the step is η·a·w, so the factor per step is 1 − ηa.', '梯度是 a·w：每步走 η·a·w，所以每步的因子是 1 − ηa。') },
+      { value: w0 * f ** 2, why: L('That is 2 steps; count 3.', '这是 2 步；要走 3 步。') },
+      { value: w0 - 3 * lr * a * w0, why: L('The gradient changes with w after every step; it is not the gradient at w₀ three times.', '每一步之后梯度随 w 改变；不是把 w₀ 处的梯度用三次。') }],
+    params: { a, lr, w0 },
+  });
+});
+
+def('nc.scale', 'non-convergence', (R, dl) => {
+  const kind = R.pick(['sgd', 'adam']);
+  const scale = R.pick([10, 100, 1000]);
+  const g0 = R.pick([0.5, -0.5, 0.2, -2]);
+  const lr = R.pick([0.1, 0.01, 0.001]);
+  const g = g0 * scale;
+  const opt = new dl.Optimizer(kind, { lr });
+  const p = new dl.Tensor([1], [1]);
+  let w;
+  try {
+    withTensors(dl, [[[g], [1]]], (gt) => opt.step(p, gt, 0));
+    w = p.toArray()[0];
+  } finally {
+    p.free();
+    opt.free();
+  }
+  const name = kind === 'sgd' ? L('plain SGD', '普通 SGD') : L('Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8)', 'Adam（β₁ = 0.9，β₂ = 0.999，ε = 1e-8）');
+  return num('non-convergence', {
+    prompt: L(`The loss was accidentally multiplied by ${scale} (summed instead of averaged), so a weight w = 1 gets the gradient ${fmt(g)} instead of ${g0}. ${name.en} with lr = ${lr} takes its first step: what is w after it? (4 decimals)`,
+      `损失被意外乘了 ${scale}（求和而不是求平均），所以权重 w = 1 的梯度是 ${fmt(g)} 而不是 ${g0}。${name.zh}，lr = ${lr}，走第一步：之后 w 是多少？（保留 4 位小数）`),
+    answer: w, tol: { abs: 1e-4, rel: 1e-4 },
+    solution: kind === 'sgd'
+      ? [L(`SGD: w ← w − η·g = 1 − ${lr}·${fmt(g)}`, `SGD：w ← w − η·g = 1 − ${lr}·${fmt(g)}`),
+        L(`= ${fmt(w)}  (the step grows with the loss scale: ×${scale} here${Math.abs(lr * g) > 1 ? ', a jump larger than the weight itself, the usual start of divergence' : ''})`, `= ${fmt(w)}（步长随损失的尺度增长：这里 ×${scale}${Math.abs(lr * g) > 1 ? '，一步比权重本身还大，这通常是发散的开始' : ''}）`)]
+      : [L('first Adam step: m̂ = g, v̂ = g² (bias-corrected), step = η·m̂/(√v̂ + ε) = η·g/(|g| + ε) ≈ η·sign(g)', 'Adam 第一步：m̂ = g，v̂ = g²（偏差修正后），步长 = η·m̂/(√v̂ + ε) = η·g/(|g| + ε) ≈ η·sign(g)'),
+        L(`w = 1 − ${lr}·sign(${fmt(g)}) = ${fmt(w)}  (the same for any loss scale: Adam is invariant to it)`, `w = 1 − ${lr}·sign(${fmt(g)}) = ${fmt(w)}（与损失尺度无关：Adam 对它不变）`)],
+    mistakes: kind === 'sgd'
+      ? [{ value: 1 - lr * g0, why: L(`The gradient is scaled by ${scale} too, and SGD’s step is proportional to it.`, `梯度也被放大了 ${scale} 倍，SGD 的步长与它成正比。`) },
+        { value: 1 - lr * Math.sign(g), why: L('That is Adam’s first step (η·sign(g)); SGD moves by η·g.', '这是 Adam 的第一步（η·sign(g)）；SGD 走 η·g。') }]
+      : [{ value: 1 - lr * g, why: L('That is SGD’s step η·g; Adam divides by √v̂ = |g| on its first step.', '这是 SGD 的步长 η·g；Adam 第一步要除以 √v̂ = |g|。') },
+        { value: 1 - lr * 0.1 * g / Math.sqrt(0.001 * g * g), why: L('Without bias correction m = 0.1g and v = 0.001g²; Adam divides them by 1 − β^t first.', '不做偏差修正时 m = 0.1g、v = 0.001g²；Adam 先把它们除以 1 − β^t。') }],
+    lab: kind === 'adam' ? 'optim.html#f=ravine&t=60' : topicLab('non-convergence'),
+    params: { kind, g, lr },
   });
 });
 
