@@ -531,6 +531,9 @@ struct RecallOut {
     detections: usize,
     true_detections: usize,
     example: Vec<f32>,
+    /// Side of `example` (cells) and the stride (px) of one cell.
+    grid: usize,
+    stride: usize,
 }
 
 #[derive(Serialize)]
@@ -582,6 +585,7 @@ pub fn arch_fpn_experiment(options: JsValue) -> JsResult<JsValue> {
             .map(|r| RecallOut {
                 variant: match r.variant {
                     Variant::TopOnly => "top",
+                    Variant::TopGrid => "grid",
                     Variant::Pyramid => "fpn",
                 },
                 losses: r.losses,
@@ -591,6 +595,8 @@ pub fn arch_fpn_experiment(options: JsValue) -> JsResult<JsValue> {
                 detections: r.recall.detections,
                 true_detections: r.recall.true_detections,
                 example: r.example,
+                grid: r.grid,
+                stride: r.stride,
             })
             .collect(),
     })

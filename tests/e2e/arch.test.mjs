@@ -48,6 +48,21 @@ export default [
       const holes = await page.evaluate(() => window.__arch.tree.holes);
       assert.equal(holes, 6, 'only even offsets are reachable: 7 of the 13 steps');
       assert.match(await page.textContent('#tcn-note'), /6 steps inside the span are never seen/);
+      // any output step: the tree of step t has max(0, rf − (t + 1)) padding steps; the default
+      // is the last step, and the slider moves it
+      await page.evaluate(() => { location.hash = 'lang=en&k=2&dil=1,2,4,8&len=20'; });
+      await page.waitForFunction(() => window.__arch.tree?.rf === 16 && window.__arch.tree.t === 19, null, { timeout: 10000 });
+      assert.equal(await page.evaluate(() => window.__arch.tree.pad), 0);
+      for (const step of [0, 5, 15, 19]) {
+        await page.fill('#tcn-t', String(step));
+        await page.waitForFunction((s) => window.__arch.tree?.t === s, step, { timeout: 10000 });
+        const tr = await page.evaluate(() => window.__arch.tree);
+        assert.equal(tr.pad, Math.max(0, 16 - (step + 1)), `pad at output step ${step}`);
+        assert.equal(tr.rf, 16);
+        assert.match(await page.textContent('#tcn-t-out'), new RegExp(`^${step} / 19$`));
+        if (tr.pad > 0) assert.match(await page.textContent('#tcn-note'), new RegExp(`${tr.pad} steps of the span lie before the first of the ${step + 1} inputs`));
+        assert.match(await page.evaluate(() => location.hash), new RegExp(`ot=${step}(&|$)`));
+      }
     },
   },
   {
@@ -106,14 +121,25 @@ export default [
       await page.click('#fpn-run');
       await page.waitForFunction(() => window.__arch.fpn, null, { timeout: 220000 });
       const rows = await page.$$eval('#fpn-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-      assert.equal(rows.length, 2);
+      // three heads: the top level upsampled to stride 4, the top level at its own stride 32, P2
+      assert.equal(rows.length, 3);
       for (const r of rows) {
         for (const c of r.slice(1, 4)) assert.match(c, /^\d+% \(\d+\/\d+\)$/, c);
         assert.match(r[5], /^\d+\.\d+$/);
       }
-      const res = await page.evaluate(() => window.__arch.fpn.runs.map((r) => r.small[0]));
-      assert.ok(res[1] > res[0], `small objects found: top-only ${res[0]}, FPN ${res[1]}`);
-      assert.match(await page.textContent('#fpn-verdict'), /Measured/);
+      assert.match(rows[1][0], /own stride \(P5, one cell per 32×32 px\)/);
+      const runs = await page.evaluate(() => window.__arch.fpn.runs.map((r) => ({ v: r.variant, small: r.small[0], grid: r.grid, stride: r.stride, n: r.example.length })));
+      assert.deepEqual(runs.map((r) => [r.v, r.grid, r.stride, r.n]), [['top', 32, 4, 1024], ['grid', 4, 32, 16], ['fpn', 32, 4, 1024]]);
+      const [top, grid, fpn] = runs.map((r) => r.small);
+      assert.ok(fpn > top && fpn > grid, `small objects found: top upsampled ${top}, top at stride 32 ${grid}, FPN ${fpn}`);
+      const verdict = await page.textContent('#fpn-verdict');
+      assert.match(verdict, /Measured/);
+      // the verdict compares the fair baseline (the top level at its own stride) with P2
+      const pcts = await page.evaluate(() => window.__arch.fpn.runs.map((r) => (100 * r.small[0] / r.small[1]).toFixed(0)));
+      assert.ok(verdict.includes(`${pcts[1]}% with the top level at its own stride`) && verdict.includes(`${pcts[2]}% on the FPN`), verdict);
+      // the recall plot's x axis is a category axis: one tick per size class, no 0.5 steps
+      const ticks = await page.evaluate(() => window.__arch.fpnPlot().summary.xTicks);
+      assert.deepEqual(ticks, ['small (< 12 px)', 'medium (12–32 px)', 'large (≥ 32 px)']);
     },
   },
   {
@@ -149,6 +175,40 @@ export default [
     },
   },
   {
+    name: 'divergence: an RNN at lr 1 without clipping blows up; the page says so, draws no NaN and keeps working',
+    timeout: 240000,
+    async run({ page, base }) {
+      // Adam at lr 1 with no clipping: the loss leaps to hundreds of times the constant baseline
+      await open(page, base, '#lang=en&task=sine&len=50&models=rnn&hid=64&lr=1&clip=0&bptt=0&steps=150&seed=1');
+      await page.click('#seq-run');
+      await page.waitForFunction(() => window.__arch.seq?.done, null, { timeout: 220000 });
+      const run = await page.evaluate(() => ({ spike: window.__arch.seq.runs.rnn.spike, n: window.__arch.seq.runs.rnn.losses.length, base: window.__arch.seq.runs.rnn.info?.baseline }));
+      assert.ok(run.spike, 'the blow-up was noticed');
+      assert.ok(run.spike.ratio > 100 && run.spike.step >= 1 && run.spike.step <= run.n, JSON.stringify(run));
+      const warn = await page.textContent('#seq-warn');
+      assert.ok(await page.isVisible('#seq-warn'));
+      assert.match(warn, new RegExp(`RNN: the loss jumped to [0-9.e+]+ at step ${run.spike.step}, [0-9,]+× the constant baseline`));
+      assert.match(warn, /Lower the learning rate or turn on gradient clipping/);
+      assert.match(await page.textContent('#seq-table tbody tr[data-model="rnn"]'), new RegExp(`diverged at step ${run.spike.step}`));
+      // nothing NaN: the text, and the loss plot drew only finite points
+      assert.doesNotMatch(await page.textContent('main'), /NaN|Infinity/);
+      const sum = await page.evaluate(() => window.__arch.seqPlot('seq-loss').summary);
+      assert.ok([...sum.x, ...sum.y].every(Number.isFinite), JSON.stringify([sum.x, sum.y]));
+      assert.ok(sum.y[1] >= run.spike.loss, 'the log axis reaches the spike');
+      // the lab keeps working: clipping on and a sane rate trains without a blow-up note
+      await page.evaluate(() => { location.hash = 'lang=en&task=sine&len=50&models=rnn&hid=64&lr=0.01&clip=1&bptt=0&steps=60&seed=1'; });
+      await page.waitForFunction(() => document.getElementById('seq-lr').value === '0.01', null, { timeout: 10000 });
+      await page.click('#seq-run');
+      await page.waitForFunction(() => window.__arch.seq?.done && window.__arch.seq.S.lr === 0.01, null, { timeout: 220000 });
+      const ok = await page.evaluate(() => window.__arch.seq.runs.rnn);
+      assert.equal(ok.error, null);
+      assert.equal(ok.spike, null);
+      assert.ok(ok.losses.length === 60 && ok.losses.every(Number.isFinite));
+      assert.ok(await page.isHidden('#seq-warn'));
+      assert.doesNotMatch(await page.textContent('main'), /NaN/);
+    },
+  },
+  {
     name: 'phone: no sideways scroll; zh: the page speaks Chinese',
     timeout: 60000,
     async run({ newPage, base }) {
@@ -158,6 +218,7 @@ export default [
       assert.ok(over <= 1, `${over}px of sideways scroll`);
       await open(phone, base, '#lang=zh');
       assert.equal(await phone.textContent('#tcn-h'), '因果膨胀卷积（TCN）：它在时间上的感受野');
+      assert.equal(await phone.textContent('#fpn-top option[value="5"]'), 'P5（步长 32）');
       assert.match(await phone.textContent('#tcn-rf'), /步$/);
     },
   },

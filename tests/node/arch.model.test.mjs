@@ -68,3 +68,18 @@ test('log-safe and thinning helpers', () => {
   assert.ok(Number.isNaN(M.frac([0, 0])));
   assert.equal(M.frac([3, 4]), 0.75);
 });
+
+test('a blow-up is the first loss above 100x the baseline or not finite, counted from the offset', () => {
+  assert.equal(M.findSpike([0.5, 0.4, 49.9], 0.5), null);
+  assert.deepEqual(M.findSpike([0.5, 51, 1e6], 0.5, 10), { step: 12, loss: 51, ratio: 102 });
+  assert.deepEqual(M.findSpike([0.1, NaN], 1 / 6), { step: 2, loss: NaN, ratio: Infinity });
+  assert.equal(M.findSpike([], 1), null);
+});
+
+test('the tree output step lives in the hash and is clamped to the engine range', () => {
+  assert.equal(M.stateFromHash({ ot: '7' }).S.ot, 7);
+  const { S, ignored } = M.stateFromHash({ ot: '999' });
+  assert.equal(S.ot, M.DEFAULTS.ot);
+  assert.deepEqual(ignored, [['ot', '999']]);
+  assert.equal(M.stateToHash({ ...S, ot: 3 }).ot, 3);
+});

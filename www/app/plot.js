@@ -171,7 +171,8 @@ function axisTitle(ax) {
 }
 
 /**
- * new Plot(canvas, {width, height, x: {label, unit, min, max}, y: {..., log}, onPointer})
+ * new Plot(canvas, {width, height, x: {label, unit, min, max, categories}, y: {..., log}, onPointer})
+ * `x.categories`: labels for x = 0, 1, ... (a category axis: one tick per category).
  * Series: {type: 'line'|'scatter', xs, ys, color?, label?, radius?, width?, dash?} (dash: a
  * canvas setLineDash pattern such as [6, 4]), or a filled band {type: 'band', xs, lo, hi, color?,
  * label?, alpha?} (the area between lo and hi; NaN breaks it, ±Infinity is clamped to the edge;
@@ -343,13 +344,18 @@ export class Plot {
     ctx.fillStyle = ink;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    for (const v of xt.ticks) {
+    // x.categories: one labelled tick per category at x = 0, 1, ... (no fractional ticks)
+    const cats = Array.isArray(this.opts.x.categories) ? this.opts.x.categories : null;
+    const xTicks = cats
+      ? cats.map((c, i) => [i, String(c)]).filter(([i]) => i >= L.x0 && i <= L.x1)
+      : xt.ticks.map((v) => [v, formatTick(v, xt.step)]);
+    for (const [v, label] of xTicks) {
       const x = Math.round(L.px(v)) + 0.5;
       ctx.beginPath();
       ctx.moveTo(x, top);
       ctx.lineTo(x, bottom);
       ctx.stroke();
-      ctx.fillText(formatTick(v, xt.step), x, bottom + 5);
+      ctx.fillText(label, x, bottom + 5);
     }
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
@@ -586,6 +592,7 @@ export class Plot {
       drawn,
       marks: shown.length,
       markLabel,
+      xTicks: xTicks.map(([, label]) => label),
     };
   }
   #listen(cb) {

@@ -12,6 +12,7 @@ import { fitCanvas, floatsToRGBA, drawRGBA, inferno } from '../app/canvas.js';
 import { errorFromJSON } from '../app/errors.js';
 import {
   MODELS, stateFromHash, stateToHash, tcnRf, fuseClosedForm, seqConfig, cellLines, frac, logSafe, thin, parseDilations,
+  findSpike, SPIKE_FACTOR,
 } from './arch.model.js';
 
 const $ = (id) => document.getElementById(id);
@@ -25,6 +26,8 @@ const lab = {
   tree: null, seq: null, fuse: null, counts: null, residual: null, pyramid: null, fpn: null, errors: {},
 };
 window.__arch = lab;
+lab.fpnPlot = () => barPlot;
+lab.seqPlot = (id) => seqPlots[id];
 let image = null; // {tensor, gray: Float32Array, w, h, objects}
 let imageKey = '';
 let jobId = 0;
@@ -145,6 +148,11 @@ function wire() {
     save();
     renderCell();
   });
+  $('tcn-t').addEventListener('input', () => {
+    S.ot = Number($('tcn-t').value);
+    save();
+    renderTree();
+  });
   $('cell-t').addEventListener('input', () => {
     S.ct = Number($('cell-t').value);
     save();
@@ -192,14 +200,20 @@ function renderTree() {
   const note = $('tcn-note');
   note.classList.remove('bad');
   try {
-    const tree = dl.archTcnTree(S.k, S.dil, S.len);
+    // the tree of output step tOut is the last-step tree of a sequence of tOut + 1 steps
+    const tOut = treeStep();
+    $('tcn-t').max = String(S.len - 1);
+    $('tcn-t').value = String(tOut);
+    $('tcn-t-out').textContent = `${tOut} / ${S.len - 1}`;
+    const tree = dl.archTcnTree(S.k, S.dil, tOut + 1);
+    tree.t = tOut;
     lab.tree = tree;
     lab.errors.tree = null;
     const sum = S.dil.join(' + ');
     $('tcn-rf').textContent = `1 + (${sum})·(${S.k} − 1) = ${tree.rf} ${t('arch.steps_unit')}`;
     const parts = [];
     if (tree.holes > 0) parts.push(t('arch.holes', { n: tree.holes }));
-    if (tree.pad > 0) parts.push(t('arch.pad', { n: tree.pad, len: S.len }));
+    if (tree.pad > 0) parts.push(t('arch.pad', { n: tree.pad, len: tOut + 1 }));
     if (!parts.length) parts.push(t('arch.no_holes'));
     note.textContent = parts.join(' ');
     if (tree.holes > 0) note.classList.add('bad');
@@ -212,6 +226,8 @@ function renderTree() {
   }
 }
 
+const treeStep = () => Math.min(S.ot, S.len - 1);
+
 function drawTree() {
   const tree = lab.tree;
   const canvas = $('tcn-canvas');
@@ -219,7 +235,7 @@ function drawTree() {
   const W = width(canvas, 1100);
   const L = tree.levels.length;
   const span = tree.rf;
-  const shown = Math.min(Math.max(span + 2, Math.min(S.len, 64)), 160);
+  const shown = Math.min(Math.max(span + 2, Math.min(tree.t + 1, 64)), 160);
   const H = 40 + L * 46;
   const ctx = fitCanvas(canvas, W, H);
   ctx.clearRect(0, 0, W, H);
@@ -232,7 +248,7 @@ function drawTree() {
   ctx.fillStyle = '#57606a';
   for (let l = 0; l < L; l++) ctx.fillText(l === 0 ? t('arch.input') : `L${l} d=${S.dil[l - 1]}`, 4, y(l) + 4);
   // the causal padding: steps before the first input
-  const first = S.len - 1; // j of the first input step
+  const first = tree.t; // j of the first input step (step 0)
   if (first + 1 < shown) {
     ctx.strokeStyle = '#8c959f';
     ctx.setLineDash([4, 3]);
@@ -283,7 +299,8 @@ function drawTree() {
   // time axis
   ctx.fillStyle = '#57606a';
   const every = Math.max(1, Math.ceil(shown / 10));
-  for (let j = 0; j < shown; j += every) ctx.fillText(`t−${j}`, x(j) - 10, H - 4);
+  // absolute input steps (the output drawn is step tree.t); negative ones are the padding
+  for (let j = 0; j < shown; j += every) ctx.fillText(String(tree.t - j).replace('-', '−'), x(j) - 6, H - 4);
 }
 
 // ---------------------------------------------------------------- sequence training
@@ -292,7 +309,7 @@ const seqPlots = {};
 function runSeq() {
   const id = ++jobId;
   waiting.seq = id;
-  lab.seq = { id, runs: Object.fromEntries(S.models.map((m) => [m, { losses: [], inputGrad: null, steps: 0, error: null }])), done: false, S: { ...S } };
+  lab.seq = { id, runs: Object.fromEntries(S.models.map((m) => [m, { losses: [], inputGrad: null, steps: 0, error: null, spike: null }])), done: false, S: { ...S } };
   $('seq-status').textContent = t('arch.training');
   $('seq-run').textContent = t('arch.restart');
   worker.postMessage({ type: 'seq', id, configs: S.models.map((m) => seqConfig(S, m)), steps: S.steps });
@@ -305,12 +322,14 @@ function onSeqFrame(m) {
   for (const r of m.runs) {
     const run = lab.seq.runs[r.model];
     if (!run) continue;
+    if (!run.spike) run.spike = findSpike(r.losses, baselineOf(lab.seq.S.task), run.losses.length);
     run.losses.push(...r.losses);
     if (r.inputGrad) run.inputGrad = r.inputGrad;
     run.steps = r.steps;
     if (r.error) run.error = r.error;
     if (m.done) Object.assign(run, { evalLoss: r.evalLoss, probe: r.probe, info: r.info });
   }
+  renderSpikes();
   if (m.done) {
     lab.seq.done = true;
     $('seq-status').textContent = t('arch.done');
@@ -362,6 +381,17 @@ function drawSeq() {
 
 const baselineOf = (task) => ({ adding: 1 / 6, recall: 1 / 3, sine: 0.5 })[task];
 
+/** The blow-ups of the current runs, in words (empty when none). */
+function renderSpikes() {
+  const out = $('seq-warn');
+  const lines = Object.entries(lab.seq?.runs ?? {}).filter(([, r]) => r.spike).map(([m, r]) => t('arch.spike', {
+    model: NAME[m], step: r.spike.step, loss: Number.isFinite(r.spike.loss) ? r.spike.loss.toPrecision(3) : String(r.spike.loss),
+    ratio: Number.isFinite(r.spike.ratio) ? Math.round(r.spike.ratio).toLocaleString('en-US') : '∞', factor: SPIKE_FACTOR,
+  }));
+  out.textContent = lines.join(' ');
+  out.hidden = !lines.length;
+}
+
 function renderSeqTable() {
   const tb = $('seq-table').tBodies[0];
   tb.replaceChildren();
@@ -380,7 +410,8 @@ function renderSeqTable() {
     if (r.error) verdict = describeError(errorFromJSON(r.error));
     else if (Number.isFinite(r.evalLoss)) verdict = r.evalLoss < 0.5 * base ? t('arch.beats') : r.evalLoss < base ? t('arch.bit_better') : t('arch.no_better');
     else if (lab.seq.done === false) verdict = t('arch.training');
-    cell(tr, verdict, r.error ? 'bad' : '');
+    if (r.spike && !r.error) verdict = `${verdict} ${t('arch.spiked', { step: r.spike.step })}`.trim();
+    cell(tr, verdict, r.error || r.spike ? 'bad' : '');
   }
 }
 
@@ -690,32 +721,39 @@ function renderFpn() {
     const tr = document.createElement('tr');
     tr.dataset.variant = run.variant;
     tb.append(tr);
-    cell(tr, run.variant === 'top' ? t('arch.head_top') : t('arch.head_fpn'));
+    cell(tr, headLabel(run.variant));
     cell(tr, pct(run.small), 'num mono');
     cell(tr, pct(run.medium), 'num mono');
     cell(tr, pct(run.large), 'num mono');
     cell(tr, run.detections ? `${(100 * run.trueDetections / run.detections).toFixed(0)}% (${run.trueDetections}/${run.detections})` : '—', 'num mono');
     cell(tr, fmt(run.losses[run.losses.length - 1]), 'num mono');
   }
-  const [top, fpn] = r.runs;
+  // the fair baseline: the top level at its own stride (falls back to the upsampled one)
+  const top = r.runs.find((x) => x.variant === 'grid') ?? r.runs.find((x) => x.variant === 'top');
+  const fpn = r.runs.find((x) => x.variant === 'fpn');
   const small = [frac(top.small), frac(fpn.small)];
   $('fpn-verdict').textContent = t(small[1] > small[0] ? 'arch.fpn_verdict_yes' : 'arch.fpn_verdict_no', {
     top: (100 * small[0]).toFixed(0), fpn: (100 * small[1]).toFixed(0),
   });
   mapCanvas(heat, Float32Array.from(r.image), r.side, r.side, t('arch.heat_image'), { cmap: undefined, size: 140 });
   for (const run of r.runs) {
-    mapCanvas(heat, Float32Array.from(run.example), r.grid, r.grid, run.variant === 'top' ? t('arch.heat_top') : t('arch.heat_fpn'), { size: 140 });
+    const g = run.grid ?? r.grid;
+    mapCanvas(heat, Float32Array.from(run.example), g, g, t(`arch.heat_${run.variant}`), { size: 140 });
   }
   drawFpnBars();
 }
+
+const headLabel = (variant) => t(`arch.head_${variant}`);
+const sizeCats = () => [t('arch.size_small'), t('arch.size_medium'), t('arch.size_large')];
 
 function drawFpnBars() {
   const canvas = $('fpn-bars');
   const w = width(canvas, 520);
   const h = 260;
-  if (!barPlot) barPlot = new Plot(canvas, { width: w, height: h, x: { label: t('arch.axis_size'), min: -0.5, max: 2.5 }, y: { label: t('arch.axis_recall'), min: 0, max: 100 } });
+  if (!barPlot) barPlot = new Plot(canvas, { width: w, height: h, x: { label: t('arch.axis_size'), min: -0.5, max: 2.5, categories: sizeCats() }, y: { label: t('arch.axis_recall'), min: 0, max: 100 } });
   else {
     barPlot.opts.x.label = t('arch.axis_size');
+    barPlot.opts.x.categories = sizeCats();
     barPlot.opts.y.label = t('arch.axis_recall');
     barPlot.resize(w, h);
   }
@@ -725,7 +763,7 @@ function drawFpnBars() {
     xs: [0, 1, 2],
     ys: [run.small, run.medium, run.large].map((p) => 100 * frac(p)),
     color: PALETTE[i],
-    label: run.variant === 'top' ? t('arch.head_top') : t('arch.head_fpn'),
+    label: headLabel(run.variant),
   })).concat(lab.fpn.runs.map((run, i) => ({
     type: 'scatter', xs: [0, 1, 2], ys: [run.small, run.medium, run.large].map((p) => 100 * frac(p)), color: PALETTE[i], radius: 4,
   }))));

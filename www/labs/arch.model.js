@@ -15,7 +15,7 @@ export const MAX_LAYERS = 10;
 
 export const DEFAULTS = {
   task: 'adding', lag: 10, len: 20, models: ['rnn', 'lstm', 'gru', 'tcn'], hid: 16, lr: 0.01, clip: 1, bptt: 0,
-  steps: 400, k: 2, dil: [1, 2, 4, 8, 16], cell: 'lstm', ct: 0, img: 'synth', ch: 8, co: 8, top: 5, up: 'nearest',
+  steps: 400, k: 2, dil: [1, 2, 4, 8, 16], cell: 'lstm', ct: 0, ot: MAX_LEN - 1, img: 'synth', ch: 8, co: 8, top: 5, up: 'nearest',
   depth: 20, seed: 1,
 };
 
@@ -72,6 +72,8 @@ export function stateFromHash(h) {
       dil: dil ?? [...D.dil],
       cell: take('cell', pick(h.cell, CELLS, D.cell), D.cell),
       ct: take('ct', int(h.ct, 0, MAX_LEN - 1, D.ct), D.ct),
+      // the output step the TCN tree is drawn for (clamped to the last step of the sequence)
+      ot: take('ot', int(h.ot, 0, MAX_LEN - 1, D.ot), D.ot),
       img: take('img', pick(h.img, IMAGES, D.img), D.img),
       ch: take('ch', int(h.ch, 1, 32, D.ch), D.ch),
       co: take('co', int(h.co, 1, 32, D.co), D.co),
@@ -88,9 +90,26 @@ export function stateFromHash(h) {
 export function stateToHash(S) {
   return {
     task: S.task, lag: S.lag, len: S.len, models: S.models.join(','), hid: S.hid, lr: S.lr, clip: S.clip,
-    bptt: S.bptt, steps: S.steps, k: S.k, dil: S.dil.join(','), cell: S.cell, ct: S.ct, img: S.img, ch: S.ch,
+    bptt: S.bptt, steps: S.steps, k: S.k, dil: S.dil.join(','), cell: S.cell, ct: S.ct, ot: S.ot, img: S.img, ch: S.ch,
     co: S.co, top: S.top, up: S.up, depth: S.depth, seed: S.seed,
   };
+}
+
+/** A loss this many times the constant baseline means the run is diverging (a blow-up). */
+export const SPIKE_FACTOR = 100;
+
+/**
+ * The first step (1-based, counting from `offset`) whose loss is non-finite or above
+ * SPIKE_FACTOR x the baseline, as {step, loss, ratio}, or null.
+ */
+export function findSpike(losses, baseline, offset = 0) {
+  for (let i = 0; i < losses.length; i++) {
+    const v = losses[i];
+    if (!Number.isFinite(v) || v > SPIKE_FACTOR * baseline) {
+      return { step: offset + i + 1, loss: v, ratio: Number.isFinite(v) ? v / baseline : Infinity };
+    }
+  }
+  return null;
 }
 
 /** 1 + Σ d_i (k − 1): the receptive field of a causal dilated conv1d stack. */
