@@ -7,6 +7,13 @@
 //! (`G = I`) the solution is `w_j = sign(z_j) max(|z_j| - lambda, 0)`, zero from
 //! `lambda = |z_j|` on. Also: the path over a grid of lambdas, the lambda at which each L1 weight
 //! first reaches zero (bisection on the solver), and the loss on a grid of weight space.
+//!
+//! With `logistic`, the same two weights fit logistic regression (labels 0/1 drawn from
+//! `sigmoid(w_true . x)`, no intercept) with the mean log-loss. Its solver is coordinate descent on
+//! the quadratic majorizer (curvature bound `G_jj / 4`) with soft thresholding: each step is a
+//! proximal step, so an L1 weight lands on exactly 0.0 whenever `|dL/dw_j| <= lambda` there, and
+//! the fixed point satisfies the lasso's KKT conditions. Both weights are zero exactly when
+//! `lambda >= max_j |dL/dw_j (0)|`.
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +42,8 @@ pub struct RegConfig {
     pub l1_ratio: f64,
     /// Cells per side of the loss grid.
     pub grid: usize,
+    /// Logistic regression (labels 0/1, log-loss) instead of linear regression.
+    pub logistic: bool,
 }
 
 impl Default for RegConfig {
@@ -51,16 +60,20 @@ impl Default for RegConfig {
             steps: 100,
             l1_ratio: 0.5,
             grid: 60,
+            logistic: false,
         }
     }
 }
 
-/// The data's sufficient statistics.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// The data's sufficient statistics (linear); for logistic regression `z = -dL/dw (0)` and the
+/// samples themselves are kept (the loss has no sufficient statistics).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Design {
     pub g: [[f64; 2]; 2],
     pub z: [f64; 2],
     pub yy: f64,
+    #[serde(skip)]
+    logit: Option<Vec<[f64; 3]>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,6 +91,15 @@ impl Penalty {
             Penalty::L2 => (0.0, lambda),
             Penalty::Elastic(a) => (lambda * a, lambda * (1.0 - a)),
         }
+    }
+}
+
+fn sigmoid(m: f64) -> f64 {
+    if m >= 0.0 {
+        1.0 / (1.0 + (-m).exp())
+    } else {
+        let e = m.exp();
+        e / (1.0 + e)
     }
 }
 
@@ -137,10 +159,25 @@ impl Design {
                 v.iter_mut().for_each(|x| *x *= k);
             }
         }
-        let mut y: Vec<f64> = (0..n)
-            .map(|i| cfg.w_true[0] * x1[i] + cfg.w_true[1] * x2[i] + cfg.noise * r.normal())
-            .collect();
-        center(&mut y);
+        let mut y: Vec<f64> = if cfg.logistic {
+            (0..n)
+                .map(|i| {
+                    let p = sigmoid(cfg.w_true[0] * x1[i] + cfg.w_true[1] * x2[i]);
+                    if r.uniform() < p {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        } else {
+            (0..n)
+                .map(|i| cfg.w_true[0] * x1[i] + cfg.w_true[1] * x2[i] + cfg.noise * r.normal())
+                .collect()
+        };
+        if !cfg.logistic {
+            center(&mut y);
+        }
         let nf = n as f64;
         let (g11, g22) = (dot(&x1, &x1) / nf, dot(&x2, &x2) / nf);
         let g12 = if cfg.orthogonal {
@@ -148,16 +185,67 @@ impl Design {
         } else {
             dot(&x1, &x2) / nf
         };
-        let d = Design {
-            g: [[g11, g12], [g12, g22]],
-            z: [dot(&x1, &y) / nf, dot(&x2, &y) / nf],
-            yy: dot(&y, &y) / nf,
+        let samples: Vec<[f64; 3]> = (0..n).map(|i| [x1[i], x2[i], y[i]]).collect();
+        let d = if cfg.logistic {
+            let yc: Vec<f64> = y.iter().map(|v| v - 0.5).collect();
+            Design {
+                g: [[g11, g12], [g12, g22]],
+                z: [dot(&x1, &yc) / nf, dot(&x2, &yc) / nf],
+                yy: 0.0,
+                logit: Some(samples.clone()),
+            }
+        } else {
+            Design {
+                g: [[g11, g12], [g12, g22]],
+                z: [dot(&x1, &y) / nf, dot(&x2, &y) / nf],
+                yy: dot(&y, &y) / nf,
+                logit: None,
+            }
         };
-        Ok((d, (0..n).map(|i| [x1[i], x2[i], y[i]]).collect()))
+        Ok((d, samples))
+    }
+
+    pub fn is_logistic(&self) -> bool {
+        self.logit.is_some()
+    }
+
+    /// The gradient of the unpenalized loss at `w`.
+    pub fn grad(&self, w: [f64; 2]) -> [f64; 2] {
+        match &self.logit {
+            Some(s) => {
+                let mut gr = [0.0; 2];
+                for v in s {
+                    let e = sigmoid(w[0] * v[0] + w[1] * v[1]) - v[2];
+                    gr[0] += e * v[0];
+                    gr[1] += e * v[1];
+                }
+                let n = s.len().max(1) as f64;
+                [gr[0] / n, gr[1] / n]
+            }
+            None => {
+                let g = &self.g;
+                [
+                    g[0][0] * w[0] + g[0][1] * w[1] - self.z[0],
+                    g[1][0] * w[0] + g[1][1] * w[1] - self.z[1],
+                ]
+            }
+        }
     }
 
     /// The unpenalized loss at `w`.
     pub fn loss(&self, w: [f64; 2]) -> f64 {
+        if let Some(s) = &self.logit {
+            // mean log-loss, log(1 + e^m) - y m written stably
+            let n = s.len().max(1) as f64;
+            return s
+                .iter()
+                .map(|v| {
+                    let m = w[0] * v[0] + w[1] * v[1];
+                    m.max(0.0) + (-m.abs()).exp().ln_1p() - v[2] * m
+                })
+                .sum::<f64>()
+                / n;
+        }
         let g = &self.g;
         let wgw =
             w[0] * (g[0][0] * w[0] + g[0][1] * w[1]) + w[1] * (g[1][0] * w[0] + g[1][1] * w[1]);
@@ -170,6 +258,9 @@ impl Design {
             return Err(Error::out_of_range("lambda", 0.0, f64::MAX, lambda));
         }
         let (l1, l2) = pen.split(lambda);
+        if let Some(s) = &self.logit {
+            return Ok(self.solve_logistic(s, l1, l2));
+        }
         let mut w = [0.0f64; 2];
         for _ in 0..10_000 {
             let old = w;
@@ -187,6 +278,48 @@ impl Design {
             }
         }
         Ok(w)
+    }
+
+    /// Coordinate descent on the majorizer `L(w) <= L(w0) + g_j d + (G_jj/4)/2 d^2` (the log-loss's
+    /// curvature along `x_j` is at most `G_jj / 4`), each step a soft threshold: monotone, and a
+    /// weight is exactly 0.0 whenever `|h w_j - g_j| <= l1`.
+    fn solve_logistic(&self, s: &[[f64; 3]], l1: f64, l2: f64) -> [f64; 2] {
+        let n = s.len().max(1) as f64;
+        let mut w = [0.0f64; 2];
+        let mut m = vec![0.0f64; s.len()];
+        for _ in 0..100_000 {
+            let mut change = 0.0f64;
+            for j in 0..2 {
+                let h = self.g[j][j] / 4.0;
+                let gj = s
+                    .iter()
+                    .zip(&m)
+                    .map(|(v, &mi)| (sigmoid(mi) - v[2]) * v[j])
+                    .sum::<f64>()
+                    / n;
+                let d = h + l2;
+                let new = if d > 0.0 {
+                    soft(h * w[j] - gj, l1) / d
+                } else {
+                    0.0
+                };
+                let delta = new - w[j];
+                if delta != 0.0 {
+                    for (mi, v) in m.iter_mut().zip(s) {
+                        *mi += delta * v[j];
+                    }
+                }
+                w[j] = new;
+                change = change.max(delta.abs());
+            }
+            if !w.iter().all(|v| v.is_finite()) {
+                return [0.0; 2];
+            }
+            if change <= 1e-13 * (1.0 + w[0].abs().max(w[1].abs())) {
+                break;
+            }
+        }
+        w
     }
 
     /// The smallest lambda at which the L1 weight `j` is exactly zero (it stays zero above, for
@@ -272,6 +405,11 @@ pub fn reg_path(cfg: &RegConfig) -> Result<RegPath> {
     let ela = Penalty::Elastic(cfg.l1_ratio);
     let ols = d.solve(Penalty::L2, 0.0)?;
     let range = 1.3 * ols[0].abs().max(ols[1].abs()).max(0.5);
+    let range = if range.is_finite() {
+        range.min(50.0)
+    } else {
+        5.0
+    };
     let g = cfg.grid;
     let mut loss = Vec::with_capacity(g * g);
     for r in 0..g {
@@ -372,5 +510,95 @@ mod tests {
             assert!(reg_path(&bad).is_err());
         }
         assert!(d.solve(Penalty::L1, f64::NAN).is_err());
+    }
+
+    /// KKT conditions of the penalized problem at `w`: `dL/dw_j + l1 sign(w_j) + l2 w_j = 0` for a
+    /// nonzero weight, `|dL/dw_j| <= l1` for a zero one. Returns the largest violation.
+    fn kkt_violation(d: &Design, pen: Penalty, lambda: f64, w: [f64; 2]) -> f64 {
+        let (l1, l2) = pen.split(lambda);
+        let g = d.grad(w);
+        (0..2)
+            .map(|j| {
+                if w[j] == 0.0 {
+                    (g[j].abs() - l1).max(0.0)
+                } else {
+                    (g[j] + l1 * w[j].signum() + l2 * w[j]).abs()
+                }
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// Logistic regression: L1 sets a weight to exactly 0.0 at some lambda (and both from
+    /// `max |dL/dw (0)|` on, not below); the solutions along the path satisfy the KKT conditions.
+    #[test]
+    fn logistic_l1_reaches_exact_zero_and_kkt_holds() {
+        for (seed, orthogonal) in [(1, true), (2, false), (3, true), (7, false)] {
+            let cfg = RegConfig {
+                seed,
+                orthogonal,
+                rho: 0.5,
+                logistic: true,
+                lambda: 0.05,
+                lambda_max: 0.6,
+                steps: 31,
+                grid: 20,
+                ..RegConfig::default()
+            };
+            let p = reg_path(&cfg).unwrap();
+            let d = &p.design;
+            assert!(d.is_logistic());
+            // gradient at 0 is -z, so both weights are zero exactly from ||z||_inf on
+            let g0 = d.grad([0.0, 0.0]);
+            assert!((g0[0] + d.z[0]).abs() < 1e-15 && (g0[1] + d.z[1]).abs() < 1e-15);
+            let zmax = d.z[0].abs().max(d.z[1].abs());
+            assert_eq!(
+                d.solve(Penalty::L1, zmax).unwrap(),
+                [0.0, 0.0],
+                "seed {seed}"
+            );
+            let below = d.solve(Penalty::L1, zmax * (1.0 - 1e-3)).unwrap();
+            assert!(below.iter().any(|&w| w != 0.0), "seed {seed}: {below:?}");
+            // some lambda on the path has exactly one weight exactly zero
+            let one_zero = p.path_l1.iter().any(|w| (w[0] == 0.0) != (w[1] == 0.0));
+            assert!(one_zero, "seed {seed}: {:?}", p.path_l1);
+            let j = usize::from(d.z[1].abs() < d.z[0].abs());
+            let at = p.l1_zero_at[j].expect("the weaker weight reaches zero");
+            assert!(
+                at > 0.0 && at <= zmax + 1e-12,
+                "seed {seed}: {at} vs {zmax}"
+            );
+            // KKT at every solution of the three paths
+            for (pen, path) in [
+                (Penalty::L1, &p.path_l1),
+                (Penalty::L2, &p.path_l2),
+                (Penalty::Elastic(cfg.l1_ratio), &p.path_elastic),
+            ] {
+                for (&lam, &w) in p.lambdas.iter().zip(path.iter()) {
+                    let v = kkt_violation(d, pen, lam, w);
+                    assert!(v < 1e-9, "seed {seed} {pen:?} lambda {lam}: KKT off by {v}");
+                }
+            }
+            // the unpenalized fit has a zero gradient and the lowest loss
+            assert!(kkt_violation(d, Penalty::L2, 0.0, p.ols) < 1e-9);
+            assert!(d.loss(p.ols) <= d.loss(p.l1) && d.loss(p.ols) <= d.loss(p.l2));
+            assert!(p.path_l2.last().unwrap().iter().all(|&w| w != 0.0));
+            assert!(p.loss.iter().all(|v| v.is_finite()));
+        }
+    }
+
+    /// The linear solver satisfies the same KKT conditions (a check of kkt_violation itself).
+    #[test]
+    fn linear_kkt_holds() {
+        let cfg = RegConfig {
+            orthogonal: false,
+            rho: 0.7,
+            ..RegConfig::default()
+        };
+        let p = reg_path(&cfg).unwrap();
+        for (&lam, &w) in p.lambdas.iter().zip(p.path_l1.iter()) {
+            assert!(kkt_violation(&p.design, Penalty::L1, lam, w) < 1e-9);
+        }
+        // and it flags a wrong point
+        assert!(kkt_violation(&p.design, Penalty::L1, 0.1, [0.3, 0.3]) > 1e-3);
     }
 }

@@ -105,6 +105,40 @@ export default [
     },
   },
   {
+    name: 'class imbalance, averaged: 50 seeded subsamples of the positives on breast cancer; the mean AP drops while the mean AUC stays, recomputed here',
+    timeout: 150000,
+    async run({ page, base }) {
+      await go(page, base, 'lang=en&seed=1&ep=30&b=none');
+      const full = await fitA(page);
+      assert.equal(await page.evaluate(() => document.body.dataset.evalImb), 'all');
+      await setHash(page, 'lang=en&seed=1&ep=30&b=none&pos=10');
+      await page.waitForFunction(() => window.__eval.S().pos === 10, null, LONG);
+      await fitA(page);
+      await page.waitForFunction(() => document.body.dataset.evalImb === 'done', null, LONG);
+      const im = await page.evaluate(() => window.__eval.view.imbalance);
+      const a = im[0];
+      assert.equal(im[1], null, 'no model B');
+      assert.equal(a.reps, 50);
+      assert.equal(a.positives, full.labels.filter((l) => l === 1).length, 'the twin has the whole test set');
+      assert.equal(a.kept, Math.round(a.positives * 0.1));
+      // the twin is the same net: its full-set AUC and AP are the ones shown at 100%
+      assert.ok(Math.abs(a.full.auc - full.roc.auc) < 1e-12 && Math.abs(a.full.ap - full.ap) < 1e-12, JSON.stringify(a.full));
+      // recompute every subsample here (same seeded subsampling, the ROC/PR code in Node)
+      const M = await import(new URL('../../www/labs/eval.model.js', import.meta.url).href);
+      const mine = M.subsampleStats(Uint8Array.from(full.labels), Float32Array.from(full.scores), 0.1, 50, (l, s) => ({
+        auc: api.rocCurve(l, s, false).auc, ap: api.prCurve(l, s).averagePrecision,
+      }));
+      assert.ok(Math.abs(mine.auc.mean - a.auc.mean) < 1e-12 && Math.abs(mine.ap.mean - a.ap.mean) < 1e-12, `${JSON.stringify(mine)} vs ${JSON.stringify(a)}`);
+      assert.equal(a.auc.n, 50);
+      assert.ok(Math.abs(a.auc.mean - full.roc.auc) < 0.02, `mean AUC ${a.auc.mean} vs ${full.roc.auc}`);
+      assert.ok(a.ap.mean < full.ap - 0.01, `mean AP ${a.ap.mean} vs ${full.ap}`);
+      assert.ok(a.ap.sd > 0, 'subsamples differ');
+      assert.equal(await page.textContent('#ap-avg-a'), `${a.ap.mean.toFixed(4)} ± ${a.ap.sd.toFixed(4)}`);
+      assert.match(await page.textContent('#imb-note'), /50 seeded subsamples/);
+      numbers.imbalanceAveraged = { data: 'breast cancer, logistic regression, seed 1, 30 epochs, 10% of positives, 50 subsamples', full: a.full, auc: a.auc, ap: a.ap, kept: a.kept, positives: a.positives };
+    },
+  },
+  {
     name: 'the confusion-matrix counts at a threshold equal a count done in the test; the formulas carry them',
     timeout: 90000,
     async run({ page, base }) {
@@ -126,6 +160,20 @@ export default [
         });
         const got = Object.fromEntries(await Promise.all(['tp', 'fp', 'tn', 'fn'].map(async (k) => [k, Number(await page.textContent(`#cm-${k}`))])));
         assert.deepEqual(got, want, `threshold ${thr}`);
+        // model B at the same threshold, counted here from B's own scores
+        const b = await page.evaluate(() => {
+          const r = window.__eval.view.frame.runs[1];
+          return { labels: Array.from(r.labels), scores: Array.from(r.scores) };
+        });
+        const sb = new Float32Array(b.scores);
+        const wantB = { tp: 0, fp: 0, tn: 0, fn: 0 };
+        b.labels.forEach((l, i) => {
+          const p = sb[i] >= thr;
+          wantB[l === 1 ? (p ? 'tp' : 'fn') : (p ? 'fp' : 'tn')]++;
+        });
+        const gotB = Object.fromEntries(await Promise.all(['tp', 'fp', 'tn', 'fn'].map(async (k) => [k, Number(await page.textContent(`#cm-b-${k}`))])));
+        assert.deepEqual(gotB, wantB, `model B at threshold ${thr}`);
+        assert.ok(!/NaN|undefined/.test(await page.textContent('#rates-b')));
         const text = await page.textContent('#formulas');
         assert.ok(text.includes(`TP / (TP + FN) = ${want.tp} / (${want.tp} + ${want.fn})`), text);
         assert.ok(!/NaN|undefined/.test(text), text);
@@ -191,6 +239,57 @@ export default [
       assert.equal(caps.length, 3);
       assert.ok(caps[0].near > caps[1].near, `L1 has more near-zero weights than L2: ${JSON.stringify(caps)}`);
       numbers.zeros = caps;
+    },
+  },
+  {
+    name: 'L1 path, logistic regression: both weights exactly 0 from lambda = max|dL/dw(0)| computed here, KKT holds at the shown optimum; elastic net drawn',
+    timeout: 90000,
+    async run({ page, base }) {
+      await go(page, base, 'lang=en&gm=log&seed=4&rho=0.5&orth=0');
+      assert.equal(await page.inputValue('#geo-model'), 'log');
+      let g = await page.evaluate(() => window.__eval.view.geo);
+      assert.ok(g.samples.every((v) => v[2] === 0 || v[2] === 1), 'labels are 0/1');
+      const n = g.samples.length;
+      const sig = (m) => 1 / (1 + Math.exp(-m));
+      const grad = (w) => {
+        const gr = [0, 0];
+        for (const [x1, x2, y] of g.samples) {
+          const e = sig(w[0] * x1 + w[1] * x2) - y;
+          gr[0] += (e * x1) / n;
+          gr[1] += (e * x2) / n;
+        }
+        return gr;
+      };
+      const g0 = grad([0, 0]);
+      const lamZero = Math.max(Math.abs(g0[0]), Math.abs(g0[1])); // both zero iff lambda >= ||dL/dw(0)||_inf
+      assert.ok(lamZero < 0.5, `in the slider's range: ${lamZero}`);
+      const kkt = (w, lam) => Math.max(...[0, 1].map((j) => {
+        const gj = grad(w)[j];
+        return w[j] === 0 ? Math.max(0, Math.abs(gj) - lam) : Math.abs(gj + lam * Math.sign(w[j]));
+      }));
+      // the slider's value is 4·lambda for logistic regression
+      const above = lamZero * (1 + 1e-6);
+      await setHash(page, `lang=en&gm=log&seed=4&rho=0.5&orth=0&lam=${4 * above}`);
+      await page.waitForFunction((l) => Math.abs(window.__eval.view.geo?.lambda - l) < 1e-12, above);
+      g = await page.evaluate(() => window.__eval.view.geo);
+      assert.deepEqual(g.l1, [0, 0]);
+      assert.equal(await page.textContent('#l1-w1'), '0 (exact)');
+      assert.equal(await page.textContent('#l1-w2'), '0 (exact)');
+      const below = lamZero * (1 - 1e-2);
+      await setHash(page, `lang=en&gm=log&seed=4&rho=0.5&orth=0&lam=${4 * below}`);
+      await page.waitForFunction((l) => Math.abs(window.__eval.view.geo?.lambda - l) < 1e-12, below);
+      g = await page.evaluate(() => window.__eval.view.geo);
+      assert.ok(g.l1.some((w) => w !== 0), `not both zero below: ${g.l1}`);
+      assert.ok(kkt(g.l1, below) < 1e-8, `KKT at ${g.l1}: ${kkt(g.l1, below)}`);
+      // the path has a lambda with exactly one exact zero, and KKT holds along it
+      assert.ok(g.pathL1.some((w) => (w[0] === 0) !== (w[1] === 0)), 'one weight exactly 0, the other not');
+      g.lambdas.forEach((l, k) => assert.ok(kkt(g.pathL1[k], l) < 1e-8, `KKT on the path at ${l}`));
+      numbers.l1Logistic = { lamBothZero: lamZero, zeroAt: g.l1ZeroAt, l1Below: g.l1 };
+      // the elastic net: legend key, weights in the table, the path plotted beside L1 and L2
+      assert.ok(await page.isVisible('#geo-panel .k-el'));
+      assert.match(await page.textContent('#el-w1'), /^-?\d/);
+      assert.equal(g.pathElastic.length, g.lambdas.length);
+      assert.match(await page.textContent('#zero-at'), /max\|∂L\/∂wⱼ/);
     },
   },
   {

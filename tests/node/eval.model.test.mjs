@@ -76,3 +76,45 @@ test('weight histogram: exact and near zeros counted, non-finite values apart, e
   assert.equal(empty.total, 0);
   assert.equal(empty.lim, 1);
 });
+
+test('elastic-net ball: every drawn point is on the level set through the optimum; logistic scales lambda by 1/4', () => {
+  for (const [w, a] of [[[0.7, -0.2], 0.5], [[0, 1.3], 0.2], [[-0.4, 0.4], 0.9]]) {
+    const b = M.elasticBall(w, a, 64);
+    const f = (x, y) => a * (Math.abs(x) + Math.abs(y)) + ((1 - a) / 2) * (x * x + y * y);
+    assert.ok(Math.abs(b.c - f(w[0], w[1])) < 1e-12);
+    b.xs.forEach((x, i) => assert.ok(Math.abs(f(x, b.ys[i]) - b.c) < 1e-9, `point ${i}`));
+    // it lies between the L1 diamond and the L2 circle of the same axis intercept
+    const r = b.xs[0];
+    b.xs.forEach((x, i) => {
+      const y = b.ys[i];
+      assert.ok(Math.abs(x) + Math.abs(y) >= r - 1e-9 && Math.hypot(x, y) <= r + 1e-9);
+    });
+  }
+  assert.deepEqual(M.geoLambda({ gm: 'lin', lam: 0.3 }), { lambda: 0.3, lambdaMax: 2 });
+  assert.deepEqual(M.geoLambda({ gm: 'log', lam: 0.4 }), { lambda: 0.1, lambdaMax: 0.5 });
+  assert.equal(M.stateFromHash({ gm: 'log' }).state.gm, 'log');
+  assert.deepEqual(M.stateFromHash({ gm: 'probit' }).ignored, [['gm', 'probit']]);
+});
+
+test('imbalance: seeded subsamples keep round(share·P) positives and every negative; stats over reps', () => {
+  const labels = Uint8Array.from([1, 0, 1, 1, 0, 0, 1, 1, 0, 1]);
+  const scores = Float32Array.from([0.9, 0.1, 0.8, 0.4, 0.5, 0.2, 0.7, 0.3, 0.6, 0.95]);
+  const a = M.keepPositives(labels, scores, 0.5, 3);
+  assert.equal(a.kept, 3);
+  assert.equal(a.labels.filter((v) => v === 1).length, 3);
+  assert.equal(a.labels.filter((v) => v === 0).length, 4);
+  assert.deepEqual(M.keepPositives(labels, scores, 0.5, 3), a, 'same seed, same subsample');
+  // every kept pair (label, score) is one of the original rows
+  a.labels.forEach((l, i) => assert.ok([...labels].some((m, j) => m === l && Math.abs(scores[j] - a.scores[i]) < 1e-7)));
+  const seen = new Set();
+  for (let s = 1; s <= 10; s++) seen.add(Array.from(M.keepPositives(labels, scores, 0.5, s).scores).join());
+  assert.ok(seen.size > 1, 'different seeds, different subsamples');
+  // a metric counting positives: mean = kept, sd = 0; a throwing metric: all undefined
+  const st = M.subsampleStats(labels, scores, 0.5, 10, (l) => ({ auc: l.filter((v) => v === 1).length, ap: 1 }));
+  assert.equal(st.auc.mean, 3);
+  assert.equal(st.auc.sd, 0);
+  assert.equal(st.auc.n, 10);
+  const none = M.subsampleStats(labels, scores, 0, 4, () => { throw new Error('no positive'); });
+  assert.equal(none.undefinedCount, 4);
+  assert.ok(Number.isNaN(none.auc.mean));
+});

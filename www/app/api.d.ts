@@ -813,6 +813,8 @@ export function confusionAt(labels: U8s, scores: F32s, threshold: number): {
 export function regPath(options?: {
     seed?: number; n?: number; rho?: number; orthogonal?: boolean; wTrue?: [number, number]; noise?: number;
     lambda?: number; lambdaMax?: number; steps?: number; l1Ratio?: number; grid?: number;
+    /** Logistic regression (labels 0/1, log-loss) instead of linear. */
+    logistic?: boolean;
 } | null): any;
 /** Dropout's thinned sub-networks of a trained `Trainer` (two classes, dropout > 0): maps, gaps. */
 export function dropoutEnsemble(trainer: Trainer, k: number, grid: number, shown: number, seed: number): any;

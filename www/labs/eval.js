@@ -4,7 +4,7 @@
 //! curves. The page's own wasm instance answers what must follow a slider at once: the confusion
 //! matrix at the threshold (confusionAt) and the two-weight L1/L2 path (regPath). Pure logic
 //! (hash state, configs, formulas, curve reading, histograms) is in eval.model.js.
-//! Test hooks: `window.__eval` and `document.body.dataset.{evalReady,evalFit,evalEns,evalCurves,evalZeros}`.
+//! Test hooks: `window.__eval` and `document.body.dataset.{evalReady,evalFit,evalEns,evalCurves,evalZeros,evalImb}`.
 import { initI18n, showError, t, describeError, noteIgnoredHash } from '../app/i18n.js';
 import { readState, writeState, onStateChange } from '../app/state.js';
 import { ready } from '../app/wasm.js';
@@ -13,7 +13,7 @@ import { fitCanvas } from '../app/canvas.js';
 import { contours } from '../vendor/d3-contour.mjs';
 import {
   DEFAULTS, MODELS, stateFromHash, stateToHash, modelConfig, formulas, rate, precisionFrom,
-  diagnose, weightHistogram, fmt,
+  diagnose, weightHistogram, fmt, geoLambda, elasticBall,
 } from './eval.model.js';
 
 const $ = (id) => document.getElementById(id);
@@ -102,7 +102,8 @@ function syncControls() {
   $('pos').value = String(S.pos);
   $('pos-out').textContent = `${S.pos}%`;
   $('lam').value = String(S.lam);
-  $('lam-out').textContent = S.lam.toFixed(2);
+  $('lam-out').textContent = geoLambda(S).lambda.toFixed(S.gm === 'log' ? 3 : 2);
+  $('geo-model').value = S.gm;
   $('rho').value = String(S.rho);
   $('rho-out').textContent = S.rho.toFixed(2);
   $('orth').checked = S.orth === 1;
@@ -140,6 +141,8 @@ function apply() {
     view.frame = null;
     fitGen = view.gen;
     document.body.dataset.evalFit = 'running';
+    view.imbalance = null;
+    document.body.dataset.evalImb = S.pos < 100 ? 'running' : 'all';
     const configs = [modelConfig(S, S.a), S.b === 'none' ? null : modelConfig(S, S.b)];
     post({ type: 'fit', gen: view.gen, configs, epochs: S.ep });
   }
@@ -200,6 +203,12 @@ function onWorker(msg) {
       document.body.dataset.evalReady = '1';
       break;
     }
+    case 'imbalance':
+      if (!isCurrentFit(msg.gen)) return;
+      view.imbalance = msg.runs;
+      drawImbalance();
+      document.body.dataset.evalImb = 'done';
+      break;
     case 'ensemble':
       if (msg.gen !== view.ensGen) return;
       view.ens = msg;
@@ -298,7 +307,32 @@ function drawFit() {
   }
   drawPairs(ok(a) ? a : null);
   drawThreshold();
+  drawImbalance();
   drawEpochs(a, b);
+}
+
+/** ROC AUC and AP of A and B averaged over seeded subsamples of the positives. */
+function drawImbalance() {
+  const im = view.imbalance;
+  const pm = (st) => `${st.mean.toFixed(4)} ± ${st.sd.toFixed(4)}`;
+  for (const [id, i] of [['a', 0], ['b', 1]]) {
+    const st = im?.[i];
+    const okSt = st && !st.error && st.auc.n > 0;
+    $(`auc-avg-${id}`).textContent = okSt ? pm(st.auc) : '—';
+    $(`ap-avg-${id}`).textContent = okSt ? pm(st.ap) : '—';
+  }
+  const note = $('imb-note');
+  const a = im?.[0];
+  if (S.pos >= 100) note.textContent = t('eval.imb_all');
+  else if (!im) note.textContent = t('eval.imb_running');
+  else if (a && !a.error && a.auc.n > 0) {
+    const f = (v) => v.toFixed(4);
+    note.textContent = t('eval.imb_note', {
+      reps: a.reps, kept: a.kept, P: a.positives, auc: pm(a.auc), aucMin: f(a.auc.min), aucMax: f(a.auc.max), aucFull: f(a.full.auc),
+      ap: pm(a.ap), apMin: f(a.ap.min), apMax: f(a.ap.max), apFull: f(a.full.ap),
+    }) + (a.undefinedCount ? ` ${t('eval.imb_undef', { n: a.undefinedCount, reps: a.reps })}` : '');
+  } else if (a && !a.error) note.textContent = t('eval.imb_undef', { n: a.undefinedCount, reps: a.reps });
+  else note.textContent = a?.error ? describeError(a.error) : '';
 }
 
 /** Train and test loss of A and B against the epoch (the validation curve over training time). */
@@ -343,19 +377,26 @@ function drawPairs(a) {
   ]);
 }
 
+/** The confusion matrix of run `r` at the threshold (null when there is none; errors shown). */
+function confusionOf(r) {
+  if (!r || r.fatal || !r.labels || !dl) return null;
+  try {
+    return dl.confusionAt(r.labels, r.scores, S.thr);
+  } catch (err) {
+    $('roc-error').hidden = false;
+    $('roc-error').textContent = describeError(err);
+    return null;
+  }
+}
+
 function drawThreshold() {
   const a = view.frame?.runs?.[0];
+  const b = S.b === 'none' ? null : view.frame?.runs?.[1];
+  const cb = confusionOf(b);
+  view.confusionB = cb;
   const rocP = makePlot('roc-plot', { x: { label: t('eval.fpr'), min: 0, max: 1 }, y: { label: t('eval.tpr'), min: 0, max: 1 } });
   const prP = makePlot('pr-plot', { x: { label: t('eval.recall'), min: 0, max: 1 }, y: { label: t('eval.precision'), min: 0, max: 1.02 } });
-  let c = null;
-  if (a && !a.fatal && a.labels && dl) {
-    try {
-      c = dl.confusionAt(a.labels, a.scores, S.thr);
-    } catch (err) {
-      $('roc-error').hidden = false;
-      $('roc-error').textContent = describeError(err);
-    }
-  }
+  const c = confusionOf(a);
   view.confusion = c;
   const rocSeries = [...(view.rocSeries ?? [])];
   const prSeries = [...(view.prSeries ?? [])];
@@ -363,6 +404,14 @@ function drawThreshold() {
     if (Number.isFinite(c.fpr) && Number.isFinite(c.tpr)) rocSeries.push({ type: 'scatter', xs: [c.fpr], ys: [c.tpr], color: '#1f2328', radius: 5, label: t('eval.at_thr', { t: S.thr.toFixed(2) }) });
     if (Number.isFinite(c.recall) && Number.isFinite(c.precision)) prSeries.push({ type: 'scatter', xs: [c.recall], ys: [c.precision], color: '#1f2328', radius: 5, label: t('eval.at_thr', { t: S.thr.toFixed(2) }) });
   }
+  if (cb && !b.error) {
+    const lb = t('eval.at_thr_b', { t: S.thr.toFixed(2) });
+    if (Number.isFinite(cb.fpr) && Number.isFinite(cb.tpr)) rocSeries.push({ type: 'scatter', xs: [cb.fpr], ys: [cb.tpr], color: COLOR_B, radius: 5, label: lb });
+    if (Number.isFinite(cb.recall) && Number.isFinite(cb.precision)) prSeries.push({ type: 'scatter', xs: [cb.recall], ys: [cb.precision], color: COLOR_B, radius: 5, label: lb });
+  }
+  $('cm-b-box').hidden = S.b === 'none';
+  for (const k of ['tp', 'fp', 'tn', 'fn']) $(`cm-b-${k}`).textContent = cb ? String(cb[k]) : '—';
+  $('rates-b').textContent = cb ? formulas(cb).map((f) => `${f.name} = ${rate(f.value)}`).join(' · ') : '';
   rocP.setSeries(rocSeries);
   prP.setSeries(prSeries);
   for (const k of ['tp', 'fp', 'tn', 'fn']) $(`cm-${k}`).textContent = c ? String(c[k]) : '—';
@@ -390,7 +439,8 @@ function drawGeometry() {
   const err = $('geo-error');
   let g;
   try {
-    g = dl.regPath({ seed: S.seed, rho: S.rho, orthogonal: S.orth === 1, lambda: S.lam, lambdaMax: 2, steps: 101, grid: 70 });
+    const { lambda, lambdaMax } = geoLambda(S);
+    g = dl.regPath({ seed: S.seed, rho: S.rho, orthogonal: S.orth === 1, logistic: S.gm === 'log', lambda, lambdaMax, steps: 101, grid: 70 });
     err.hidden = true;
   } catch (e) {
     err.hidden = false;
@@ -439,9 +489,11 @@ function drawGeometry() {
     cy.push(r2 * Math.sin((i / 96) * 2 * Math.PI));
   }
   series.push({ type: 'line', xs: cx, ys: cy, color: COLOR_B, width: 2, label: t('eval.circle', { r: r2.toFixed(3) }) });
+  const eb = elasticBall(g.elastic, 0.5);
+  series.push({ type: 'line', xs: eb.xs, ys: eb.ys, color: COLOR_EL, width: 2, label: t('eval.elastic_ball', { c: eb.c.toFixed(3) }) });
   series.push({ type: 'line', xs: g.pathL1.map((w) => w[0]), ys: g.pathL1.map((w) => w[1]), color: COLOR_A, width: 1.5, dash: [5, 3] });
   series.push({ type: 'line', xs: g.pathL2.map((w) => w[0]), ys: g.pathL2.map((w) => w[1]), color: COLOR_B, width: 1.5, dash: [5, 3] });
-  series.push({ type: 'line', xs: g.pathElastic.map((w) => w[0]), ys: g.pathElastic.map((w) => w[1]), color: COLOR_EL, width: 1.5, dash: [2, 3], label: t('eval.elastic_path') });
+  series.push({ type: 'line', xs: g.pathElastic.map((w) => w[0]), ys: g.pathElastic.map((w) => w[1]), color: COLOR_EL, width: 1.5, dash: [2, 3] });
   series.push({ type: 'scatter', xs: [g.elastic[0]], ys: [g.elastic[1]], color: COLOR_EL, radius: 4 });
   series.push({ type: 'scatter', xs: [g.ols[0]], ys: [g.ols[1]], color: '#1f2328', radius: 5 });
   series.push({ type: 'scatter', xs: [g.l1[0]], ys: [g.l1[1]], color: COLOR_A, radius: 6 });
@@ -449,12 +501,15 @@ function drawGeometry() {
   const ws = makePlot('wspace', { x: { label: 'w₁', min: -R, max: R }, y: { label: 'w₂', min: -R, max: R } }, true);
   ws.setSeries(series);
   const lam = g.lambdas;
-  const pp = makePlot('path-plot', { x: { label: 'λ', min: 0, max: 2 }, y: { label: t('eval.weight') }, vlines: [{ x: S.lam, color: '#1f2328' }] });
+  const lmax = g.lambdas[g.lambdas.length - 1];
+  const pp = makePlot('path-plot', { x: { label: 'λ', min: 0, max: lmax }, y: { label: t('eval.weight') }, vlines: [{ x: g.lambda, color: '#1f2328' }] });
   pp.setSeries([
     { type: 'line', xs: lam, ys: g.pathL1.map((w) => w[0]), color: COLOR_A, label: 'L1 w₁' },
     { type: 'line', xs: lam, ys: g.pathL1.map((w) => w[1]), color: COLOR_A, dash: [5, 3], label: 'L1 w₂' },
     { type: 'line', xs: lam, ys: g.pathL2.map((w) => w[0]), color: COLOR_B, label: 'L2 w₁' },
     { type: 'line', xs: lam, ys: g.pathL2.map((w) => w[1]), color: COLOR_B, dash: [5, 3], label: 'L2 w₂' },
+    { type: 'line', xs: lam, ys: g.pathElastic.map((w) => w[0]), color: COLOR_EL, width: 1.5, label: t('eval.k_el_short') + ' w₁' },
+    { type: 'line', xs: lam, ys: g.pathElastic.map((w) => w[1]), color: COLOR_EL, width: 1.5, dash: [5, 3], label: t('eval.k_el_short') + ' w₂' },
   ]);
   const w = (v) => (v === 0 ? '0 (exact)' : v.toFixed(4));
   $('l1-w1').textContent = w(g.l1[0]);
@@ -464,10 +519,15 @@ function drawGeometry() {
   $('el-w1').textContent = w(g.elastic[0]);
   $('el-w2').textContent = w(g.elastic[1]);
   const z = g.l1ZeroAt;
-  $('zero-at').textContent = t(S.orth === 1 ? 'eval.zero_at_orth' : 'eval.zero_at', {
-    z1: z[0] === null ? '> 2' : z[0].toFixed(4), z2: z[1] === null ? '> 2' : z[1].toFixed(4),
+  const key = S.gm === 'log' ? 'eval.zero_at_log' : S.orth === 1 ? 'eval.zero_at_orth' : 'eval.zero_at';
+  const far = `> ${lmax}`;
+  $('zero-at').textContent = t(key, {
+    z1: z[0] === null ? far : z[0].toFixed(4), z2: z[1] === null ? far : z[1].toFixed(4),
     c1: Math.abs(g.design.z[0]).toFixed(4), c2: Math.abs(g.design.z[1]).toFixed(4),
+    cmax: Math.max(Math.abs(g.design.z[0]), Math.abs(g.design.z[1])).toFixed(4),
   });
+  $('geo-hint').textContent = t(S.gm === 'log' ? 'eval.geo_hint_log' : 'eval.geo_hint');
+  $('lam-out').textContent = g.lambda.toFixed(S.gm === 'log' ? 3 : 2);
 }
 
 function drawZeros() {
@@ -645,7 +705,8 @@ function wire() {
   });
   slider('thr', 'thr', 'thr-out', (v) => v.toFixed(2));
   slider('pos', 'pos', 'pos-out', (v) => `${v}%`);
-  slider('lam', 'lam', 'lam-out', (v) => v.toFixed(2));
+  slider('lam', 'lam', 'lam-out', (v) => geoLambda({ ...S, lam: v }).lambda.toFixed(S.gm === 'log' ? 3 : 2));
+  $('geo-model').addEventListener('change', (e) => set({ gm: e.target.value }));
   slider('rho', 'rho', 'rho-out', (v) => v.toFixed(2));
   slider('k', 'k', 'k-out', (v) => String(v));
   slider('kd', 'kd', 'kd-out', (v) => v.toFixed(2));

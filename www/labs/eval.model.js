@@ -8,10 +8,36 @@ export const DATASETS = ['cancer', 'moons', 'circle', 'xor', 'gauss'];
 /** Model choices: logistic regression or a one/two-hidden-layer MLP (units). */
 export const MODELS = ['lr', '4', '16', '16,16'];
 export const L1L2_PENALTIES = ['l1', 'l2', 'elastic'];
+/** The two-weight model of the weight-space view: linear or logistic regression. */
+export const GEO_MODELS = ['lin', 'log'];
+
+/** The λ the two-weight model uses for slider value `lam` (0..2) and its path's largest λ: the
+ * log-loss's gradients are about a quarter of the squared loss's, so logistic scales λ by ¼. */
+export function geoLambda(s) {
+  const k = s.gm === 'log' ? 0.25 : 1;
+  return { lambda: s.lam * k, lambdaMax: 2 * k };
+}
+
+/** Points of the elastic-net level set a·|w|₁ + (1−a)/2·|w|² = c (the rounded diamond) through
+ * `w`: along each direction u, r solves a·r·|u|₁ + (1−a)/2·r² = c. */
+export function elasticBall(w, a, n = 192) {
+  const c = a * (Math.abs(w[0]) + Math.abs(w[1])) + ((1 - a) / 2) * (w[0] * w[0] + w[1] * w[1]);
+  const xs = [];
+  const ys = [];
+  for (let i = 0; i <= n; i++) {
+    const th = (i / n) * 2 * Math.PI;
+    const u = [Math.cos(th), Math.sin(th)];
+    const s1 = Math.abs(u[0]) + Math.abs(u[1]);
+    const r = a >= 1 ? c / s1 : (-a * s1 + Math.sqrt(a * a * s1 * s1 + 2 * (1 - a) * c)) / (1 - a);
+    xs.push(r * u[0]);
+    ys.push(r * u[1]);
+  }
+  return { xs, ys, c };
+}
 
 export const DEFAULTS = {
   data: 'cancer', seed: 1, a: 'lr', b: '16', ep: 40, pos: 100, thr: 0.5,
-  lam: 0.3, rho: 0, orth: 1, k: 16, kd: 0.5,
+  lam: 0.3, rho: 0, orth: 1, k: 16, kd: 0.5, gm: 'lin',
 };
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
@@ -46,6 +72,7 @@ export function stateFromHash(h) {
   pick('data', DATASETS);
   pick('a', MODELS);
   pick('b', [...MODELS, 'none']);
+  pick('gm', GEO_MODELS);
   num('seed', 1, 9999, { int: true });
   num('ep', 1, 400, { int: true });
   num('pos', 0, 100, { int: true });
@@ -156,3 +183,69 @@ export function weightHistogram(values, { bins = 40, lim = null, eps = 1e-3 } = 
 
 /** Formats a number for the page: fixed decimals, '—' when not finite. */
 export const fmt = (v, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+
+/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Keeps round(share·P) of the positives (chosen by `seed`) and every negative, in order. */
+export function keepPositives(labels, scores, share, seed) {
+  const pos = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) pos.push(i);
+  const r = rng(seed);
+  for (let i = pos.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [pos[i], pos[j]] = [pos[j], pos[i]];
+  }
+  const k = Math.round(pos.length * share);
+  const keep = new Set(pos.slice(0, k));
+  const l = [];
+  const s = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== 1 || keep.has(i)) {
+      l.push(labels[i]);
+      s.push(scores[i]);
+    }
+  }
+  return { labels: Uint8Array.from(l), scores: Float32Array.from(s), kept: k, positives: pos.length };
+}
+
+const meanSd = (v) => {
+  if (!v.length) return { mean: NaN, sd: NaN, min: NaN, max: NaN, n: 0 };
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
+  return { mean, sd, min: Math.min(...v), max: Math.max(...v), n: v.length };
+};
+
+/** ROC AUC and AP over `reps` seeded subsamples of the positives (seeds 1..reps): mean, sample
+ * standard deviation, range; `metric(labels, scores)` returns {auc, ap} or throws when a class is
+ * empty (those subsamples are counted in `undefinedCount`). */
+export function subsampleStats(labels, scores, share, reps, metric) {
+  const auc = [];
+  const ap = [];
+  let undefinedCount = 0;
+  let kept = 0;
+  let positives = 0;
+  for (let s = 1; s <= reps; s++) {
+    const sub = keepPositives(labels, scores, share, s);
+    kept = sub.kept;
+    positives = sub.positives;
+    try {
+      const m = metric(sub.labels, sub.scores);
+      if (!Number.isFinite(m.auc) || !Number.isFinite(m.ap)) throw new Error('undefined');
+      auc.push(m.auc);
+      ap.push(m.ap);
+    } catch {
+      undefinedCount++;
+    }
+  }
+  return { share, reps, kept, positives, auc: meanSd(auc), ap: meanSd(ap), undefinedCount };
+}

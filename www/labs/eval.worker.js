@@ -10,16 +10,22 @@
 //!       (Trainer) and measures its thinned sub-networks (dropoutEnsemble).
 //!   zeros {gen, configs, epochs}   trains the training lab's net under L1, L2 and elastic net and
 //!       sends each one's weights.
+//!       When positives are subsampled (posShare < 1), after the last frame each model is
+//!       trained again on the whole test set (training does not depend on posShare: same seed,
+//!       same net) and ROC AUC and AP are averaged over 50 seeded subsamples of its positives:
+//!       imbalance {gen, runs: [stats A, stats B|null]} (mean, sd, range; see subsampleStats).
 //!   curves {gen, config, sizes, hiddens, epochs}   a learning curve (train/test loss against the
 //!       training-set size) and a validation curve (against hidden units), row by row.
 //! Messages out: ready | frame {gen, epoch, runs, done} | ensemble {gen, ...} | zeros {gen, runs} |
 //!   curve {gen, kind, row} | curvesDone {gen} | jobError {gen, job, error} | fatal {message, code, vars}
 import { ready } from '../app/wasm.js';
 import { errorToJSON } from '../app/errors.js';
+import { subsampleStats } from './eval.model.js';
 
 const CSV_URL = new URL('../samples/breast_cancer.csv', import.meta.url);
 const PAIRS_DRAWN = 300;
 const EPOCHS_PER_FRAME = 1; // the curves follow every epoch
+const IMBALANCE_REPS = 50; // seeded subsamples of the positives averaged by the imbalance readout
 
 let dl = null;
 let csv = null;
@@ -69,7 +75,10 @@ async function fit({ gen: g, configs, epochs }) {
     for (;;) {
       const runs = models.map((r) => (!r ? null : r.m ? readout(r.m) : { error: r.error, fatal: true }));
       post({ type: 'frame', gen: g, epoch, runs, done: epoch >= epochs });
-      if (epoch >= epochs) break;
+      if (epoch >= epochs) {
+        if (configs.some((c) => c && c.posShare < 1)) await imbalance(g, configs, epochs, text);
+        break;
+      }
       await tick();
       if (g !== gens.fit) return;
       const n = Math.min(EPOCHS_PER_FRAME, epochs - epoch);
@@ -79,6 +88,43 @@ async function fit({ gen: g, configs, epochs }) {
   } finally {
     for (const r of models) r?.m?.free();
   }
+}
+
+/** ROC AUC and AP averaged over seeded subsamples of the positives of each model's full test set. */
+async function imbalance(g, configs, epochs, text) {
+  const metric = (labels, scores) => ({
+    auc: dl.rocCurve(labels, scores, false).auc,
+    ap: dl.prCurve(labels, scores).averagePrecision,
+  });
+  const runs = [];
+  for (const c of configs) {
+    if (!c) {
+      runs.push(null);
+      continue;
+    }
+    let m = null;
+    try {
+      m = new dl.EvalModel({ ...c, posShare: 1 }, text);
+      // one epoch per step call, as the fit loop does (the chunking of step changes the run)
+      for (let done = 0; done < epochs; done += EPOCHS_PER_FRAME) {
+        m.step(EPOCHS_PER_FRAME);
+        if (done % 20 === 0) {
+          await tick();
+          if (g !== gens.fit) return;
+        }
+      }
+      const labels = m.testLabels();
+      const scores = m.testScores();
+      const st = subsampleStats(labels, scores, c.posShare, IMBALANCE_REPS, metric);
+      st.full = metric(labels, scores);
+      runs.push(st);
+    } catch (err) {
+      runs.push({ error: errorToJSON(err) });
+    } finally {
+      m?.free();
+    }
+  }
+  post({ type: 'imbalance', gen: g, runs });
 }
 
 async function ensemble({ gen: g, config, epochs, k, grid, shown }) {
