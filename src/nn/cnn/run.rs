@@ -723,9 +723,11 @@ impl DigitsRun {
             Some(Layer::LayerNorm(l)) => l.affine.as_ref(),
             Some(Layer::InstanceNorm(l)) => l.affine.as_ref(),
             Some(Layer::GroupNorm(l)) => l.affine.as_ref(),
-            _ => return Err(Error::InvalidArg(format!(
+            _ => {
+                return Err(Error::InvalidArg(format!(
                 "layer {layer} is not a norm layer (pick a batch, layer, instance or group norm)"
-            ))),
+            )))
+            }
         };
         a.map(|a| (a.gamma.clone(), a.beta.clone())).ok_or_else(|| {
             Error::InvalidArg(format!(
