@@ -26,6 +26,19 @@ export async function loadTf() {
 }
 
 /** Median wall time in ms of `fn` over `reps` runs after `warmup` runs. */
+/** Median ms of an async `fn` after `warmup` runs (a TF.js layers call that returns a promise). */
+export async function timeAsync(fn, { warmup = 2, reps = 7 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const t = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)];
+}
+
 export function time(fn, { warmup = 3, reps = 15 } = {}) {
   for (let i = 0; i < warmup; i++) fn();
   const t = [];

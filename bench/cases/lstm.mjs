@@ -4,23 +4,12 @@
 // step, MSE, Adam. Ours: SeqTrainer.step (draws a batch, forward, BPTT, Adam; no clipping).
 // TF.js: model.trainOnBatch on one batch prepared beforehand (the kindest setting for the peer).
 import * as tfl from '@tensorflow/tfjs-layers';
+import { timeAsync } from '../lib.mjs';
 
 const T = 50;
 const N = 16;
 const H = 32;
 const I = 2;
-
-async function timeAsync(fn, { warmup = 2, reps = 7 } = {}) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const t = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
-}
 
 export default async function lstm({ dl, tf, time, row, lcg }) {
   const steps = 4;

@@ -14,18 +14,7 @@
 //    Target: ratio (ours / TF.js time) at most 0.5.
 import { readFileSync } from 'node:fs';
 import * as tfl from '@tensorflow/tfjs-layers';
-
-async function timeAsync(fn, { warmup = 1, reps = 5 } = {}) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const t = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
-}
+import { timeAsync } from '../lib.mjs';
 
 const rate = (n, ms) => `${((n / ms) * 1000).toFixed(0)} ex/s`;
 
@@ -88,10 +77,10 @@ async function training({ dl, tf, time, row }) {
     const e = Math.min(n, s + bs);
     batches.push([tf.slice(X, [s, 0, 0, 0], [e - s, 8, 8, 1]), tf.slice(Y, [s, 0], [e - s, 10])]);
   }
-  const msFit = await timeAsync(() => model.fit(X, Y, { batchSize: bs, epochs: 1, shuffle: true, verbose: 0 }));
+  const msFit = await timeAsync(() => model.fit(X, Y, { batchSize: bs, epochs: 1, shuffle: true, verbose: 0 }), { warmup: 1, reps: 5 });
   const msBatch = await timeAsync(async () => {
     for (const [bx, by] of batches) await model.trainOnBatch(bx, by);
-  });
+  }, { warmup: 1, reps: 5 });
   const peer = Math.min(msFit, msBatch);
   for (const b of batches) tf.dispose(b);
   tf.dispose([X, Y]);

@@ -8,19 +8,7 @@
 // TF.js: model.fit (shuffles, one call for several epochs) and a trainOnBatch loop over batches
 // prepared beforehand (no shuffling: the kindest setting for the peer); the faster one is the peer.
 import * as tfl from '@tensorflow/tfjs-layers';
-
-/** Median ms of an async `fn` after `warmup` runs. */
-async function timeAsync(fn, { warmup = 2, reps = 7 } = {}) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const t = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
-}
+import { timeAsync } from '../lib.mjs';
 
 const fmtRate = (r) => (r >= 1e6 ? `${(r / 1e6).toFixed(2)}M` : r >= 1e3 ? `${(r / 1e3).toFixed(1)}k` : r.toFixed(0));
 
