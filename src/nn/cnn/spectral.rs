@@ -48,20 +48,21 @@ pub fn weight_matrix(w: &[f32], shape: &[usize], dim: usize) -> Result<(Vec<f64>
     Ok((m, h, wd))
 }
 
-fn normalize(a: &mut [f64], eps: f64) {
+/// `a / max(|a|, eps)` in place (`F.normalize`).
+pub(super) fn normalize(a: &mut [f64], eps: f64) {
     let norm = a.iter().map(|v| v * v).sum::<f64>().sqrt().max(eps);
     a.iter_mut().for_each(|v| *v /= norm);
 }
 
 /// `W v` for the `[h, w]` matrix `m`.
-fn mat_vec(m: &[f64], h: usize, w: usize, v: &[f64]) -> Vec<f64> {
+pub(super) fn mat_vec(m: &[f64], h: usize, w: usize, v: &[f64]) -> Vec<f64> {
     (0..h)
         .map(|r| m[r * w..][..w].iter().zip(v).map(|(a, b)| a * b).sum())
         .collect()
 }
 
 /// `W^T u` for the `[h, w]` matrix `m`.
-fn mat_t_vec(m: &[f64], h: usize, w: usize, u: &[f64]) -> Vec<f64> {
+pub(super) fn mat_t_vec(m: &[f64], h: usize, w: usize, u: &[f64]) -> Vec<f64> {
     let mut out = vec![0.0f64; w];
     for r in 0..h {
         for (o, &a) in out.iter_mut().zip(&m[r * w..][..w]) {

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::spectral::weight_matrix;
+use super::spectral::{mat_t_vec, mat_vec, normalize, weight_matrix};
 use crate::rng::Rng;
 use crate::{arg_err, Result};
 
@@ -83,28 +83,6 @@ pub struct SpectralStudy {
     pub normalized: Vec<f32>,
 }
 
-fn normalize(a: &mut [f64]) -> f64 {
-    let n = a.iter().map(|v| v * v).sum::<f64>().sqrt().max(1e-12);
-    a.iter_mut().for_each(|v| *v /= n);
-    n
-}
-
-fn mat_vec(m: &[f64], h: usize, w: usize, v: &[f64]) -> Vec<f64> {
-    (0..h)
-        .map(|r| m[r * w..][..w].iter().zip(v).map(|(a, b)| a * b).sum())
-        .collect()
-}
-
-fn mat_t_vec(m: &[f64], h: usize, w: usize, u: &[f64]) -> Vec<f64> {
-    let mut out = vec![0.0f64; w];
-    for r in 0..h {
-        for (o, &a) in out.iter_mut().zip(&m[r * w..][..w]) {
-            *o += a * u[r];
-        }
-    }
-    out
-}
-
 /// The study of the weight `w` of `shape` (its matrix: axis 0 first). `iterations` are power
 /// iteration counts (each 1..=100, at most 8 of them); `draws` random inputs (1..=10000) probe
 /// the gain.
@@ -138,15 +116,15 @@ pub fn study(
     let mut rng = Rng::new(seed);
     let mut u: Vec<f64> = (0..h).map(|_| rng.normal()).collect();
     let mut v: Vec<f64> = (0..wd).map(|_| rng.normal()).collect();
-    normalize(&mut u);
-    normalize(&mut v);
+    normalize(&mut u, 1e-12);
+    normalize(&mut v, 1e-12);
     let last = iterations.iter().copied().max().unwrap_or(1);
     let mut est_at = vec![0.0f64; last + 1];
     for e in est_at.iter_mut().skip(1) {
         u = mat_vec(&m, h, wd, &v);
-        normalize(&mut u);
+        normalize(&mut u, 1e-12);
         v = mat_t_vec(&m, h, wd, &u);
-        normalize(&mut v);
+        normalize(&mut v, 1e-12);
         let wv = mat_vec(&m, h, wd, &v);
         *e = u.iter().zip(&wv).map(|(a, b)| a * b).sum();
     }
@@ -156,7 +134,7 @@ pub fn study(
     let mut gain = 0.0f64;
     for _ in 0..draws {
         let mut x: Vec<f64> = (0..wd).map(|_| rng.normal()).collect();
-        normalize(&mut x);
+        normalize(&mut x, 1e-12);
         let y = mat_vec(&m, h, wd, &x);
         gain = gain.max(y.iter().map(|v| v * v).sum::<f64>().sqrt());
     }
