@@ -304,23 +304,7 @@ pub fn roc_curve(labels: &[u8], scores: &[f32], drop_intermediate: bool) -> Resu
             labels.len()
         );
     }
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
-    let (mut tps, mut fps, mut thr) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut tp, mut fp) = (0.0f64, 0.0f64);
-    for (k, &i) in order.iter().enumerate() {
-        if labels[i] == 1 {
-            tp += 1.0;
-        } else {
-            fp += 1.0;
-        }
-        let last_of_value = k + 1 == order.len() || scores[order[k + 1]] != scores[i];
-        if last_of_value {
-            tps.push(tp);
-            fps.push(fp);
-            thr.push(scores[i] as f64);
-        }
-    }
+    let (mut tps, mut fps, mut thr) = binary_clf_curve(labels, scores);
     if drop_intermediate && fps.len() > 2 {
         let mut keep = vec![0usize];
         for k in 1..fps.len() - 1 {
