@@ -62,12 +62,12 @@ fn simd_build_is_in_use() {
 #[wasm_bindgen_test]
 fn simd_conv_matches_scalar_on_random_shapes() {
     let mut rng = Rng::new(2024);
-    let mut seen = [0usize; 3];
+    let mut seen = [0usize; 4];
     let mut groups_seen = 0;
     let mut dilated_strided = 0;
     let mut done = 0;
-    while done < 300 {
-        let (xs, ws, p) = random_case(&mut rng, done % 3);
+    while done < 400 {
+        let (xs, ws, p) = random_case(&mut rng, done % 4);
         let (c, g) = (xs[1], p.groups);
         if conv2d_out_shape(xs, ws, &p).is_err() {
             continue;
@@ -93,8 +93,24 @@ fn simd_conv_matches_scalar_on_the_bench_shapes() {
         groups: 1,
     };
     let cases = [
-        ([1, 32, 64, 64], [32, 32, 3, 3], dense(1, 1), Kernel::Dense),
-        ([1, 32, 64, 64], [32, 32, 3, 3], dense(1, 4), Kernel::Dense),
+        (
+            [1, 32, 64, 64],
+            [32, 32, 3, 3],
+            dense(1, 1),
+            Kernel::Winograd,
+        ),
+        (
+            [1, 32, 64, 64],
+            [32, 32, 3, 3],
+            dense(1, 2),
+            Kernel::Winograd,
+        ),
+        (
+            [1, 32, 64, 64],
+            [32, 32, 3, 3],
+            dense(1, 4),
+            Kernel::Winograd,
+        ),
         ([1, 32, 64, 64], [32, 32, 3, 3], dense(2, 1), Kernel::Dense),
         ([1, 32, 64, 64], [32, 32, 3, 3], dense(2, 2), Kernel::Dense),
         (

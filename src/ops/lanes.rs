@@ -340,6 +340,22 @@ mod imp {
             let a = self.to_array();
             (a[0] + a[2]) + (a[1] + a[3])
         }
+        /// `([a0, a2, b0, b2], [a1, a3, b1, b3])`: the even and odd lanes of 8 consecutive floats.
+        #[inline(always)]
+        pub fn unzip(a: F4, b: F4) -> (F4, F4) {
+            (
+                F4(i32x4_shuffle::<0, 2, 4, 6>(a.0, b.0)),
+                F4(i32x4_shuffle::<1, 3, 5, 7>(a.0, b.0)),
+            )
+        }
+        /// `([a0, b0, a1, b1], [a2, b2, a3, b3])`: two vectors interleaved (`unzip`'s inverse).
+        #[inline(always)]
+        pub fn zip(a: F4, b: F4) -> (F4, F4) {
+            (
+                F4(i32x4_shuffle::<0, 4, 1, 5>(a.0, b.0)),
+                F4(i32x4_shuffle::<2, 6, 3, 7>(a.0, b.0)),
+            )
+        }
     }
 
     impl core::ops::Sub for F4 {
@@ -689,6 +705,18 @@ mod imp {
         pub fn hsum(self) -> f32 {
             let a = self.0;
             (a[0] + a[2]) + (a[1] + a[3])
+        }
+        /// `([a0, a2, b0, b2], [a1, a3, b1, b3])`.
+        #[inline(always)]
+        pub fn unzip(a: F4, b: F4) -> (F4, F4) {
+            let (a, b) = (a.0, b.0);
+            (F4([a[0], a[2], b[0], b[2]]), F4([a[1], a[3], b[1], b[3]]))
+        }
+        /// `([a0, b0, a1, b1], [a2, b2, a3, b3])`.
+        #[inline(always)]
+        pub fn zip(a: F4, b: F4) -> (F4, F4) {
+            let (a, b) = (a.0, b.0);
+            (F4([a[0], b[0], a[1], b[1]]), F4([a[2], b[2], a[3], b[3]]))
         }
     }
 

@@ -17,6 +17,8 @@
 
 use std::cell::RefCell;
 
+mod winograd;
+
 use super::params::{Conv2dParams, Geom};
 use crate::ops::lanes::F4;
 use crate::tensor::{try_grow, MAX_ELEMENTS};
@@ -42,6 +44,8 @@ thread_local! {
         RefCell::new(Scratch {
             buf: Vec::new(),
             wpk: Vec::new(),
+            v: Vec::new(),
+            m: Vec::new(),
         })
     };
 }
@@ -55,10 +59,13 @@ struct Operands<'a> {
     bias: Option<&'a [f32]>,
 }
 
-/// The padded (or tiled) input copy and the packed weights.
+/// The padded (or tiled) input copy, the packed weights, and Winograd's transformed input and
+/// products.
 struct Scratch {
     buf: Vec<f32>,
     wpk: Vec<f32>,
+    v: Vec<f32>,
+    m: Vec<f32>,
 }
 
 /// Which kernel `conv2d` uses for a shape (for the bench's notes and the tests).
@@ -67,6 +74,9 @@ pub enum Kernel {
     Dense,
     Depthwise,
     Pointwise,
+    /// Winograd F(2x2, 3x3): 3x3, stride 1, one group, 8 or more channels in and out (a
+    /// non-finite or huge input falls back to `Dense`).
+    Winograd,
 }
 
 pub fn kernel_for(ws: [usize; 4], p: &Conv2dParams) -> Kernel {
@@ -74,6 +84,8 @@ pub fn kernel_for(ws: [usize; 4], p: &Conv2dParams) -> Kernel {
     let og = o / p.groups.max(1);
     if kh == 1 && kw == 1 && p.stride == [1, 1] && p.padding == [0, 0] {
         Kernel::Pointwise
+    } else if winograd::applies(ws, p) {
+        Kernel::Winograd
     } else if cg == 1 && og == 1 {
         Kernel::Depthwise
     } else {
@@ -96,7 +108,8 @@ pub fn forward(g: &Geom, x: &[f32], w: &[f32], bias: Option<&[f32]>, y: &mut [f3
             Kernel::Pointwise if g.xs[2..] == g.ys[2..] => pointwise(op, y, s),
             Kernel::Pointwise => dense(op, y, s),
             Kernel::Depthwise => depthwise(op, y, &mut s.buf),
-            Kernel::Dense => dense(op, y, s),
+            Kernel::Winograd if winograd::tame(x) => winograd::forward(op, y, s),
+            Kernel::Winograd | Kernel::Dense => dense(op, y, s),
         }
     })
 }
@@ -179,8 +192,32 @@ impl Phased {
     }
     /// Writes every float of one channel's padded, phased plane (`dst.len() == plane()`).
     fn fill(&self, dst: &mut [f32], src: &[f32]) {
+        self.fill_rows(dst, src, 0..self.hp, &mut Vec::new());
+    }
+
+    /// Writes padded rows `rows` of one channel's phased plane (`dst` is the whole plane);
+    /// `padded` is scratch for one padded row. The kernels fill a band of rows just before
+    /// using it, so the copy is still in cache when the sums read it.
+    fn fill_rows(
+        &self,
+        dst: &mut [f32],
+        src: &[f32],
+        rows: std::ops::Range<usize>,
+        padded: &mut Vec<f32>,
+    ) {
         let row = self.row();
-        for (r, drow) in dst.chunks_exact_mut(row).enumerate() {
+        if self.sw > 1 {
+            // One padded row (zeros, the source row, zeros), split into the phases below; only
+            // the source part changes from row to row.
+            padded.clear();
+            padded.resize(row, 0.0);
+        }
+        let first = rows.start;
+        for (k, drow) in dst[rows.start * row..rows.end * row]
+            .chunks_exact_mut(row)
+            .enumerate()
+        {
+            let r = first + k;
             if r < self.ph || r >= self.ph + self.h {
                 drow.fill(0.0);
                 continue;
@@ -191,30 +228,96 @@ impl Phased {
                 drow[self.pw..self.pw + self.w].copy_from_slice(srow);
                 drow[self.pw + self.w..].fill(0.0);
             } else {
-                for (phase, dq) in drow.chunks_exact_mut(self.wq).enumerate() {
-                    // Phase column m holds padded column m*sw + phase, i.e. source column
-                    // m*sw + phase - pw: real for m in [lo, hi), zero outside.
-                    let first = self.pw.saturating_sub(phase).div_ceil(self.sw);
-                    let lo = first.min(self.wq);
-                    let hi = (self.pw + self.w)
-                        .saturating_sub(phase)
-                        .div_ceil(self.sw)
-                        .clamp(lo, self.wq);
-                    dq[..lo].fill(0.0);
-                    if hi > lo {
-                        let c0 = lo * self.sw + phase - self.pw;
-                        for (d, &v) in dq[lo..hi]
-                            .iter_mut()
-                            .zip(srow[c0..].iter().step_by(self.sw))
-                        {
-                            *d = v;
-                        }
-                    }
-                    dq[hi..].fill(0.0);
-                }
+                padded[self.pw..self.pw + self.w].copy_from_slice(srow);
+                self.split_phases(drow, padded);
             }
         }
     }
+
+    /// Fills, in every channel plane of `buf` (`c` planes of `plane()` floats, from `x`'s `c`
+    /// channels of `h x w`), the rows from `*filled` up to at least `need` (a band of `BAND`
+    /// more, within `hp`), and advances `*filled`.
+    fn fill_band(
+        &self,
+        buf: &mut [f32],
+        x: &[f32],
+        need: usize,
+        filled: &mut usize,
+        padded: &mut Vec<f32>,
+    ) {
+        const BAND: usize = 8;
+        if need <= *filled {
+            return;
+        }
+        let upto = (need + BAND).min(self.hp);
+        let (plane, hw) = (self.plane(), self.h * self.w);
+        for (dst, src) in buf.chunks_exact_mut(plane).zip(x.chunks_exact(hw)) {
+            self.fill_rows(dst, src, *filled..upto, padded);
+        }
+        *filled = upto;
+    }
+
+    /// `drow[phase][m] = padded[m·sw + phase]`: for 2, 4 or 8 phases, four columns of every
+    /// phase at a time from `sw` vector loads and log2(sw) rounds of `unzip`.
+    fn split_phases(&self, drow: &mut [f32], padded: &[f32]) {
+        let (sw, wq) = (self.sw, self.wq);
+        assert!(drow.len() == sw * wq && padded.len() == sw * wq);
+        let vec_m = if matches!(sw, 2 | 4 | 8) {
+            wq / 4 * 4
+        } else {
+            0
+        };
+        let mut m = 0;
+        while m < vec_m {
+            // SAFETY: m + 4 <= wq, so the loads end at (m + 4)·sw <= sw·wq = padded.len() and
+            // the stores at phase·wq + m + 4 <= sw·wq = drow.len().
+            unsafe {
+                let src = padded.as_ptr().add(m * sw);
+                let ld = |k: usize| F4::load(src.add(4 * k));
+                let mut out = [F4::splat(0.0); 8];
+                match sw {
+                    2 => out[..2].copy_from_slice(&deint2([ld(0), ld(1)])),
+                    4 => out[..4].copy_from_slice(&deint4([ld(0), ld(1), ld(2), ld(3)])),
+                    _ => out = deint8(std::array::from_fn(ld)),
+                }
+                for (phase, v) in out.iter().take(sw).enumerate() {
+                    v.store(drow.as_mut_ptr().add(phase * wq + m));
+                }
+            }
+            m += 4;
+        }
+        for (phase, dq) in drow.chunks_exact_mut(wq).enumerate() {
+            for (mm, d) in dq.iter_mut().enumerate().skip(vec_m) {
+                *d = padded[mm * sw + phase];
+            }
+        }
+    }
+}
+
+/// Phases of 8 consecutive floats: `[evens, odds]`.
+#[inline(always)]
+fn deint2([a, b]: [F4; 2]) -> [F4; 2] {
+    let (e, o) = F4::unzip(a, b);
+    [e, o]
+}
+
+/// Phases mod 4 of 16 consecutive floats: split even/odd, then each half again.
+#[inline(always)]
+fn deint4(v: [F4; 4]) -> [F4; 4] {
+    let (e0, o0) = F4::unzip(v[0], v[1]);
+    let (e1, o1) = F4::unzip(v[2], v[3]);
+    let [p0, p2] = deint2([e0, e1]);
+    let [p1, p3] = deint2([o0, o1]);
+    [p0, p1, p2, p3]
+}
+
+/// Phases mod 8 of 32 consecutive floats.
+#[inline(always)]
+fn deint8(v: [F4; 8]) -> [F4; 8] {
+    let pairs: [(F4, F4); 4] = std::array::from_fn(|i| F4::unzip(v[2 * i], v[2 * i + 1]));
+    let e = deint4(std::array::from_fn(|i| pairs[i].0));
+    let o = deint4(std::array::from_fn(|i| pairs[i].1));
+    std::array::from_fn(|p| if p % 2 == 0 { e[p / 2] } else { o[p / 2] })
 }
 
 /// Stores the first `n` of the `N*4` lanes of `acc` at `dst`.
@@ -238,7 +341,7 @@ unsafe fn store_block<const N: usize>(acc: &[F4; N], dst: *mut f32, n: usize) {
     }
 }
 
-fn dense(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk }: &mut Scratch) -> Result<()> {
+fn dense(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk, .. }: &mut Scratch) -> Result<()> {
     let (x, w, bias) = (op.x, op.w, op.bias);
     let Geom { xs, ws, ys, p } = op.g;
     let [n, c, h, wd] = *xs;
@@ -273,15 +376,24 @@ fn dense(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk }: &mut Scratch) ->
             + ow.div_ceil(BW) * BW
             <= c * plane
     );
+    let mut padded = Vec::new();
     for ni in 0..n {
-        for ci in 0..c {
-            ph.fill(
-                &mut buf[ci * plane..][..plane],
-                &x[(ni * c + ci) * h * wd..][..h * wd],
-            );
+        let xn = &x[ni * c * h * wd..][..c * h * wd];
+        // Rows are copied in bands just ahead of the output rows that read them (every group
+        // reads its own channels, so with several groups the whole input is copied first).
+        let mut filled = 0;
+        if g > 1 {
+            ph.fill_band(&mut buf[..c * plane], xn, ph.hp, &mut filled, &mut padded);
         }
         for gi in 0..g {
             for i in 0..oh {
+                ph.fill_band(
+                    &mut buf[..c * plane],
+                    xn,
+                    i * sh + (kh - 1) * dh + 1,
+                    &mut filled,
+                    &mut padded,
+                );
                 let chan0 = buf[(gi * cg * plane) + i * sh * row..].as_ptr();
                 // Column block outer, channel block inner: the input columns of one block
                 // (cg rows x kh x a few cache lines) stay in L1 while every output-channel
@@ -523,7 +635,11 @@ fn depthwise_rows(
     }
 }
 
-fn pointwise(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk }: &mut Scratch) -> Result<()> {
+fn pointwise(
+    op: Operands<'_>,
+    y: &mut [f32],
+    Scratch { buf, wpk, .. }: &mut Scratch,
+) -> Result<()> {
     let (x, w, bias) = (op.x, op.w, op.bias);
     let ([n, c, h, wd], [o, cg, _, _]) = (op.g.xs, op.g.ws);
     let groups = op.g.p.groups;
