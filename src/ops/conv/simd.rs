@@ -1,10 +1,13 @@
-//! Direct conv2d on NCHW with 4-lane vectors: no im2col, the output row is the vector axis.
+//! conv2d on NCHW with 4-lane vectors: no im2col, the output row is the vector axis.
 //!
-//! Three kernels on a checked `Geom` (`x [N,C,H,W]`, `w [O,C/G,kH,kW]`, `y [N,O,OH,OW]`), chosen
-//! by shape (all give the same answer as `reference::forward`, summing in the same order: bias,
-//! then input channel, kernel row, kernel column):
-//! * **dense** (any kernel, stride, padding, dilation, groups): the input is copied once into a
-//!   zero-padded buffer split into `stride_w` column phases (`xq[c][row][phase][m] =
+//! Four kernels on a checked `Geom` (`x [N,C,H,W]`, `w [O,C/G,kH,kW]`, `y [N,O,OH,OW]`), chosen
+//! by shape. The three direct ones give the same answer as `reference::forward`, summing in the
+//! same order (bias, then input channel, kernel row, kernel column); Winograd sums differently
+//! (its module states its error bound):
+//! * **winograd** (3x3, one group, 8+ channels in and out, stride 1 with any dilation or stride
+//!   2): `simd/winograd.rs`, 2.25x (stride 1) or 1.44x (stride 2) fewer multiply-adds.
+//! * **dense** (any kernel, stride, padding, dilation, groups): the input is copied, a band of
+//!   rows just ahead of use, into a zero-padded buffer split into `stride_w` column phases (`xq[c][row][phase][m] =
 //!   xpad[row][m*sw + phase]`), so every tap of every output column block is a contiguous,
 //!   unaligned vector load even with stride 2 and dilation 4. A register block of `NOC` output
 //!   channels x `NX` vectors of output columns accumulates over `(ci, u, v)`; weights are packed

@@ -274,8 +274,10 @@ fn run<S: Scheme>(op: Operands<'_>, y: &mut [f32], s: &mut Scratch) -> Result<()
     )?;
     try_grow("the transformed input", v, S::XI * c * vs, 0.0)?;
     try_grow("the transformed products", m, S::XI * ocp * vs, 0.0)?;
-    // U packed [ξ][oc block][ci][NOC][4 copies] (ready-made splats), zero for tail channels.
-    let per_block = c * NOC * 4;
+    // U packed [ξ][oc block][ci][NOC], zero for tail channels; one copy per weight, read with
+    // `load_splat` (measured 10% faster here than the dense kernel's four ready-made copies:
+    // all 16 or 25 products' weights stay in L1 with a quarter of the bytes).
+    let per_block = c * NOC;
     wpk.clear();
     wpk.resize(S::XI * nob * per_block, 0.0);
     for oc in 0..o {
@@ -283,8 +285,7 @@ fn run<S: Scheme>(op: Operands<'_>, y: &mut [f32], s: &mut Scratch) -> Result<()
         for ci in 0..c {
             let u = S::weight(&op.w[(oc * c + ci) * 9..][..9]);
             for (xi, &uv) in u.iter().take(S::XI).enumerate() {
-                let at = (xi * nob + ob) * per_block + (ci * NOC + q) * 4;
-                wpk[at..at + 4].fill(uv);
+                wpk[(xi * nob + ob) * per_block + ci * NOC + q] = uv;
             }
         }
     }
@@ -381,7 +382,7 @@ fn gemm_chunk(
     tn: usize,
 ) {
     assert!(v.len() >= xis * c * vs && wpk.len() >= xis * nob * per_block);
-    assert!(m.len() >= xis * nob * NOC * vs && tn <= vs && per_block == c * NOC * 4);
+    assert!(m.len() >= xis * nob * NOC * vs && tn <= vs && per_block == c * NOC);
     let mp = m.as_mut_ptr();
     for xi in 0..xis {
         let vx = v[xi * c * vs..].as_ptr();
@@ -391,15 +392,15 @@ fn gemm_chunk(
             while jb < tn {
                 let mut acc = [[F4::splat(0.0); 2]; NOC];
                 // SAFETY: rows ci < c of V[ξ] hold vs >= jb + 8 floats; the block's weights are
-                // c·NOC·4 floats (the asserts above).
+                // c·NOC floats (the asserts above).
                 unsafe {
                     let mut xp = vx.add(jb);
                     let mut wp = wblk;
                     for _ in 0..c {
                         let xv = [F4::load(xp), F4::load(xp.add(4))];
                         for accq in acc.iter_mut() {
-                            let wv = F4::load(wp);
-                            wp = wp.add(4);
+                            let wv = F4::load_splat(wp);
+                            wp = wp.add(1);
                             accq[0] = accq[0].mul_add(wv, xv[0]);
                             accq[1] = accq[1].mul_add(wv, xv[1]);
                         }
