@@ -131,6 +131,9 @@ impl Head {
                 z.len()
             )));
         }
+        if k == 1 && self.classes > 0 && self.loss == LossKind::Bce {
+            return Ok(self.bce_one_logit(z, y, grad));
+        }
         let shape = [n, k];
         let mean = Reduction::Mean;
         let mut t = Vec::new();
@@ -203,6 +206,36 @@ impl Head {
             *out = g;
         }
         Ok(l.data[0])
+    }
+
+    /// Mean BCE of one logit per example against the smoothed targets, and its gradient into
+    /// `grad`: the per-element f64 arithmetic of `loss::bce_with_logits` and its backward (no
+    /// pos_weight), so the same bits, without their allocations (the training loop calls this
+    /// for every mini-batch). `log sigmoid(x)` and `log sigmoid(-x)` share their
+    /// `log1p(exp(-|x|))`.
+    fn bce_one_logit(&self, z: &[f32], y: &[f32], grad: Option<&mut Vec<f32>>) -> f32 {
+        let e = self.label_smoothing;
+        let target = |t: f32| (t * (1.0 - e) + e / 2.0) as f64;
+        let n = z.len() as f64;
+        if let Some(g) = grad {
+            let scale = 1.0 / n;
+            g.clear();
+            g.extend(z.iter().zip(y).map(|(&xv, &t)| {
+                let (sx, yv) = (activation::sigmoid1(xv) as f64, target(t));
+                ((sx * (yv + 1.0 - yv) - yv) * scale) as f32
+            }));
+        }
+        let sum: f64 = z
+            .iter()
+            .zip(y)
+            .map(|(&xv, &t)| {
+                let (xv, yv) = (xv as f64, target(t));
+                let l = (-xv.abs()).exp().ln_1p();
+                let (ls_pos, ls_neg) = (xv.min(0.0) - l, (-xv).min(0.0) - l);
+                -(yv * ls_pos + (1.0 - yv) * ls_neg)
+            })
+            .sum();
+        (sum / n) as f32
     }
 
     /// Per-example prediction from one row of logits: the value (regression), P(class 1) for one
