@@ -284,14 +284,20 @@ export class PlainTrainer {
     });
   }
 
-  /** Trains `epochs` epochs; returns the mean batch loss of the last one. */
+  /**
+   * Trains `epochs` epochs, as our `fit`: stops at the first non-finite batch loss and returns it
+   * (null when none). Like ours it looks at the loss only for that: a batch whose logits are all
+   * finite has a finite BCE loss, so its value is computed only when some logit is not.
+   */
   fit(epochs) {
-    let loss = 0;
-    for (let e = 0; e < epochs; e++) loss = this.epoch();
-    return loss;
+    for (let e = 0; e < epochs; e++) {
+      const bad = this.epoch();
+      if (bad !== null) return bad;
+    }
+    return null;
   }
 
-  /** One epoch: shuffle, then one update per mini-batch. */
+  /** One epoch: shuffle, then one update per mini-batch; the first non-finite loss, or null. */
   epoch() {
     const { n, bs, perm, rng } = this;
     for (let i = 0; i < n; i++) perm[i] = i;
@@ -301,17 +307,17 @@ export class PlainTrainer {
       perm[i] = perm[j];
       perm[j] = v;
     }
-    let total = 0;
     for (let start = 0; start < n; start += bs) {
-      const end = Math.min(n, start + bs);
-      const l = this.batch(start, end);
-      if (!Number.isFinite(l)) return l;
-      total += l * (end - start);
+      const bad = this.batch(start, Math.min(n, start + bs));
+      if (bad !== null) return bad;
     }
-    return total / n;
+    return null;
   }
 
-  /** Forward, loss, backward and update on the training rows `perm[start..end]`; the mean loss. */
+  /**
+   * Forward, loss gradient, backward and update on the training rows `perm[start..end]`; null,
+   * or the mean loss when it is not finite (then nothing is updated).
+   */
   batch(start, end) {
     const { sizes, L, W, b, gW, gb, a, d, dx, perm, x, y, yb, relu } = this;
     const nb = end - start;
@@ -323,62 +329,18 @@ export class PlainTrainer {
       yb[r] = y[i];
     }
     // forward: a[l] = act(a[l-1] W^T + b), the last layer without activation (the logits)
-    for (let l = 1; l <= L; l++) {
-      const ni = sizes[l - 1], no = sizes[l];
-      const w = W[l - 1], bias = b[l - 1], inp = a[l - 1], out = a[l];
-      const last = l === L;
-      for (let r = 0; r < nb; r++) {
-        const xo = r * ni;
-        for (let o = 0; o < no; o++) {
-          const wo = o * ni;
-          let s = fr(w[wo] * inp[xo]);
-          for (let k = 1; k < ni; k++) s = fr(s + fr(w[wo + k] * inp[xo + k]));
-          const z = fr(bias[o] + s);
-          out[r * no + o] = last ? z : relu ? (z > 0 ? z : 0) : Math.tanh(z);
-        }
-      }
-    }
-    // loss (mean BCE with logits) and its gradient (sigmoid(z) - y) / n
-    const zL = a[L], dL = d[L];
-    const inv = 1 / nb;
-    let loss = 0;
-    for (let r = 0; r < nb; r++) {
-      const z = zL[r], t = yb[r];
-      const s = fr(1 / (1 + Math.exp(-z)));
-      dL[r] = (s - t) * inv;
-      const ls = Math.min(z, 0) - Math.log1p(Math.exp(-Math.abs(z))); // log sigmoid(z)
-      loss -= t * ls + (1 - t) * (ls - z); // log sigmoid(-z) = log sigmoid(z) - z
-    }
+    const act = relu ? ACT_RELU : ACT_TANH;
+    for (let l = 1; l <= L; l++) denseForward(W[l - 1], b[l - 1], a[l - 1], a[l], nb, sizes[l - 1], sizes[l], l === L ? ACT_NONE : act);
+    // the gradient of the mean BCE with logits, (sigmoid(z) - y) / n
+    if (!bceGrad(a[L], yb, d[L], nb)) return bceLoss(a[L], yb, nb);
     // backward
     for (let l = L; l >= 1; l--) {
       const ni = sizes[l - 1], no = sizes[l];
-      const w = W[l - 1], gw = gW[l - 1], g = gb[l - 1], inp = a[l - 1], dl = d[l];
-      gw.fill(0);
-      g.fill(0);
-      for (let r = 0; r < nb; r++) {
-        const xo = r * ni;
-        for (let o = 0; o < no; o++) {
-          const dv = dl[r * no + o];
-          g[o] += dv;
-          const wo = o * ni;
-          for (let k = 0; k < ni; k++) gw[wo + k] += fr(dv * inp[xo + k]);
-        }
-      }
+      denseGrads(gW[l - 1], gb[l - 1], a[l - 1], d[l], nb, ni, no);
       if (l > 1) {
         // through the weights, then the previous layer's activation
-        const dprev = d[l - 1], dxl = dx[l];
-        for (let r = 0; r < nb; r++) {
-          const xo = r * ni;
-          for (let k = 0; k < ni; k++) {
-            let s = 0;
-            for (let o = 0; o < no; o++) s = fr(s + fr(dl[r * no + o] * w[o * ni + k]));
-            dxl[xo + k] = s;
-          }
-        }
-        for (let k = 0, m = nb * ni; k < m; k++) {
-          const av = inp[k];
-          dprev[k] = relu ? (av > 0 ? dxl[k] : 0) : fr(dxl[k] * fr(1 - fr(av * av)));
-        }
+        denseDx(W[l - 1], d[l], dx[l], nb, ni, no);
+        actBackward(a[l - 1], dx[l], d[l - 1], nb * ni, act);
       }
     }
     // update
@@ -400,7 +362,7 @@ export class PlainTrainer {
       }
     }
     this.iterations++;
-    return loss * inv;
+    return null;
   }
 
   /** Parameters by our names (`layers.{i}.weight`, ..., `out.bias`): copies. */
@@ -412,6 +374,85 @@ export class PlainTrainer {
       out[`${p}.bias`] = this.b[l - 1].slice();
     }
     return out;
+  }
+}
+
+const ACT_NONE = 0, ACT_TANH = 1, ACT_RELU = 2;
+
+/** `out[r, o] = act(b[o] + sum_k w[o, k] inp[r, k])`, the sum in f32 from k = 0 up (as ours). */
+function denseForward(w, bias, inp, out, nb, ni, no, act) {
+  for (let r = 0; r < nb; r++) {
+    const xo = r * ni, yo = r * no;
+    for (let o = 0; o < no; o++) {
+      const wo = o * ni;
+      let s = fr(w[wo] * inp[xo]);
+      for (let k = 1; k < ni; k++) s = fr(s + fr(w[wo + k] * inp[xo + k]));
+      const z = fr(bias[o] + s);
+      out[yo + o] = act === ACT_NONE ? z : act === ACT_RELU ? (z > 0 ? z : 0) : Math.tanh(z);
+    }
+  }
+}
+
+/** `dz = (sigmoid(z) - t) / n`; false when some logit is not finite. */
+function bceGrad(z, t, dz, nb) {
+  const inv = 1 / nb;
+  let finite = true;
+  for (let r = 0; r < nb; r++) {
+    const zr = z[r];
+    if (!(zr - zr === 0)) finite = false;
+    dz[r] = (fr(1 / (1 + Math.exp(-zr))) - t[r]) * inv;
+  }
+  return finite;
+}
+
+/** Mean BCE of logits `z` against targets `t`. */
+function bceLoss(z, t, nb) {
+  let loss = 0;
+  for (let r = 0; r < nb; r++) {
+    const zr = z[r], tr = t[r];
+    const l = Math.log1p(Math.exp(-Math.abs(zr)));
+    loss -= tr * (Math.min(zr, 0) - l) + (1 - tr) * (Math.min(-zr, 0) - l);
+  }
+  return loss / nb;
+}
+
+/** `gw = dy^T inp`, `gb = sum_r dy`, accumulated over the rows in order (as ours). */
+function denseGrads(gw, gb, inp, dy, nb, ni, no) {
+  gw.fill(0);
+  gb.fill(0);
+  for (let r = 0; r < nb; r++) {
+    const xo = r * ni, yo = r * no;
+    for (let o = 0; o < no; o++) {
+      const dv = dy[yo + o];
+      gb[o] += dv;
+      const wo = o * ni;
+      for (let k = 0; k < ni; k++) gw[wo + k] += fr(dv * inp[xo + k]);
+    }
+  }
+}
+
+/** `dx = dy W` (`[nb, ni]`), summed over the outputs in order (as ours). */
+function denseDx(w, dy, dx, nb, ni, no) {
+  dx.fill(0, 0, nb * ni);
+  for (let r = 0; r < nb; r++) {
+    const xo = r * ni, yo = r * no;
+    for (let o = 0; o < no; o++) {
+      const dv = dy[yo + o];
+      const wo = o * ni;
+      for (let k = 0; k < ni; k++) dx[xo + k] += fr(dv * w[wo + k]);
+    }
+  }
+}
+
+/** `dpre = da * f'(pre)` given the activation's output `a` (tanh: 1 - a^2; ReLU: a > 0). */
+function actBackward(a, da, dpre, m, act) {
+  if (act === ACT_RELU) {
+    for (let k = 0; k < m; k++) dpre[k] = a[k] > 0 ? da[k] : 0;
+  } else {
+    for (let k = 0; k < m; k++) {
+      const av = a[k];
+      dpre[k] = fr(da[k] * fr(1 - fr(av * av)));
+    }
   }
 }
 

@@ -208,23 +208,39 @@ impl Head {
         Ok(l.data[0])
     }
 
+    /// The gradient of the mean loss with respect to the logits into `grad`, and the loss itself
+    /// only when it is not finite (`None` otherwise): what a training step needs, the loss being
+    /// looked at only to stop a run that blew up. For BCE on one logit the value is skipped
+    /// while every logit is finite, which keeps it finite (each term is at most |logit| + ln 2,
+    /// so their mean stays below `f32::MAX` after rounding); otherwise it is computed as `loss`
+    /// computes it, so a non-finite loss has the same value either way.
+    pub fn grad_or_nonfinite(
+        &self,
+        z: &[f32],
+        y: &[f32],
+        grad: &mut Vec<f32>,
+    ) -> Result<Option<f32>> {
+        let k = self.n_out();
+        let bce1 = k == 1 && self.classes > 0 && self.loss == LossKind::Bce;
+        if !bce1 || z.len() != y.len() || !z.iter().all(|v| v.is_finite()) {
+            let l = self.loss(z, y, Some(grad))?;
+            return Ok((!l.is_finite()).then_some(l));
+        }
+        self.bce_one_logit_grad(z, y, grad);
+        Ok(None)
+    }
+
     /// Mean BCE of one logit per example against the smoothed targets, and its gradient into
     /// `grad`: the per-element f64 arithmetic of `loss::bce_with_logits` and its backward (no
     /// pos_weight), so the same bits, without their allocations (the training loop calls this
     /// for every mini-batch). `log sigmoid(x)` and `log sigmoid(-x)` share their
     /// `log1p(exp(-|x|))`.
     fn bce_one_logit(&self, z: &[f32], y: &[f32], grad: Option<&mut Vec<f32>>) -> f32 {
-        let e = self.label_smoothing;
-        let target = |t: f32| (t * (1.0 - e) + e / 2.0) as f64;
-        let n = z.len() as f64;
         if let Some(g) = grad {
-            let scale = 1.0 / n;
-            g.clear();
-            g.extend(z.iter().zip(y).map(|(&xv, &t)| {
-                let (sx, yv) = (activation::sigmoid1(xv) as f64, target(t));
-                ((sx * (yv + 1.0 - yv) - yv) * scale) as f32
-            }));
+            self.bce_one_logit_grad(z, y, g);
         }
+        let target = self.bce_target();
+        let n = z.len() as f64;
         let sum: f64 = z
             .iter()
             .zip(y)
@@ -236,6 +252,24 @@ impl Head {
             })
             .sum();
         (sum / n) as f32
+    }
+
+    /// The smoothed binary target of a label, in f64 (as `soft_targets` for one logit).
+    fn bce_target(&self) -> impl Fn(f32) -> f64 {
+        let e = self.label_smoothing;
+        move |t: f32| (t * (1.0 - e) + e / 2.0) as f64
+    }
+
+    /// The gradient half of `bce_one_logit`: `(sigmoid(x) - y) / n` as `bce_with_logits_backward`
+    /// computes it.
+    fn bce_one_logit_grad(&self, z: &[f32], y: &[f32], g: &mut Vec<f32>) {
+        let target = self.bce_target();
+        let scale = 1.0 / z.len() as f64;
+        g.clear();
+        g.extend(z.iter().zip(y).map(|(&xv, &t)| {
+            let (sx, yv) = (activation::sigmoid1(xv) as f64, target(t));
+            ((sx * (yv + 1.0 - yv) - yv) * scale) as f32
+        }));
     }
 
     /// Per-example prediction from one row of logits: the value (regression), P(class 1) for one
