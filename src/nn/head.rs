@@ -265,11 +265,14 @@ impl Head {
     fn bce_one_logit_grad(&self, z: &[f32], y: &[f32], g: &mut Vec<f32>) {
         let target = self.bce_target();
         let scale = 1.0 / z.len() as f64;
+        // sigmoid four lanes at a time (the same bits as `sigmoid1` on each value), then in place
         g.clear();
-        g.extend(z.iter().zip(y).map(|(&xv, &t)| {
-            let (sx, yv) = (activation::sigmoid1(xv) as f64, target(t));
-            ((sx * (yv + 1.0 - yv) - yv) * scale) as f32
-        }));
+        g.resize(z.len(), 0.0);
+        activation::sigmoid_into(z, g).expect("same length");
+        for (gv, &t) in g.iter_mut().zip(y) {
+            let (sx, yv) = (*gv as f64, target(t));
+            *gv = ((sx * (yv + 1.0 - yv) - yv) * scale) as f32;
+        }
     }
 
     /// Per-example prediction from one row of logits: the value (regression), P(class 1) for one

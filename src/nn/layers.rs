@@ -110,6 +110,24 @@ fn grad_rows<const N: usize>(
     no: usize,
 ) {
     let ni = if N > 0 { N } else { ni };
+    if N > 0 {
+        // one output at a time, its sums in registers over the rows (the same order)
+        for (o, (gwr, gbo)) in gw.chunks_exact_mut(N).zip(gb.iter_mut()).enumerate() {
+            let mut acc = [0.0f32; 16];
+            let mut acc_b = *gbo;
+            acc[..N].copy_from_slice(gwr);
+            for (xr, dr) in x.chunks_exact(N).zip(dy.chunks_exact(no)) {
+                let d = dr[o];
+                acc_b += d;
+                for k in 0..N {
+                    acc[k] += d * xr[k];
+                }
+            }
+            gwr.copy_from_slice(&acc[..N]);
+            *gbo = acc_b;
+        }
+        return;
+    }
     for (xr, dr) in x.chunks_exact(ni).zip(dy.chunks_exact(no)) {
         for ((gwr, gbo), &d) in gw.chunks_exact_mut(ni).zip(gb.iter_mut()).zip(dr) {
             *gbo += d;
