@@ -315,6 +315,55 @@ impl Head {
 mod tests {
     use super::*;
 
+    /// The training step's BCE path (`grad_or_nonfinite`, and `loss` on one logit) gives the
+    /// bits of the `ops::loss` kernels it stands in for, and the loss itself exactly when it is
+    /// not finite.
+    #[test]
+    fn one_logit_bce_matches_the_kernels_bit_for_bit() {
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let z0 = vec![-3.0f32, 0.5, 2.0, 1e30, -1e30, 0.0, -0.0, 17.0, -88.0, 1e-8];
+        let y = vec![0.0f32, 1., 1., 0., 1., 0., 1., 1., 0., 1.];
+        for eps in [0.0f32, 0.1] {
+            let h = Head::new(2, LossKind::Bce, eps).unwrap();
+            let t: Vec<f32> = y.iter().map(|&v| v * (1.0 - eps) + eps / 2.0).collect();
+            let shape = [z0.len(), 1];
+            let want_l = loss::bce_with_logits(&z0, &shape, &t, None, 1, Reduction::Mean)
+                .unwrap()
+                .data[0];
+            let want_g =
+                loss::bce_with_logits_backward(&z0, &shape, &t, None, 1, Reduction::Mean).unwrap();
+            let mut g = vec![9.0; 3];
+            let l = h.loss(&z0, &y, Some(&mut g)).unwrap();
+            assert_eq!(l.to_bits(), want_l.to_bits(), "eps {eps}");
+            assert_eq!(bits(&g), bits(&want_g), "eps {eps}");
+            let mut g2 = Vec::new();
+            assert_eq!(h.grad_or_nonfinite(&z0, &y, &mut g2).unwrap(), None);
+            assert_eq!(bits(&g2), bits(&want_g), "eps {eps}");
+            // a non-finite logit: the loss comes back, as `loss` computes it
+            for bad in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN] {
+                let mut z = z0.clone();
+                z[1] = bad;
+                let l = h.loss(&z, &y, None).unwrap();
+                assert!(!l.is_finite(), "{bad}: {l}");
+                let got = h.grad_or_nonfinite(&z, &y, &mut g2).unwrap();
+                assert!(got.is_some_and(|v| v.is_nan() == l.is_nan() && (v.is_nan() || v == l)));
+            }
+        }
+        // other heads: the loss is looked at, and returned only when not finite
+        let h = Head::new(3, LossKind::CrossEntropy, 0.0).unwrap();
+        let mut g = Vec::new();
+        let z = [0.1f32, 0.2, 0.3, 1.0, -1.0, 0.5];
+        assert_eq!(h.grad_or_nonfinite(&z, &[0.0, 2.0], &mut g).unwrap(), None);
+        assert_eq!(g.len(), 6);
+        let z = [f32::NAN, 0.2, 0.3, 1.0, -1.0, 0.5];
+        assert!(h
+            .grad_or_nonfinite(&z, &[0.0, 2.0], &mut g)
+            .unwrap()
+            .unwrap()
+            .is_nan());
+        assert!(h.grad_or_nonfinite(&z, &[0.0], &mut g).is_err());
+    }
+
     #[test]
     fn head_shapes_predictions_and_errors() {
         assert_eq!(Head::new(2, LossKind::Bce, 0.0).unwrap().n_out(), 1);
