@@ -131,6 +131,9 @@ impl Head {
                 z.len()
             )));
         }
+        if k == 1 && self.classes > 0 && self.loss == LossKind::Bce {
+            return Ok(self.bce_one_logit(z, y, grad));
+        }
         let shape = [n, k];
         let mean = Reduction::Mean;
         let mut t = Vec::new();
@@ -205,6 +208,73 @@ impl Head {
         Ok(l.data[0])
     }
 
+    /// The gradient of the mean loss with respect to the logits into `grad`, and the loss itself
+    /// only when it is not finite (`None` otherwise): what a training step needs, the loss being
+    /// looked at only to stop a run that blew up. For BCE on one logit the value is skipped
+    /// while every logit is finite, which keeps it finite (each term is at most |logit| + ln 2,
+    /// so their mean stays below `f32::MAX` after rounding); otherwise it is computed as `loss`
+    /// computes it, so a non-finite loss has the same value either way.
+    pub fn grad_or_nonfinite(
+        &self,
+        z: &[f32],
+        y: &[f32],
+        grad: &mut Vec<f32>,
+    ) -> Result<Option<f32>> {
+        let k = self.n_out();
+        let bce1 = k == 1 && self.classes > 0 && self.loss == LossKind::Bce;
+        if !bce1 || z.len() != y.len() || !z.iter().all(|v| v.is_finite()) {
+            let l = self.loss(z, y, Some(grad))?;
+            return Ok((!l.is_finite()).then_some(l));
+        }
+        self.bce_one_logit_grad(z, y, grad);
+        Ok(None)
+    }
+
+    /// Mean BCE of one logit per example against the smoothed targets, and its gradient into
+    /// `grad`: the per-element f64 arithmetic of `loss::bce_with_logits` and its backward (no
+    /// pos_weight), so the same bits, without their allocations (the training loop calls this
+    /// for every mini-batch). `log sigmoid(x)` and `log sigmoid(-x)` share their
+    /// `log1p(exp(-|x|))`.
+    fn bce_one_logit(&self, z: &[f32], y: &[f32], grad: Option<&mut Vec<f32>>) -> f32 {
+        if let Some(g) = grad {
+            self.bce_one_logit_grad(z, y, g);
+        }
+        let target = self.bce_target();
+        let n = z.len() as f64;
+        let sum: f64 = z
+            .iter()
+            .zip(y)
+            .map(|(&xv, &t)| {
+                let (xv, yv) = (xv as f64, target(t));
+                let l = (-xv.abs()).exp().ln_1p();
+                let (ls_pos, ls_neg) = (xv.min(0.0) - l, (-xv).min(0.0) - l);
+                -(yv * ls_pos + (1.0 - yv) * ls_neg)
+            })
+            .sum();
+        (sum / n) as f32
+    }
+
+    /// The smoothed binary target of a label, in f64 (as `soft_targets` for one logit).
+    fn bce_target(&self) -> impl Fn(f32) -> f64 {
+        let e = self.label_smoothing;
+        move |t: f32| (t * (1.0 - e) + e / 2.0) as f64
+    }
+
+    /// The gradient half of `bce_one_logit`: `(sigmoid(x) - y) / n` as `bce_with_logits_backward`
+    /// computes it.
+    fn bce_one_logit_grad(&self, z: &[f32], y: &[f32], g: &mut Vec<f32>) {
+        let target = self.bce_target();
+        let scale = 1.0 / z.len() as f64;
+        // sigmoid four lanes at a time (the same bits as `sigmoid1` on each value), then in place
+        g.clear();
+        g.resize(z.len(), 0.0);
+        activation::sigmoid_into(z, g).expect("same length");
+        for (gv, &t) in g.iter_mut().zip(y) {
+            let (sx, yv) = (*gv as f64, target(t));
+            *gv = ((sx * (yv + 1.0 - yv) - yv) * scale) as f32;
+        }
+    }
+
     /// Per-example prediction from one row of logits: the value (regression), P(class 1) for one
     /// logit, or class probabilities written into `probs` (softmax) for k logits.
     pub fn predict_row(&self, z: &[f32], probs: &mut [f32]) {
@@ -244,6 +314,55 @@ impl Head {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The training step's BCE path (`grad_or_nonfinite`, and `loss` on one logit) gives the
+    /// bits of the `ops::loss` kernels it stands in for, and the loss itself exactly when it is
+    /// not finite.
+    #[test]
+    fn one_logit_bce_matches_the_kernels_bit_for_bit() {
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let z0 = vec![-3.0f32, 0.5, 2.0, 1e30, -1e30, 0.0, -0.0, 17.0, -88.0, 1e-8];
+        let y = vec![0.0f32, 1., 1., 0., 1., 0., 1., 1., 0., 1.];
+        for eps in [0.0f32, 0.1] {
+            let h = Head::new(2, LossKind::Bce, eps).unwrap();
+            let t: Vec<f32> = y.iter().map(|&v| v * (1.0 - eps) + eps / 2.0).collect();
+            let shape = [z0.len(), 1];
+            let want_l = loss::bce_with_logits(&z0, &shape, &t, None, 1, Reduction::Mean)
+                .unwrap()
+                .data[0];
+            let want_g =
+                loss::bce_with_logits_backward(&z0, &shape, &t, None, 1, Reduction::Mean).unwrap();
+            let mut g = vec![9.0; 3];
+            let l = h.loss(&z0, &y, Some(&mut g)).unwrap();
+            assert_eq!(l.to_bits(), want_l.to_bits(), "eps {eps}");
+            assert_eq!(bits(&g), bits(&want_g), "eps {eps}");
+            let mut g2 = Vec::new();
+            assert_eq!(h.grad_or_nonfinite(&z0, &y, &mut g2).unwrap(), None);
+            assert_eq!(bits(&g2), bits(&want_g), "eps {eps}");
+            // a non-finite logit: the loss comes back, as `loss` computes it
+            for bad in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN] {
+                let mut z = z0.clone();
+                z[1] = bad;
+                let l = h.loss(&z, &y, None).unwrap();
+                assert!(!l.is_finite(), "{bad}: {l}");
+                let got = h.grad_or_nonfinite(&z, &y, &mut g2).unwrap();
+                assert!(got.is_some_and(|v| v.is_nan() == l.is_nan() && (v.is_nan() || v == l)));
+            }
+        }
+        // other heads: the loss is looked at, and returned only when not finite
+        let h = Head::new(3, LossKind::CrossEntropy, 0.0).unwrap();
+        let mut g = Vec::new();
+        let z = [0.1f32, 0.2, 0.3, 1.0, -1.0, 0.5];
+        assert_eq!(h.grad_or_nonfinite(&z, &[0.0, 2.0], &mut g).unwrap(), None);
+        assert_eq!(g.len(), 6);
+        let z = [f32::NAN, 0.2, 0.3, 1.0, -1.0, 0.5];
+        assert!(h
+            .grad_or_nonfinite(&z, &[0.0, 2.0], &mut g)
+            .unwrap()
+            .unwrap()
+            .is_nan());
+        assert!(h.grad_or_nonfinite(&z, &[0.0], &mut g).is_err());
+    }
 
     #[test]
     fn head_shapes_predictions_and_errors() {

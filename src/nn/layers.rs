@@ -34,47 +34,118 @@ impl Dense {
         }
     }
 
-    /// `x: [n, in]` -> `y: [n, out]` (resized).
+    /// `x: [n, in]` -> `y: [n, out]` (resized). Each output is `b + sum_k w[o, k] x[k]`, the sum
+    /// in f32 from k = 0 up.
     pub fn forward(&self, x: &[f32], n: usize, y: &mut Vec<f32>) {
         debug_assert_eq!(x.len(), n * self.n_in);
         y.resize(n * self.n_out, 0.0);
-        for (xr, yr) in x
-            .chunks_exact(self.n_in)
-            .zip(y.chunks_exact_mut(self.n_out))
-        {
-            for ((yo, wr), &bo) in yr
-                .iter_mut()
-                .zip(self.w.chunks_exact(self.n_in))
-                .zip(&self.b)
-            {
-                *yo = bo + wr.iter().zip(xr).map(|(a, b)| a * b).sum::<f32>();
-            }
-        }
+        let w = &self.w[..self.n_in * self.n_out];
+        let b = &self.b[..self.n_out];
+        fixed_width!(self.n_in, forward_rows(w, b, x, y));
     }
 
     /// Given the forward's input `x` and `dy: [n, out]`, sets `gw = dy^T x`, `gb = sum dy` and,
-    /// if asked, `dx = dy W` (`[n, in]`, resized).
+    /// if asked, `dx = dy W` (`[n, in]`, resized). Every sum runs in f32 in a fixed order: over
+    /// the rows for `gw` and `gb`, over the outputs for `dx`.
     pub fn backward(&mut self, x: &[f32], dy: &[f32], n: usize, dx: Option<&mut Vec<f32>>) {
         let (ni, no) = (self.n_in, self.n_out);
+        debug_assert_eq!(x.len(), n * ni);
+        debug_assert_eq!(dy.len(), n * no);
         self.gw.fill(0.0);
         self.gb.fill(0.0);
-        for (xr, dr) in x.chunks_exact(ni).zip(dy.chunks_exact(no)) {
-            for ((gwr, gbo), &d) in self.gw.chunks_exact_mut(ni).zip(&mut self.gb).zip(dr) {
-                *gbo += d;
-                for (g, &xv) in gwr.iter_mut().zip(xr) {
-                    *g += d * xv;
-                }
-            }
-        }
+        let (gw, gb) = (&mut self.gw[..ni * no], &mut self.gb[..no]);
+        fixed_width!(ni, grad_rows(gw, gb, x, dy, no));
         if let Some(dx) = dx {
             dx.clear();
             dx.resize(n * ni, 0.0);
-            for (dxr, dr) in dx.chunks_exact_mut(ni).zip(dy.chunks_exact(no)) {
-                for (wr, &d) in self.w.chunks_exact(ni).zip(dr) {
-                    for (o, &wv) in dxr.iter_mut().zip(wr) {
-                        *o += d * wv;
-                    }
+            let w = &self.w[..ni * no];
+            fixed_width!(ni, dx_rows(w, dy, dx, no));
+        }
+    }
+}
+
+/// Calls `$f::<N>(args)` with the layer's input width as a constant when it is a small one (the
+/// loops over it then unroll, without bounds checks: what the tiny playground nets spend their
+/// time on), or `$f::<0>` (the width read from the slices) otherwise. The arithmetic is the same.
+macro_rules! fixed_width {
+    ($ni:expr, $f:ident($($a:expr),*)) => {
+        match $ni {
+            1 => $f::<1>($ni, $($a),*),
+            2 => $f::<2>($ni, $($a),*),
+            3 => $f::<3>($ni, $($a),*),
+            4 => $f::<4>($ni, $($a),*),
+            8 => $f::<8>($ni, $($a),*),
+            16 => $f::<16>($ni, $($a),*),
+            _ => $f::<0>($ni, $($a),*),
+        }
+    };
+}
+use fixed_width;
+
+/// `y[r, o] = b[o] + sum_k w[o, k] x[r, k]`; `N` is the input width, or 0 for "read `ni`".
+#[inline(always)]
+fn forward_rows<const N: usize>(ni: usize, w: &[f32], b: &[f32], x: &[f32], y: &mut [f32]) {
+    let ni = if N > 0 { N } else { ni };
+    let no = b.len();
+    for (xr, yr) in x.chunks_exact(ni).zip(y.chunks_exact_mut(no)) {
+        for ((yo, wr), &bo) in yr.iter_mut().zip(w.chunks_exact(ni)).zip(b) {
+            // -0.0 is the neutral start of an f32 sum (as `Iterator::sum`)
+            let mut s = -0.0f32;
+            for k in 0..ni {
+                s += wr[k] * xr[k];
+            }
+            *yo = bo + s;
+        }
+    }
+}
+
+/// `gw[o, k] += dy[r, o] x[r, k]` and `gb[o] += dy[r, o]`, row after row.
+#[inline(always)]
+fn grad_rows<const N: usize>(
+    ni: usize,
+    gw: &mut [f32],
+    gb: &mut [f32],
+    x: &[f32],
+    dy: &[f32],
+    no: usize,
+) {
+    let ni = if N > 0 { N } else { ni };
+    if N > 0 {
+        // one output at a time, its sums in registers over the rows (the same order)
+        for (o, (gwr, gbo)) in gw.chunks_exact_mut(N).zip(gb.iter_mut()).enumerate() {
+            let mut acc = [0.0f32; 16];
+            let mut acc_b = *gbo;
+            acc[..N].copy_from_slice(gwr);
+            for (xr, dr) in x.chunks_exact(N).zip(dy.chunks_exact(no)) {
+                let d = dr[o];
+                acc_b += d;
+                for k in 0..N {
+                    acc[k] += d * xr[k];
                 }
+            }
+            gwr.copy_from_slice(&acc[..N]);
+            *gbo = acc_b;
+        }
+        return;
+    }
+    for (xr, dr) in x.chunks_exact(ni).zip(dy.chunks_exact(no)) {
+        for ((gwr, gbo), &d) in gw.chunks_exact_mut(ni).zip(gb.iter_mut()).zip(dr) {
+            *gbo += d;
+            for k in 0..ni {
+                gwr[k] += d * xr[k];
+            }
+        }
+    }
+}
+
+/// `dx[r, k] += dy[r, o] w[o, k]`, output after output.
+#[inline(always)]
+fn dx_rows<const N: usize>(ni: usize, w: &[f32], dy: &[f32], dx: &mut [f32], no: usize) {
+    let ni = if N > 0 { N } else { ni };
+    for (dxr, dr) in dx.chunks_exact_mut(ni).zip(dy.chunks_exact(no)) {
+        for (wr, &d) in w.chunks_exact(ni).zip(dr) {
+            for k in 0..ni {
+                dxr[k] += d * wr[k];
             }
         }
     }

@@ -39,6 +39,9 @@ pub struct Mlp {
     x: Vec<f32>,
     logits: Vec<f32>,
     n: usize,
+    // backward scratch (kept between calls: no allocation per batch)
+    grad: Vec<f32>,
+    dtmp: Vec<f32>,
 }
 
 /// Architecture of an `Mlp`.
@@ -51,6 +54,17 @@ pub struct MlpSpec {
     pub batch_norm: bool,
     pub dropout: f32,
     pub init: Init,
+}
+
+impl Hidden {
+    /// What the next layer reads: the dropout output, or the activation's without dropout.
+    fn output(&self) -> &[f32] {
+        if self.dropout.is_some() {
+            &self.out
+        } else {
+            &self.a
+        }
+    }
 }
 
 impl Mlp {
@@ -88,6 +102,8 @@ impl Mlp {
             x: Vec::new(),
             logits: Vec::new(),
             n: 0,
+            grad: Vec::new(),
+            dtmp: Vec::new(),
         })
     }
 
@@ -131,14 +147,10 @@ impl Mlp {
             let pre: &[f32] = if h.bn.is_some() { &h.zn } else { &h.z };
             h.a.resize(pre.len(), 0.0);
             act.forward(pre, &mut h.a);
-            match &mut h.dropout {
-                Some(d) => h.out = d.forward(&h.a, training, rng)?,
-                None => {
-                    h.out.clear();
-                    h.out.extend_from_slice(&h.a);
-                }
+            if let Some(d) = &mut h.dropout {
+                h.out = d.forward(&h.a, training, rng)?;
             }
-            input = &h.out;
+            input = h.output();
         }
         self.out.forward(input, n, &mut self.logits);
         Ok(&self.logits)
@@ -155,19 +167,19 @@ impl Mlp {
             )));
         }
         let act = self.act;
-        let last_in: &[f32] = self.hidden.last().map_or(&self.x, |h| &h.out);
-        let mut grad = Vec::new();
+        let last_in: &[f32] = self.hidden.last().map_or(&self.x, |h| h.output());
+        let mut grad = std::mem::take(&mut self.grad);
+        let mut dtmp = std::mem::take(&mut self.dtmp);
         self.out.backward(
             last_in,
             dlogits,
             n,
             (!self.hidden.is_empty()).then_some(&mut grad),
         );
-        let mut dtmp = Vec::new();
         for l in (0..self.hidden.len()).rev() {
             let (before, rest) = self.hidden.split_at_mut(l);
             let h = &mut rest[0];
-            let input: &[f32] = before.last().map_or(&self.x, |p| &p.out);
+            let input: &[f32] = before.last().map_or(&self.x, |p| p.output());
             // through dropout: grad is d out -> d a
             if let Some(d) = &h.dropout {
                 dtmp.resize(grad.len(), 0.0);
@@ -189,6 +201,8 @@ impl Mlp {
                 std::mem::swap(&mut grad, &mut dtmp);
             }
         }
+        self.grad = grad;
+        self.dtmp = dtmp;
         Ok(())
     }
 

@@ -349,8 +349,9 @@ impl Trainer {
         }
     }
 
-    /// One epoch of mini-batch updates. Returns the mean batch loss, or the first non-finite one.
-    fn run_epoch(&mut self) -> Result<f32> {
+    /// One epoch of mini-batch updates. Returns the first non-finite batch loss, if any (the
+    /// epoch stops there); a finite batch loss is not computed (`Head::grad_or_nonfinite`).
+    fn run_epoch(&mut self) -> Result<Option<f32>> {
         let lr = self.plan.lr.lr_at(self.epoch);
         let mut opt_w = self.plan.opt_w;
         let mut opt_o = self.plan.opt_other;
@@ -366,8 +367,6 @@ impl Trainer {
         let decay = (self.plan.engine_decay && self.cfg.weight_decay > 0.0)
             .then_some((1.0 - lr * self.cfg.weight_decay) as f32);
         let clip = self.cfg.clip_norm;
-        let mut total = 0.0f64;
-        let mut count = 0usize;
         let mut start = 0;
         while start < n {
             let end = (start + bs).min(n);
@@ -383,12 +382,13 @@ impl Trainer {
                 self.yb.push(self.train.y[i]);
             }
             let z = self.net.forward(&self.xb, nb, true, &mut self.rng_drop)?;
-            let loss = self.plan.head.loss(z, &self.yb, Some(&mut self.dz))?;
-            if !loss.is_finite() {
-                return Ok(loss);
+            if let Some(bad) = self
+                .plan
+                .head
+                .grad_or_nonfinite(z, &self.yb, &mut self.dz)?
+            {
+                return Ok(Some(bad));
             }
-            total += loss as f64 * nb as f64;
-            count += nb;
             self.net.backward(&self.dz)?;
             // penalties (weights only), global norm, clipping
             let mut sq = 0.0f64;
@@ -432,11 +432,7 @@ impl Trainer {
             }
             self.iterations += 1;
         }
-        Ok(if count == 0 {
-            0.0
-        } else {
-            (total / count as f64) as f32
-        })
+        Ok(None)
     }
 
     /// Changes the base learning rate of the running model (the schedule and warmup still apply
@@ -458,15 +454,11 @@ impl Trainer {
             }
             self.net.save_state(&mut self.good);
             let lr = self.plan.lr.lr_at(self.epoch);
-            let batch_loss = self.run_epoch()?;
+            let bad_loss = self.run_epoch()?;
             self.epoch += 1;
-            if !batch_loss.is_finite() || !self.net.is_finite() {
+            if bad_loss.is_some() || !self.net.is_finite() {
                 self.record(lr as f32)?;
-                let v = if batch_loss.is_finite() {
-                    f32::NAN
-                } else {
-                    batch_loss
-                };
+                let v = bad_loss.unwrap_or(f32::NAN);
                 // the curve shows the blow-up, not the eval of the half-updated weights
                 let at = self.history.len() - HISTORY_STRIDE + 1;
                 self.history[at] = v;
@@ -517,9 +509,9 @@ impl Trainer {
             if self.status != Status::Training {
                 break;
             }
-            let l = self.run_epoch()?;
+            let bad_loss = self.run_epoch()?;
             self.epoch += 1;
-            if !l.is_finite() {
+            if let Some(l) = bad_loss {
                 self.diverge(if l.is_nan() { "nan" } else { "inf" }, l);
             }
         }
