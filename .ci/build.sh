@@ -8,6 +8,25 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"   # npm's wasm-opt f
 profile=${1:---release}
 wasm-pack build "$profile" --target web --out-dir www/pkg --out-name dlplay --no-pack
 rm -f www/pkg/.gitignore
+pkgs="www/pkg"
+# The second build, www/pkg-relaxed/ (README "Build"): relaxed SIMD, where lanes::F4::mul_add is one
+# f32x4.relaxed_madd; www/app/wasm.js loads its .wasm where the engine validates relaxed SIMD. Its
+# own target dir: other rustflags in target/ would rebuild the default build each time. wasm-pack's
+# wasm-opt step takes Cargo.toml's flags, which lack --enable-relaxed-simd (wasm-opt then refuses
+# the module), so wasm-pack runs with --no-opt and npm's wasm-opt runs here with the same flags
+# plus that one. SKIP_RELAXED=1 leaves it out (a quicker local build; its tests then skip).
+if [ "${SKIP_RELAXED:-}" != 1 ]; then
+  CARGO_TARGET_DIR=target/relaxed CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
+    wasm-pack build "$profile" --no-opt --target web --out-dir www/pkg-relaxed --out-name dlplay --no-pack
+  rm -f www/pkg-relaxed/.gitignore www/pkg-relaxed/README.md
+  if [ "$profile" = --release ]; then
+    mapfile -t opt < <(python3 -c "import tomllib; print(*tomllib.load(open('Cargo.toml', 'rb'))['package']['metadata']['wasm-pack']['profile']['release']['wasm-opt'], sep='\n')")
+    wasm-opt "${opt[@]}" --enable-relaxed-simd www/pkg-relaxed/dlplay_bg.wasm -o www/pkg-relaxed/dlplay_bg.wasm
+  fi
+  # the page initializes the relaxed .wasm through www/pkg/dlplay.js: the glues must be one file
+  cmp -s www/pkg/dlplay.js www/pkg-relaxed/dlplay.js || { echo "[build] www/pkg-relaxed/dlplay.js differs from www/pkg/dlplay.js" >&2; exit 1; }
+  pkgs+=" and www/pkg-relaxed"
+fi
 mkdir -p www/golden
 rm -f www/golden/*.json
 cp tests/golden/*.json www/golden/
@@ -33,4 +52,4 @@ grep -q "from './d3-array.mjs'" www/vendor/d3-contour.mjs || { echo "[build] d3-
 cp node_modules/d3-array/dist/d3-array.mjs www/vendor/d3-array.mjs
 cp node_modules/d3-contour/LICENSE www/vendor/LICENSE.d3-contour
 cp node_modules/d3-array/LICENSE www/vendor/LICENSE.d3-array
-echo "[build] www/pkg, www/golden and www/vendor are ready"
+echo "[build] $pkgs, www/golden and www/vendor are ready"
