@@ -61,7 +61,7 @@ export default [
     name: 'a worker (the resize lab\'s) loads the relaxed-SIMD build too',
     async run({ page, base }) {
       const wasm = recordWasm(page);
-      await page.goto(`${base}resize.html#lang=en`);
+      await page.goto(`${base}resize.html#lang=en`); // the page itself loads no wasm: its worker does
       await page.waitForFunction(() => ['idle', 'error'].includes(document.body.dataset.lab), null, { timeout: 60000 });
       assert.equal(await page.evaluate(() => document.body.dataset.lab), 'idle');
       assert.ok(wasm.some((u) => RELAXED.test(u)), `requests: ${wasm}`);
