@@ -58,7 +58,9 @@ mod imp {
         /// `self + a * b` as one `f32x4.relaxed_madd` (the second build, `www/pkg-relaxed`): the
         /// engine may fuse it (one rounding, x86 FMA / Arm `fmla`) or not, so results differ
         /// from the default build in the last bits and are held to the golden tolerance only.
+        /// (The intrinsic is stable since Rust 1.82: only this build needs more than the MSRV.)
         #[cfg(target_feature = "relaxed-simd")]
+        #[allow(clippy::incompatible_msrv)]
         #[inline(always)]
         pub fn mul_add(self, a: F4, b: F4) -> F4 {
             F4(f32x4_relaxed_madd(a.0, b.0, self.0))
