@@ -1,14 +1,16 @@
-// Shared bench harness: our wasm build (www/pkg, the page's own bytes) and TF.js's wasm backend
-// (XNNPACK + SIMD, one thread) loaded side by side in one Node process.
+// Shared bench harness: our wasm build (www/pkg, the page's own bytes; or www/pkg-relaxed, the
+// relaxed-SIMD build) and TF.js's wasm backend (XNNPACK + SIMD, one thread) loaded side by side
+// in one Node process.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function loadOurs() {
-  const dl = await import(path.join(root, 'www/pkg/dlplay.js'));
-  const bytes = readFileSync(path.join(root, 'www/pkg/dlplay_bg.wasm'));
+/** The build in www/<dir>/ (each package is its own module, so both builds can be loaded at once). */
+export async function loadOurs(dir = 'pkg') {
+  const dl = await import(path.join(root, 'www', dir, 'dlplay.js'));
+  const bytes = readFileSync(path.join(root, 'www', dir, 'dlplay_bg.wasm'));
   const exports = dl.initSync({ module: bytes });
   return { dl, memory: exports.memory };
 }

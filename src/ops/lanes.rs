@@ -50,9 +50,20 @@ mod imp {
         }
         /// `self + a * b` (a multiply then an add: wasm SIMD128 has no fused multiply-add, and
         /// the scalar reference rounds the same way).
+        #[cfg(not(target_feature = "relaxed-simd"))]
         #[inline(always)]
         pub fn mul_add(self, a: F4, b: F4) -> F4 {
             F4(f32x4_add(self.0, f32x4_mul(a.0, b.0)))
+        }
+        /// `self + a * b` as one `f32x4.relaxed_madd` (the second build, `www/pkg-relaxed`): the
+        /// engine may fuse it (one rounding, x86 FMA / Arm `fmla`) or not, so results differ
+        /// from the default build in the last bits and are held to the golden tolerance only.
+        /// (The intrinsic is stable since Rust 1.82: only this build needs more than the MSRV.)
+        #[cfg(target_feature = "relaxed-simd")]
+        #[allow(clippy::incompatible_msrv)]
+        #[inline(always)]
+        pub fn mul_add(self, a: F4, b: F4) -> F4 {
+            F4(f32x4_relaxed_madd(a.0, b.0, self.0))
         }
         /// `[p0[0], p0[1], p1[0], p1[1]]`: two 64-bit loads (the taps of two outputs).
         ///
@@ -425,8 +436,11 @@ mod imp {
         }
     }
 
-    /// Which implementation this build uses (shown by the bench).
+    /// Which implementation this build uses (shown by the bench and the page).
+    #[cfg(not(target_feature = "relaxed-simd"))]
     pub const KIND: &str = "wasm simd128";
+    #[cfg(target_feature = "relaxed-simd")]
+    pub const KIND: &str = "wasm relaxed-simd";
 }
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]

@@ -7,7 +7,8 @@
 //! {stage, fraction}}. Messages are handled one at a time, in order (one queue), so a view into
 //! wasm memory is never used across another call into wasm. `fatal` means the wasm instance is
 //! unusable (a trap): the page starts a new worker.
-import init, { RgbaImage, checkImageSize, wasmMemory, version } from '../app/api.js'; // the checked API
+import { RgbaImage, checkImageSize, wasmMemory, version } from '../app/api.js'; // the checked API
+import { ready as init } from '../app/wasm.js'; // the one init: picks the relaxed-SIMD build where it runs
 import { codedError } from '../app/errors.js';
 import { decodePng, encodePng, isPng, pngHeader } from '../app/png.js';
 import { inferno } from '../app/canvas.js';
