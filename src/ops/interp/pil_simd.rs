@@ -174,11 +174,11 @@ fn vrow_n<const N: usize>(rows: &[u8], stride: usize, c: [i32; N], n: usize, out
     let bias = I32x4::splat(1 << (BITS - 1));
     for b in (0..n).step_by(16) {
         let mut acc = [bias; 4];
-        for t in 0..N {
+        for (t, &c) in cv.iter().enumerate() {
             // SAFETY: t < N rows of `stride` bytes are in rows (asserted by the caller) and
             // b + 16 <= n <= stride.
             let v = unsafe { U8x16::load(rows.as_ptr().add(t * stride + b)) };
-            add_products(&mut acc, v, cv[t]);
+            add_products(&mut acc, v, c);
         }
         // SAFETY: b + 16 <= n <= out.len().
         unsafe { narrow_store(acc, out.as_mut_ptr().add(b)) };
