@@ -1,5 +1,5 @@
 //! Pillow's RGBa pipeline of `pil` on the portable integer lanes (`U8x16`, `I16x8`, `I32x4`, and
-//! `F4` for the one division): premultiply, the horizontal and vertical 22-bit fixed-point passes
+//! `F4` for the unpremultiply's quotients): premultiply, the horizontal and vertical 22-bit fixed-point passes
 //! and the truncating unpremultiply, with the same integer arithmetic as the scalar twins, so the
 //! output is identical byte for byte (tested natively and in the browser). Each returns how much it
 //! wrote; the caller finishes the tail with the scalar loop.
@@ -49,37 +49,53 @@ pub fn premultiply(src: &[u8], dst: &mut [u8]) -> usize {
     n
 }
 
+/// `1/a` in f32 for `a` in 1..=254, and `1/255` for 0 and 255 (which then give `c` back).
+static RECIP: [f32; 256] = {
+    let mut t = [0.0f32; 256];
+    let mut a = 0;
+    while a < 256 {
+        t[a] = 1.0 / (if a == 0 { 255 } else { a }) as f32;
+        a += 1;
+    }
+    t
+};
+
 /// RGBa -> RGBA in place: `min(255, 255 c / a)` truncated, `c` kept where `a` is 0 or 255, 4
-/// pixels per step. The quotient is taken in f32 (exact operands below 2^16; a quotient that is
-/// not an integer is at least `1/a` away from one, far more than half an ulp, so truncating the
-/// rounded quotient truncates the exact one); `a = 0` divides by 255 instead, which gives `c`.
+/// pixels per step; a step whose 4 alphas are all 255 is left as it is.
+///
+/// Exact in f32 without a division: `q = (255 c + 0.5) * RECIP[a]` (operands exact below 2^17,
+/// two roundings: relative error below 2^-23, so below `0.008 / a` absolute) is that close to
+/// the exact `(255 c + 0.5) / a`, whose fraction lies in `[0.5 / a, 1 - 0.5 / a]`; so `q - 0.5`
+/// is within `0.49 / a` of `floor(255 c / a)`, and adding `1.5 * 2^23` (where the ulp is 1)
+/// rounds it to that integer, read back from the bits. `a = 0` uses `1/255` and gives `c`; the
+/// saturating narrows do the `min(255)`. Every `(c, a)` pair is tested.
 /// Writes `row[..n]` (`n` a multiple of 16) and returns `n`.
 pub fn unpremultiply(row: &mut [u8]) -> usize {
     let n = row.len() / 16 * 16;
-    let (opaque, zero, keep) = (U8x16::splat(255), U8x16::splat(0), alpha_lanes());
-    let k255 = F4::splat(255.0);
-    let div = |c: I32x4, a: I32x4| (F4::from_i32(c) * k255 / F4::from_i32(a)).to_i32_sat();
-    let quad = |c: I16x8, a: I16x8| {
-        I16x8::narrow(
-            div(c.widen_low(), a.widen_low()),
-            div(c.widen_high(), a.widen_high()),
-        )
+    let (opaque, keep) = (U8x16::splat(255), alpha_lanes());
+    let (k255, half) = (F4::splat(255.0), F4::splat(0.5));
+    let magic = F4::splat(12_582_912.0);
+    let magic_bits = magic.to_bits();
+    let quo = |c: I32x4, r: F4| {
+        let q = (F4::from_i32(c) * k255 + half) * r;
+        ((q - half) + magic).to_bits() - magic_bits
     };
     for k in (0..n).step_by(16) {
         // SAFETY: k + 16 <= n <= row.len().
         unsafe {
             let p = row.as_mut_ptr().add(k);
             let v = U8x16::load(p);
-            let a = v.alpha_per_pixel();
-            if a.eq(opaque).all_true() {
+            if v.alpha_per_pixel().eq(opaque).all_true() {
                 continue;
             }
-            let a = U8x16::select(a.eq(zero), opaque, a);
-            let r = U8x16::narrow(
-                quad(v.widen_low(), a.widen_low()),
-                quad(v.widen_high(), a.widen_high()),
+            // The 4 reciprocals, each over its pixel's 4 lanes.
+            let r = |px: usize| F4::load_splat(&RECIP[*p.add(4 * px + 3) as usize]);
+            let (lo, hi) = (v.widen_low(), v.widen_high());
+            let out = U8x16::narrow(
+                I16x8::narrow(quo(lo.widen_low(), r(0)), quo(lo.widen_high(), r(1))),
+                I16x8::narrow(quo(hi.widen_low(), r(2)), quo(hi.widen_high(), r(3))),
             );
-            U8x16::select(keep, v, r).store(p);
+            U8x16::select(keep, v, out).store(p);
         }
     }
     n
