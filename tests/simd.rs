@@ -195,6 +195,35 @@ fn rgba_simd_path_matches_scalar_on_random_sizes() {
 }
 
 #[wasm_bindgen_test]
+fn pillow_simd_path_matches_scalar_on_every_colour_alpha_pair() {
+    // A 256x256 image holding every (colour, alpha) pair, resized by one pixel along each axis:
+    // the outputs stay close to the inputs, so the premultiply and the unpremultiply (table of
+    // reciprocals, magic-number floor) see nearly every pair, transparent and opaque included.
+    use dlplay::ops::interp::{resize_rgba_with, Path, Rgba, RgbaMethod, RgbaMut};
+    let data: Vec<u8> = (0..=255u8)
+        .flat_map(|a| (0..=255u8).flat_map(move |c| [c, 255 - c, c / 3, a]))
+        .collect();
+    let src = Rgba {
+        data: &data,
+        w: 256,
+        h: 256,
+    };
+    for (ow, oh) in [(256, 255), (255, 256), (257, 256)] {
+        let run = |path| {
+            let mut out = vec![0u8; ow * oh * 4];
+            let dst = RgbaMut {
+                data: &mut out,
+                w: ow,
+                h: oh,
+            };
+            resize_rgba_with(src, dst, RgbaMethod::Pillow, path).unwrap();
+            out
+        };
+        assert_eq!(run(Path::Scalar), run(Path::Simd), "256x256 -> {ow}x{oh}");
+    }
+}
+
+#[wasm_bindgen_test]
 fn float_resize_simd_path_matches_scalar_on_random_shapes() {
     use dlplay::ops::interp::{
         resize_out_shape, resize_with, InterpMode, Path, ResizeParams, Target,
