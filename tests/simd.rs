@@ -2,7 +2,8 @@
 //! (`wasm-pack test --headless --chrome --firefox`): random shapes for every kernel family
 //! (dense, depthwise, pointwise) with groups, per-axis stride, padding and dilation, bias or not,
 //! batch 1 or 2, and widths around the vector block sizes; plus the bench's own shapes. The
-//! resize's lane paths (OpenCV u8, two-tap f32) against their scalar twins on random sizes.
+//! resize's lane paths (OpenCV, Pillow and textbook u8, two-tap f32) against their scalar twins
+//! on random sizes, up and down, with opaque, transparent and random alphas.
 #![cfg(target_arch = "wasm32")]
 
 use dlplay::ops::conv::{
@@ -149,12 +150,81 @@ fn side(rng: &mut Rng, max: usize) -> usize {
 fn rgba_simd_path_matches_scalar_on_random_sizes() {
     use dlplay::ops::interp::{best_path, resize_rgba_with, Path, Rgba, RgbaMethod, RgbaMut};
     assert_eq!(best_path(), Path::Simd);
+    let methods = [
+        RgbaMethod::OpenCv,
+        RgbaMethod::Pillow,
+        RgbaMethod::Bilinear {
+            align_corners: false,
+        },
+        RgbaMethod::Bilinear {
+            align_corners: true,
+        },
+    ];
     let mut rng = Rng::new(12345);
+    let (mut up, mut down) = (0, 0);
     for case in 0..300 {
         let (w, h) = (side(&mut rng, 40), side(&mut rng, 40));
-        let (ow, oh) = (side(&mut rng, 70), side(&mut rng, 70));
-        let data: Vec<u8> = (0..w * h * 4).map(|_| rng.next_u64() as u8).collect();
+        // Up to ~2x larger, or up to 8x smaller (Pillow's widened filter), per axis.
+        let out = |rng: &mut Rng, n: usize| {
+            if rng.below(3) == 0 {
+                (n / (1 + rng.below(8))).max(1)
+            } else {
+                side(rng, 70)
+            }
+        };
+        let (ow, oh) = (out(&mut rng, w), out(&mut rng, h));
+        // Alphas: random, all 255 (the opaque copy steps), or a mix with 0 and 255.
+        let alpha = case % 3;
+        let data: Vec<u8> = (0..w * h * 4)
+            .map(|i| {
+                let v = rng.next_u64() as u8;
+                match (i % 4 == 3, alpha, v % 3) {
+                    (false, _, _) | (true, 0, _) => v,
+                    (true, 1, _) | (true, _, 0) => 255,
+                    (true, _, 1) => 0,
+                    _ => v,
+                }
+            })
+            .collect();
         let src = Rgba { data: &data, w, h };
+        for m in methods {
+            let run = |path| {
+                let mut out = vec![0u8; ow * oh * 4];
+                let dst = RgbaMut {
+                    data: &mut out,
+                    w: ow,
+                    h: oh,
+                };
+                resize_rgba_with(src, dst, m, path).unwrap();
+                out
+            };
+            assert_eq!(
+                run(Path::Scalar),
+                run(Path::Simd),
+                "case {case} {m:?}: {w}x{h} -> {ow}x{oh}"
+            );
+        }
+        up += usize::from(ow > w || oh > h);
+        down += usize::from(ow < w || oh < h);
+    }
+    assert!(up > 100 && down > 100, "up {up}, down {down}");
+}
+
+#[wasm_bindgen_test]
+fn pillow_simd_path_matches_scalar_on_every_colour_alpha_pair() {
+    // A 256x256 image holding every (colour, alpha) pair, resized by one pixel along each axis:
+    // the outputs stay close to the inputs, so the premultiply and the unpremultiply (table of
+    // reciprocals, magic-number floor) see nearly every pair, transparent and opaque included.
+    use dlplay::ops::interp::{resize_rgba_with, Path, Rgba, RgbaMethod, RgbaMut};
+    let data: Vec<u8> = (0..=255u8)
+        .flat_map(|a| (0..=255u8).flat_map(move |c| [c, 255 - c, c / 3, a]))
+        .collect();
+    let src = Rgba {
+        data: &data,
+        w: 256,
+        h: 256,
+    };
+    for (ow, oh) in [(256, 255), (255, 256), (257, 256)] {
         let run = |path| {
             let mut out = vec![0u8; ow * oh * 4];
             let dst = RgbaMut {
@@ -162,14 +232,10 @@ fn rgba_simd_path_matches_scalar_on_random_sizes() {
                 w: ow,
                 h: oh,
             };
-            resize_rgba_with(src, dst, RgbaMethod::OpenCv, path).unwrap();
+            resize_rgba_with(src, dst, RgbaMethod::Pillow, path).unwrap();
             out
         };
-        assert_eq!(
-            run(Path::Scalar),
-            run(Path::Simd),
-            "case {case}: {w}x{h} -> {ow}x{oh}"
-        );
+        assert_eq!(run(Path::Scalar), run(Path::Simd), "256x256 -> {ow}x{oh}");
     }
 }
 

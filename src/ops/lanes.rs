@@ -436,6 +436,130 @@ mod imp {
         }
     }
 
+    // The u8 resize paths of Pillow and the textbook formula (`interp::pil_simd`,
+    // `interp::textbook_simd`): whole-vector byte loads, byte masks, the alpha of each pixel,
+    // u16 products, i32 products and the f32 <-> i32 conversions.
+    impl U8x16 {
+        #[inline(always)]
+        pub fn splat(v: u8) -> U8x16 {
+            U8x16(u8x16_splat(v))
+        }
+        /// Unaligned load of 16 bytes.
+        ///
+        /// # Safety
+        /// `p..p+16` must be readable.
+        #[inline(always)]
+        pub unsafe fn load(p: *const u8) -> U8x16 {
+            U8x16(v128_load(p as *const v128))
+        }
+        /// Four bytes (one RGBA pixel) into lanes 0..4, zeros elsewhere.
+        ///
+        /// # Safety
+        /// `p..p+4` must be readable.
+        #[inline(always)]
+        pub unsafe fn load4(p: *const u8) -> U8x16 {
+            U8x16(v128_load32_zero(p as *const u32))
+        }
+        /// All-ones lanes where `self == b`, zero elsewhere.
+        #[inline(always)]
+        pub fn eq(self, b: U8x16) -> U8x16 {
+            U8x16(i8x16_eq(self.0, b.0))
+        }
+        /// `t` where `mask` is all ones, `f` where it is zero (bitwise select).
+        #[inline(always)]
+        pub fn select(mask: U8x16, t: U8x16, f: U8x16) -> U8x16 {
+            U8x16(v128_bitselect(t.0, f.0, mask.0))
+        }
+        /// Whether every lane is nonzero.
+        #[inline(always)]
+        pub fn all_true(self) -> bool {
+            u8x16_all_true(self.0)
+        }
+        /// Each pixel's alpha (byte 3 of each 4) copied over its 4 bytes.
+        #[inline(always)]
+        pub fn alpha_per_pixel(self) -> U8x16 {
+            U8x16(i8x16_shuffle::<
+                3,
+                3,
+                3,
+                3,
+                7,
+                7,
+                7,
+                7,
+                11,
+                11,
+                11,
+                11,
+                15,
+                15,
+                15,
+                15,
+            >(self.0, self.0))
+        }
+    }
+
+    impl I16x8 {
+        /// Lanes 0..4 sign-extended.
+        #[inline(always)]
+        pub fn widen_low(self) -> I32x4 {
+            I32x4(i32x4_extend_low_i16x8(self.0))
+        }
+        /// Lanes 4..8 sign-extended.
+        #[inline(always)]
+        pub fn widen_high(self) -> I32x4 {
+            I32x4(i32x4_extend_high_i16x8(self.0))
+        }
+        /// Logical (unsigned) right shift: the lanes as u16.
+        #[inline(always)]
+        pub fn shr_u(self, n: u32) -> I16x8 {
+            I16x8(u16x8_shr(self.0, n))
+        }
+    }
+
+    impl core::ops::Mul for I16x8 {
+        type Output = I16x8;
+        /// Wrapping (the low 16 bits of the product, the same for i16 and u16).
+        #[inline(always)]
+        fn mul(self, b: I16x8) -> I16x8 {
+            I16x8(i16x8_mul(self.0, b.0))
+        }
+    }
+
+    impl core::ops::Mul for I32x4 {
+        type Output = I32x4;
+        /// Wrapping.
+        #[inline(always)]
+        fn mul(self, b: I32x4) -> I32x4 {
+            I32x4(i32x4_mul(self.0, b.0))
+        }
+    }
+
+    impl I32x4 {
+        #[inline(always)]
+        pub fn new(v: [i32; 4]) -> I32x4 {
+            I32x4(i32x4(v[0], v[1], v[2], v[3]))
+        }
+    }
+
+    impl F4 {
+        /// Each lane rounded down (`f32x4.floor`).
+        #[inline(always)]
+        pub fn floor(self) -> F4 {
+            F4(f32x4_floor(self.0))
+        }
+        /// Each lane converted exactly (below 2^24) or rounded to nearest.
+        #[inline(always)]
+        pub fn from_i32(v: I32x4) -> F4 {
+            F4(f32x4_convert_i32x4(v.0))
+        }
+        /// Each lane truncated toward zero, saturated to the i32 range, NaN to 0 (Rust's `as`).
+        #[inline(always)]
+        pub fn to_i32_sat(self) -> I32x4 {
+            I32x4(i32x4_trunc_sat_f32x4(self.0))
+        }
+    }
+
     /// Which implementation this build uses (shown by the bench and the page).
     #[cfg(not(target_feature = "relaxed-simd"))]
     pub const KIND: &str = "wasm simd128";
@@ -793,6 +917,98 @@ mod imp {
         #[inline(always)]
         fn sub(self, b: I32x4) -> I32x4 {
             I32x4(zip(self.0, b.0, i32::wrapping_sub))
+        }
+    }
+
+    impl U8x16 {
+        #[inline(always)]
+        pub fn splat(v: u8) -> U8x16 {
+            U8x16([v; 16])
+        }
+        /// # Safety
+        /// `p..p+16` must be readable.
+        #[inline(always)]
+        pub unsafe fn load(p: *const u8) -> U8x16 {
+            U8x16((p as *const [u8; 16]).read_unaligned())
+        }
+        /// # Safety
+        /// `p..p+4` must be readable.
+        #[inline(always)]
+        pub unsafe fn load4(p: *const u8) -> U8x16 {
+            let mut r = [0u8; 16];
+            r[..4].copy_from_slice(&(p as *const [u8; 4]).read_unaligned());
+            U8x16(r)
+        }
+        #[inline(always)]
+        pub fn eq(self, b: U8x16) -> U8x16 {
+            U8x16(zip(self.0, b.0, |x, y| if x == y { 0xff } else { 0 }))
+        }
+        #[inline(always)]
+        pub fn select(mask: U8x16, t: U8x16, f: U8x16) -> U8x16 {
+            U8x16(core::array::from_fn(|k| {
+                (t.0[k] & mask.0[k]) | (f.0[k] & !mask.0[k])
+            }))
+        }
+        #[inline(always)]
+        pub fn all_true(self) -> bool {
+            self.0.iter().all(|&v| v != 0)
+        }
+        #[inline(always)]
+        pub fn alpha_per_pixel(self) -> U8x16 {
+            U8x16(core::array::from_fn(|k| self.0[k | 3]))
+        }
+    }
+
+    impl I16x8 {
+        #[inline(always)]
+        pub fn widen_low(self) -> I32x4 {
+            I32x4(core::array::from_fn(|k| self.0[k] as i32))
+        }
+        #[inline(always)]
+        pub fn widen_high(self) -> I32x4 {
+            I32x4(core::array::from_fn(|k| self.0[4 + k] as i32))
+        }
+        #[inline(always)]
+        pub fn shr_u(self, n: u32) -> I16x8 {
+            I16x8(self.0.map(|v| ((v as u16) >> (n % 16)) as i16))
+        }
+    }
+
+    impl core::ops::Mul for I16x8 {
+        type Output = I16x8;
+        #[inline(always)]
+        fn mul(self, b: I16x8) -> I16x8 {
+            I16x8(zip(self.0, b.0, i16::wrapping_mul))
+        }
+    }
+
+    impl core::ops::Mul for I32x4 {
+        type Output = I32x4;
+        #[inline(always)]
+        fn mul(self, b: I32x4) -> I32x4 {
+            I32x4(zip(self.0, b.0, i32::wrapping_mul))
+        }
+    }
+
+    impl I32x4 {
+        #[inline(always)]
+        pub fn new(v: [i32; 4]) -> I32x4 {
+            I32x4(v)
+        }
+    }
+
+    impl F4 {
+        #[inline(always)]
+        pub fn floor(self) -> F4 {
+            F4(self.0.map(f32::floor))
+        }
+        #[inline(always)]
+        pub fn from_i32(v: I32x4) -> F4 {
+            F4(v.0.map(|x| x as f32))
+        }
+        #[inline(always)]
+        pub fn to_i32_sat(self) -> I32x4 {
+            I32x4(self.0.map(|x| x as i32))
         }
     }
 

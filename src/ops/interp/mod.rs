@@ -7,8 +7,9 @@
 //!   `INTER_LINEAR` (`cv2`) and Pillow `BILINEAR` (`pil`) bit for bit (the integer pipelines are
 //!   documented in shared/golden/README.md), nearest-neighbour (`nearest`) and the textbook f32
 //!   formula (`textbook`); `inspect` explains one output pixel with the same code.
-//! * Fast paths on the portable lanes of `ops::lanes` (`torch_simd`, `cv2_simd`), v128 in the
-//!   browser and arrays natively, each equal to its scalar twin (`Path` picks one; tests compare).
+//! * Fast paths on the portable lanes of `ops::lanes` (`torch_simd`, `cv2_simd`, `pil_simd`,
+//!   `textbook_simd`), v128 in the browser and arrays natively, each equal to its scalar twin
+//!   (`Path` picks one; tests compare).
 //!
 //! Every resize is separable: each axis gets a list of `(start, weights)` taps. Leaves share
 //! their types through `types` and never import this file.
@@ -18,7 +19,9 @@ mod cv2_simd;
 mod inspect;
 mod nearest;
 mod pil;
+mod pil_simd;
 mod textbook;
+mod textbook_simd;
 mod torch;
 mod torch_simd;
 mod types;
@@ -353,16 +356,17 @@ pub fn resize_rgba_into(src: Rgba, dst: RgbaMut, m: RgbaMethod) -> Result<()> {
     resize_rgba_with(src, dst, m, best_path())
 }
 
-/// `resize_rgba_into` on a chosen code path (only OpenCV has a lane path; the tests compare).
+/// `resize_rgba_into` on a chosen code path (OpenCV, Pillow and the textbook formula have lane
+/// paths; nearest only copies; the tests compare).
 pub fn resize_rgba_with(src: Rgba, dst: RgbaMut, m: RgbaMethod, path: Path) -> Result<()> {
     check_rgba("input image", src.data.len(), src.w, src.h)?;
     check_rgba("output image", dst.data.len(), dst.w, dst.h)?;
     check_rgba_cost([src.w, src.h], [dst.w, dst.h], m)?;
     match m {
         RgbaMethod::OpenCv => cv2::linear(src, dst, path),
-        RgbaMethod::Pillow => pil::bilinear(src, dst),
+        RgbaMethod::Pillow => pil::bilinear(src, dst, path),
         RgbaMethod::Nearest => nearest::nearest(src, dst),
-        RgbaMethod::Bilinear { align_corners } => textbook::bilinear(src, dst, align_corners),
+        RgbaMethod::Bilinear { align_corners } => textbook::bilinear(src, dst, align_corners, path),
     }
     Ok(())
 }

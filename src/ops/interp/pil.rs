@@ -3,7 +3,8 @@
 //! point, uint8 between the passes (vertical first when it shrinks much more, as Pillow 13 does),
 //! truncating unpremultiply. `pixel` computes one output pixel the same way for the inspector.
 
-use super::types::{Rgba, RgbaMut};
+use super::pil_simd;
+use super::types::{Path, Rgba, RgbaMut};
 
 /// Fixed-point bits of Pillow's coefficients.
 pub const BITS: u32 = 22;
@@ -89,49 +90,91 @@ fn vertical_first(w: usize, h: usize, ow: usize, oh: usize) -> bool {
     dh > 0 && dh > 2 * dw
 }
 
-fn pass_h(src: &[u8], w: usize, h: usize, ow: usize) -> Vec<u8> {
+/// Horizontal pass of one row from output pixel `first` on (`out` holds pixels `first..`).
+fn hrow_scalar(
+    srow: &[u8],
+    taps: usize,
+    starts: &[usize],
+    k: &[i32],
+    first: usize,
+    out: &mut [u8],
+) {
+    let w = srow.len() / 4;
+    for (o, j) in out.chunks_exact_mut(4).zip(first..) {
+        let s = starts[j];
+        let n = taps.min(w - s);
+        let kk = &k[j * taps..][..n];
+        for ch in 0..4 {
+            let mut acc: i64 = 1 << (BITS - 1);
+            for (t, &c) in kk.iter().enumerate() {
+                acc += c as i64 * srow[(s + t) * 4 + ch] as i64;
+            }
+            o[ch] = (acc >> BITS).clamp(0, 255) as u8;
+        }
+    }
+}
+
+/// Vertical pass of one output row from byte `first` on: `rows` holds `c.len()` source rows of
+/// `stride` bytes, `out` the bytes `first..` of the output row.
+fn vrow_scalar(rows: &[u8], stride: usize, c: &[i32], first: usize, out: &mut [u8]) {
+    for (d, b) in out.iter_mut().zip(first..) {
+        let mut acc: i64 = 1 << (BITS - 1);
+        for (t, &ct) in c.iter().enumerate() {
+            acc += ct as i64 * rows[t * stride + b] as i64;
+        }
+        *d = (acc >> BITS).clamp(0, 255) as u8;
+    }
+}
+
+/// RGBa -> RGBA of a row in place, from byte `first` on (a multiple of 4).
+fn unpremultiply_row(row: &mut [u8], path: Path) {
+    let first = match path {
+        Path::Simd => pil_simd::unpremultiply(row),
+        Path::Scalar => 0,
+    };
+    for px in row[first..].chunks_exact_mut(4) {
+        let s = [px[0], px[1], px[2], px[3]];
+        unpremultiply(&s, px);
+    }
+}
+
+/// `[h, w, 4] -> [h, ow, 4]` into `out`; `finish`: unpremultiply each row once written (the
+/// last pass, while the row is in cache).
+fn pass_h(src: &[u8], [w, h]: [usize; 2], ow: usize, out: &mut [u8], finish: bool, path: Path) {
     let (taps, starts, k) = pil_axis(w, ow);
-    let mut out = vec![0u8; h * ow * 4];
     for y in 0..h {
         let srow = &src[y * w * 4..][..w * 4];
         let drow = &mut out[y * ow * 4..][..ow * 4];
-        for j in 0..ow {
-            let s = starts[j];
-            let n = taps.min(w - s);
-            let kk = &k[j * taps..][..n];
-            for ch in 0..4 {
-                let mut acc: i64 = 1 << (BITS - 1);
-                for (t, &c) in kk.iter().enumerate() {
-                    acc += c as i64 * srow[(s + t) * 4 + ch] as i64;
-                }
-                drow[j * 4 + ch] = (acc >> BITS).clamp(0, 255) as u8;
-            }
+        let done = match path {
+            Path::Simd => pil_simd::hrow(srow, taps, &starts, &k, drow),
+            Path::Scalar => 0,
+        };
+        hrow_scalar(srow, taps, &starts, &k, done, &mut drow[done * 4..]);
+        if finish {
+            unpremultiply_row(drow, path);
         }
     }
-    out
 }
 
-fn pass_v(src: &[u8], w: usize, h: usize, oh: usize) -> Vec<u8> {
+/// `[h, w, 4] -> [oh, w, 4]` into `out`; `finish` as in `pass_h`.
+fn pass_v(src: &[u8], [w, h]: [usize; 2], oh: usize, out: &mut [u8], finish: bool, path: Path) {
     let (taps, starts, k) = pil_axis(h, oh);
-    let mut out = vec![0u8; oh * w * 4];
-    let mut acc = vec![0i64; w * 4];
+    let stride = w * 4;
     for i in 0..oh {
         let s = starts[i];
         let n = taps.min(h - s);
-        acc.fill(1 << (BITS - 1));
-        for t in 0..n {
-            let c = k[i * taps + t] as i64;
-            let srow = &src[(s + t) * w * 4..][..w * 4];
-            for (a, &v) in acc.iter_mut().zip(srow) {
-                *a += c * v as i64;
-            }
-        }
-        let drow = &mut out[i * w * 4..][..w * 4];
-        for (d, &a) in drow.iter_mut().zip(&acc) {
-            *d = (a >> BITS).clamp(0, 255) as u8;
+        let c = &k[i * taps..][..n];
+        let rows = &src[s * stride..(s + n) * stride];
+        let drow = &mut out[i * stride..][..stride];
+        let done = match path {
+            Path::Simd => pil_simd::vrow(rows, stride, c, drow),
+            Path::Scalar => 0,
+        };
+        vrow_scalar(rows, stride, c, done, &mut drow[done..]);
+        if finish {
+            unpremultiply_row(drow, path);
         }
     }
-    out
 }
 
 /// One output pixel `(ox, oy)` of `bilinear` to `ow x oh`, computing only the intermediate values
@@ -185,40 +228,42 @@ pub fn pixel(src: Rgba, ow: usize, oh: usize, ox: usize, oy: usize) -> [u8; 4] {
     d
 }
 
-/// The whole resize; sizes are checked by the caller.
-pub fn bilinear(src: Rgba, dst: RgbaMut) {
+/// The whole resize on a chosen code path; sizes are checked by the caller. Buffers: the
+/// premultiplied source and, when both axes change, the image between the passes; the last pass
+/// writes into `dst` and unpremultiplies each row as it goes.
+pub fn bilinear(src: Rgba, dst: RgbaMut, path: Path) {
     let (w, h, ow, oh) = (src.w, src.h, dst.w, dst.h);
     if ow == w && oh == h {
         dst.data.copy_from_slice(src.data);
         return;
     }
     // 1. RGBA -> RGBa.
-    let mut cur: Vec<u8> = src.data.to_vec();
-    for px in cur.chunks_exact_mut(4) {
-        let a = px[3] as u32;
-        for c in &mut px[..3] {
-            *c = muldiv255(*c, a);
-        }
-    }
-    // 2-4. Two passes; Pillow 13 runs the vertical one first when it shrinks much more.
-    let (mut cw, mut ch) = (w, h);
-    let order: [bool; 2] = if vertical_first(w, h, ow, oh) {
-        [false, true]
-    } else {
-        [true, false]
+    let mut pm = vec![0u8; src.data.len()];
+    let done = match path {
+        Path::Simd => pil_simd::premultiply(src.data, &mut pm),
+        Path::Scalar => 0,
     };
-    for horizontal in order {
-        if horizontal && ow != cw {
-            cur = pass_h(&cur, cw, ch, ow);
-            cw = ow;
-        }
-        if !horizontal && oh != ch {
-            cur = pass_v(&cur, cw, ch, oh);
-            ch = oh;
-        }
+    for (d, s) in pm[done..]
+        .chunks_exact_mut(4)
+        .zip(src.data[done..].chunks_exact(4))
+    {
+        d.copy_from_slice(&premultiply([s[0], s[1], s[2], s[3]]));
     }
-    // 5. RGBa -> RGBA.
-    for (d, s) in dst.data.chunks_exact_mut(4).zip(cur.chunks_exact(4)) {
-        unpremultiply(s, d);
+    // 2-5. One or two passes (Pillow 13 runs the vertical one first when it shrinks much more),
+    // the last into `dst`, then RGBa -> RGBA.
+    let out = dst.data;
+    match (ow != w, oh != h) {
+        (true, false) => pass_h(&pm, [w, h], ow, out, true, path),
+        (false, true) => pass_v(&pm, [w, h], oh, out, true, path),
+        _ if vertical_first(w, h, ow, oh) => {
+            let mut mid = vec![0u8; oh * w * 4];
+            pass_v(&pm, [w, h], oh, &mut mid, false, path);
+            pass_h(&mid, [w, oh], ow, out, true, path);
+        }
+        _ => {
+            let mut mid = vec![0u8; h * ow * 4];
+            pass_h(&pm, [w, h], ow, &mut mid, false, path);
+            pass_v(&mid, [ow, h], oh, out, true, path);
+        }
     }
 }

@@ -63,6 +63,86 @@ fn rgba_lane_paths_match_scalar_on_random_sizes() {
     assert!(wide > 50 && narrow > 20, "wide {wide}, narrow {narrow}");
 }
 
+/// Random RGBA bytes whose alphas are, per image, random, all 255 (opaque: the lanes' copy
+/// step), or a mix of 0, 255 and random (the unpremultiply's special cases side by side).
+fn rgba_bytes(rng: &mut Rng, n_px: usize, alpha: usize) -> Vec<u8> {
+    let mut data = bytes(rng, n_px * 4);
+    for px in data.chunks_exact_mut(4) {
+        px[3] = match (alpha, rng.below(3)) {
+            (0, _) => px[3],
+            (1, _) | (_, 0) => 255,
+            (_, 1) => 0,
+            _ => px[3],
+        };
+    }
+    data
+}
+
+#[test]
+fn pillow_and_textbook_lanes_match_scalar_on_random_sizes() {
+    const LANED: [RgbaMethod; 3] = [
+        RgbaMethod::Pillow,
+        RgbaMethod::Bilinear {
+            align_corners: false,
+        },
+        RgbaMethod::Bilinear {
+            align_corners: true,
+        },
+    ];
+    let mut rng = Rng::new(2024);
+    let (mut up, mut down, mut wide_taps, mut vfirst, mut one_axis) = (0, 0, 0, 0, 0);
+    for case in 0..400 {
+        let (w, h) = (side(&mut rng, 60), side(&mut rng, 60));
+        // Up to 3x larger or 9x smaller per axis, or the same size (a one-pass resize).
+        let out = |rng: &mut Rng, n: usize| match rng.below(4) {
+            0 => n,
+            1 => 1 + rng.below(3 * n + 2),
+            _ => (n / (1 + rng.below(9))).max(1),
+        };
+        let (ow, oh) = (out(&mut rng, w), out(&mut rng, h));
+        let data = rgba_bytes(&mut rng, w * h, case % 3);
+        let src = Rgba { data: &data, w, h };
+        for m in LANED {
+            let a = rgba_on(src, ow, oh, m, Path::Scalar);
+            let b = rgba_on(src, ow, oh, m, Path::Simd);
+            assert_eq!(a, b, "case {case} {m:?}: {w}x{h} -> {ow}x{oh}");
+        }
+        up += usize::from(ow > w || oh > h);
+        down += usize::from(ow < w || oh < h);
+        // Pillow's shrinking filter spans more than the 4 taps the lanes unroll.
+        wide_taps += usize::from(w >= 5 * ow || h >= 5 * oh);
+        vfirst += usize::from(oh < h && (h - oh) > 2 * w.saturating_sub(ow));
+        one_axis += usize::from((ow == w) != (oh == h));
+    }
+    assert!(
+        up > 100 && down > 100 && wide_taps > 40 && vfirst > 40 && one_axis > 40,
+        "up {up}, down {down}, wide taps {wide_taps}, vertical first {vfirst}, one axis {one_axis}"
+    );
+}
+
+#[test]
+fn pillow_alpha_lanes_match_scalar_on_every_pair() {
+    // Every (colour, alpha) pair, 4 pixels per lane step.
+    let rgba: Vec<u8> = (0..=255u8)
+        .flat_map(|a| (0..=255u8).flat_map(move |c| [c, 255 - c, c / 3, a]))
+        .collect();
+    let mut pm = vec![0u8; rgba.len()];
+    assert_eq!(pil_simd::premultiply(&rgba, &mut pm), rgba.len());
+    for (s, d) in rgba.chunks_exact(4).zip(pm.chunks_exact(4)) {
+        assert_eq!(d, pil::premultiply([s[0], s[1], s[2], s[3]]), "{s:?}");
+    }
+    let mut un = rgba.clone();
+    assert_eq!(pil_simd::unpremultiply(&mut un), rgba.len());
+    for (s, d) in rgba.chunks_exact(4).zip(un.chunks_exact(4)) {
+        let a = s[3] as u32;
+        let want = |c: u8| match a {
+            0 | 255 => c,
+            _ => (255 * c as u32 / a).min(255) as u8,
+        };
+        assert_eq!(d, [want(s[0]), want(s[1]), want(s[2]), s[3]], "{s:?}");
+    }
+}
+
 #[test]
 fn float_lane_paths_match_scalar_on_random_shapes() {
     let mut rng = Rng::new(7);

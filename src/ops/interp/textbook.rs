@@ -3,8 +3,9 @@
 //! then the column, rounded half up. `terms` is the formula for one pixel (what the inspector
 //! writes out); `bilinear` runs the same arithmetic row by row.
 
+use super::textbook_simd;
 use super::torch::{axis_filter, Kernel};
-use super::types::{AxisFilter, Rgba, RgbaMut};
+use super::types::{AxisFilter, Path, Rgba, RgbaMut};
 
 /// The horizontal and vertical filters for `w x h -> ow x oh` (all sides >= 1).
 pub fn filters(
@@ -40,16 +41,48 @@ pub fn round_u8(v: f32) -> u8 {
     (v + 0.5).floor().clamp(0.0, 255.0) as u8
 }
 
-/// The whole resize; sizes are checked by the caller.
-pub fn bilinear(src: Rgba, dst: RgbaMut, align_corners: bool) {
+/// The whole resize on a chosen code path; sizes are checked by the caller.
+pub fn bilinear(src: Rgba, dst: RgbaMut, align_corners: bool, path: Path) {
     let (sw, dw) = ([src.w, src.h], [dst.w, dst.h]);
-    passes(src.data, sw, dst.data, dw, align_corners);
+    passes(src.data, sw, dst.data, dw, align_corners, path);
+}
+
+/// Horizontal pass of one source row into `out` (`ow * 4` floats), from output pixel `first` on:
+/// the fold of `terms` (sums from 0.0 in tap order).
+fn hrow_scalar(srow: &[u8], fx: &AxisFilter, first: usize, out: &mut [f32]) {
+    let outs = out[first * 4..].chunks_exact_mut(4).zip(first..);
+    if fx.taps == 2 {
+        // (0 + w0 a) + w1 b == w0 a + w1 b exactly, so this is the fold below.
+        for (o, j) in outs {
+            let (p, w0, w1) = (fx.starts[j] * 4, fx.weights[2 * j], fx.weights[2 * j + 1]);
+            let (a, b) = (&srow[p..p + 4], &srow[p + 4..p + 8]);
+            for ch in 0..4 {
+                o[ch] = w0 * a[ch] as f32 + w1 * b[ch] as f32;
+            }
+        }
+    } else {
+        for (o, j) in outs {
+            let (x0, wx) = (fx.starts[j], &fx.weights[j * fx.taps..][..fx.taps]);
+            for ch in 0..4 {
+                o[ch] = wx.iter().enumerate().fold(0.0f32, |acc, (t, &wt)| {
+                    acc + wt * srow[(x0 + t) * 4 + ch] as f32
+                });
+            }
+        }
+    }
 }
 
 /// `bilinear` on plain slices `[h, w, 4] -> [oh, ow, 4]`. As arguments, `src` and `dst` are
 /// known not to overlap each other or the scratch rows, which keeps this loop as fast as it
 /// was (slices read out of the view structs measured 5% slower in the browser).
-fn passes(src: &[u8], [w, h]: [usize; 2], dst: &mut [u8], [ow, oh]: [usize; 2], ac: bool) {
+fn passes(
+    src: &[u8],
+    [w, h]: [usize; 2],
+    dst: &mut [u8],
+    [ow, oh]: [usize; 2],
+    ac: bool,
+    path: Path,
+) {
     let (fx, fy) = filters(w, h, ow, oh, ac);
     // Same arithmetic as `terms` (sums from 0.0 in tap order), done row by row: each
     // source row goes through the horizontal pass once into a ring of `fy.taps` rows.
@@ -62,26 +95,16 @@ fn passes(src: &[u8], [w, h]: [usize; 2], dst: &mut [u8], [ow, oh]: [usize; 2], 
             let slot = &mut ring[y % taps];
             if slot.0 != y {
                 let srow = &src[y * w * 4..][..w * 4];
-                if fx.taps == 2 {
-                    // (0 + w0 a) + w1 b == w0 a + w1 b exactly, so this is the fold below.
-                    for (j, o) in slot.1.chunks_exact_mut(4).enumerate() {
-                        let (p, w0, w1) =
-                            (fx.starts[j] * 4, fx.weights[2 * j], fx.weights[2 * j + 1]);
-                        let (a, b) = (&srow[p..p + 4], &srow[p + 4..p + 8]);
-                        for ch in 0..4 {
-                            o[ch] = w0 * a[ch] as f32 + w1 * b[ch] as f32;
-                        }
+                let done = match (path, fx.taps) {
+                    (Path::Simd, 1) => {
+                        textbook_simd::hrow::<1>(srow, &fx.starts, &fx.weights, &mut slot.1)
                     }
-                } else {
-                    for (j, o) in slot.1.chunks_exact_mut(4).enumerate() {
-                        let (x0, wx) = (fx.starts[j], &fx.weights[j * fx.taps..][..fx.taps]);
-                        for ch in 0..4 {
-                            o[ch] = wx.iter().enumerate().fold(0.0f32, |acc, (t, &wt)| {
-                                acc + wt * srow[(x0 + t) * 4 + ch] as f32
-                            });
-                        }
+                    (Path::Simd, 2) => {
+                        textbook_simd::hrow::<2>(srow, &fx.starts, &fx.weights, &mut slot.1)
                     }
-                }
+                    _ => 0,
+                };
+                hrow_scalar(srow, &fx, done, &mut slot.1);
                 slot.0 = y;
             }
         }
@@ -89,11 +112,19 @@ fn passes(src: &[u8], [w, h]: [usize; 2], dst: &mut [u8], [ow, oh]: [usize; 2], 
         let drow = &mut dst[i * ow * 4..][..ow * 4];
         if taps == 2 {
             let (r0, r1) = (&ring[s % 2].1, &ring[(s + 1) % 2].1);
-            for ((d, &x0), &x1) in drow.iter_mut().zip(r0).zip(r1) {
+            let done = match path {
+                Path::Simd => textbook_simd::vrow([r0, r1], [wy[0], wy[1]], drow),
+                Path::Scalar => 0,
+            };
+            for ((d, &x0), &x1) in drow[done..].iter_mut().zip(&r0[done..]).zip(&r1[done..]) {
                 *d = round_u8(wy[0] * x0 + wy[1] * x1);
             }
         } else {
-            for (k, d) in drow.iter_mut().enumerate() {
+            let done = match (path, taps) {
+                (Path::Simd, 1) => textbook_simd::vrow([&ring[0].1], [wy[0]], drow),
+                _ => 0,
+            };
+            for (k, d) in drow.iter_mut().enumerate().skip(done) {
                 let v = wy
                     .iter()
                     .enumerate()
@@ -127,7 +158,7 @@ mod tests {
             w: 4,
             h: 4,
         };
-        bilinear(src, dst, true);
+        bilinear(src, dst, true, Path::Scalar);
         let r: Vec<u8> = out.chunks(4).map(|p| p[0]).collect();
         assert_eq!(&r[..4], &[0, 33, 67, 100]);
         assert_eq!(&r[12..], &[200, 218, 237, 255]);
