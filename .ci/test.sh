@@ -12,6 +12,9 @@ cargo fmt --all --check
 step "clippy (native and wasm32, -D warnings)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+# the relaxed-SIMD build's own cfg arm (lanes::F4::mul_add), in its own target dir like .ci/build.sh
+CARGO_TARGET_DIR=target/relaxed CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
+  cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 step "cargo test (unit, golden, gradient checks)"
 cargo test --release -- --nocapture 2>&1 | tee target/cargo-test.log | grep -E "^(golden|[a-z_0-9]+: [0-9]+ passed|test result|FAILED|failures)" || true
 grep -q "^golden: [0-9]* passed, 0 failed" target/cargo-test.log

@@ -254,8 +254,11 @@ impl Phased {
         }
         let upto = (need + BAND).min(self.hp);
         let (plane, hw) = (self.plane(), self.h * self.w);
-        for (dst, src) in buf.chunks_exact_mut(plane).zip(x.chunks_exact(hw)) {
-            self.fill_rows(dst, src, *filled..upto, padded);
+        // Indexed, not chunked: an empty input (h or w = 0, all padding) has hw = 0.
+        let c = buf.len().checked_div(plane).unwrap_or(0);
+        for ci in 0..c {
+            let src = &x[ci * hw..][..hw];
+            self.fill_rows(&mut buf[ci * plane..][..plane], src, *filled..upto, padded);
         }
         *filled = upto;
     }

@@ -329,3 +329,33 @@ fn winograd_falls_back_to_direct_on_wild_inputs() {
         );
     }
 }
+
+/// An empty input (0 rows or 0 columns) with padding is a valid conv of zeros plus bias: every
+/// kernel (dense, Winograd at stride 1 and 2) fills its padded copy without reading the input.
+#[test]
+fn empty_input_with_padding_is_the_bias() {
+    for (xs, ws, stride) in [
+        ([1, 2, 0, 5], [3, 2, 3, 3], 1),
+        ([2, 8, 0, 4], [8, 8, 3, 3], 1),
+        ([1, 8, 3, 0], [9, 8, 3, 3], 1),
+        ([1, 8, 0, 0], [8, 8, 3, 3], 2),
+    ] {
+        let p = Conv2dParams {
+            stride: [stride; 2],
+            padding: [2, 2],
+            ..Default::default()
+        };
+        let ys = conv2d_out_shape(xs, ws, &p).unwrap();
+        let (x, w, b) = data(xs, ws, 5);
+        let (y, shape) = conv2d(view(&x, xs), view(&w, ws), Some(&b), &p).unwrap();
+        assert_eq!(shape, ys);
+        let per = ys[2] * ys[3];
+        for (k, v) in y.iter().enumerate() {
+            assert_eq!(
+                *v,
+                b[(k / per) % ws[0]],
+                "{xs:?} {ws:?} stride {stride} at {k}"
+            );
+        }
+    }
+}
