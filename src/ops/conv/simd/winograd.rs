@@ -272,14 +272,30 @@ fn run<S: Scheme>(op: Operands<'_>, y: &mut [f32], s: &mut Scratch) -> Result<()
         checked_size(&[c, lay.plane])?,
         0.0,
     )?;
-    try_grow("the transformed input", v, S::XI * c * vs, 0.0)?;
-    try_grow("the transformed products", m, S::XI * ocp * vs, 0.0)?;
+    // Every size checked (channel counts come from JS; the products below then fit usize).
+    try_grow(
+        "the transformed input",
+        v,
+        checked_size(&[S::XI, c, vs])?,
+        0.0,
+    )?;
+    try_grow(
+        "the transformed products",
+        m,
+        checked_size(&[S::XI, ocp, vs])?,
+        0.0,
+    )?;
     // U packed [ξ][oc block][ci][NOC], zero for tail channels; one copy per weight, read with
     // `load_splat` (measured 10% faster here than the dense kernel's four ready-made copies:
     // all 16 or 25 products' weights stay in L1 with a quarter of the bytes).
     let per_block = c * NOC;
     wpk.clear();
-    wpk.resize(S::XI * nob * per_block, 0.0);
+    try_grow(
+        "the packed weights",
+        wpk,
+        checked_size(&[S::XI, nob, per_block])?,
+        0.0,
+    )?;
     for oc in 0..o {
         let (ob, q) = (oc / NOC, oc % NOC);
         for ci in 0..c {
