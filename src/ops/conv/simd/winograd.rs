@@ -26,7 +26,7 @@
 //! 2^62 in magnitude (`tame`): an Inf in a patch would turn into NaN through the transforms'
 //! differences where the direct sum gives ±Inf, so such inputs take the direct kernel.
 
-use super::{checked_size, Operands, Phased, Scratch, BW, NOC};
+use super::{block_start, block_step, checked_size, Operands, Phased, Scratch, BW, NOC};
 use crate::ops::conv::params::{Conv2dParams, Geom};
 use crate::ops::lanes::F4;
 use crate::tensor::try_grow;
@@ -406,7 +406,7 @@ fn gemm_chunk(
             let wblk = wpk[(xi * nob + ob) * per_block..].as_ptr();
             let mut jb = 0;
             while jb < tn {
-                let mut acc = [[F4::splat(0.0); 2]; NOC];
+                let mut acc = block_start([F4::splat(0.0); NOC]);
                 // SAFETY: rows ci < c of V[ξ] hold vs >= jb + 8 floats; the block's weights are
                 // c·NOC floats (the asserts above).
                 unsafe {
@@ -414,12 +414,11 @@ fn gemm_chunk(
                     let mut wp = wblk;
                     for _ in 0..c {
                         let xv = [F4::load(xp), F4::load(xp.add(4))];
-                        for accq in acc.iter_mut() {
+                        block_step(&mut acc, &xv, || {
                             let wv = F4::load_splat(wp);
                             wp = wp.add(1);
-                            accq[0] = accq[0].mul_add(wv, xv[0]);
-                            accq[1] = accq[1].mul_add(wv, xv[1]);
-                        }
+                            wv
+                        });
                         xp = xp.add(vs);
                     }
                     for (q, a) in acc.iter().enumerate() {
