@@ -115,7 +115,7 @@ pub fn sigmoid1(x: f32) -> f32 {
 pub fn sigmoid(x: &[f32]) -> Vec<f32> {
     let mut y = vec![0.0; x.len()];
     let k = vmath::Consts::opaque();
-    vmath::map(x, &mut y, |v| vmath::sigmoid_k(&k, v));
+    vmath::map_n::<5>(x, &mut y, |v| vmath::sigmoid_k(&k, v));
     y
 }
 
@@ -123,7 +123,7 @@ pub fn sigmoid(x: &[f32]) -> Vec<f32> {
 pub fn sigmoid_into(x: &[f32], y: &mut [f32]) -> Result<()> {
     check_len("output", y.len(), &[x.len()])?;
     let k = vmath::Consts::opaque();
-    vmath::map(x, y, |v| vmath::sigmoid_k(&k, v));
+    vmath::map_n::<5>(x, y, |v| vmath::sigmoid_k(&k, v));
     Ok(())
 }
 
@@ -310,7 +310,7 @@ impl Activation {
             // The exp-based ones on four lanes (`vmath`; `f` runs the same lane code).
             Activation::Sigmoid => {
                 let k = vmath::Consts::opaque();
-                vmath::map(x, y, |v| vmath::sigmoid_k(&k, v))
+                vmath::map_n::<5>(x, y, |v| vmath::sigmoid_k(&k, v))
             }
             Activation::Tanh => vmath::map(x, y, vmath::tanh),
             Activation::Silu => {

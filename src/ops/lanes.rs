@@ -416,6 +416,11 @@ mod imp {
         pub fn or(self, b: I32x4) -> I32x4 {
             I32x4(v128_or(self.0, b.0))
         }
+        /// `self & !b` (one `v128.andnot`).
+        #[inline(always)]
+        pub fn andnot(self, b: I32x4) -> I32x4 {
+            I32x4(v128_andnot(self.0, b.0))
+        }
     }
 
     impl core::ops::Add for I32x4 {
@@ -901,6 +906,10 @@ mod imp {
         #[inline(always)]
         pub fn or(self, b: I32x4) -> I32x4 {
             I32x4(zip(self.0, b.0, |x, y| x | y))
+        }
+        #[inline(always)]
+        pub fn andnot(self, b: I32x4) -> I32x4 {
+            I32x4(zip(self.0, b.0, |x, y| x & !y))
         }
     }
 

@@ -112,18 +112,28 @@ fn row<const LOG: bool>(k: &Consts, x: &[f32], y: &mut [f32]) {
     // Pass 2: e = exp(x - m), summed (and stored for softmax).
     let mut s4 = [F4::splat(0.0); 4];
     let (yb, yt) = y.split_at_mut(full);
-    for (c, yc) in xb.chunks_exact(16).zip(yb.chunks_exact_mut(16)) {
+    // Both pointers pass through `black_box`: the compiler then cannot rule out that a store
+    // changes x and keeps each step's four loads ahead of its stores (see `vmath::map`).
+    let xp = core::hint::black_box(xb.as_ptr());
+    let yp = core::hint::black_box(yb.as_mut_ptr());
+    for i in 0..full / 16 {
         // four independent exps per step (written out: a rolled loop kept one in flight)
-        let e0 = exp_nonpos_ftz(k, ld(&c[0..]) - mv);
-        let e1 = exp_nonpos_ftz(k, ld(&c[4..]) - mv);
-        let e2 = exp_nonpos_ftz(k, ld(&c[8..]) - mv);
-        let e3 = exp_nonpos_ftz(k, ld(&c[12..]) - mv);
+        // SAFETY: 16 * i + 16 <= full, the length of xb and yb.
+        let v: [F4; 4] = core::array::from_fn(|j| unsafe { F4::load(xp.add(16 * i + 4 * j)) });
+        let e0 = exp_nonpos_ftz(k, v[0] - mv);
+        let e1 = exp_nonpos_ftz(k, v[1] - mv);
+        let e2 = exp_nonpos_ftz(k, v[2] - mv);
+        let e3 = exp_nonpos_ftz(k, v[3] - mv);
         s4 = [s4[0] + e0, s4[1] + e1, s4[2] + e2, s4[3] + e3];
         if !log {
-            st(e0, &mut yc[0..]);
-            st(e1, &mut yc[4..]);
-            st(e2, &mut yc[8..]);
-            st(e3, &mut yc[12..]);
+            // SAFETY: as above.
+            unsafe {
+                let p = yp.add(16 * i);
+                e0.store(p);
+                e1.store(p.add(4));
+                e2.store(p.add(8));
+                e3.store(p.add(12));
+            }
         }
     }
     let mut tail = 0.0f32;
