@@ -359,6 +359,11 @@ mod imp {
                 F4(i32x4_shuffle::<1, 3, 5, 7>(a.0, b.0)),
             )
         }
+        /// `[a1, a2, a3, b0]`: lanes 1 to 4 of the eight of `a` then `b`.
+        #[inline(always)]
+        pub fn shift_in(a: F4, b: F4) -> F4 {
+            F4(i32x4_shuffle::<1, 2, 3, 4>(a.0, b.0))
+        }
         /// `([a0, b0, a1, b1], [a2, b2, a3, b3])`: two vectors interleaved (`unzip`'s inverse).
         #[inline(always)]
         pub fn zip(a: F4, b: F4) -> (F4, F4) {
@@ -854,6 +859,11 @@ mod imp {
         pub fn unzip(a: F4, b: F4) -> (F4, F4) {
             let (a, b) = (a.0, b.0);
             (F4([a[0], a[2], b[0], b[2]]), F4([a[1], a[3], b[1], b[3]]))
+        }
+        /// `[a1, a2, a3, b0]`.
+        #[inline(always)]
+        pub fn shift_in(a: F4, b: F4) -> F4 {
+            F4([a.0[1], a.0[2], a.0[3], b.0[0]])
         }
         /// `([a0, b0, a1, b1], [a2, b2, a3, b3])`.
         #[inline(always)]

@@ -195,26 +195,14 @@ impl Phased {
     }
     /// Writes every float of one channel's padded, phased plane (`dst.len() == plane()`).
     fn fill(&self, dst: &mut [f32], src: &[f32]) {
-        self.fill_rows(dst, src, 0..self.hp, &mut Vec::new());
+        self.fill_rows(dst, src, 0..self.hp);
     }
 
-    /// Writes padded rows `rows` of one channel's phased plane (`dst` is the whole plane);
-    /// `padded` is scratch for one padded row. The kernels fill a band of rows just before
-    /// using it, so the copy is still in cache when the sums read it.
-    fn fill_rows(
-        &self,
-        dst: &mut [f32],
-        src: &[f32],
-        rows: std::ops::Range<usize>,
-        padded: &mut Vec<f32>,
-    ) {
+    /// Writes padded rows `rows` of one channel's phased plane (`dst` is the whole plane). The
+    /// kernels fill a band of rows just before using it, so the copy is still in cache when
+    /// the sums read it.
+    fn fill_rows(&self, dst: &mut [f32], src: &[f32], rows: std::ops::Range<usize>) {
         let row = self.row();
-        if self.sw > 1 {
-            // One padded row (zeros, the source row, zeros), split into the phases below; only
-            // the source part changes from row to row.
-            padded.clear();
-            padded.resize(row, 0.0);
-        }
         let first = rows.start;
         for (k, drow) in dst[rows.start * row..rows.end * row]
             .chunks_exact_mut(row)
@@ -231,8 +219,7 @@ impl Phased {
                 drow[self.pw..self.pw + self.w].copy_from_slice(srow);
                 drow[self.pw + self.w..].fill(0.0);
             } else {
-                padded[self.pw..self.pw + self.w].copy_from_slice(srow);
-                self.split_phases(drow, padded);
+                self.split_phases(drow, srow);
             }
         }
     }
@@ -240,14 +227,7 @@ impl Phased {
     /// Fills, in every channel plane of `buf` (`c` planes of `plane()` floats, from `x`'s `c`
     /// channels of `h x w`), the rows from `*filled` up to at least `need` (a band of `BAND`
     /// more, within `hp`), and advances `*filled`.
-    fn fill_band(
-        &self,
-        buf: &mut [f32],
-        x: &[f32],
-        need: usize,
-        filled: &mut usize,
-        padded: &mut Vec<f32>,
-    ) {
+    fn fill_band(&self, buf: &mut [f32], x: &[f32], need: usize, filled: &mut usize) {
         const BAND: usize = 8;
         if need <= *filled {
             return;
@@ -258,27 +238,48 @@ impl Phased {
         let c = buf.len().checked_div(plane).unwrap_or(0);
         for ci in 0..c {
             let src = &x[ci * hw..][..hw];
-            self.fill_rows(&mut buf[ci * plane..][..plane], src, *filled..upto, padded);
+            self.fill_rows(&mut buf[ci * plane..][..plane], src, *filled..upto);
         }
         *filled = upto;
     }
 
-    /// `drow[phase][m] = padded[m·sw + phase]`: for 2, 4 or 8 phases, four columns of every
-    /// phase at a time from `sw` vector loads and log2(sw) rounds of `unzip`.
-    fn split_phases(&self, drow: &mut [f32], padded: &[f32]) {
-        let (sw, wq) = (self.sw, self.wq);
-        assert!(drow.len() == sw * wq && padded.len() == sw * wq);
+    /// `drow[phase][m] = padded[m·sw + phase]`, where `padded` is the source row `srow` with
+    /// `pw` zeros before it and zeros after, without building it (a per-row `copy_from_slice`
+    /// into such a row is a `memory.copy`, a call out of the wasm code that cost more than the
+    /// split). For 2, 4 or 8 phases four columns of every phase at a time: `4·sw` padded
+    /// columns inside the source row are `sw` vector loads and log2(sw) rounds of `unzip`; the
+    /// few blocks at the row's two ends go through a zero-filled copy of their `4·sw` floats.
+    fn split_phases(&self, drow: &mut [f32], srow: &[f32]) {
+        let (sw, wq, pw, w) = (self.sw, self.wq, self.pw, self.w);
+        assert!(drow.len() == sw * wq && srow.len() == w);
+        let at = |j: usize| {
+            if j >= pw && j - pw < w {
+                srow[j - pw]
+            } else {
+                0.0
+            }
+        };
         let vec_m = if matches!(sw, 2 | 4 | 8) {
             wq / 4 * 4
         } else {
             0
         };
+        let blk = 4 * sw;
+        let mut edge = [0.0f32; 32];
         let mut m = 0;
         while m < vec_m {
-            // SAFETY: m + 4 <= wq, so the loads end at (m + 4)·sw <= sw·wq = padded.len() and
-            // the stores at phase·wq + m + 4 <= sw·wq = drow.len().
+            let j0 = m * sw;
+            let src = if j0 >= pw && j0 - pw + blk <= w {
+                srow[j0 - pw..][..blk].as_ptr()
+            } else {
+                for (k, e) in edge[..blk].iter_mut().enumerate() {
+                    *e = at(j0 + k);
+                }
+                edge.as_ptr()
+            };
+            // SAFETY: `src` points at `blk = 4·sw` readable floats (a slice of that length
+            // above); m + 4 <= wq, so the stores end at phase·wq + m + 4 <= sw·wq = drow.len().
             unsafe {
-                let src = padded.as_ptr().add(m * sw);
                 let ld = |k: usize| F4::load(src.add(4 * k));
                 let mut out = [F4::splat(0.0); 8];
                 match sw {
@@ -294,7 +295,7 @@ impl Phased {
         }
         for (phase, dq) in drow.chunks_exact_mut(wq).enumerate() {
             for (mm, d) in dq.iter_mut().enumerate().skip(vec_m) {
-                *d = padded[mm * sw + phase];
+                *d = at(mm * sw + phase);
             }
         }
     }
@@ -309,7 +310,7 @@ fn deint2([a, b]: [F4; 2]) -> [F4; 2] {
 
 /// Phases mod 4 of 16 consecutive floats: split even/odd, then each half again.
 #[inline(always)]
-fn deint4(v: [F4; 4]) -> [F4; 4] {
+pub(super) fn deint4(v: [F4; 4]) -> [F4; 4] {
     let (e0, o0) = F4::unzip(v[0], v[1]);
     let (e1, o1) = F4::unzip(v[2], v[3]);
     let [p0, p2] = deint2([e0, e1]);
@@ -382,14 +383,13 @@ fn dense(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk, .. }: &mut Scratch
             + ow.div_ceil(BW) * BW
             <= c * plane
     );
-    let mut padded = Vec::new();
     for ni in 0..n {
         let xn = &x[ni * c * h * wd..][..c * h * wd];
         // Rows are copied in bands just ahead of the output rows that read them (every group
         // reads its own channels, so with several groups the whole input is copied first).
         let mut filled = 0;
         if g > 1 {
-            ph.fill_band(&mut buf[..c * plane], xn, ph.hp, &mut filled, &mut padded);
+            ph.fill_band(&mut buf[..c * plane], xn, ph.hp, &mut filled);
         }
         for gi in 0..g {
             for i in 0..oh {
@@ -398,7 +398,6 @@ fn dense(op: Operands<'_>, y: &mut [f32], Scratch { buf, wpk, .. }: &mut Scratch
                     xn,
                     i * sh + (kh - 1) * dh + 1,
                     &mut filled,
-                    &mut padded,
                 );
                 let chan0 = buf[(gi * cg * plane) + i * sh * row..].as_ptr();
                 // Column block outer, channel block inner: the input columns of one block
