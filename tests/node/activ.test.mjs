@@ -11,22 +11,10 @@
 // The engine tests are skipped, with a message, only when www/pkg has not been built.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { ACTIVATIONS, saturatedRuns, stateFromHash, stateToHash, xGrid, SATURATION } from '../../www/labs/activ.model.js';
+import { loadApi as engine, skipUnlessBuilt } from './load.mjs'; // engine(): the checked API, as the pages use it
 
-const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
-const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
-const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first';
-let dl;
-async function engine() {
-  if (!dl) {
-    dl = await import('../../www/app/api.js'); // the checked API, as the pages use it
-    await dl.default({ module_or_path: await readFile(`${pkg}dlplay_bg.wasm`) });
-  }
-  return dl;
-}
+const skip = skipUnlessBuilt();
 
 const KINKED = new Set(['relu', 'leaky_relu', 'elu']);
 

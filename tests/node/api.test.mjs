@@ -4,21 +4,18 @@
 // Skipped, with a message, only when www/pkg has not been built.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { skipUnlessBuilt, wasmBytes } from './load.mjs';
 
-const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
-const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
-const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first';
+const skip = skipUnlessBuilt();
 
 let dl; // the facade
 let raw; // the generated package (internal)
 
 before(async () => {
-  if (!built) return;
+  if (skip) return;
   dl = await import('../../www/app/api.js');
   raw = await import('../../www/pkg/dlplay.js');
-  dl.initSync({ module: readFileSync(`${pkg}dlplay_bg.wasm`) });
+  dl.initSync({ module: wasmBytes() }); // the facade's synchronous init (loadApi uses the async one)
 });
 
 /** `f` throws `Kind` whose message matches `re`, and nothing trapped. */

@@ -12,7 +12,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { GENERATORS, generate, generatorsOf, rng } from '../../www/labs/drill.gen.js';
 import { BANK } from '../../www/labs/drill.bank.js';
@@ -28,18 +27,9 @@ import * as normModel from '../../www/labs/norm.model.js';
 import * as lossesModel from '../../www/labs/losses.model.js';
 import * as evalModel from '../../www/labs/eval.model.js';
 import * as archModel from '../../www/labs/arch.model.js';
+import { loadApi as engine, skipUnlessBuilt } from './load.mjs'; // engine(): the checked API, as the pages use it
 
-const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
-const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
-const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first';
-let dl;
-async function engine() {
-  if (!dl) {
-    dl = await import('../../www/app/api.js');
-    await dl.default({ module_or_path: await readFile(`${pkg}dlplay_bg.wasm`) });
-  }
-  return dl;
-}
+const skip = skipUnlessBuilt();
 
 const SEEDS = 200;
 

@@ -22,13 +22,10 @@
 // The longer run of the README: DLPLAY_FUZZ_SECONDS=600 DLPLAY_FUZZ_SEED=7 node --test tests/node/fuzz.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { skipUnlessBuilt } from './load.mjs';
 
-const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
-const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
-const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first';
+const skip = skipUnlessBuilt();
 
 const env = process.env;
 const SECONDS = Number(env.DLPLAY_FUZZ_SECONDS || 25);

@@ -14,16 +14,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { lcg } from './kit.mjs';
+import { pkgUrl, wasmBytes } from './load.mjs';
 
-const PKG = new URL('../../www/pkg/dlplay.js', import.meta.url);
-const WASM = new URL('../../www/pkg/dlplay_bg.wasm', import.meta.url);
+const PKG = pkgUrl('pkg', 'dlplay.js');
 const GOLDEN = new URL('../../www/golden/cases_seed1.json', import.meta.url);
 const { makeApi, SPEC } = await import('../../www/app/api.js');
 
 const { seed, endAt, hardEndAt, minCalls, sab, tame: tameList, gen } = workerData;
 const tame = new Set(tameList); // exports that already had a slow call: no extreme sizes for them
 const rand = lcg(seed);
-const module = new WebAssembly.Module(readFileSync(WASM));
+const module = new WebAssembly.Module(wasmBytes());
 const golden = JSON.parse(readFileSync(GOLDEN, 'utf8'));
 const ENGINE = new URL('../golden_engine/cases_engine_seed1.json', import.meta.url);
 const engine = JSON.parse(readFileSync(ENGINE, 'utf8'));

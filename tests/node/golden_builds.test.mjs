@@ -9,22 +9,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { relaxedSimdSupported } from '../../www/app/wasm.js';
+import { built, loadPkg, pkgPath, skipUnlessBuilt, wasmBytes } from './load.mjs';
 
 const FLAG = '--experimental-wasm-relaxed-simd';
 if (!relaxedSimdSupported() && execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).includes(FLAG)) {
   v8.setFlagsFromString(FLAG);
 }
 
-const www = fileURLToPath(new URL('../../www/', import.meta.url));
 const BUILDS = [
   { dir: 'pkg', kind: 'wasm simd128', engine: false },
   { dir: 'pkg-relaxed', kind: 'wasm relaxed-simd', engine: true },
 ];
-const built = (dir) => existsSync(`${www}${dir}/dlplay.js`) && existsSync(`${www}${dir}/dlplay_bg.wasm`);
 
 /** The JSON texts of a folder of case files. */
 function caseFiles(sub) {
@@ -48,27 +47,16 @@ function runAll(suite) {
   return { passed, declared, bad };
 }
 
-const loaded = new Map();
-/** The build in `dir`, its own module instance (each package URL is its own module). */
-async function load(dir) {
-  if (!loaded.has(dir)) {
-    const dl = await import(`${www}${dir}/dlplay.js`);
-    await dl.default({ module_or_path: readFileSync(`${www}${dir}/dlplay_bg.wasm`) });
-    loaded.set(dir, dl);
-  }
-  return loaded.get(dir);
-}
-
 for (const b of BUILDS) {
-  let skip = built(b.dir) ? false : `www/${b.dir} is missing: run \`bash .ci/build.sh\` first`;
+  let skip = skipUnlessBuilt(b.dir);
   if (!skip && b.dir === 'pkg-relaxed' && !relaxedSimdSupported()) skip = `this Node (${process.version}) cannot run relaxed SIMD`;
 
   test(`${b.dir}: reports its build (simdKind "${b.kind}")`, { skip }, async () => {
-    assert.equal((await load(b.dir)).simdKind(), b.kind);
+    assert.equal((await loadPkg(b.dir)).simdKind(), b.kind);
   });
 
   test(`${b.dir}: every kernel case passes`, { skip }, async () => {
-    const { GoldenSuite } = await load(b.dir);
+    const { GoldenSuite } = await loadPkg(b.dir);
     for (const f of caseFiles('golden')) {
       const r = runAll(new GoldenSuite(f.text));
       assert.deepEqual(r.bad, [], `${b.dir} ${f.name}: cases that did not pass`);
@@ -78,7 +66,7 @@ for (const b of BUILDS) {
 
   if (b.engine) {
     test(`${b.dir}: every engine case passes`, { skip }, async () => {
-      const { GoldenEngineSuite } = await load(b.dir);
+      const { GoldenEngineSuite } = await loadPkg(b.dir);
       for (const f of caseFiles('golden_engine')) {
         const r = runAll(new GoldenEngineSuite(f.text));
         assert.deepEqual(r.bad, [], `${b.dir} ${f.name}: cases that did not pass`);
@@ -91,6 +79,6 @@ for (const b of BUILDS) {
 test('the two builds share one JS glue (the page loads pkg-relaxed/*.wasm through pkg/dlplay.js)', {
   skip: built('pkg') && built('pkg-relaxed') ? false : 'a build is missing: run `bash .ci/build.sh` first',
 }, () => {
-  assert.equal(readFileSync(`${www}pkg-relaxed/dlplay.js`, 'utf8'), readFileSync(`${www}pkg/dlplay.js`, 'utf8'));
-  assert.notDeepEqual(readFileSync(`${www}pkg-relaxed/dlplay_bg.wasm`), readFileSync(`${www}pkg/dlplay_bg.wasm`));
+  assert.equal(readFileSync(pkgPath('pkg-relaxed', 'dlplay.js'), 'utf8'), readFileSync(pkgPath('pkg', 'dlplay.js'), 'utf8'));
+  assert.notDeepEqual(wasmBytes('pkg-relaxed'), wasmBytes('pkg'));
 });

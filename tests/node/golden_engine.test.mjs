@@ -5,23 +5,14 @@
 // kernel file is refused. Skipped, with a message, only when www/pkg has not been built.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { loadPkg, skipUnlessBuilt } from './load.mjs';
 
-const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
 const dir = fileURLToPath(new URL('../golden_engine/', import.meta.url));
-const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
-const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first';
-
-let dl;
-async function wasm() {
-  if (!dl) {
-    dl = await import(`${pkg}dlplay.js`);
-    await dl.default({ module_or_path: await readFile(`${pkg}dlplay_bg.wasm`) });
-  }
-  return dl;
-}
+const skip = skipUnlessBuilt();
+const wasm = () => loadPkg('pkg'); // the generated package itself, not the facade
 
 test('every engine case passes in the wasm build', { skip }, async () => {
   const { GoldenEngineSuite } = await wasm();

@@ -7,12 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { RELAXED_PROBE, relaxedSimdSupported, initBest, loadedBuild } from '../../www/app/wasm.js';
+import { pkgPath } from './load.mjs';
 
 const FLAG = '--experimental-wasm-relaxed-simd';
 const WASM_JS = new URL('../../www/app/wasm.js', import.meta.url).href;
-const RELAXED_WASM = fileURLToPath(new URL('../../www/pkg-relaxed/dlplay_bg.wasm', import.meta.url));
+const RELAXED_WASM = pkgPath('pkg-relaxed', 'dlplay_bg.wasm');
 const hasFlag = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).includes(FLAG);
 
 /** What a child Node with `flags` answers: the detection, and `validate` of the given files. */

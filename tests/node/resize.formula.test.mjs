@@ -7,14 +7,12 @@
 // when www/pkg has not been built.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import {
   fmt, methodKind, sub, sumTerms, premultiplied, coordExpr, centroid, whereLines, tapRows, formulaLines, channelRows,
   CH, MAX_TERMS, MAX_ROWS, MAX_NEIGHBOURS,
 } from '../../www/labs/resize.formula.js';
 import { lcg } from './kit.mjs';
+import { loadApi, skipUnlessBuilt } from './load.mjs';
 
 const back = (s) => Number(s.replace('−', '-'));
 
@@ -104,14 +102,11 @@ test('centroid puts the sample between the taps by their weights', () => {
 
 // ---- the lines, filled in from real inspections -------------------------------------------
 
-const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
-const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
-const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first (the tests need the real inspect())';
+const skip = skipUnlessBuilt('pkg', '(the tests need the real inspect())');
 let dl;
 test.before(async () => {
-  if (!built) return;
-  dl = await import('../../www/app/api.js'); // the checked API, as the pages use it
-  await dl.default({ module_or_path: await readFile(`${pkg}dlplay_bg.wasm`) });
+  if (skip) return;
+  dl = await loadApi(); // the checked API, as the pages use it
 });
 
 /** A translator that shows the key and its values, so a line's prose says which message it is. */

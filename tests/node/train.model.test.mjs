@@ -3,22 +3,17 @@
 // .ci/build.sh). Skipped, with a message, only when www/pkg has not been built.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { parseHash, formatHash } from '../../www/app/state.js';
 import { createModel, FIELDS, WHY, AB } from '../../www/labs/train.model.js';
+import { loadApi, skipUnlessBuilt } from './load.mjs';
 
-const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
-const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
-const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first (the tests need the real trainSchema())';
+const skip = skipUnlessBuilt('pkg', '(the tests need the real trainSchema())');
 
 let dl;
 let model;
 test.before(async () => {
-  if (!built) return;
-  dl = await import('../../www/app/api.js'); // the checked API, as the pages use it
-  await dl.default({ module_or_path: await readFile(`${pkg}dlplay_bg.wasm`) });
+  if (skip) return;
+  dl = await loadApi(); // the checked API, as the pages use it
   model = createModel(dl.trainSchema());
 });
 

@@ -9,22 +9,10 @@
 // Needs the built package (www/pkg, .ci/build.sh); skipped with a message otherwise. No timing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { PlainTrainer, Xoshiro, paramDiff, oneStep, epochsDiff, ONE_STEP_TOL } from '../../bench/cases/train.mjs';
+import { loadApi as engine, skipUnlessBuilt } from './load.mjs'; // engine(): the checked API, as the pages use it
 
-const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
-const built = existsSync(`${pkg}dlplay.js`) && existsSync(`${pkg}dlplay_bg.wasm`);
-const skip = built ? false : 'www/pkg is missing: run `bash .ci/build.sh` first';
-let dl;
-async function engine() {
-  if (!dl) {
-    dl = await import('../../www/app/api.js');
-    await dl.default({ module_or_path: await readFile(`${pkg}dlplay_bg.wasm`) });
-  }
-  return dl;
-}
+const skip = skipUnlessBuilt();
 
 const PLAYGROUND = { dataset: 'circle', points: 500, trainRatio: 50, hidden: [4, 2], activation: 'tanh', optimizer: 'sgd', lr: 0.03, batchSize: 10, loss: 'bce', seed: 1 };
 const SPIRAL = { dataset: 'spiral', points: 500, trainRatio: 50, hidden: [16, 16, 16, 16, 16, 16], activation: 'relu', optimizer: 'adam', lr: 0.003, batchSize: 10, loss: 'bce', seed: 1 };
