@@ -103,4 +103,16 @@ export default [
       assert.ok(wasm.some((u) => DEFAULT.test(u)), `requests: ${wasm}`);
     },
   },
+  {
+    name: 'the self-test page names the build that runs its cases: SIMD128 with the reason when the relaxed one failed',
+    async run({ page, base }) {
+      await page.route('**/pkg-relaxed/dlplay_bg.wasm', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not a wasm module') }));
+      await page.goto(`${base}selftest.html#lang=en`);
+      const build = page.locator('#build');
+      await build.waitFor({ state: 'visible', timeout: 60000 });
+      assert.equal(await build.getAttribute('data-build'), 'simd128');
+      assert.match(await build.textContent(), /^Build: SIMD128 \(pkg\/\); the relaxed-SIMD build did not load \(.+\)\.$/);
+    },
+  },
 ];

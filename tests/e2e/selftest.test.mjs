@@ -82,6 +82,11 @@ export default [
       const summary = (await page.locator('#summary').textContent()).trim();
       assert.equal(summary, line, 'summary line');
       assert.equal(r.summary, line, '__selftest.summary');
+      // the build that ran the cases is named on the page (Chromium runs relaxed SIMD)
+      assert.equal(r.build, 'relaxed', '__selftest.build');
+      const build = page.locator('#build');
+      assert.equal(await build.getAttribute('data-build'), 'relaxed');
+      assert.match(await build.textContent(), /^Build: relaxed SIMD \(pkg-relaxed\/\)/);
       // one table row per op (with its counts), under one group row per file
       const rows = await page.locator('#ops-table tbody tr[data-op]').evaluateAll((trs) =>
         trs.map((tr) => [tr.dataset.op, ...[...tr.cells].slice(1, 4).map((td) => Number(td.textContent))]),

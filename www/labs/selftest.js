@@ -5,7 +5,7 @@
 //! summary, a per-op table grouped by file, any failures and any op whose kernel is not
 //! implemented yet (counted apart, never as passed). The outcome is also published on
 //! `window.__selftest` and `document.body.dataset.selftest` ('done' | 'error') for the e2e tests.
-import { ready } from '../app/wasm.js';
+import { ready, loadedBuild } from '../app/wasm.js';
 import { codedError } from '../app/errors.js';
 import { initI18n, t, withLang, showError, describeError } from '../app/i18n.js';
 
@@ -26,6 +26,7 @@ const st = {
   notes: [],
   elapsedMs: null,
   error: null,
+  build: null, // loadedBuild(): {kind: 'relaxed' | 'simd128', wasm, fallback}
 };
 
 const yieldToBrowser = () =>
@@ -180,6 +181,24 @@ function renderProgress() {
   if (st.phase === 'done') $('progress-text').textContent = `${st.done} / ${st.total}`;
 }
 
+/**
+ * Which of the two wasm builds ran the cases (README, "Two wasm builds"): the relaxed-SIMD one
+ * rounds its multiply-adds once where the CPU fuses them, so its numbers may differ from the
+ * SIMD128 build's in the last bits; both are held to the same tolerances.
+ */
+function renderBuild() {
+  const el = $('build');
+  const b = st.build;
+  el.hidden = !b;
+  if (!b) return;
+  el.dataset.build = b.kind;
+  el.textContent = b.kind === 'relaxed'
+    ? t('selftest.build_relaxed')
+    : b.fallback
+      ? t('selftest.build_fallback', { reason: b.fallback })
+      : t('selftest.build_simd128');
+}
+
 function tolText(o) {
   if (!Number.isFinite(o.tolMin)) return '—';
   const range = o.tolMin === o.tolMax ? fmt(o.tolMin) : `${fmt(o.tolMin)} – ${fmt(o.tolMax)}`;
@@ -317,6 +336,7 @@ function render() {
     a.href = withLang(a.getAttribute('href').split('#')[0]);
   }
   renderProgress();
+  renderBuild();
   renderFiles();
   if (st.phase === 'done') renderResults();
   if (st.phase === 'error') {
@@ -342,6 +362,7 @@ function publish() {
   }
   window.__selftest = {
     done: true,
+    build: st.build ? st.build.kind : null,
     passed: st.passed,
     failed: st.failed,
     not_implemented: st.notImpl,
@@ -371,6 +392,8 @@ async function main() {
   st.phase = 'wasm';
   renderProgress();
   const wasm = await ready();
+  st.build = loadedBuild();
+  renderBuild();
   for (const name of ['GoldenSuite', 'GoldenEngineSuite']) {
     if (typeof wasm[name] !== 'function') {
       throw codedError('wasm_load', { detail: `the build has no ${name} export; rebuild pkg/` });
