@@ -124,55 +124,22 @@ pub struct PrCurve {
     pub average_precision: f64,
 }
 
-/// Precision-recall of `scores` (higher = more positive) against `positive[i]`.
+/// Precision-recall of `scores` (higher = more positive) against `positive[i]`: the lab's view
+/// of `metrics::pr_curve` (scikit-learn's `precision_recall_curve` and
+/// `average_precision_score`, the one implementation the golden cases check), its points turned
+/// to run from the highest threshold down (recall rising) and without its closing point
+/// (recall 0, precision 1), which has no threshold.
 pub fn pr_curve(positive: &[bool], scores: &[f32]) -> Result<PrCurve> {
-    if positive.len() != scores.len() || scores.is_empty() {
-        return Err(Error::Shape(format!(
-            "{} labels for {} scores",
-            positive.len(),
-            scores.len()
-        )));
-    }
-    if let Some(v) = scores.iter().find(|v| !v.is_finite()) {
-        return Err(Error::InvalidArg(format!("scores must be finite, got {v}")));
-    }
-    let total = positive.iter().filter(|&&p| p).count();
-    if total == 0 {
-        return Err(Error::InvalidArg(
-            "precision-recall needs at least one positive example".into(),
-        ));
-    }
-    let mut idx: Vec<usize> = (0..scores.len()).collect();
-    idx.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
-    let (mut tp, mut fp) = (0usize, 0usize);
-    let mut c = PrCurve {
-        precision: Vec::new(),
-        recall: Vec::new(),
-        thresholds: Vec::new(),
-        average_precision: 0.0,
-    };
-    let mut last_r = 0.0;
-    for (j, &i) in idx.iter().enumerate() {
-        if positive[i] {
-            tp += 1;
-        } else {
-            fp += 1;
-        }
-        // A threshold ends where the next score differs (ties move together).
-        if idx.get(j + 1).is_some_and(|&nx| scores[nx] == scores[i]) {
-            continue;
-        }
-        let p = tp as f64 / (tp + fp) as f64;
-        let r = tp as f64 / total as f64;
-        c.average_precision += (r - last_r) * p;
-        last_r = r;
-        c.precision.push(p);
-        c.recall.push(r);
-        c.thresholds.push(scores[i]);
-    }
-    // rounding of the sum can pass 1 by an ulp
-    c.average_precision = c.average_precision.min(1.0);
-    Ok(c)
+    let labels: Vec<u8> = positive.iter().map(|&p| u8::from(p)).collect();
+    let m = crate::ops::metrics::pr_curve(&labels, scores)?;
+    let n = m.thresholds.len();
+    Ok(PrCurve {
+        precision: m.precision[..n].iter().rev().copied().collect(),
+        recall: m.recall[..n].iter().rev().copied().collect(),
+        // the thresholds are the f32 scores themselves (widened to f64 by metrics)
+        thresholds: m.thresholds.iter().rev().map(|&t| t as f32).collect(),
+        average_precision: m.average_precision,
+    })
 }
 
 /// Recall of each class: correct predictions of class `c` over the examples of class `c` (NaN
@@ -255,6 +222,8 @@ mod tests {
         let c = pr_curve(&[true, false], &[0.5, 0.5]).unwrap();
         assert_eq!(c.precision, vec![0.5]);
         assert!(pr_curve(&[false], &[0.5]).is_err());
+        assert!(pr_curve(&[true, false], &[f32::NAN, 0.5]).is_err());
+        assert!(pr_curve(&[true, false], &[0.5]).is_err());
     }
 
     #[test]
