@@ -807,6 +807,218 @@ const RECIPES = {
     if (chance(0.2)) call('GoldenSuite#header', meth('GoldenSuite', 'header'), suite, []);
     return undefined;
   },
+  into() {
+    // the *Into exports (out: the input's shape) and the allocating ones no other recipe makes
+    const which = pick(['softmaxInto', 'logSoftmaxInto', 'sigmoidInto', 'activation', 'activationInto', 'layerNormInto', 'instanceNormInto', 'groupNormInto',
+      'batchNormInference', 'batchNormInferenceInto', 'BatchNorm#forwardInto', 'BatchNorm#setRunningStats']);
+    const bad = chance(0.3);
+    const N = int(1, 3);
+    const C = int(1, 4);
+    const shape = [N, C, ...Array.from({ length: int(0, 2) }, () => int(1, 4))];
+    if (bad && chance(0.1)) shape[int(0, shape.length - 1)] = 0;
+    const x = tensor(shape, true, chance(0.1) ? 50 : 2);
+    // out: the input's shape, or (bad) another shape, x itself (aliasing) or a freed/foreign handle
+    const out = !bad || chance(0.4) ? tensor(shape) : pick([() => tensor([...shape.slice(0, -1), shape[shape.length - 1] + 1]), () => tensor([numel(shape)]), () => x, () => handle('Tensor')])();
+    const checkOut = bad ? undefined : () => { if (out.toArray().some(Number.isNaN)) nanIn(which, 'out'); };
+    const names = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu', 'silu'];
+    const name = bad && chance(0.3) ? pick(['', 'swish', 'RELU', 3]) : pick(names);
+    const eps = bad && chance(0.3) ? f64(-1, 1) : real(1e-6, 1e-2);
+    if (which === 'softmaxInto' || which === 'logSoftmaxInto') {
+      const dim = bad && chance(0.5) ? u32(0, 6, which) : int(0, shape.length - 1);
+      return call(which, fnc(which), null, [x, dim, out], { post: checkOut });
+    }
+    if (which === 'sigmoidInto') return call(which, fnc(which), null, [x, out], { post: checkOut });
+    if (which === 'activation') return call(which, fnc(which), null, [x, name], { nan: !bad });
+    if (which === 'activationInto') return call(which, fnc(which), null, [x, name, out], { post: checkOut });
+    if (which === 'layerNormInto') {
+      const ns = shape.slice(int(1, shape.length - 1));
+      const nsArg = bad && chance(0.5) ? pick([[u32(0, 4, which)], [...ns, 1], [], [2 ** 32 - 1]]) : ns;
+      const o = { eps };
+      if (chance(0.5)) o.weight = Array.from({ length: numel(ns) }, () => real(0.5, 2));
+      return call(which, fnc(which), null, [x, nsArg, out, optsOf(o)], { post: checkOut });
+    }
+    if (which === 'instanceNormInto') {
+      const o = { eps };
+      if (chance(0.5)) o.bias = Array.from({ length: bad && chance(0.3) ? C + 1 : C }, () => real(-1, 1));
+      return call(which, fnc(which), null, [x, out, optsOf(o)], { post: shape.length > 2 ? checkOut : undefined });
+    }
+    if (which === 'groupNormInto') {
+      const G = bad && chance(0.5) ? u32(0, 5, which) : pick([1, C]);
+      return call(which, fnc(which), null, [x, G, out, optsOf({ eps })], { post: checkOut });
+    }
+    // batch norm with given statistics: one mean and one var (>= 0) per channel
+    const stats = () => {
+      const mean = Array.from({ length: bad && chance(0.2) ? C + 1 : C }, () => real(-1, 1));
+      const v = Array.from({ length: C }, () => (bad && chance(0.2) ? pick([-1, NaN, Infinity]) : real(0, 2)));
+      return [mean, v];
+    };
+    if (which === 'batchNormInference') return call(which, fnc(which), null, [x, ...stats(), optsOf({ eps })], { nan: !bad });
+    if (which === 'batchNormInferenceInto') return call(which, fnc(which), null, [x, ...stats(), out, optsOf({ eps })], { post: checkOut });
+    const bn = keep(new dl.BatchNorm(C, {}));
+    if (which === 'BatchNorm#setRunningStats') return call(which, meth('BatchNorm', 'setRunningStats'), chance(0.95) ? bn : handle('BatchNorm'), stats());
+    const training = bad && chance(0.2) ? JUNK() : chance(0.5);
+    return call(which, meth('BatchNorm', 'forwardInto'), chance(0.95) ? bn : handle('BatchNorm'), [x, training, out],
+      { post: !bad && (training === false || numel(shape) / C > 1) ? checkOut : undefined });
+  },
+  arch() {
+    const which = pick(['archFuse', 'archPyramid', 'archSynth', 'archTcnTree', 'archFuseCounts']);
+    const bad = chance(0.3);
+    const small = (lo, hi) => (bad && chance(0.4) ? u32(lo, hi, which) : int(lo, hi));
+    const up = bad && chance(0.2) ? pick(['', 'bicubic', 'NEAREST', 3]) : pick(['nearest', 'bilinear']);
+    if (which === 'archSynth') return call(which, fnc(which), null, [bad && chance(0.5) ? u32(16, 40, which) : int(32, 48), small(0, 3), small(0, 99)]);
+    if (which === 'archTcnTree') return call(which, fnc(which), null, [small(1, 5), Array.from({ length: bad ? int(0, 5) : int(1, 4) }, () => small(1, 8)), small(4, 32)]);
+    if (which === 'archFuseCounts') return call(which, fnc(which), null, [small(1, 64), small(1, 64), small(1, 64), small(1, 32), small(1, 32)]);
+    // an image [1, C, H, W]: the pyramid needs H, W >= the top level's stride (8 for archFuse)
+    const H = int(8, 24);
+    const W = int(8, 24);
+    const img = tensor(bad && chance(0.3) ? pick([[2, 1, H, W], [1, H, W], [1, 1, int(1, 7), W], [1, 0, H, W]]) : [1, int(1, 3), H, W], true, 1);
+    if (which === 'archFuse') return call(which, fnc(which), null, [img, small(1, 8), small(1, 8), up, small(0, 99)]);
+    const top = bad ? u32(3, 6, which) : int(3, Math.min(6, Math.floor(Math.log2(Math.min(H, W)))));
+    return call(which, fnc(which), null, [img, top, up, small(0, 99)]);
+  },
+  drill() {
+    const which = pick(['drillConvCost', 'drillNormStats', 'drillLr', 'drillInit', 'drillHead', 'drillRnnParams']);
+    const bad = chance(0.3);
+    const small = (lo, hi) => (bad && chance(0.3) ? u32(lo, hi, which) : int(lo, hi));
+    if (which === 'drillConvCost') {
+      const g = bad ? u32(1, 4, which) : pick([1, 1, 2, 4]);
+      const G = Number.isInteger(g) && g > 0 && g < 64 ? g : 1;
+      const ch = () => { const c = small(1, 4); return Number.isInteger(c) ? G * c : c; }; // a multiple of the groups (junk stays junk)
+      return call(which, fnc(which), null, [ch(), ch(), small(1, 7), g, chance(0.5), small(1, 64), small(1, 64)]);
+    }
+    if (which === 'drillNormStats') {
+      const C = int(1, 8);
+      const shape = [int(1, 8), C, ...Array.from({ length: int(0, 2) }, () => int(1, 16))];
+      const kind = bad && chance(0.3) ? pick(['', 'batchnorm', 'GROUP', 3]) : pick(['batch', 'layer', 'instance', 'group']);
+      return call(which, fnc(which), null, [kind, bad && chance(0.3) ? pick([[4], [], [1, 0, 2], [2 ** 20 + 1, 2], Array(9).fill(1)]) : shape, bad ? u32(0, 8, which) : pick([1, C])]);
+    }
+    if (which === 'drillLr') {
+      const schedule = bad && chance(0.3) ? pick(['', 'linear', 'COSINE', 3]) : pick(['constant', 'step', 'cosine']);
+      const gamma = bad && chance(0.3) ? f64(-1, 2) : real(0.05, 1);
+      return call(which, fnc(which), null, [schedule, bad ? f64(0, 1) : real(1e-4, 1), small(0, 300), small(0, 10), small(1, 50), gamma, small(1, 300)], { nan: !bad });
+    }
+    if (which === 'drillInit') {
+      const name = bad && chance(0.3) ? pick(['', 'he_normal', 'zeros', 'XAVIER_UNIFORM']) : pick(['xavier_uniform', 'xavier_normal', 'kaiming_uniform', 'kaiming_normal', 'lecun']);
+      return call(which, fnc(which), null, [name, small(1, 1024), small(1, 1024)], { post: bad ? undefined : (r) => { if (Number.isNaN(r.std) || Number.isNaN(r.bound)) nanIn(which, `std of ${name}`); } });
+    }
+    if (which === 'drillRnnParams') {
+      const cell = bad && chance(0.3) ? pick(['', 'tcn', 'LSTM', 3]) : pick(['rnn', 'lstm', 'gru']);
+      return call(which, fnc(which), null, [cell, small(1, 512), small(1, 512)], { nan: true });
+    }
+    // the head: one logit (sigmoid) for bce and focal on two classes, mse on two; else one per class
+    const loss = bad && chance(0.2) ? pick(['', 'ce', 'hinge', 3]) : pick(['cross_entropy', 'bce', 'focal', 'mse']);
+    const classes = loss === 'bce' || loss === 'focal' ? 2 : int(2, 6);
+    const n = classes === 2 && loss !== 'cross_entropy' ? 1 : classes;
+    const logits = Float32Array.from({ length: bad && chance(0.3) ? int(0, 7) : n }, () => real(-6, 6));
+    const label = bad && chance(0.3) ? u32(0, 8, which) : int(0, classes - 1);
+    const ls = bad && chance(0.3) ? f64(-1, 2) : pick([0, real(0, 0.5)]);
+    const alpha = bad && chance(0.3) ? f64(-2, 2) : pick([-1, real(0, 1)]);
+    const gamma = bad && chance(0.3) ? f64(-2, 10) : real(0, 5);
+    return call(which, fnc(which), null, [loss, bad && chance(0.2) ? small(0, 2000) : classes, logits, label, ls, alpha, gamma], {
+      post: bad ? undefined : (r) => { if (Number.isNaN(r.loss) || r.grad.some(Number.isNaN)) nanIn(which, `loss or grad of ${loss}`); },
+    });
+  },
+  curves() {
+    const which = pick(['lossCurves', 'focalCurve', 'smoothingTargets', 'kdGradScale', 'spectralStudy']);
+    const bad = chance(0.3);
+    const small = (lo, hi) => (bad && chance(0.3) ? u32(lo, hi, which) : int(lo, hi));
+    // probabilities strictly inside (0, 1)
+    const probs = () => Float32Array.from({ length: bad && chance(0.2) ? pick([0, 1 << 20]) : int(1, 64) }, () => (bad && chance(0.1) ? pick([0, 1, -0.5, NaN, 2]) : real(0.001, 0.999)));
+    if (which === 'lossCurves') return call(which, fnc(which), null, [probs()]);
+    if (which === 'focalCurve') {
+      const gamma = bad && chance(0.3) ? f64(-2, 30) : real(0, 5);
+      const alpha = chance(0.3) ? undefined : bad && chance(0.3) ? f64(-1, 2) : real(0, 1);
+      return call(which, fnc(which), null, [probs(), gamma, alpha], {
+        post: bad ? undefined : (r) => { if (r.loss.some(Number.isNaN) || r.grad.some(Number.isNaN)) nanIn(which, `loss or grad at gamma ${gamma}, alpha ${alpha}`); },
+      });
+    }
+    if (which === 'smoothingTargets') return call(which, fnc(which), null, [small(2, 20), bad && chance(0.5) ? f64(-1, 2) : pick([0, real(0, 0.99)])]);
+    if (which === 'kdGradScale') {
+      const classes = int(2, 5);
+      const n = int(1, 4);
+      const logits = (m) => Float32Array.from({ length: m }, () => real(-4, 4));
+      const student = logits(n * classes);
+      const teacher = logits(bad && chance(0.3) ? n * classes + 1 : n * classes);
+      const temps = Array.from({ length: bad && chance(0.2) ? pick([0, 101]) : int(1, 6) }, () => (bad && chance(0.2) ? f64(-1, 200) : real(0.5, 20)));
+      return call(which, fnc(which), null, [student, teacher, bad && chance(0.3) ? small(0, 6) : classes, temps], {
+        post: bad ? undefined : (r) => { if (r.withT2.some(Number.isNaN) || r.withoutT2.some(Number.isNaN)) nanIn(which, 'withT2 or withoutT2'); },
+      });
+    }
+    // spectral normalisation of one weight [O, I] or [O, C, k, k]
+    const shape = chance(0.5) ? [int(1, 8), int(1, 8)] : [int(1, 4), int(1, 3), int(1, 3), int(1, 3)];
+    const weight = Float32Array.from({ length: bad && chance(0.2) ? numel(shape) + 1 : numel(shape) }, () => (bad && chance(0.05) ? pick([NaN, Infinity]) : real(-1, 1)));
+    const its = Array.from({ length: bad && chance(0.2) ? pick([0, 9]) : int(1, 4) }, () => small(1, 20));
+    return call(which, fnc(which), null, [weight, bad && chance(0.2) ? pick([[], [0, 3], [2 ** 16, 2 ** 16]]) : shape, its, small(0, 99), small(1, 50)]);
+  },
+  labs() {
+    const which = pick(['new ConvTrainer', 'ConvTrainer', 'new EvalModel', 'new LossRun', 'LossRun', 'new GoldenEngineSuite', 'dropoutEnsemble', 'Trainer#getParam', 'Trainer#setParam']);
+    const bad = chance(0.3);
+    const small = (lo, hi) => (bad && chance(0.3) ? u32(lo, hi, which) : int(lo, hi));
+    const made1 = (h) => (h ? keep(h) : h);
+    if (which === 'new ConvTrainer') {
+      const o = { batch: small(1, 8), trainLimit: int(4, 16) };
+      if (chance(0.3)) o.seed = small(0, 99);
+      if (chance(0.2)) o.lr = bad ? f64(-1, 2) : real(1e-3, 0.1);
+      return made1(call(which, ctor('ConvTrainer'), null, [optsOf(o), bad && chance(0.3) ? pick(['', 'a,b\n1,2', DIGITS.slice(0, 200)]) : DIGITS]));
+    }
+    if (which === 'ConvTrainer') {
+      // the lab's per-layer views: a layer index of the right type (a norm layer for affine)
+      const ct = chance(0.95) ? poolOf('ConvTrainer') : handle('ConvTrainer');
+      const info = call('ConvTrainer#info', meth('ConvTrainer', 'info'), ct, []);
+      const types = info && Array.isArray(info.layers) ? info.layers.map((l) => l.type) : ['conv2d'];
+      const m = pick(['affine', 'capture', 'weight', 'weightShape', 'bias']);
+      const want = m === 'affine' ? ['batchNorm', 'layerNorm', 'instanceNorm', 'groupNorm'] : m === 'capture' ? types : ['conv2d', 'linear'];
+      const good = types.map((t, i) => (want.includes(t) ? i : -1)).filter((i) => i >= 0);
+      const layer = bad || !good.length ? u32(0, types.length + 1, `ConvTrainer#${m}`) : pick(good);
+      if (m !== 'capture') return call(`ConvTrainer#${m}`, meth('ConvTrainer', m), ct, [layer]);
+      return call('ConvTrainer#capture', meth('ConvTrainer', 'capture'), ct, [layer, chance(0.5), small(0, 8), small(1, 4), chance(0.5)]);
+    }
+    if (which === 'LossRun') {
+      // distillation views: soft targets of a test example, and the T² measurement (needs a teacher)
+      const run = made1(call('new LossRun', ctor('LossRun'), null, ['', { task: 'toy', net: 'tiny', points: int(16, 40), loss: pick(['ce', 'kd']) }]));
+      if (!run) return undefined;
+      const temps = Array.from({ length: bad && chance(0.3) ? pick([0, 101]) : int(1, 6) }, () => (bad && chance(0.3) ? f64(-1, 200) : real(0.5, 20)));
+      if (chance(0.5)) {
+        const n = call('LossRun#testSize', accessor('LossRun', 'testSize', 'get'), run, []);
+        const index = bad || !Number.isInteger(n) || n < 1 ? u32(0, 64, 'LossRun#softTargets') : int(0, n - 1);
+        return call('LossRun#softTargets', meth('LossRun', 'softTargets'), run, [index, temps]);
+      }
+      if (!bad || chance(0.5)) call('LossRun#adoptTeacher', meth('LossRun', 'adoptTeacher'), run, [chance(0.95) ? poolOf('LossRun') : handle('LossRun')]);
+      return call('LossRun#gradScale', meth('LossRun', 'gradScale'), run, [temps]);
+    }
+    if (which === 'new EvalModel') {
+      const o = { data: bad && chance(0.3) ? pick(['cancer', '', 'GAUSS', 3]) : pick(['gauss', 'moons']), points: small(8, 40) };
+      if (chance(0.3)) o.hidden = Array.from({ length: int(0, 2) }, () => small(1, 6));
+      if (chance(0.3)) o.seed = small(0, 99);
+      return made1(call(which, ctor('EvalModel'), null, [optsOf(o)]));
+    }
+    if (which === 'new LossRun') {
+      const o = { task: 'toy', net: 'tiny', points: small(8, 40) };
+      if (chance(0.4)) o.loss = bad && chance(0.3) ? pick(['', 'hinge', 'CE', 3]) : pick(['ce', 'mse', 'balanced', 'focal', 'kd']);
+      if (chance(0.3)) o.seed = small(0, 99);
+      return made1(call(which, ctor('LossRun'), null, ['', optsOf(o)]));
+    }
+    if (which === 'new GoldenEngineSuite') {
+      const cases = Array.from({ length: int(1, 2) }, () => structuredClone(pick(engine.cases)));
+      if (bad) mutate(pick(cases), int(1, 2));
+      changes = [];
+      const text = chance(0.97) ? JSON.stringify({ header: engine.header, cases }) : pick(['', '{', '[]', '{"cases": 3}', 'null']);
+      const suite = made1(call(which, ctor('GoldenEngineSuite'), null, [text]));
+      if (suite && !bad && chance(0.3)) call('GoldenEngineSuite#run', meth('GoldenEngineSuite', 'run'), suite, [0]); // intact cases only: a mutated size could mean long legal work
+      return undefined;
+    }
+    // a run with a dropout layer and one logit (two classes): the ensemble view's input
+    const tr = made1(call('new Trainer', ctor('Trainer'), null, [{ points: int(8, 40), grid: 8, neuronGrid: 4, hidden: [int(2, 6)], dropout: bad && chance(0.2) ? 0 : real(0.1, 0.6) }]));
+    if (!tr) return undefined;
+    if (which === 'dropoutEnsemble') return call(which, fnc(which), null, [chance(0.95) ? tr : handle('Trainer'), small(1, 16), small(2, 12), small(0, 4), small(0, 99)]);
+    const info = call('Trainer#paramInfo', meth('Trainer', 'paramInfo'), tr, []);
+    if (!Array.isArray(info) || !info.length) return undefined;
+    const p = pick(info);
+    const pname = bad && chance(0.3) ? pick(['', 'layers.9.weight', 'out.weight ', 3]) : p.name;
+    if (which === 'Trainer#getParam') return call(which, meth('Trainer', 'getParam'), tr, [pname], { nan: !bad });
+    const values = Float32Array.from({ length: bad && chance(0.3) ? numel(p.shape) + pick([-1, 1]) : numel(p.shape) }, () => (bad && chance(0.1) ? pick([NaN, Infinity]) : real(-1, 1)));
+    return call(which, meth('Trainer', 'setParam'), tr, [pname, values]);
+  },
 };
 
 /** One random change somewhere inside a golden case: emptied arrays, zeros, huge, wrong types. */
@@ -938,7 +1150,7 @@ const p0out = (kind, params) => kind === 'method' && params.length > 0 && params
 
 // ---- the loop ----------------------------------------------------------------------------
 const RECIPE_NAMES = Object.keys(RECIPES);
-const WEIGHTS = { explore: 1, conv2d: 3, interpolate: 3, pool: 2, norm: 3, activation: 2, loss: 3, roc: 1, rf: 1, stack: 2, image: 3, tensor: 2, optimizer: 1, trainer: 1, golden: 1 };
+const WEIGHTS = { explore: 1, conv2d: 3, interpolate: 3, pool: 2, norm: 3, activation: 2, loss: 3, roc: 1, rf: 1, stack: 2, image: 3, tensor: 2, optimizer: 1, trainer: 1, golden: 1, into: 3, arch: 1, drill: 1, curves: 1, labs: 1 };
 const BAG = RECIPE_NAMES.flatMap((n) => Array(WEIGHTS[n] || 1).fill(n));
 let lastPost = Date.now();
 
