@@ -164,14 +164,7 @@ impl Fit {
             init: Init::XavierUniform,
         };
         let net = Mlp::new(&spec, &mut stream(cfg.seed, 2))?;
-        let opt = OptimConfig::Adam {
-            lr: cfg.lr,
-            betas: (0.9, 0.999),
-            eps: 1e-8,
-            weight_decay: 0.0,
-            amsgrad: false,
-            decoupled: false,
-        };
+        let opt = OptimConfig::adam(cfg.lr);
         let ytr = train.y.iter().map(|&v| v as f32).collect();
         let yte = test.y.iter().map(|&v| v as f32).collect();
         let mut f = Fit {

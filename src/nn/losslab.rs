@@ -590,14 +590,7 @@ impl LossRun {
         let mut rng = Rng::new(cfg.seed as u64);
         let model = Model::new(&mcfg, &mut rng)?;
         let opt = match cfg.optimizer.as_str() {
-            "adam" => OptimConfig::Adam {
-                lr: cfg.lr,
-                betas: (0.9, 0.999),
-                eps: 1e-8,
-                weight_decay: 0.0,
-                amsgrad: false,
-                decoupled: false,
-            },
+            "adam" => OptimConfig::adam(cfg.lr),
             "sgd" => OptimConfig::Sgd {
                 lr: cfg.lr,
                 momentum: 0.9,

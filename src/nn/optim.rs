@@ -45,6 +45,19 @@ pub enum OptimConfig {
 }
 
 impl OptimConfig {
+    /// `torch.optim.Adam(params, lr)` with every other argument at torch's default: betas
+    /// (0.9, 0.999), eps 1e-8, no weight decay, no AMSGrad.
+    pub fn adam(lr: f64) -> OptimConfig {
+        OptimConfig::Adam {
+            lr,
+            betas: (0.9, 0.999),
+            eps: 1e-8,
+            weight_decay: 0.0,
+            amsgrad: false,
+            decoupled: false,
+        }
+    }
+
     pub fn lr(&self) -> f64 {
         match *self {
             OptimConfig::Sgd { lr, .. }

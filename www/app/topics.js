@@ -10,9 +10,9 @@
 // `steps`: each applies `set` to the URL hash (one control: the lab follows its hash) and says
 // what to look for (i18n `topic.<id>.try<N>` on the button, `topic.<id>.look<N>` beside it).
 // `watch` names the element whose text (or form value, or checkbox state) the step changes, for
-// the e2e test. An optional `more` is a link (with i18n `topic.<id>.more`) to a further lab.
-// `also` (optional): more links for the topic, `{href, label}` (an i18n key), shown in the topic
-// view and on the home card, e.g. the training lab's A/B preset of a topic whose view is in another lab.
+// the e2e test. `also` (optional): more links for the topic, `{href, label}` (an i18n key), shown
+// in the topic view and on the home card, e.g. the training lab's A/B preset of a topic whose view
+// is in another lab, or the convnet version of a comparison in the normalization lab.
 export const TOPICS = [
   {
     id: 'batchnorm',
@@ -194,8 +194,8 @@ export const TOPICS = [
         { set: { sched: 'cosine', tmax: '200' }, watch: '#opt-schedule' },
         { set: { es: '20' }, watch: '#opt-early_stopping' },
       ],
-      more: 'norm.html#topic=batchnorm&lr=1',
     },
+    also: [{ href: 'norm.html#topic=batchnorm&lr=1', label: 'topicview.also_norm_bn' }],
   },
   {
     id: 'temporal-modules',

@@ -137,13 +137,6 @@ function buildHeader(tp) {
   });
   const rest = el('p', 'topic-rest hint', t('topicview.rest'));
   box.append(nav, eyebrow, q, a, tryH, ol, rest);
-  if (tp.view.more) {
-    const more = el('p', 'topic-more hint');
-    const link = el('a', 'topic-more-link', t(`topic.${tp.id}.more`));
-    link.href = withLang(tp.view.more);
-    more.append(link);
-    box.append(more);
-  }
   // more links for the topic (e.g. the training lab's A/B preset of a topic shown elsewhere)
   for (const x of tp.also ?? []) {
     const link = el('a', 'topic-also', t(x.label));

@@ -684,14 +684,7 @@ impl Fpn {
         if !loss.is_finite() {
             return arg_err!("the FPN head diverged (loss {loss}): lower the learning rate");
         }
-        let opt = OptimConfig::Adam {
-            lr,
-            betas: (0.9, 0.999),
-            eps: 1e-8,
-            weight_decay: 0.0,
-            amsgrad: false,
-            decoupled: false,
-        };
+        let opt = OptimConfig::adam(lr);
         for ((p, g), st) in self.params.iter_mut().zip(&grads).zip(&mut self.states) {
             optim_step(&opt, st, p, g)?;
         }

@@ -439,14 +439,7 @@ impl SeqNet {
                 pass.loss
             );
         }
-        let opt = OptimConfig::Adam {
-            lr: self.cfg.lr,
-            betas: (0.9, 0.999),
-            eps: 1e-8,
-            weight_decay: 0.0,
-            amsgrad: false,
-            decoupled: false,
-        };
+        let opt = OptimConfig::adam(self.cfg.lr);
         for ((p, g), st) in self
             .params
             .iter_mut()
