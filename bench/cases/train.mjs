@@ -15,6 +15,20 @@ import { timeAsync, cpuRatio, interleaved } from '../lib.mjs';
 
 const fmtRate = (r) => (r >= 1e6 ? `${(r / 1e6).toFixed(2)}M` : r >= 1e3 ? `${(r / 1e3).toFixed(1)}k` : r.toFixed(0));
 
+/** A Trainer's training points (`points()`: x1, x2, label, is-test per point) as [x1/x2 pairs, labels]. */
+function trainingPoints(trainer) {
+  const pts = trainer.points();
+  const xs = [];
+  const ys = [];
+  for (let i = 0; i < pts.length; i += 4) {
+    if (pts[i + 3] === 0) {
+      xs.push(pts[i], pts[i + 1]);
+      ys.push(pts[i + 2]);
+    }
+  }
+  return [xs, ys];
+}
+
 /** The largest one-step difference the bench and tests accept between ours and the plain peer. */
 export const ONE_STEP_TOL = 1e-6;
 
@@ -51,15 +65,7 @@ async function compare({ dl, tf, time, row }, name, cfg, tfLayers, tfOptimizer, 
   const info = trainer.info();
   const n = info.train_points;
   // the same training points for TF.js
-  const pts = trainer.points();
-  const xs = [];
-  const ys = [];
-  for (let i = 0; i < pts.length; i += 4) {
-    if (pts[i + 3] === 0) {
-      xs.push(pts[i], pts[i + 1]);
-      ys.push(pts[i + 2]);
-    }
-  }
+  const [xs, ys] = trainingPoints(trainer);
   // ours
   const msFit = time(() => trainer.fit(epochsOurs), { warmup: 3, reps: 15 }) / epochsOurs;
   const stepper = new dl.Trainer(cfg);
@@ -263,15 +269,7 @@ export class PlainTrainer {
     const want = [];
     for (let l = 1; l <= L; l++) want.push(`${prefix(l)}.weight`, `${prefix(l)}.bias`);
     if (names.join() !== want.join()) throw new Error(`unexpected parameters ${names.join()}`);
-    const pts = t.points();
-    const x = [];
-    const y = [];
-    for (let i = 0; i < pts.length; i += 4) {
-      if (pts[i + 3] === 0) {
-        x.push(pts[i], pts[i + 1]);
-        y.push(pts[i + 2]);
-      }
-    }
+    const [x, y] = trainingPoints(t);
     const weights = [];
     const biases = [];
     for (let l = 1; l <= L; l++) {

@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { relaxedSimdSupported } from '../../www/app/wasm.js';
-import { built, loadPkg, pkgPath, skipUnlessBuilt, wasmBytes } from './load.mjs';
+import { built, loadPkg, pkgPath, runGoldenSuite, skipUnlessBuilt, wasmBytes } from './load.mjs';
 
 const FLAG = '--experimental-wasm-relaxed-simd';
 if (!relaxedSimdSupported() && execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).includes(FLAG)) {
@@ -33,20 +33,6 @@ function caseFiles(sub) {
   return files.map((f) => ({ name: `${sub}/${f}`, text: readFileSync(`${dir}${f}`, 'utf8') }));
 }
 
-/** Run every case of `suite`; returns {passed, declared, bad: ['id: message']}. */
-function runAll(suite) {
-  const declared = Number(suite.header().count);
-  let passed = 0;
-  const bad = [];
-  for (let i = 0; i < suite.len(); i++) {
-    const r = suite.run(i);
-    if (r.passed) passed++;
-    else bad.push(`${r.id}: ${r.notImplemented ? 'not implemented yet' : r.message}`);
-  }
-  suite.free();
-  return { passed, declared, bad };
-}
-
 for (const b of BUILDS) {
   let skip = skipUnlessBuilt(b.dir);
   if (!skip && b.dir === 'pkg-relaxed' && !relaxedSimdSupported()) skip = `this Node (${process.version}) cannot run relaxed SIMD`;
@@ -55,20 +41,12 @@ for (const b of BUILDS) {
     assert.equal((await loadPkg(b.dir)).simdKind(), b.kind);
   });
 
-  test(`${b.dir}: every kernel case passes`, { skip }, async () => {
-    const { GoldenSuite } = await loadPkg(b.dir);
-    for (const f of caseFiles('golden')) {
-      const r = runAll(new GoldenSuite(f.text));
-      assert.deepEqual(r.bad, [], `${b.dir} ${f.name}: cases that did not pass`);
-      assert.equal(r.passed, r.declared, `${b.dir} ${f.name}: passed vs the header's count`);
-    }
-  });
-
-  if (b.engine) {
-    test(`${b.dir}: every engine case passes`, { skip }, async () => {
-      const { GoldenEngineSuite } = await loadPkg(b.dir);
-      for (const f of caseFiles('golden_engine')) {
-        const r = runAll(new GoldenEngineSuite(f.text));
+  const kinds = [['kernel', 'golden', 'GoldenSuite'], ...(b.engine ? [['engine', 'golden_engine', 'GoldenEngineSuite']] : [])];
+  for (const [kind, sub, Suite] of kinds) {
+    test(`${b.dir}: every ${kind} case passes`, { skip }, async () => {
+      const pkg = await loadPkg(b.dir);
+      for (const f of caseFiles(sub)) {
+        const r = runGoldenSuite(new pkg[Suite](f.text));
         assert.deepEqual(r.bad, [], `${b.dir} ${f.name}: cases that did not pass`);
         assert.equal(r.passed, r.declared, `${b.dir} ${f.name}: passed vs the header's count`);
       }

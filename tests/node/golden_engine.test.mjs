@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { loadPkg, skipUnlessBuilt } from './load.mjs';
+import { loadPkg, runGoldenSuite, skipUnlessBuilt } from './load.mjs';
 
 const dir = fileURLToPath(new URL('../golden_engine/', import.meta.url));
 const skip = skipUnlessBuilt();
@@ -21,17 +21,9 @@ test('every engine case passes in the wasm build', { skip }, async () => {
   for (const f of files) {
     const text = await readFile(`${dir}${f}`, 'utf8');
     assert.equal(GoldenEngineSuite.isEngineFile(text), true, f);
-    const suite = new GoldenEngineSuite(text);
-    const declared = suite.header().count;
-    let passed = 0;
-    const bad = [];
-    for (let i = 0; i < suite.len(); i++) {
-      const r = suite.run(i);
-      if (r.passed) passed++;
-      else bad.push(`${r.id}: ${r.notImplemented ? 'not implemented yet' : r.message}`);
-    }
-    assert.deepEqual(bad, [], `${f}: cases that did not pass`);
-    assert.equal(passed, declared, `${f}: passed vs the header's count`);
+    const r = runGoldenSuite(new GoldenEngineSuite(text));
+    assert.deepEqual(r.bad, [], `${f}: cases that did not pass`);
+    assert.equal(r.passed, r.declared, `${f}: passed vs the header's count`);
   }
 });
 

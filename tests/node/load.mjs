@@ -49,3 +49,20 @@ export function loadApi() {
     return dl;
   })());
 }
+
+/**
+ * Runs every case of a GoldenSuite or GoldenEngineSuite and frees it; returns {passed, declared
+ * (the header's count), bad: ['id: message']}.
+ */
+export function runGoldenSuite(suite) {
+  const declared = Number(suite.header().count);
+  let passed = 0;
+  const bad = [];
+  for (let i = 0; i < suite.len(); i++) {
+    const r = suite.run(i);
+    if (r.passed) passed++;
+    else bad.push(`${r.id}: ${r.notImplemented ? 'not implemented yet' : r.message}`);
+  }
+  suite.free();
+  return { passed, declared, bad };
+}

@@ -244,9 +244,8 @@ impl Phased {
     }
 
     /// `drow[phase][m] = padded[m·sw + phase]`, where `padded` is the source row `srow` with
-    /// `pw` zeros before it and zeros after, without building it (a per-row `copy_from_slice`
-    /// into such a row is a `memory.copy`, a call out of the wasm code that cost more than the
-    /// split). For 2, 4 or 8 phases four columns of every phase at a time: `4·sw` padded
+    /// `pw` zeros before it and zeros after, without building it (one copy of every row fewer).
+    /// For 2, 4 or 8 phases four columns of every phase at a time: `4·sw` padded
     /// columns inside the source row are `sw` vector loads and log2(sw) rounds of `unzip`; the
     /// few blocks at the row's two ends go through a zero-filled copy of their `4·sw` floats.
     fn split_phases(&self, drow: &mut [f32], srow: &[f32]) {

@@ -90,6 +90,34 @@ trait Scheme {
     fn col_tap(k: usize, cls: usize, dw: usize) -> (usize, usize);
 }
 
+/// `U = T g Tᵀ` (row-major `P x P`) for a 3x3 kernel `g` and a scheme's 1-D weight transform `t`
+/// (3 taps to `P` values): on the columns, then on the rows, in f64, rounded once.
+fn weight_2d<const P: usize>(g: &[f32], t: impl Fn([f64; 3]) -> [f64; P]) -> [f32; MAX_XI] {
+    let g: [f64; 9] = std::array::from_fn(|k| g[k] as f64);
+    let cols: [[f64; P]; 3] = std::array::from_fn(|j| t([g[j], g[3 + j], g[6 + j]]));
+    let mut u = [0.0f32; MAX_XI];
+    for i in 0..P {
+        let row = t([cols[0][i], cols[1][i], cols[2][i]]);
+        for j in 0..P {
+            u[P * i + j] = row[j] as f32;
+        }
+    }
+    u
+}
+
+/// `V = T d Tᵀ` (row-major `P x P`) for the top-left `P x P` of the patch `d` and a scheme's 1-D
+/// input transform `t`: on the columns, then on the rows.
+#[inline(always)]
+fn input_2d<const P: usize>(d: &[[F4; 5]; 5], t: impl Fn([F4; P]) -> [F4; P]) -> [F4; MAX_XI] {
+    let cols: [[F4; P]; P] = std::array::from_fn(|l| t(std::array::from_fn(|k| d[k][l])));
+    let mut v = [F4::splat(0.0); MAX_XI];
+    for i in 0..P {
+        let row = t(std::array::from_fn(|l| cols[l][i]));
+        v[P * i..P * i + P].copy_from_slice(&row);
+    }
+    v
+}
+
 /// F(2x2, 3x3), stride 1: tiles of rows `r, r + dh` and columns `c, c + dw`.
 struct F23;
 
@@ -99,31 +127,18 @@ impl Scheme for F23 {
     const STRIDE: usize = 1;
 
     fn weight(g: &[f32]) -> [f32; MAX_XI] {
-        let g: [f64; 9] = std::array::from_fn(|k| g[k] as f64);
-        // G = [[1, 0, 0], [½, ½, ½], [½, -½, ½], [0, 0, 1]]; first G g (4 rows of 3).
-        let t = |g0: f64, g1: f64, g2: f64| [g0, 0.5 * (g0 + g1 + g2), 0.5 * (g0 - g1 + g2), g2];
-        let cols: [[f64; 4]; 3] = std::array::from_fn(|j| t(g[j], g[3 + j], g[6 + j]));
-        let mut u = [0.0f32; MAX_XI];
-        for i in 0..4 {
-            let row = t(cols[0][i], cols[1][i], cols[2][i]);
-            for j in 0..4 {
-                u[4 * i + j] = row[j] as f32;
-            }
-        }
-        u
+        // G = [[1, 0, 0], [½, ½, ½], [½, -½, ½], [0, 0, 1]].
+        weight_2d(g, |[g0, g1, g2]: [f64; 3]| {
+            [g0, 0.5 * (g0 + g1 + g2), 0.5 * (g0 - g1 + g2), g2]
+        })
     }
 
     #[inline(always)]
     fn input(d: &[[F4; 5]; 5]) -> [F4; MAX_XI] {
-        // Bᵀ = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]], on rows then columns.
-        let t = |a: [F4; 4]| [a[0] - a[2], a[1] + a[2], a[2] - a[1], a[1] - a[3]];
-        let cols: [[F4; 4]; 4] = std::array::from_fn(|l| t([d[0][l], d[1][l], d[2][l], d[3][l]]));
-        let mut v = [F4::splat(0.0); MAX_XI];
-        for i in 0..4 {
-            let row = t([cols[0][i], cols[1][i], cols[2][i], cols[3][i]]);
-            v[4 * i..4 * i + 4].copy_from_slice(&row);
-        }
-        v
+        // Bᵀ = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]].
+        input_2d(d, |a: [F4; 4]| {
+            [a[0] - a[2], a[1] + a[2], a[2] - a[1], a[1] - a[3]]
+        })
     }
 
     #[inline(always)]
@@ -159,30 +174,14 @@ impl Scheme for S2 {
     const STRIDE: usize = 2;
 
     fn weight(g: &[f32]) -> [f32; MAX_XI] {
-        let g: [f64; 9] = std::array::from_fn(|k| g[k] as f64);
-        let t = |g0: f64, g1: f64, g2: f64| [g0, g0 + g2, g2, g1, g1];
-        let cols: [[f64; 5]; 3] = std::array::from_fn(|j| t(g[j], g[3 + j], g[6 + j]));
-        let mut u = [0.0f32; MAX_XI];
-        for i in 0..5 {
-            let row = t(cols[0][i], cols[1][i], cols[2][i]);
-            for j in 0..5 {
-                u[5 * i + j] = row[j] as f32;
-            }
-        }
-        u
+        // [g0, g0 + g2, g2] (F(2, 2)'s G on the even taps), then g1 twice (the odd tap).
+        weight_2d(g, |[g0, g1, g2]: [f64; 3]| [g0, g0 + g2, g2, g1, g1])
     }
 
     #[inline(always)]
     fn input(d: &[[F4; 5]; 5]) -> [F4; MAX_XI] {
         // [d0 - d2, d2, d4 - d2, d1, d3]: F(2, 2) on the even samples, the odd ones as they are.
-        let t = |a: [F4; 5]| [a[0] - a[2], a[2], a[4] - a[2], a[1], a[3]];
-        let cols: [[F4; 5]; 5] = std::array::from_fn(|l| t(std::array::from_fn(|k| d[k][l])));
-        let mut v = [F4::splat(0.0); MAX_XI];
-        for i in 0..5 {
-            let row = t(std::array::from_fn(|l| cols[l][i]));
-            v[5 * i..5 * i + 5].copy_from_slice(&row);
-        }
-        v
+        input_2d(d, |a: [F4; 5]| [a[0] - a[2], a[2], a[4] - a[2], a[1], a[3]])
     }
 
     #[inline(always)]
