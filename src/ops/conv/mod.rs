@@ -24,7 +24,7 @@ mod tests;
 mod window;
 
 #[doc(hidden)]
-pub use cases::random_case;
+pub use cases::{fast_tolerance, random_case};
 pub use params::Conv2dParams;
 use params::Geom;
 pub use simd::{kernel_for, Kernel};

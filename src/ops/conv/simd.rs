@@ -5,7 +5,9 @@
 //! same order (bias, then input channel, kernel row, kernel column); Winograd sums differently
 //! (its module states its error bound):
 //! * **winograd** (3x3, one group, 8+ channels in and out, stride 1 with any dilation or stride
-//!   2): `simd/winograd.rs`, 2.25x (stride 1) or 1.44x (stride 2) fewer multiply-adds.
+//!   2): `simd/winograd.rs` and `simd/stride2.rs`, 2.25x (stride 1) or 1.78x (stride 2) fewer
+//!   multiply-adds; the packed transformed weights are kept for the next call with the same
+//!   weights.
 //! * **dense** (any kernel, stride, padding, dilation, groups): the input is copied, a band of
 //!   rows just ahead of use, into a zero-padded buffer split into `stride_w` column phases (`xq[c][row][phase][m] =
 //!   xpad[row][m*sw + phase]`), so every tap of every output column block is a contiguous,
@@ -20,6 +22,7 @@
 
 use std::cell::RefCell;
 
+mod stride2;
 mod winograd;
 
 use super::params::{Conv2dParams, Geom};
@@ -49,6 +52,7 @@ thread_local! {
             wpk: Vec::new(),
             v: Vec::new(),
             m: Vec::new(),
+            packed: winograd::PackedU::new(),
         })
     };
 }
@@ -69,6 +73,8 @@ struct Scratch {
     wpk: Vec<f32>,
     v: Vec<f32>,
     m: Vec<f32>,
+    /// Winograd's packed weights, kept for the next call with the same weights.
+    packed: winograd::PackedU,
 }
 
 /// Which kernel `conv2d` uses for a shape (for the bench's notes and the tests).
@@ -77,8 +83,9 @@ pub enum Kernel {
     Dense,
     Depthwise,
     Pointwise,
-    /// Winograd F(2x2, 3x3): 3x3, stride 1, one group, 8 or more channels in and out (a
-    /// non-finite or huge input falls back to `Dense`).
+    /// Winograd: 3x3, one group, 8 or more channels in and out, stride 1 (F(2x2, 3x3), any
+    /// dilation) or stride 2 (dilation 1; polyphase F(4, 2)) (a non-finite or huge input falls
+    /// back to `Dense`).
     Winograd,
 }
 
@@ -319,7 +326,7 @@ pub(super) fn deint4(v: [F4; 4]) -> [F4; 4] {
 
 /// Phases mod 8 of 32 consecutive floats.
 #[inline(always)]
-fn deint8(v: [F4; 8]) -> [F4; 8] {
+pub(super) fn deint8(v: [F4; 8]) -> [F4; 8] {
     let pairs: [(F4, F4); 4] = std::array::from_fn(|i| F4::unzip(v[2 * i], v[2 * i + 1]));
     let e = deint4(std::array::from_fn(|i| pairs[i].0));
     let o = deint4(std::array::from_fn(|i| pairs[i].1));

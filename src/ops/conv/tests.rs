@@ -116,6 +116,7 @@ fn backward_input_matches_finite_differences() {
 fn fast_matches_reference_on_random_shapes() {
     let mut r = Rng::new(99);
     let mut seen = [0usize; 4];
+    let mut worst_by_tol = [0.0f32; 2];
     let mut run = 0;
     while run < 500 {
         let (xs, ws, p) = random_case(&mut r, run % 4);
@@ -132,8 +133,19 @@ fn fast_matches_reference_on_random_shapes() {
         conv2d_into(view(&x, xs), view(&w, ws), bias, &p, &mut fast).unwrap();
         conv2d_reference_into(view(&x, xs), view(&w, ws), bias, &p, &mut reference).unwrap();
         let what = format!("x {xs:?} w {ws:?} {p:?} ({:?})", kernel_for(ws, &p));
-        assert_close(&what, &fast, &reference, 1e-5, 1e-5);
+        let tol = fast_tolerance(ws, &p);
+        let worst = fast
+            .iter()
+            .zip(&reference)
+            .map(|(a, e)| (a - e).abs() / (1.0 + e.abs()))
+            .fold(0.0f32, f32::max);
+        let k = usize::from(tol > 1e-5);
+        worst_by_tol[k] = worst_by_tol[k].max(worst);
+        assert_close(&what, &fast, &reference, tol, tol);
     }
+    eprintln!(
+        "worst |y - ref| / (1 + |ref|): {worst_by_tol:?} (bound 1e-5, stride-2 Winograd 3e-5)"
+    );
     assert!(
         seen.iter().all(|&k| k > 50),
         "each kernel must be exercised: {seen:?} (dense, depthwise, pointwise, Winograd)"
@@ -266,8 +278,10 @@ fn cheat_sheet_parameter_counts() {
 /// Winograd against the f64 sum on the bench's layer shape (32 -> 32 channels; stride 1 with
 /// dilation 1, 2, 4 and padding = dilation; stride 2): its transforms round differently from the
 /// direct kernels, so the bound is stated here: worst `|y - exact| / (1 + |exact|)` at most 1e-5
-/// (measured: 3.7e-6 to 4.4e-6, where the direct kernel's own error is 3.2e-6 to 5.3e-6), ten
-/// times inside the golden tolerance (1e-4).
+/// at stride 1 (measured: 3.8e-6 to 4.4e-6, where the direct kernel's own error is 3.2e-6 to
+/// 5.3e-6), ten times inside the golden tolerance (1e-4), and 2e-5 at stride 2 (measured 1.1e-5,
+/// direct 3.3e-6: F(4, 2)'s coefficients, up to 8 per axis, scale up the rounding of the sums
+/// over input channels, which is most of the error), five times inside it.
 #[test]
 fn winograd_error_against_the_exact_sum_is_bounded() {
     for (stride, d) in [(1, 1), (1, 2), (1, 4), (2, 1)] {
@@ -296,10 +310,51 @@ fn winograd_error_against_the_exact_sum_is_bounded() {
         };
         let (wino, dir) = (worst(&y), worst(&direct));
         eprintln!("stride {stride} dilation {d}: Winograd {wino:.2e}, direct {dir:.2e}");
+        let bound = if stride == 2 { 2e-5 } else { 1e-5 };
         assert!(
-            wino <= 1e-5,
-            "stride {stride} dilation {d}: worst error {wino}"
+            wino <= bound,
+            "stride {stride} dilation {d}: worst error {wino}, bound {bound}"
         );
+    }
+}
+
+/// Winograd keeps its packed weights for the next call with the same weights, transform and
+/// shape: a repeated call gives the same bits, and a change of one weight, of the stride, or of
+/// the shape under the same weight buffer (16x8 vs 8x16 kernels) is seen.
+#[test]
+fn winograd_repacks_when_weights_stride_or_shape_change() {
+    let run = |xs: [usize; 4], w: &[f32], ws: [usize; 4], stride: usize| {
+        let p = Conv2dParams {
+            stride: [stride; 2],
+            padding: [1, 1],
+            ..Default::default()
+        };
+        assert_eq!(kernel_for(ws, &p), Kernel::Winograd);
+        let x = uniform(xs.iter().product(), 5, -1.0, 1.0);
+        let (got, _) = conv2d(view(&x, xs), view(w, ws), None, &p).unwrap();
+        let mut want = vec![0.0; got.len()];
+        conv2d_reference_into(view(&x, xs), view(w, ws), None, &p, &mut want).unwrap();
+        assert_close(&format!("{ws:?} stride {stride}"), &got, &want, 3e-5, 3e-5);
+        got
+    };
+    let (xs, ws) = ([1, 8, 12, 13], [16, 8, 3, 3]);
+    let w1 = uniform(16 * 8 * 9, 9, -1.0, 1.0);
+    let mut w2 = w1.clone();
+    *w2.last_mut().unwrap() += 2.0;
+    for stride in [1, 2] {
+        let first = run(xs, &w1, ws, stride);
+        let again = run(xs, &w1, ws, stride);
+        assert!(first
+            .iter()
+            .zip(&again)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        let changed = run(xs, &w2, ws, stride);
+        assert!(changed.iter().zip(&first).any(|(a, b)| (a - b).abs() > 0.1));
+        run(xs, &w1, ws, stride);
+        run(xs, &w1, ws, 3 - stride);
+        // the same 1152 weights as 8 kernels of 16 channels
+        run([1, 16, 12, 13], &w1, [8, 16, 3, 3], stride);
+        run(xs, &w1, ws, stride);
     }
 }
 
