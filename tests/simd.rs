@@ -128,6 +128,26 @@ fn simd_conv_matches_scalar_on_the_bench_shapes() {
     }
 }
 
+/// `src` resized to `ow x oh` with `m` on the scalar path and on the lane path.
+fn resize_both(
+    src: dlplay::ops::interp::Rgba<'_>,
+    [ow, oh]: [usize; 2],
+    m: dlplay::ops::interp::RgbaMethod,
+) -> (Vec<u8>, Vec<u8>) {
+    use dlplay::ops::interp::{resize_rgba_with, Path, RgbaMut};
+    let run = |path| {
+        let mut out = vec![0u8; ow * oh * 4];
+        let dst = RgbaMut {
+            data: &mut out,
+            w: ow,
+            h: oh,
+        };
+        resize_rgba_with(src, dst, m, path).unwrap();
+        out
+    };
+    (run(Path::Scalar), run(Path::Simd))
+}
+
 fn side(rng: &mut Rng, max: usize) -> usize {
     if rng.below(6) == 0 {
         1
@@ -138,7 +158,7 @@ fn side(rng: &mut Rng, max: usize) -> usize {
 
 #[wasm_bindgen_test]
 fn rgba_simd_path_matches_scalar_on_random_sizes() {
-    use dlplay::ops::interp::{best_path, resize_rgba_with, Path, Rgba, RgbaMethod, RgbaMut};
+    use dlplay::ops::interp::{best_path, Path, Rgba, RgbaMethod};
     assert_eq!(best_path(), Path::Simd);
     let methods = [
         RgbaMethod::OpenCv,
@@ -178,21 +198,8 @@ fn rgba_simd_path_matches_scalar_on_random_sizes() {
             .collect();
         let src = Rgba { data: &data, w, h };
         for m in methods {
-            let run = |path| {
-                let mut out = vec![0u8; ow * oh * 4];
-                let dst = RgbaMut {
-                    data: &mut out,
-                    w: ow,
-                    h: oh,
-                };
-                resize_rgba_with(src, dst, m, path).unwrap();
-                out
-            };
-            assert_eq!(
-                run(Path::Scalar),
-                run(Path::Simd),
-                "case {case} {m:?}: {w}x{h} -> {ow}x{oh}"
-            );
+            let (scalar, simd) = resize_both(src, [ow, oh], m);
+            assert_eq!(scalar, simd, "case {case} {m:?}: {w}x{h} -> {ow}x{oh}");
         }
         up += usize::from(ow > w || oh > h);
         down += usize::from(ow < w || oh < h);
@@ -205,7 +212,7 @@ fn pillow_simd_path_matches_scalar_on_every_colour_alpha_pair() {
     // A 256x256 image holding every (colour, alpha) pair, resized by one pixel along each axis:
     // the outputs stay close to the inputs, so the premultiply and the unpremultiply (table of
     // reciprocals, magic-number floor) see nearly every pair, transparent and opaque included.
-    use dlplay::ops::interp::{resize_rgba_with, Path, Rgba, RgbaMethod, RgbaMut};
+    use dlplay::ops::interp::{Rgba, RgbaMethod};
     let data: Vec<u8> = (0..=255u8)
         .flat_map(|a| (0..=255u8).flat_map(move |c| [c, 255 - c, c / 3, a]))
         .collect();
@@ -215,17 +222,8 @@ fn pillow_simd_path_matches_scalar_on_every_colour_alpha_pair() {
         h: 256,
     };
     for (ow, oh) in [(256, 255), (255, 256), (257, 256)] {
-        let run = |path| {
-            let mut out = vec![0u8; ow * oh * 4];
-            let dst = RgbaMut {
-                data: &mut out,
-                w: ow,
-                h: oh,
-            };
-            resize_rgba_with(src, dst, RgbaMethod::Pillow, path).unwrap();
-            out
-        };
-        assert_eq!(run(Path::Scalar), run(Path::Simd), "256x256 -> {ow}x{oh}");
+        let (scalar, simd) = resize_both(src, [ow, oh], RgbaMethod::Pillow);
+        assert_eq!(scalar, simd, "256x256 -> {ow}x{oh}");
     }
 }
 
