@@ -362,26 +362,33 @@ fn winograd_repacks_when_weights_stride_or_shape_change() {
 /// reference, so ±Inf stays ±Inf instead of turning into NaN through the transforms.
 #[test]
 fn winograd_falls_back_to_direct_on_wild_inputs() {
-    let p = Conv2dParams {
-        padding: [1, 1],
-        ..Default::default()
-    };
     let (xs, ws) = ([1, 8, 9, 11], [8, 8, 3, 3]);
-    assert_eq!(kernel_for(ws, &p), Kernel::Winograd);
-    for wild in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN, 3e38] {
-        let (mut x, w, _) = data(xs, ws, 77);
-        x[5 * 11 + 4] = wild;
-        let n = 8 * 9 * 11;
-        let (mut fast, mut reference) = (vec![0.0; n], vec![0.0; n]);
-        conv2d_into(view(&x, xs), view(&w, ws), None, &p, &mut fast).unwrap();
-        conv2d_reference_into(view(&x, xs), view(&w, ws), None, &p, &mut reference).unwrap();
-        for (a, e) in fast.iter().zip(&reference) {
-            assert_eq!(a.to_bits(), e.to_bits(), "{wild}: {a} vs {e}");
+    for stride in [1, 2] {
+        let p = Conv2dParams {
+            stride: [stride; 2],
+            padding: [1, 1],
+            ..Default::default()
+        };
+        assert_eq!(kernel_for(ws, &p), Kernel::Winograd);
+        let n: usize = conv2d_out_shape(xs, ws, &p).unwrap().iter().product();
+        for wild in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN, 3e38] {
+            let (mut x, w, _) = data(xs, ws, 77);
+            x[5 * 11 + 4] = wild;
+            let (mut fast, mut reference) = (vec![0.0; n], vec![0.0; n]);
+            conv2d_into(view(&x, xs), view(&w, ws), None, &p, &mut fast).unwrap();
+            conv2d_reference_into(view(&x, xs), view(&w, ws), None, &p, &mut reference).unwrap();
+            for (a, e) in fast.iter().zip(&reference) {
+                assert_eq!(
+                    a.to_bits(),
+                    e.to_bits(),
+                    "stride {stride}, {wild}: {a} vs {e}"
+                );
+            }
+            assert!(
+                fast.iter().any(|v| !v.is_finite() || v.abs() > 1e37),
+                "stride {stride}: {wild} did not reach the output"
+            );
         }
-        assert!(
-            fast.iter().any(|v| !v.is_finite() || v.abs() > 1e37),
-            "{wild} did not reach the output"
-        );
     }
 }
 
