@@ -117,7 +117,15 @@ fn simd_conv_matches_scalar_on_the_bench_shapes() {
         ),
         ([64, 32, 1, 1], Conv2dParams::default(), Kernel::Pointwise),
     ];
-    for (ws, p, k) in cases {
+    // stride 2 with padding 1 to 3: the row starts the Winograd kernel shifts into place
+    let pads = (1..=3).map(|pad| {
+        let p = Conv2dParams {
+            padding: [pad; 2],
+            ..dense(2, 1)
+        };
+        (w3, p, Kernel::Winograd)
+    });
+    for (ws, p, k) in cases.into_iter().chain(pads) {
         assert_eq!(kernel_for(ws, &p), k);
         let e = compare(&mut rng, xs, ws, &p, true);
         let tol = fast_tolerance(ws, &p);

@@ -287,6 +287,48 @@ fn output_chunk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::conv::{
+        conv2d_into, conv2d_out_shape, conv2d_reference_into, fast_tolerance, kernel_for,
+        Conv2dParams, Kernel,
+    };
+    use crate::tensor::View;
+    use crate::testkit::uniform;
+
+    /// Every way a row's ends meet the tile quads (`split9`'s loads inside the row and its
+    /// zero-filled copy at either end): padding 0 to 4 on rows shorter than, as long as and
+    /// longer than one quad's 33 columns, against the reference.
+    #[test]
+    fn row_edges_match_the_reference() {
+        for pad in 0..=4 {
+            for w in [9, 31, 32, 33, 40, 71] {
+                let (xs, ws) = ([1, 8, 11, w], [8, 8, 3, 3]);
+                let p = Conv2dParams {
+                    stride: [2, 2],
+                    padding: [pad, pad],
+                    ..Default::default()
+                };
+                assert_eq!(kernel_for(ws, &p), Kernel::Winograd);
+                let ys = conv2d_out_shape(xs, ws, &p).unwrap();
+                let x = uniform(xs.iter().product(), w as u64, -1.0, 1.0);
+                let wt = uniform(ws.iter().product(), 3, -1.0, 1.0);
+                let (xv, wv) = (
+                    View::new("x", &x, xs).unwrap(),
+                    View::new("w", &wt, ws).unwrap(),
+                );
+                let n: usize = ys.iter().product();
+                let (mut got, mut want) = (vec![f32::NAN; n], vec![0.0; n]);
+                conv2d_into(xv, wv, None, &p, &mut got).unwrap();
+                conv2d_reference_into(xv, wv, None, &p, &mut want).unwrap();
+                let tol = fast_tolerance(ws, &p);
+                for (k, (a, e)) in got.iter().zip(&want).enumerate() {
+                    assert!(
+                        (a - e).abs() <= tol * (1.0 + e.abs()),
+                        "pad {pad} w {w} [{k}]: {a} vs {e}"
+                    );
+                }
+            }
+        }
+    }
 
     /// The 1-D transforms give the polyphase correlation exactly on small integers.
     #[test]
