@@ -31,11 +31,10 @@
 //! F(4, 2) (0, ±1 and one of ±2, ±½, 3/2; 0, ±½, 1) in a float32 model of the 2-D kernel, this
 //! one had the smallest error.
 
-use super::winograd::{gemm_chunk, weight_2d, ChunkLayout};
-use super::{checked_size, deint4, deint8, Operands, Scratch, BW, NOC};
+use super::winograd::{gemm_chunk, grow_chunk_buffers, weight_2d, ChunkLayout};
+use super::{deint4, deint8, Operands, Scratch, BW, NOC};
 use crate::ops::conv::params::Geom;
 use crate::ops::lanes::F4;
-use crate::tensor::try_grow;
 use crate::Result;
 
 /// Patch side (input samples per axis of a tile) and products per tile.
@@ -117,13 +116,7 @@ pub fn forward(op: Operands<'_>, y: &mut [f32], s: &mut Scratch) -> Result<()> {
     let tcw = chunk_tiles(c, o);
     let vs = tcw + 8; // row stride of the chunk buffers (not a power of two: L1 sets)
     let Scratch { v, m, packed, .. } = s;
-    try_grow("the transformed input", v, checked_size(&[XI, c, vs])?, 0.0)?;
-    try_grow(
-        "the transformed products",
-        m,
-        checked_size(&[XI, ocp, vs])?,
-        0.0,
-    )?;
+    grow_chunk_buffers([v, m], [XI, c, ocp, vs])?;
     let wpk = packed.get(2, op.w, [c, o], weight)?;
     let geo = Geo {
         c,

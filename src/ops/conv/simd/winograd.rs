@@ -197,6 +197,27 @@ impl PackedU {
     }
 }
 
+/// Grows a chunk's transformed input `V` (`xis x c x vs` floats) and products `M`
+/// (`xis x ocp x vs`), every size checked (channel counts come from JS; the products of the
+/// kernels' index arithmetic then fit usize).
+pub(super) fn grow_chunk_buffers(
+    [v, m]: [&mut Vec<f32>; 2],
+    [xis, c, ocp, vs]: [usize; 4],
+) -> Result<()> {
+    try_grow(
+        "the transformed input",
+        v,
+        checked_size(&[xis, c, vs])?,
+        0.0,
+    )?;
+    try_grow(
+        "the transformed products",
+        m,
+        checked_size(&[xis, ocp, vs])?,
+        0.0,
+    )
+}
+
 /// The conv of a checked `Geom` that `applies`, on a `tame` input, into `y`.
 pub fn forward(op: Operands<'_>, y: &mut [f32], s: &mut Scratch) -> Result<()> {
     if op.g.p.stride == [1, 1] {
@@ -265,14 +286,7 @@ fn run(op: Operands<'_>, y: &mut [f32], s: &mut Scratch) -> Result<()> {
         checked_size(&[c, lay.plane])?,
         0.0,
     )?;
-    // Every size checked (channel counts come from JS; the products below then fit usize).
-    try_grow("the transformed input", v, checked_size(&[XI, c, vs])?, 0.0)?;
-    try_grow(
-        "the transformed products",
-        m,
-        checked_size(&[XI, ocp, vs])?,
-        0.0,
-    )?;
+    grow_chunk_buffers([v, m], [XI, c, ocp, vs])?;
     let wpk = packed.get(1, op.w, [c, o], weight)?;
     for ni in 0..n {
         let xn = &op.x[ni * c * h * wd..][..c * h * wd];
